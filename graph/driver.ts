@@ -1,0 +1,96 @@
+import neo4j, { type Driver, type ManagedTransaction, type QueryResult, type RecordShape } from 'neo4j-driver';
+import type { Neo4jSettings } from './config';
+import { TrailhoundError } from './errors';
+
+/**
+ * A connection to the graph. Every query goes through here so that the database name,
+ * integer handling and the friendly connection error live in one place.
+ */
+export class Graph {
+  private constructor(
+    readonly driver: Driver,
+    readonly settings: Neo4jSettings,
+  ) {}
+
+  /** Connects and checks the server answers, with an error that says how to fix it if not. */
+  static async connect(settings: Neo4jSettings): Promise<Graph> {
+    // With auth off (the local embedded server) any credentials are accepted.
+    const auth = neo4j.auth.basic(settings.user, settings.password ?? '');
+    const driver = neo4j.driver(settings.uri, auth, {
+      // Counts and epoch-ms times stay far below 2^53: plain JS numbers are safe to read.
+      disableLosslessIntegers: true,
+      maxConnectionPoolSize: 20,
+      connectionAcquisitionTimeout: 60_000,
+      userAgent: 'trailhound',
+    });
+    const graph = new Graph(driver, settings);
+    try {
+      await driver.verifyConnectivity({ database: settings.database });
+    } catch (error) {
+      await driver.close();
+      throw connectionError(settings, error);
+    }
+    return graph;
+  }
+
+  async read<R extends RecordShape = RecordShape>(
+    query: string,
+    params: Record<string, unknown> = {},
+    options: { timeoutMs?: number } = {},
+  ): Promise<QueryResult<R>> {
+    const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      return await session.executeRead((tx) => tx.run<R>(query, params), { timeout: options.timeoutMs });
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Runs `work` in one write transaction, retried as a whole on transient errors (deadlocks). */
+  async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.executeWrite(work);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Runs one auto-commit statement (schema changes cannot share a transaction with writes). */
+  async run(query: string, params: Record<string, unknown> = {}): Promise<QueryResult> {
+    const session = this.driver.session({ database: this.settings.database });
+    try {
+      return await session.run(query, params);
+    } finally {
+      await session.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}
+
+function connectionError(settings: Neo4jSettings, error: unknown): TrailhoundError {
+  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'Neo.ClientError.Security.Unauthorized') {
+    return new TrailhoundError(
+      'NEO4J_AUTH',
+      `Neo4j at ${settings.uri} refused the credentials for user "${settings.user}".`,
+      'Set NEO4J_USER and NEO4J_PASSWORD to the database credentials.',
+      { cause: error },
+    );
+  }
+  return new TrailhoundError(
+    'NEO4J_UNREACHABLE',
+    `Cannot reach Neo4j at ${settings.uri}: ${detail}`,
+    'Start the local database with `npx trailhound db start`, or point NEO4J_URI at a running Neo4j 5.',
+    { cause: error },
+  );
+}
+
+/** Integers must reach Neo4j as integers: a JS number is sent as a float. */
+export function cypherInt(value: number): bigint {
+  return BigInt(Math.trunc(value));
+}

@@ -1,0 +1,161 @@
+import type { GroupDeclaration, NodeDeclaration } from './types';
+
+/**
+ * Every node label in the graph, declared once. Keys of this object are the labels.
+ *
+ * Principals all carry the `Principal` group label and key on `principalKey`, so an Event can
+ * name its actor with one indexed string whatever kind of principal it is.
+ */
+export const groups = {
+  Principal: {
+    description: 'Anything that makes AWS API calls: users, roles, role sessions, services, other accounts.',
+    key: 'principalKey',
+  },
+} as const satisfies Record<string, GroupDeclaration>;
+
+const principal = (description: string, properties: NodeDeclaration['properties']) =>
+  ({
+    description,
+    key: 'principalKey',
+    write: 'entity',
+    groups: ['Principal'],
+    properties: { principalKey: 'string', accountId: 'string', ...properties },
+  }) as const satisfies NodeDeclaration;
+
+export const nodes = {
+  Account: {
+    description: 'An AWS account, the owner of principals and resources.',
+    key: 'accountId',
+    write: 'entity',
+    properties: { accountId: 'string' },
+  },
+  IamUser: principal('An IAM user. principalKey is the user ARN.', {
+    arn: 'string',
+    userName: 'string',
+    principalId: 'string',
+  }),
+  IamRole: principal('An IAM role. principalKey is the role ARN.', {
+    arn: 'string',
+    roleName: 'string',
+    principalId: 'string',
+  }),
+  RoleSession: principal(
+    'A session on temporary credentials: of a role (AssumeRole*), a federated user (GetFederationToken) ' +
+      'or an IAM user or root (GetSessionToken, console sign-in). principalKey is the temporary ' +
+      'access key id (ASIA...), which is unique per session; without one, the session ARN and its creation time.',
+    {
+      arn: 'string',
+      sessionType: 'string',
+      sessionName: 'string',
+      roleArn: 'string',
+      accessKeyId: 'string',
+      creationDate: 'int',
+      mfaAuthenticated: 'boolean',
+      sourceIdentity: 'string',
+      instanceId: 'string',
+    },
+  ),
+  FederatedUser: principal(
+    'A federated identity: an STS federated user (principalKey = its ARN) or a SAML / web identity user.',
+    { arn: 'string', userName: 'string', identityProvider: 'string' },
+  ),
+  RootUser: principal("An account's root user. principalKey is arn:aws:iam::<account>:root.", { arn: 'string' }),
+  AwsService: principal(
+    'An AWS service acting on its own (userIdentity.type AWSService) or appearing as the source of a call ' +
+      '(sourceIPAddress "ec2.amazonaws.com", "AWS Internal"). principalKey is the service name.',
+    { name: 'string' },
+  ),
+  AwsAccountPrincipal: principal(
+    'A caller identified only by another account (userIdentity.type AWSAccount), including the anonymous principal.',
+    { principalId: 'string' },
+  ),
+  UnknownPrincipal: principal('A caller whose identity type CloudTrail gives as Unknown, or a type this version does not model.', {
+    identityType: 'string',
+    principalId: 'string',
+    userName: 'string',
+    arn: 'string',
+  }),
+  AccessKey: {
+    description: 'An access key id: AKIA... long-term (an IAM user or root), ASIA... temporary (a session).',
+    key: 'accessKeyId',
+    write: 'entity',
+    properties: { accessKeyId: 'string', keyType: 'string', accountId: 'string' },
+  },
+  IpAddress: {
+    description: 'An IPv4 or IPv6 address, normalised (no leading zeros, compressed IPv6).',
+    key: 'ip',
+    write: 'entity',
+    properties: { ip: 'string', version: 'int', isPrivate: 'boolean' },
+  },
+  UserAgent: {
+    description: 'A user agent string (brackets stripped; very long values truncated with a hash suffix).',
+    key: 'value',
+    write: 'entity',
+    properties: { value: 'string' },
+  },
+  S3Bucket: {
+    description: 'An S3 bucket, by name (bucket names are global).',
+    key: 'name',
+    write: 'entity',
+    properties: { name: 'string', accountId: 'string', region: 'string' },
+  },
+  Ec2Instance: {
+    description: 'An EC2 instance, by instance id.',
+    key: 'instanceId',
+    write: 'entity',
+    properties: { instanceId: 'string', accountId: 'string', region: 'string' },
+  },
+  AwsResource: {
+    description:
+      'Any other AWS resource, by ARN: secrets, SSM parameters, Lambda functions, trails, snapshots, policies... ' +
+      'When a call names a resource without its ARN, the ARN is built from the name, region and account.',
+    key: 'arn',
+    write: 'entity',
+    properties: { arn: 'string', resourceType: 'string', name: 'string', service: 'string', accountId: 'string', region: 'string' },
+  },
+  Event: {
+    description:
+      'One CloudTrail event, kept for timelines and drill-down. Times are epoch ms. requestParameters, ' +
+      'responseElements and raw are JSON text with session tokens and secrets removed.',
+    key: 'eventId',
+    write: 'event',
+    properties: {
+      eventId: 'string',
+      time: 'int',
+      eventName: 'string',
+      eventSource: 'string',
+      eventType: 'string',
+      eventCategory: 'string',
+      region: 'string',
+      accountId: 'string',
+      readOnly: 'boolean',
+      managementEvent: 'boolean',
+      errorCode: 'string',
+      errorMessage: 'string',
+      principalKey: 'string',
+      principalKind: 'string',
+      principalName: 'string',
+      accessKeyId: 'string',
+      sourceIPAddress: 'string',
+      sourceIp: 'string',
+      userAgent: 'string',
+      invokedBy: 'string',
+      requestId: 'string',
+      sharedEventId: 'string',
+      vpcEndpointId: 'string',
+      requestParameters: 'json',
+      responseElements: 'json',
+      raw: 'json',
+    },
+    indexes: [['time'], ['principalKey', 'time'], ['accessKeyId', 'time'], ['sourceIp', 'time'], ['eventName', 'time']],
+  },
+  TrailhoundMeta: {
+    description: 'Bookkeeping: the schema version the migrations last applied.',
+    key: 'name',
+    write: 'meta',
+    properties: { name: 'string', schemaVersion: 'int', schemaDigest: 'string', migratedAt: 'int' },
+  },
+} as const satisfies Record<string, NodeDeclaration>;
+
+export type NodeLabel = keyof typeof nodes;
+export type GroupLabel = keyof typeof groups;

@@ -1,0 +1,53 @@
+/**
+ * The shapes of the schema declarations. The declarations themselves (nodes.ts,
+ * relationships.ts) are plain data; everything else (constraints, indexes, write queries,
+ * the vocabulary that server/ and web/ use) is derived from them.
+ */
+
+/** How a property is stored. `json` is a JSON text (request parameters, raw events). */
+export type PropertyType = 'string' | 'int' | 'float' | 'boolean' | 'string[]' | 'json';
+
+/**
+ * `entity`: merged by key; firstSeen/lastSeen widen as evidence arrives.
+ * `event`:  an immutable record (a CloudTrail event): created once, never updated, and the
+ *           writer only counts the evidence of records it actually created (see graph/writer).
+ * `meta`:   bookkeeping that is not evidence (schema version, ingest checkpoints).
+ */
+export type NodeWriteMode = 'entity' | 'event' | 'meta';
+
+export interface NodeDeclaration {
+  readonly description: string;
+  /** The property that identifies a node of this label; backed by a uniqueness constraint. */
+  readonly key: string;
+  readonly write: NodeWriteMode;
+  /** Extra labels every node of this label carries (e.g. Principal). */
+  readonly groups?: readonly string[];
+  readonly properties: Readonly<Record<string, PropertyType>>;
+  /** Range indexes beyond the key, one entry per index (several names = composite index). */
+  readonly indexes?: readonly (readonly string[])[];
+}
+
+/** A label shared by several node labels, with a property every member carries. */
+export interface GroupDeclaration {
+  readonly description: string;
+  readonly key: string;
+}
+
+/**
+ * `observed`: an aggregate of evidence. Carries firstSeen, lastSeen (epoch ms) and count
+ *             (the number of distinct events or flow records that showed it).
+ * `perEvent`: one edge per event record (Event -> what it touched); created with its event.
+ */
+export type RelationshipMode = 'observed' | 'perEvent';
+
+export interface RelationshipDeclaration {
+  readonly description: string;
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+  readonly mode: RelationshipMode;
+  /**
+   * List properties kept as a set union across writes, capped at the given length so a hot
+   * edge cannot grow without bound (the events themselves keep the full detail).
+   */
+  readonly setUnions?: Readonly<Record<string, number>>;
+}

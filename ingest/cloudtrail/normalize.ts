@@ -1,0 +1,165 @@
+import { FactsBuilder, type NodeRef, type RecordFacts } from '../../graph/facts';
+import { Label, Rel } from '../../graph/vocabulary';
+import { isAccountId, partitionOf } from '../common/arn';
+import { normalizeIp } from '../common/ip';
+import { redactSecrets } from '../common/secrets';
+import { normalizeUserAgent, obj, str } from '../common/text';
+import { parseTimestamp } from '../common/time';
+import { accessKeyIdFrom, actorFromIdentity, type PrincipalFact } from './identity';
+import { resourcesOf } from './resources';
+import { accessKeyCreated, sessionStartedBy } from './sessions';
+
+export type NormalizeResult =
+  | { readonly ok: true; readonly eventId: string; readonly facts: RecordFacts }
+  | { readonly ok: false; readonly reason: string };
+
+/** Size caps on stored text: every field is attacker-controlled and the server returns them. */
+const MAX_JSON_FIELD = 256 * 1024;
+const MAX_RAW = 1024 * 1024;
+const MAX_TEXT = 4096;
+
+/**
+ * Turns one CloudTrail event into graph facts: the Event record for timelines, and the
+ * entities and aggregate edges it evidences. Pure: same input, same output.
+ */
+export function normalizeCloudTrailEvent(event: Record<string, unknown>): NormalizeResult {
+  const eventId = str(event.eventID);
+  if (!eventId) return { ok: false, reason: 'missing eventID' };
+  if (eventId.length > 256) return { ok: false, reason: 'eventID longer than 256 characters' };
+  const rawTime = event.eventTime ?? event['@timestamp'];
+  if (rawTime === undefined || rawTime === null || rawTime === '') {
+    return { ok: false, reason: 'missing eventTime (and no @timestamp)' };
+  }
+  const time = parseTimestamp(rawTime);
+  if (time === null) return { ok: false, reason: `eventTime is not a timestamp: ${JSON.stringify(rawTime).slice(0, 80)}` };
+
+  const actor = actorFromIdentity(event.userIdentity);
+  const region = str(event.awsRegion);
+  const eventName = str(event.eventName);
+  const recipient = str(event.recipientAccountId);
+  const account = isAccountId(recipient) ? recipient : actor?.principal.accountId;
+  const partition = partitionOf(str(obj(event.userIdentity)?.arn));
+  const sourceText = str(event.sourceIPAddress);
+  const source = normalizeIp(sourceText);
+  const userAgent = normalizeUserAgent(event.userAgent);
+  const clean = redactSecrets(event);
+
+  const facts = new FactsBuilder(time);
+  const eventRef = facts.record(Label.Event, eventId, {
+    eventId,
+    time,
+    eventName,
+    eventSource: str(event.eventSource),
+    eventType: str(event.eventType),
+    eventCategory: str(event.eventCategory),
+    region,
+    accountId: recipient ?? actor?.principal.accountId,
+    readOnly: bool(event.readOnly),
+    managementEvent: bool(event.managementEvent),
+    errorCode: cap(str(event.errorCode), 256),
+    errorMessage: cap(str(event.errorMessage), MAX_TEXT),
+    principalKey: actor?.principal.key,
+    principalKind: actor?.principal.label,
+    principalName: actor ? cap(actor.displayName, 512) : undefined,
+    accessKeyId: actor?.accessKeyId ?? accessKeyIdFrom(obj(event.userIdentity)?.accessKeyId),
+    sourceIPAddress: cap(sourceText, 512),
+    sourceIp: source?.ip,
+    userAgent: cap(str(event.userAgent), MAX_TEXT),
+    invokedBy: cap(str(obj(event.userIdentity)?.invokedBy), 256),
+    requestId: cap(str(event.requestID), 256),
+    sharedEventId: cap(str(event.sharedEventID), 256),
+    vpcEndpointId: cap(str(event.vpcEndpointId), 256),
+    requestParameters: json(clean.requestParameters, MAX_JSON_FIELD),
+    responseElements: json(clean.responseElements, MAX_JSON_FIELD),
+    raw: json(clean, MAX_RAW),
+  });
+
+  const accounts = new Map<string, NodeRef>();
+  const inAccount = (ref: NodeRef, accountId: string | undefined) => {
+    if (!isAccountId(accountId)) return;
+    let accountRef = accounts.get(accountId);
+    if (!accountRef) {
+      accountRef = facts.node(Label.Account, accountId, { accountId });
+      accounts.set(accountId, accountRef);
+    }
+    facts.link(Rel.IN_ACCOUNT, ref, accountRef);
+  };
+  const principal = (p: PrincipalFact) => {
+    const ref = facts.node(p.label, p.key, { ...p.props, principalKey: p.key });
+    inAccount(ref, p.accountId);
+    return ref;
+  };
+  const accessKey = (id: string, accountId: string | undefined) => {
+    const ref = facts.node(Label.AccessKey, id, {
+      accessKeyId: id,
+      keyType: id.startsWith('ASIA') ? 'temporary' : 'long-term',
+      accountId: isAccountId(accountId) ? accountId : undefined,
+    });
+    inAccount(ref, accountId);
+    return ref;
+  };
+
+  const ipRef = source ? facts.node(Label.IpAddress, source.ip, { ip: source.ip, version: source.version, isPrivate: source.isPrivate }) : null;
+  const resources = resourcesOf(event, region, account, partition);
+  const resourceRefs = resources.map((r) => {
+    const ref = facts.node(r.label, r.key, r.props);
+    inAccount(ref, r.accountId);
+    facts.link(Rel.TOUCHED, eventRef, ref);
+    return ref;
+  });
+
+  if (actor) {
+    const me = principal(actor.principal);
+    if (actor.accessKeyId && (me.label === Label.IamUser || me.label === Label.RootUser || me.label === Label.RoleSession)) {
+      facts.link(Rel.KEY_OF, accessKey(actor.accessKeyId, actor.principal.accountId), me);
+    }
+    if (actor.runsAs) facts.link(Rel.SESSION_OF, me, principal(actor.runsAs));
+    if (actor.startedBy) facts.link(Rel.ASSUMED, principal(actor.startedBy), me);
+    if (actor.instanceId) {
+      const instanceRef = facts.node(Label.Ec2Instance, actor.instanceId, { instanceId: actor.instanceId, accountId: actor.principal.accountId, region });
+      inAccount(instanceRef, actor.principal.accountId);
+      facts.link(Rel.ON_INSTANCE, me, instanceRef);
+    }
+    if (ipRef) {
+      facts.link(Rel.CALLED_FROM, me, ipRef);
+    } else if (sourceText && isServiceSource(sourceText) && sourceText !== actor.principal.key) {
+      facts.link(Rel.CALLED_FROM, me, facts.node(Label.AwsService, sourceText, { principalKey: sourceText, name: sourceText }));
+    }
+    if (userAgent) facts.link(Rel.USED_AGENT, me, facts.node(Label.UserAgent, userAgent, { value: userAgent }));
+    for (const ref of resourceRefs) facts.link(Rel.ACCESSED, me, ref, eventName ? { apis: [eventName] } : undefined);
+
+    const started = sessionStartedBy(event, actor, time);
+    if (started) {
+      const sessionRef = principal(started.session);
+      facts.link(Rel.ASSUMED, me, sessionRef);
+      facts.link(Rel.KEY_OF, accessKey(started.accessKeyId, started.session.accountId), sessionRef);
+      if (started.runsAs) facts.link(Rel.SESSION_OF, sessionRef, principal(started.runsAs));
+    }
+    const created = accessKeyCreated(event, actor);
+    if (created) facts.link(Rel.KEY_OF, accessKey(created.accessKeyId, created.user.accountId), principal(created.user));
+  }
+
+  return { ok: true, eventId, facts: facts.build() };
+}
+
+/** sourceIPAddress names a service when a service made the call on someone's behalf. */
+function isServiceSource(text: string): boolean {
+  return text === 'AWS Internal' || /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(text);
+}
+
+function bool(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return undefined;
+}
+
+function cap(text: string | undefined, max: number): string | undefined {
+  return text !== undefined && text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function json(value: unknown, max: number): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const text = JSON.stringify(value);
+  return text.length > max ? JSON.stringify({ trailhoundTruncated: true, originalLength: text.length, prefix: text.slice(0, 1024) }) : text;
+}

@@ -1,0 +1,51 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
+export interface NormalizedIp {
+  readonly ip: string;
+  readonly version: 4 | 6;
+  readonly isPrivate: boolean;
+}
+
+/**
+ * Normalises an address so the same host is one node whichever log named it: leading zeros
+ * dropped (anonymised CloudTrail has "255.090.254.5"), IPv6 lower-case and compressed,
+ * IPv4-mapped IPv6 as plain IPv4. Returns null for anything that is not an address
+ * ("AWS Internal", "ec2.amazonaws.com", "-").
+ */
+export function normalizeIp(text: string | null | undefined): NormalizedIp | null {
+  if (!text) return null;
+  let value = text.trim();
+  if (value.startsWith('[') && value.endsWith(']')) value = value.slice(1, -1);
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(value)) {
+    const octets = value.split('.').map(Number);
+    if (octets.some((o) => o > 255)) return null;
+    const ip = octets.join('.');
+    return { ip, version: 4, isPrivate: isPrivateV4(octets) };
+  }
+  if (value.includes(':') && isIPv6(value)) {
+    const mapped = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/i.exec(value);
+    if (mapped) return normalizeIp(mapped[1]);
+    const ip = new URL(`http://[${value}]/`).hostname.slice(1, -1);
+    return { ip, version: 6, isPrivate: isPrivateV6(ip) };
+  }
+  return isIPv4(value) ? { ip: value, version: 4, isPrivate: isPrivateV4(value.split('.').map(Number)) } : null;
+}
+
+/** RFC 1918, loopback, link-local, CGNAT (used inside AWS), unspecified. */
+function isPrivateV4(o: number[]): boolean {
+  const [a = 0, b = 0] = o;
+  return (
+    a === 10 ||
+    a === 127 ||
+    a === 0 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
+}
+
+/** Unique local (fc00::/7), link-local (fe80::/10), loopback, unspecified. */
+function isPrivateV6(ip: string): boolean {
+  return ip === '::1' || ip === '::' || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip);
+}

@@ -1,0 +1,42 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+export interface OpenedInput {
+  readonly chunks: AsyncIterable<Buffer>;
+  readonly gzip: boolean;
+}
+
+/**
+ * Streams a file's bytes, gunzipping when the file starts with the gzip magic number (whatever
+ * its name says). `onRead` sees the on-disk bytes as they are read, for progress.
+ */
+export async function openInput(path: string, onRead: (bytes: number) => void): Promise<OpenedInput> {
+  const gzip = await startsWithGzipMagic(path);
+  const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  file.on('data', (chunk) => onRead(chunk.length));
+  if (!gzip) return { chunks: file as AsyncIterable<Buffer>, gzip };
+  // pipeline destroys the gunzip stream with the error if the file fails, so iteration throws.
+  const gunzip = pipeline(file, createGunzip({ chunkSize: 256 * 1024 }), () => {});
+  return { chunks: gunzip as AsyncIterable<Buffer>, gzip };
+}
+
+async function startsWithGzipMagic(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Turns a zlib failure into words a person can act on. */
+export function describeGzipError(error: unknown): string | null {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'Z_BUF_ERROR') return 'the gzip data ends early (truncated file): records up to this point were loaded, the rest of the file is missing';
+  if (code === 'Z_DATA_ERROR') return `the gzip data is corrupt (${(error as Error).message}): records up to this point were loaded`;
+  return null;
+}

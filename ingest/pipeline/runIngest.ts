@@ -1,0 +1,177 @@
+import type { Graph } from '../../graph/driver';
+import type { RecordFacts } from '../../graph/facts';
+import { migrate } from '../../graph/migrate';
+import { GraphWriter } from '../../graph/writer';
+import { listInputFiles } from './inputFiles';
+import { openInput } from './openInput';
+import type { RejectsLog } from './rejectsLog';
+import type { LogSource } from './types';
+
+export interface IngestProgress {
+  readonly source: string;
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly read: number;
+  readonly loaded: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly elapsedMs: number;
+  readonly currentFile: string | null;
+}
+
+export interface IngestSummary {
+  readonly source: string;
+  readonly dryRun: boolean;
+  readonly files: number;
+  readonly bytes: number;
+  /** Records read from the files: loaded + duplicates + rejected. */
+  readonly read: number;
+  /** New to the graph (in a dry run: parsed without error). */
+  readonly loaded: number;
+  /** Already in the graph or repeated in this run (same id): skipped, counted once. */
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly failedFiles: { file: string; reason: string; hint?: string }[];
+  readonly skippedFiles: number;
+  readonly rejectsFile: string | null;
+  readonly seconds: number;
+  readonly recordsPerSecond: number;
+  readonly peakRssMb: number;
+}
+
+export interface IngestOptions {
+  readonly source: LogSource;
+  readonly paths: readonly string[];
+  /** null: parse and normalise only (a dry run, and the parsing ceiling of benchmarks). */
+  readonly graph: Graph | null;
+  readonly rejects: RejectsLog;
+  readonly batchSize?: number;
+  readonly onProgress?: (progress: IngestProgress) => void;
+}
+
+export const DEFAULT_BATCH_SIZE = 5000;
+
+/**
+ * Reads every file, parses and normalises each record, and loads the facts in batches. One
+ * batch is written while the next is parsed (Neo4j and Node each keep a core busy); each batch
+ * commits atomically, so an interrupted run loses at most the batches in flight and a rerun
+ * completes it exactly.
+ */
+export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
+  const started = Date.now();
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const { files, skipped } = await listInputFiles(options.paths, options.source);
+  if (options.graph) await migrate(options.graph);
+  const writer = options.graph ? new GraphWriter(options.graph) : null;
+
+  const counts = { read: 0, loaded: 0, duplicates: 0, rejected: 0, bytesDone: 0, filesDone: 0 };
+  const failedFiles: IngestSummary['failedFiles'] = [];
+  const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
+  let currentFile: string | null = null;
+  const report = () =>
+    options.onProgress?.({
+      source: options.source.name,
+      filesDone: counts.filesDone,
+      filesTotal: files.length,
+      bytesDone: counts.bytesDone,
+      bytesTotal,
+      read: counts.read,
+      loaded: counts.loaded,
+      duplicates: counts.duplicates,
+      rejected: counts.rejected,
+      elapsedMs: Date.now() - started,
+      currentFile,
+    });
+
+  let batch: RecordFacts[] = [];
+  let inFlight: Promise<void> | null = null;
+  const flush = async () => {
+    const toWrite = batch;
+    batch = [];
+    if (inFlight) await inFlight;
+    inFlight = null;
+    if (toWrite.length === 0) return;
+    if (!writer) {
+      counts.loaded += toWrite.length;
+      return;
+    }
+    // Started now, awaited at the next flush: parsing continues while Neo4j writes.
+    const write = writer.write(toWrite).then((outcome) => {
+      counts.loaded += outcome.created;
+      counts.duplicates += outcome.duplicates;
+      report();
+    });
+    write.catch(() => {}); // surfaced by the await at the next flush
+    inFlight = write;
+  };
+
+  try {
+    for (const file of files) {
+      currentFile = file.path;
+      const bytesBefore = counts.bytesDone;
+      try {
+        const input = await openInput(file.path, (n) => {
+          counts.bytesDone += n;
+          report();
+        });
+        for await (const items of options.source.read(file, input.chunks)) {
+          for (const item of items) {
+            if (item.kind === 'facts') {
+              counts.read += 1;
+              batch.push(item.facts);
+              if (batch.length >= batchSize) await flush();
+            } else if (item.kind === 'reject') {
+              counts.read += 1;
+              counts.rejected += 1;
+              await options.rejects.add({
+                file: file.path,
+                scope: 'record',
+                ...(item.position.index > 0 ? { record: item.position.index, line: item.position.line, byteOffset: item.position.byteOffset } : {}),
+                reason: item.reason,
+                ...(item.recordId ? { recordId: item.recordId } : {}),
+                ...(item.excerpt ? { excerpt: item.excerpt } : {}),
+              });
+            } else {
+              failedFiles.push({ file: file.path, reason: item.reason, ...(item.hint ? { hint: item.hint } : {}) });
+              await options.rejects.add({ file: file.path, scope: 'file', reason: item.reason, ...(item.hint ? { hint: item.hint } : {}) });
+            }
+          }
+        }
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EACCES' && code !== 'ENOENT' && code !== 'EISDIR') throw error;
+        const reason = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'the file disappeared while reading' : 'is a directory';
+        failedFiles.push({ file: file.path, reason });
+        await options.rejects.add({ file: file.path, scope: 'file', reason });
+      }
+      // Count the file's full size even if it was refused early, so progress reaches 100%.
+      counts.bytesDone = bytesBefore + file.size;
+      counts.filesDone += 1;
+      report();
+    }
+    await flush();
+    await flush(); // waits for the last write
+  } finally {
+    await options.rejects.close();
+  }
+
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    source: options.source.name,
+    dryRun: options.graph === null,
+    files: files.length,
+    bytes: bytesTotal,
+    read: counts.read,
+    loaded: counts.loaded,
+    duplicates: counts.duplicates,
+    rejected: counts.rejected,
+    failedFiles,
+    skippedFiles: skipped.length,
+    rejectsFile: options.rejects.file,
+    seconds: Math.round(seconds * 100) / 100,
+    recordsPerSecond: seconds > 0 ? Math.round(counts.read / seconds) : counts.read,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}

@@ -1,0 +1,43 @@
+import type { RecordFacts } from '../../graph/facts';
+
+/** Where in a file a record sits: 1-based record number and line, 0-based byte offset. */
+export interface RecordPosition {
+  readonly index: number;
+  readonly line: number;
+  readonly byteOffset: number;
+}
+
+/** What a source's reader makes of the input, one item per record (or one for a refused file). */
+export type ParsedItem =
+  | { readonly kind: 'facts'; readonly facts: RecordFacts }
+  | {
+      readonly kind: 'reject';
+      readonly position: RecordPosition;
+      readonly reason: string;
+      readonly recordId?: string;
+      readonly excerpt?: string;
+    }
+  /** The file is not this source at all: refused as a whole, with what it looks like. */
+  | { readonly kind: 'refuseFile'; readonly reason: string; readonly hint?: string };
+
+export interface InputFile {
+  readonly path: string;
+  readonly size: number;
+}
+
+/**
+ * One kind of log (CloudTrail, VPC Flow Logs, GuardDuty). Adding a source is one folder with
+ * a reader like this, and one line in ingest/sources.ts.
+ */
+export interface LogSource {
+  readonly name: string;
+  readonly title: string;
+  /** What one record is called in summaries: "events", "flow records", "findings". */
+  readonly recordNoun: string;
+  /** Files a directory walk picks up (explicitly named files are always read). */
+  readonly takesFile: (path: string) => boolean;
+  /** Directories a walk never enters (e.g. CloudTrail-Digest). */
+  readonly skipsDirectory?: (path: string) => boolean;
+  /** Parses one file's (decompressed) bytes into items, a chunk's worth at a time. */
+  readonly read: (file: InputFile, chunks: AsyncIterable<Buffer>) => AsyncIterable<ParsedItem[]>;
+}
