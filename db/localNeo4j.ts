@@ -28,6 +28,30 @@ export interface LocalNeo4jOptions {
   /** Cap on the memory of all open transactions. */
   readonly txMax: string;
   readonly startTimeoutMs: number;
+  /** Extra Neo4j settings, e.g. { 'db.logs.query.enabled': 'OFF' }. */
+  readonly settings: Readonly<Record<string, string>>;
+  /** Extra JVM options (TRAILHOUND_NEO4J_JAVA_OPTS). */
+  readonly javaOptions: readonly string[];
+}
+
+/**
+ * Settings Trailhound applies on top of Neo4j's defaults. Bulk ingest grows the graph fast,
+ * and by default Neo4j re-plans every cached query each time statistics change by 75% (every
+ * few batches of a load into an empty graph, ~150 ms per query each time); our write queries
+ * seek by unique key whatever the statistics, so re-planning at most every 5 minutes is enough.
+ */
+export const DEFAULT_NEO4J_SETTINGS: Readonly<Record<string, string>> = {
+  'dbms.cypher.min_replan_interval': '5m',
+};
+
+/** Parses "name=value,name=value" (TRAILHOUND_NEO4J_SETTINGS). */
+export function parseSettings(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (text ?? '').split(',')) {
+    const at = pair.indexOf('=');
+    if (at > 0) out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return out;
 }
 
 export interface RunningInfo {
@@ -57,6 +81,8 @@ export function localNeo4jOptions(
     pageCache: overrides.pageCache ?? env.TRAILHOUND_NEO4J_PAGECACHE ?? '4g',
     txMax: overrides.txMax ?? env.TRAILHOUND_NEO4J_TX_MAX ?? '2g',
     startTimeoutMs: overrides.startTimeoutMs ?? (Number(env.TRAILHOUND_NEO4J_START_TIMEOUT) || 120) * 1000,
+    settings: { ...DEFAULT_NEO4J_SETTINGS, ...parseSettings(env.TRAILHOUND_NEO4J_SETTINGS), ...overrides.settings },
+    javaOptions: overrides.javaOptions ?? (env.TRAILHOUND_NEO4J_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean),
   };
 }
 
@@ -133,11 +159,13 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions, progress: Prog
       '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
       '--add-exports=java.base/sun.nio.ch=ALL-UNNAMED',
       '-Dio.netty.tryReflectionSetAccessible=true',
+      ...options.javaOptions,
       `-Dtrailhound.home=${options.dataDir}`,
       `-Dtrailhound.host=${options.host}`,
       `-Dtrailhound.port=${options.port}`,
       `-Dtrailhound.pagecache=${options.pageCache}`,
       `-Dtrailhound.txmax=${options.txMax}`,
+      ...Object.entries(options.settings).map(([name, value]) => `-Dneo4j.${name}=${value}`),
       '-cp',
       classpath,
       MAIN_CLASS,

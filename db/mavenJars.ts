@@ -70,7 +70,7 @@ async function runMaven(progress: Progress): Promise<void> {
     throw new TrailhoundError(
       'MAVEN_FAILED',
       `Maven could not build the local Neo4j (exit ${code}). Last lines:\n${tail.slice(-20).join('\n')}`,
-      'Check that Maven Central (or your mirror in ~/.m2/settings.xml) is reachable, then run `npx trailhound db start` again.',
+      'Read the Maven output above: usually Maven Central (or your mirror in ~/.m2/settings.xml) is unreachable. Then run `npx trailhound db start` again.',
     );
   }
 }

@@ -1,13 +1,24 @@
 import { nodes, type NodeLabel } from './schema/nodes';
 import { relationships, type RelationshipType } from './schema/relationships';
-import type { EntityRow, ObservedEdgeRow, PerEventEdgeRow } from './cypher/writeQueries';
+import {
+  endpointLabel,
+  type EndpointLabel,
+  type EntityRow,
+  type ObservedEdgeRow,
+  type PerEventEdgeRow,
+} from './cypher/writeQueries';
 import type { RecordFacts } from './facts';
 
 export interface EdgeGroup<Row> {
   readonly type: RelationshipType;
-  readonly from: NodeLabel;
-  readonly to: NodeLabel;
+  readonly from: EndpointLabel;
+  readonly to: EndpointLabel;
   readonly rows: Row[];
+}
+
+/** A structural edge with the identity the writer remembers it by. */
+export interface StructuralEdgeRow extends PerEventEdgeRow {
+  readonly id: string;
 }
 
 /** A batch of facts, aggregated into one row per distinct node and edge, ready for UNWIND. */
@@ -15,17 +26,20 @@ export interface WritePlan {
   readonly entities: Map<NodeLabel, EntityRow[]>;
   readonly observedEdges: EdgeGroup<ObservedEdgeRow>[];
   readonly perEventEdges: EdgeGroup<PerEventEdgeRow>[];
+  readonly structuralEdges: EdgeGroup<StructuralEdgeRow>[];
 }
 
 /**
  * Aggregates the facts of many records so that a hot node (a busy IP, a service principal)
  * is written once per batch with summed counts, not once per record. Rows are sorted by key
- * so concurrent writers take locks in the same order.
+ * so concurrent writers take locks in the same order. Structural edges already known to exist
+ * (`known`) are left out.
  */
-export function planWrites(facts: Iterable<RecordFacts>): WritePlan {
+export function planWrites(facts: Iterable<RecordFacts>, known: (id: string) => boolean = () => false): WritePlan {
   const entities = new Map<string, { label: NodeLabel; row: EntityRow }>();
   const observed = new Map<string, { group: string; row: ObservedEdgeRow }>();
   const perEvent = new Map<string, PerEventEdgeRow[]>();
+  const structural = new Map<string, { group: string; row: StructuralEdgeRow }>();
 
   for (const fact of facts) {
     for (const node of fact.nodes) {
@@ -41,14 +55,19 @@ export function planWrites(facts: Iterable<RecordFacts>): WritePlan {
       }
     }
     for (const edge of fact.edges) {
-      const group = `${edge.type}\u0000${edge.from.label}\u0000${edge.to.label}`;
-      if (relationships[edge.type].mode === 'perEvent') {
+      const group = `${edge.type}\u0000${endpointLabel(edge.from.label)}\u0000${endpointLabel(edge.to.label)}`;
+      const mode = relationships[edge.type].mode;
+      if (mode === 'perEvent') {
         const rows = perEvent.get(group) ?? [];
         rows.push({ from: edge.from.key, to: edge.to.key });
         perEvent.set(group, rows);
         continue;
       }
       const id = `${group}\u0000${edge.from.key}\u0000${edge.to.key}`;
+      if (mode === 'structural') {
+        if (!structural.has(id) && !known(id)) structural.set(id, { group, row: { id, from: edge.from.key, to: edge.to.key } });
+        continue;
+      }
       const seen = observed.get(id);
       if (!seen) {
         const row: ObservedEdgeRow = { from: edge.from.key, to: edge.to.key, firstSeen: fact.time, lastSeen: fact.time, count: 1 };
@@ -78,24 +97,30 @@ export function planWrites(facts: Iterable<RecordFacts>): WritePlan {
   }
   for (const rows of byLabel.values()) rows.sort((a, b) => compare(a.key, b.key));
 
-  const observedGroups = new Map<string, ObservedEdgeRow[]>();
-  for (const { group, row } of observed.values()) {
-    const rows = observedGroups.get(group) ?? [];
-    rows.push(row);
-    observedGroups.set(group, rows);
-  }
+  const edgeOrder = (a: PerEventEdgeRow, b: PerEventEdgeRow) => compare(a.from, b.from) || compare(a.to, b.to);
   return {
     entities: byLabel,
-    observedEdges: toGroups(observedGroups, (a, b) => compare(a.from, b.from) || compare(a.to, b.to)),
-    perEventEdges: toGroups(perEvent, (a, b) => compare(a.from, b.from) || compare(a.to, b.to)),
+    observedEdges: toGroups(regroup(observed.values()), edgeOrder),
+    perEventEdges: toGroups(perEvent, edgeOrder),
+    structuralEdges: toGroups(regroup(structural.values()), edgeOrder),
   };
+}
+
+function regroup<Row>(entries: Iterable<{ group: string; row: Row }>): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const { group, row } of entries) {
+    const rows = groups.get(group) ?? [];
+    rows.push(row);
+    groups.set(group, rows);
+  }
+  return groups;
 }
 
 function toGroups<Row>(groups: Map<string, Row[]>, order: (a: Row, b: Row) => number): EdgeGroup<Row>[] {
   return [...groups.entries()]
     .sort(([a], [b]) => compare(a, b))
     .map(([group, rows]) => {
-      const [type, from, to] = group.split('\u0000') as [RelationshipType, NodeLabel, NodeLabel];
+      const [type, from, to] = group.split('\u0000') as [RelationshipType, EndpointLabel, EndpointLabel];
       return { type, from, to, rows: rows.sort(order) };
     });
 }

@@ -1,11 +1,7 @@
 import type { ManagedTransaction } from 'neo4j-driver';
-import type { NodeLabel } from './schema/nodes';
-import {
-  createPerEventEdgesQuery,
-  createRecordsQuery,
-  mergeEntitiesQuery,
-  mergeObservedEdgesQuery,
-} from './cypher/writeQueries';
+import { nodes, type NodeLabel } from './schema/nodes';
+import { createRecordsQuery, edgeQuery, existingRecordsQuery, mergeEntitiesQuery } from './cypher/writeQueries';
+import { BoundedSet } from './boundedSet';
 import type { Graph } from './driver';
 import type { RecordFacts } from './facts';
 import { planWrites, toCypherProps } from './writePlan';
@@ -24,6 +20,9 @@ export interface BatchOutcome {
  * overlapping deliveries and a crash followed by a rerun.
  */
 export class GraphWriter {
+  /** Structural edges this writer has committed, so later batches skip them. */
+  private readonly knownStructural = new BoundedSet(200_000);
+
   constructor(private readonly graph: Graph) {}
 
   async write(batch: readonly RecordFacts[]): Promise<BatchOutcome> {
@@ -42,50 +41,78 @@ export class GraphWriter {
       candidates.push(fact);
     }
 
-    const created = await this.graph.write((tx) => writeInTransaction(tx, candidates));
+    const { created, structural } = await this.writeRetryingConflicts(candidates);
+    // Only after the commit: a rolled-back batch must not be remembered as written.
+    for (const id of structural) this.knownStructural.add(id);
     const withRecord = candidates.filter((f) => f.record).length;
     return { created, duplicates: duplicates + (withRecord - created) };
   }
-}
 
-async function writeInTransaction(tx: ManagedTransaction, candidates: readonly RecordFacts[]): Promise<number> {
-  // 1. Immutable records first: learn which of them are new.
-  const recordsByLabel = new Map<NodeLabel, { key: string; props: Record<string, unknown> }[]>();
-  for (const fact of candidates) {
-    if (!fact.record) continue;
-    const rows = recordsByLabel.get(fact.record.label) ?? [];
-    rows.push({ key: fact.record.key, props: toCypherProps(fact.record.label, fact.record.props) });
-    recordsByLabel.set(fact.record.label, rows);
-  }
-  const createdKeys = new Set<string>();
-  for (const [label, rows] of recordsByLabel) {
-    const result = await tx.run(createRecordsQuery(label), { rows });
-    for (const r of result.records) createdKeys.add(`${label}\u0000${r.get('key') as string}`);
+  /**
+   * executeWrite retries transient errors (deadlocks). A uniqueness conflict (another writer
+   * created one of our new records after we checked) is not transient: retry it here, when the
+   * records it created are visible and count as existing.
+   */
+  private async writeRetryingConflicts(candidates: readonly RecordFacts[]) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.graph.write((tx) => this.writeInTransaction(tx, candidates));
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code !== 'Neo.ClientError.Schema.ConstraintValidationFailed' || attempt >= 5) throw error;
+      }
+    }
   }
 
-  // 2. Only new records' evidence is aggregated and written.
-  const counted = candidates.filter((f) => !f.record || createdKeys.has(`${f.record.label}\u0000${f.record.key}`));
-  const plan = planWrites(counted);
-  for (const [label, rows] of plan.entities) {
-    const params = rows.map((row) => ({
-      key: row.key,
-      firstSeen: row.firstSeen === null ? null : BigInt(row.firstSeen),
-      lastSeen: row.lastSeen === null ? null : BigInt(row.lastSeen),
-      props: toCypherProps(label, row.props),
-    }));
-    await tx.run(mergeEntitiesQuery(label), { rows: params });
+  private async writeInTransaction(tx: ManagedTransaction, candidates: readonly RecordFacts[]) {
+    // 1. Immutable records first: learn which of them are new.
+    const recordsByLabel = new Map<NodeLabel, RecordFacts[]>();
+    for (const fact of candidates) {
+      if (!fact.record) continue;
+      const list = recordsByLabel.get(fact.record.label) ?? [];
+      list.push(fact);
+      recordsByLabel.set(fact.record.label, list);
+    }
+    const existing = new Set<string>();
+    for (const [label, facts] of recordsByLabel) {
+      const result = await tx.run(existingRecordsQuery(label), { keys: facts.map((f) => f.record!.key) });
+      for (const r of result.records) existing.add(`${label}\u0000${r.get('key') as string}`);
+    }
+    const isNew = (f: RecordFacts) => !f.record || !existing.has(`${f.record.label}\u0000${f.record.key}`);
+    const statements: Promise<unknown>[] = [];
+    let created = 0;
+    for (const [label, facts] of recordsByLabel) {
+      const rows = facts.filter(isNew).map((f) => toCypherProps(label, { ...f.record!.props, [nodes[label].key]: f.record!.key }));
+      created += rows.length;
+      if (rows.length > 0) statements.push(tx.run(createRecordsQuery(label), { rows }));
+    }
+
+    // 2. Only new records' evidence is aggregated and written: nodes first, then edges. The
+    //    statements are pipelined (sent without waiting for each result): Neo4j runs them in
+    //    order without idling between them while Node prepares the next.
+    const plan = planWrites(candidates.filter(isNew), (id) => this.knownStructural.has(id));
+    for (const [label, rows] of plan.entities) {
+      const params = rows.map((row) => ({
+        key: row.key,
+        firstSeen: row.firstSeen === null ? null : BigInt(row.firstSeen),
+        lastSeen: row.lastSeen === null ? null : BigInt(row.lastSeen),
+        props: toCypherProps(label, row.props),
+      }));
+      statements.push(tx.run(mergeEntitiesQuery(label), { rows: params }));
+    }
+    for (const group of plan.observedEdges) {
+      const params = group.rows.map((row) => ({
+        ...row,
+        firstSeen: BigInt(row.firstSeen),
+        lastSeen: BigInt(row.lastSeen),
+        count: BigInt(row.count),
+      }));
+      statements.push(tx.run(edgeQuery(group.type, group.from, group.to), { rows: params }));
+    }
+    for (const group of [...plan.perEventEdges, ...plan.structuralEdges]) {
+      statements.push(tx.run(edgeQuery(group.type, group.from, group.to), { rows: group.rows.map(({ from, to }) => ({ from, to })) }));
+    }
+    await Promise.all(statements);
+    return { created, structural: plan.structuralEdges.flatMap((g) => g.rows.map((r) => r.id)) };
   }
-  for (const group of plan.observedEdges) {
-    const params = group.rows.map((row) => ({
-      ...row,
-      firstSeen: BigInt(row.firstSeen),
-      lastSeen: BigInt(row.lastSeen),
-      count: BigInt(row.count),
-    }));
-    await tx.run(mergeObservedEdgesQuery(group.type, group.from, group.to), { rows: params });
-  }
-  for (const group of plan.perEventEdges) {
-    await tx.run(createPerEventEdgesQuery(group.type, group.from, group.to), { rows: group.rows });
-  }
-  return createdKeys.size;
 }

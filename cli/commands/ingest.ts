@@ -2,8 +2,9 @@ import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { neo4jSettingsFromEnv } from '../../graph/config';
 import { Graph } from '../../graph/driver';
+import { TrailhoundError } from '../../graph/errors';
 import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
-import { DEFAULT_BATCH_SIZE, runIngest, type IngestProgress, type IngestSummary } from '../../ingest/pipeline/runIngest';
+import { DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, runIngest, type IngestProgress, type IngestSummary } from '../../ingest/pipeline/runIngest';
 import type { LogSource } from '../../ingest/pipeline/types';
 import { sources } from '../../ingest/sources';
 import { bar, formatBytes, formatCount, formatDuration } from '../format';
@@ -14,6 +15,7 @@ interface IngestFlags {
   allowRejects?: boolean;
   rejects?: string;
   batchSize?: string;
+  writers?: string;
   dryRun?: boolean;
   quiet?: boolean;
 }
@@ -32,6 +34,7 @@ function sourceCommand(source: LogSource): Command {
     .option('--allow-rejects', 'exit 0 even if some records were rejected')
     .addOption(new Option('--rejects <file>', 'where to write rejected records (JSON Lines)').default(undefined, './trailhound-rejects-<time>.jsonl'))
     .addOption(new Option('--batch-size <n>', 'records per write transaction').default(String(DEFAULT_BATCH_SIZE)))
+    .addOption(new Option('--writers <n>', 'write transactions in flight at once').default(String(DEFAULT_WRITERS)))
     .option('--dry-run', 'parse and check the files without a database')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
@@ -55,8 +58,8 @@ Examples:
 }
 
 async function ingestWithProgress(source: LogSource, paths: string[], flags: IngestFlags): Promise<IngestSummary> {
-  const batchSize = Number(flags.batchSize ?? DEFAULT_BATCH_SIZE);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size must be a positive integer, got ${flags.batchSize}`);
+  const batchSize = positiveInteger('--batch-size', flags.batchSize ?? String(DEFAULT_BATCH_SIZE));
+  const writers = positiveInteger('--writers', flags.writers ?? String(DEFAULT_WRITERS));
   const graph = flags.dryRun ? null : await Graph.connect(neo4jSettingsFromEnv());
   const rejects = new RejectsLog(flags.rejects ?? `trailhound-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   const line = new ProgressLine(process.stderr, { enabled: !flags.quiet });
@@ -67,6 +70,7 @@ async function ingestWithProgress(source: LogSource, paths: string[], flags: Ing
       graph,
       rejects,
       batchSize,
+      writers,
       onProgress: (p) => line.update(describeProgress(p, source)),
     });
     line.done();
@@ -107,4 +111,12 @@ export function describeSummary(s: IngestSummary, source: LogSource): string {
   if (s.failedFiles.length > 10) lines.push(`  … and ${s.failedFiles.length - 10} more refused files.`);
   if (s.rejectsFile) lines.push(`  Rejected records, with file, position and reason: ${s.rejectsFile}`);
   return `${lines.join('\n')}\n`;
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TrailhoundError('BAD_OPTION', `${flag} must be a positive integer, got "${text}".`);
+  }
+  return value;
 }

@@ -1,4 +1,4 @@
-import { nodes, type NodeLabel } from '../schema/nodes';
+import { groups, nodes, type GroupLabel, type NodeLabel } from '../schema/nodes';
 import { relationships, type RelationshipType } from '../schema/relationships';
 import { escapeName as n } from './escape';
 
@@ -9,10 +9,6 @@ import { escapeName as n } from './escape';
  */
 
 /** Row shapes the generated queries expect. Times are epoch ms, counts integers. */
-export interface EventRow {
-  key: string;
-  props: Record<string, unknown>;
-}
 export interface EntityRow {
   key: string;
   firstSeen: number | null;
@@ -38,21 +34,24 @@ const later = (target: string, value: string) =>
   `CASE WHEN ${target} IS NULL OR ${value} > ${target} THEN ${value} ELSE ${target} END`;
 
 /**
- * Creates immutable records and returns the keys of those this transaction created. Records
- * that already existed are left alone and not returned, so the caller counts their evidence
- * exactly once whatever the number of reruns. The marker never outlives the statement.
+ * Which of these immutable records (CloudTrail events) the graph already has. Those are
+ * skipped and contribute no evidence, so counts stay exact whatever the number of reruns.
+ */
+export function existingRecordsQuery(label: NodeLabel): string {
+  const decl = nodes[label];
+  if (decl.write !== 'event') throw new Error(`${label} is not an event label`);
+  return [`UNWIND $keys AS key`, `MATCH (e:${n(label)} {${n(decl.key)}: key})`, 'RETURN key'].join('\n');
+}
+
+/**
+ * Creates records found new by existingRecordsQuery in the same transaction. CREATE is cheaper
+ * than MERGE; if another transaction created one of them meanwhile, the uniqueness constraint
+ * fails this one and the writer retries it (then the record counts as existing).
  */
 export function createRecordsQuery(label: NodeLabel): string {
   const decl = nodes[label];
   if (decl.write !== 'event') throw new Error(`${label} is not an event label`);
-  return [
-    'UNWIND $rows AS row',
-    `MERGE (e:${n(label)} {${n(decl.key)}: row.key})`,
-    'ON CREATE SET e += row.props, e.__created = true',
-    'WITH e, row WHERE e.__created = true',
-    'REMOVE e.__created',
-    'RETURN row.key AS key',
-  ].join('\n');
+  return ['UNWIND $rows AS row', `CREATE (e:${n(label)})`, 'SET e = row'].join('\n');
 }
 
 /** Merges entities by key; firstSeen/lastSeen only ever widen; non-null props overwrite. */
@@ -69,15 +68,32 @@ export function mergeEntitiesQuery(label: NodeLabel): string {
   return lines.join('\n');
 }
 
-function endpointMatch(variable: string, label: NodeLabel, param: string): string {
-  return `MATCH (${variable}:${n(label)} {${n(nodes[label].key)}: ${param}})`;
+/** The label an edge endpoint is matched by: a node label, or a group label sharing its key. */
+export type EndpointLabel = NodeLabel | GroupLabel;
+
+/**
+ * Principals are matched through their Principal group (one index on principalKey), so one
+ * query serves every kind of principal: far fewer distinct queries for Neo4j to plan.
+ */
+export function endpointLabel(label: NodeLabel): EndpointLabel {
+  const decl = nodes[label];
+  const shared = ('groups' in decl ? decl.groups : []).find((g) => groups[g as GroupLabel].key === decl.key);
+  return (shared as GroupLabel | undefined) ?? label;
+}
+
+function endpointKey(label: EndpointLabel): string {
+  return label in groups ? groups[label as GroupLabel].key : nodes[label as NodeLabel].key;
+}
+
+function endpointMatch(variable: string, label: EndpointLabel, param: string): string {
+  return `MATCH (${variable}:${n(label)} {${n(endpointKey(label))}: ${param}})`;
 }
 
 /**
  * Merges aggregate edges: widens firstSeen/lastSeen, adds the batch's count, and unions capped
  * list properties. Both endpoints were merged earlier in the same transaction.
  */
-export function mergeObservedEdgesQuery(type: RelationshipType, from: NodeLabel, to: NodeLabel): string {
+export function mergeObservedEdgesQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel): string {
   const decl = relationships[type];
   if (decl.mode !== 'observed') throw new Error(`${type} is not an observed relationship`);
   const sets = [
@@ -100,7 +116,7 @@ export function mergeObservedEdgesQuery(type: RelationshipType, from: NodeLabel,
 }
 
 /** Creates per-event edges. The event was created in this same transaction, so CREATE is exact. */
-export function createPerEventEdgesQuery(type: RelationshipType, from: NodeLabel, to: NodeLabel): string {
+export function createPerEventEdgesQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel): string {
   const decl = relationships[type];
   if (decl.mode !== 'perEvent') throw new Error(`${type} is not a per-event relationship`);
   return [
@@ -111,19 +127,47 @@ export function createPerEventEdgesQuery(type: RelationshipType, from: NodeLabel
   ].join('\n');
 }
 
+/** Merges structural edges: they carry no evidence counts, so existing ones need no write. */
+export function mergeStructuralEdgesQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel): string {
+  const decl = relationships[type];
+  if (decl.mode !== 'structural') throw new Error(`${type} is not a structural relationship`);
+  return [
+    'UNWIND $rows AS row',
+    endpointMatch('a', from, 'row.from'),
+    endpointMatch('b', to, 'row.to'),
+    `MERGE (a)-[:${n(type)}]->(b)`,
+  ].join('\n');
+}
+
+/** The query that writes edges of this type between these endpoint labels. */
+export function edgeQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel): string {
+  switch (relationships[type].mode) {
+    case 'observed':
+      return mergeObservedEdgesQuery(type, from, to);
+    case 'perEvent':
+      return createPerEventEdgesQuery(type, from, to);
+    case 'structural':
+      return mergeStructuralEdgesQuery(type, from, to);
+  }
+}
+
 /** Every write query the schema can produce, keyed by a readable name (for the snapshot test). */
 export function allWriteQueries(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [label, decl] of Object.entries(nodes) as [NodeLabel, (typeof nodes)[NodeLabel]][]) {
-    if (decl.write === 'event') out[`create ${label}`] = createRecordsQuery(label);
+    if (decl.write === 'event') {
+      out[`existing ${label}`] = existingRecordsQuery(label);
+      out[`create ${label}`] = createRecordsQuery(label);
+    }
     if (decl.write === 'entity') out[`merge ${label}`] = mergeEntitiesQuery(label);
   }
   for (const [type, decl] of Object.entries(relationships) as [RelationshipType, (typeof relationships)[RelationshipType]][]) {
-    for (const from of decl.from) {
-      for (const to of decl.to) {
+    const froms = [...new Set(decl.from.map(endpointLabel))];
+    const tos = [...new Set(decl.to.map(endpointLabel))];
+    for (const from of froms) {
+      for (const to of tos) {
         const name = `${type} ${from}->${to}`;
-        out[name] =
-          decl.mode === 'observed' ? mergeObservedEdgesQuery(type, from, to) : createPerEventEdgesQuery(type, from, to);
+        out[name] = edgeQuery(type, from, to);
       }
     }
   }

@@ -115,8 +115,11 @@ export const nodes = {
   },
   Event: {
     description:
-      'One CloudTrail event, kept for timelines and drill-down. Times are epoch ms. requestParameters, ' +
-      'responseElements and raw are JSON text with session tokens and secrets removed.',
+      'One CloudTrail event, kept for timelines and drill-down. Only what queries filter on is a property of ' +
+      'its own; requestParameters and responseElements are JSON text, and raw holds the rest of the record ' +
+      '(userIdentity, userAgent, tlsDetails, additionalEventData...) as JSON text, so that the full event is ' +
+      'raw + requestParameters + responseElements (graph/events.ts puts it back together). Session tokens and ' +
+      'secrets are removed before anything is stored. Times are epoch ms.',
     key: 'eventId',
     write: 'event',
     properties: {
@@ -124,30 +127,19 @@ export const nodes = {
       time: 'int',
       eventName: 'string',
       eventSource: 'string',
-      eventType: 'string',
-      eventCategory: 'string',
       region: 'string',
       accountId: 'string',
       readOnly: 'boolean',
-      managementEvent: 'boolean',
       errorCode: 'string',
-      errorMessage: 'string',
       principalKey: 'string',
-      principalKind: 'string',
-      principalName: 'string',
       accessKeyId: 'string',
-      sourceIPAddress: 'string',
       sourceIp: 'string',
-      userAgent: 'string',
-      invokedBy: 'string',
-      requestId: 'string',
-      sharedEventId: 'string',
-      vpcEndpointId: 'string',
       requestParameters: 'json',
       responseElements: 'json',
       raw: 'json',
     },
-    indexes: [['time'], ['principalKey', 'time'], ['accessKeyId', 'time'], ['sourceIp', 'time'], ['eventName', 'time']],
+    // Each index costs every write: these serve the timelines (principal, IP) and time-range scans.
+    indexes: [['time'], ['principalKey', 'time'], ['sourceIp', 'time']],
   },
   TrailhoundMeta: {
     description: 'Bookkeeping: the schema version the migrations last applied.',

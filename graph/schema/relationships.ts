@@ -80,7 +80,7 @@ export const relationships = {
     description: 'The entity belongs to this account.',
     from: [...ownedLabels],
     to: ['Account'],
-    mode: 'observed',
+    mode: 'structural',
   },
   TOUCHED: {
     description: 'This event named this resource (drill-down from ACCESSED to the events behind it).',

@@ -37,8 +37,10 @@ export interface GroupDeclaration {
  * `observed`: an aggregate of evidence. Carries firstSeen, lastSeen (epoch ms) and count
  *             (the number of distinct events or flow records that showed it).
  * `perEvent`: one edge per event record (Event -> what it touched); created with its event.
+ * `structural`: a fact about the entities themselves (which account owns them), not evidence:
+ *               merged once, no counts, so a hot node is not rewritten for every batch.
  */
-export type RelationshipMode = 'observed' | 'perEvent';
+export type RelationshipMode = 'observed' | 'perEvent' | 'structural';
 
 export interface RelationshipDeclaration {
   readonly description: string;

@@ -1,3 +1,4 @@
+import { IdentityType } from './identityTypes';
 import { Label, type PrincipalLabel } from '../../graph/vocabulary';
 import { isAccountId, parseArn } from '../common/arn';
 import { parseTimestamp } from '../common/time';
@@ -51,27 +52,27 @@ export function actorFromIdentity(identityValue: unknown): Actor | null {
   const arn = str(identity.arn);
 
   switch (type) {
-    case 'IAMUser': {
+    case IdentityType.IAMUser: {
       const user = iamUser(arn, accountId, str(identity.userName), str(identity.principalId));
       if (!user) return unknownActor(identity, type);
-      return isTemporaryKey(accessKeyId) ? ownSession(user, accessKeyId!, 'IAMUser', attributes) : plain(user, accessKeyId);
+      return isTemporaryKey(accessKeyId) ? ownSession(user, accessKeyId!, IdentityType.IAMUser, attributes) : plain(user, accessKeyId);
     }
-    case 'Root': {
+    case IdentityType.Root: {
       const account = accountId ?? parseArn(arn)?.account;
       const rootArn = arn ?? (account ? `arn:aws:iam::${account}:root` : undefined);
       if (!rootArn) return unknownActor(identity, type);
       const root = fact(Label.RootUser, rootArn, { arn: rootArn }, account);
-      return isTemporaryKey(accessKeyId) ? ownSession(root, accessKeyId!, 'Root', attributes) : plain(root, accessKeyId);
+      return isTemporaryKey(accessKeyId) ? ownSession(root, accessKeyId!, IdentityType.Root, attributes) : plain(root, accessKeyId);
     }
-    case 'AssumedRole':
+    case IdentityType.AssumedRole:
       return assumedRole(identity, arn, accountId, accessKeyId, context, attributes);
-    case 'FederatedUser':
+    case IdentityType.FederatedUser:
       return federatedUser(identity, arn, accountId, accessKeyId, context, attributes);
-    case 'AWSService': {
+    case IdentityType.AWSService: {
       const name = str(identity.invokedBy) ?? 'unknown.amazonaws.com';
       return { ...plain(fact(Label.AwsService, name, { name }, undefined), undefined), displayName: name };
     }
-    case 'AWSAccount': {
+    case IdentityType.AWSAccount: {
       const principalId = str(identity.principalId);
       const anonymous = accountId === 'ANONYMOUS_PRINCIPAL' || principalId === 'ANONYMOUS_PRINCIPAL';
       const key = anonymous ? 'anonymous' : `${accountId ?? 'unknown-account'}:${principalId ?? 'unknown'}`;
@@ -80,9 +81,9 @@ export function actorFromIdentity(identityValue: unknown): Actor | null {
         displayName: anonymous ? 'anonymous' : `account ${accountId ?? '?'}`,
       };
     }
-    case 'SAMLUser':
-    case 'WebIdentityUser':
-    case 'IdentityCenterUser': {
+    case IdentityType.SAMLUser:
+    case IdentityType.WebIdentityUser:
+    case IdentityType.IdentityCenterUser: {
       const provider = str(identity.identityProvider) ?? str(obj(identity.onBehalfOf)?.identityStoreArn) ?? 'unknown-provider';
       const userName = str(identity.userName) ?? str(obj(identity.onBehalfOf)?.userId) ?? str(identity.principalId) ?? 'unknown';
       const key = `${type}:${provider}:${userName}`;
@@ -162,7 +163,7 @@ function assumedRole(
     str(issuer?.arn) ??
     (parsed && roleNameFromArn ? `arn:${parsed.partition}:iam::${parsed.account}:role/${roleNameFromArn}` : undefined);
   const roleName = str(issuer?.userName) ?? roleNameFromArn ?? parseArn(roleArn)?.resource.split('/').pop();
-  if (!arn && !roleArn) return unknownActor(identity, 'AssumedRole');
+  if (!arn && !roleArn) return unknownActor(identity, IdentityType.AssumedRole);
 
   const creationDate = parseTimestamp(attributes?.creationDate) ?? undefined;
   // The ASIA key is unique per session; without it, ARN + creation time tell sessions apart.
@@ -173,7 +174,7 @@ function assumedRole(
     key,
     {
       arn,
-      sessionType: 'AssumedRole',
+      sessionType: IdentityType.AssumedRole,
       sessionName,
       roleArn,
       accessKeyId,
@@ -204,7 +205,7 @@ function federatedUser(
   attributes: Record<string, unknown> | undefined,
 ): Actor | null {
   const federatedArn = arn ?? (str(identity.principalId) ? `federated:${str(identity.principalId)}` : undefined);
-  if (!federatedArn) return unknownActor(identity, 'FederatedUser');
+  if (!federatedArn) return unknownActor(identity, IdentityType.FederatedUser);
   const name = parseArn(arn)?.resource.split('/').pop() ?? str(identity.principalId)?.split(':').pop();
   const federated = fact(Label.FederatedUser, federatedArn, { arn, userName: name }, accountId);
   const issuer = obj(context?.sessionIssuer);
@@ -221,7 +222,7 @@ function federatedUser(
   const session = fact(
     Label.RoleSession,
     accessKeyId,
-    { arn, sessionType: 'FederatedUser', sessionName: name, accessKeyId, creationDate, mfaAuthenticated: boolOf(attributes?.mfaAuthenticated) },
+    { arn, sessionType: IdentityType.FederatedUser, sessionName: name, accessKeyId, creationDate, mfaAuthenticated: boolOf(attributes?.mfaAuthenticated) },
     accountId,
   );
   return { principal: session, accessKeyId, runsAs: federated, startedBy, instanceId: undefined, displayName: `${name ?? '?'} (federated)` };

@@ -56,7 +56,9 @@ const named = (service: string, resourceType: string, build: (name: string) => s
 const fromArn: Extractor = (arn, ctx) => {
   const parsed = parseArn(arn);
   if (!parsed) return null;
-  const account = acct(parsed.account) ?? (parsed.service === 's3' ? undefined : ctx.account);
+  // An empty account field means "this account" (except S3, whose ARNs never name one); a
+  // non-numeric one ("aws" for AWS-managed policies) means nobody's account.
+  const account = parsed.account === '' ? (parsed.service === 's3' ? undefined : ctx.account) : acct(parsed.account);
   if (parsed.service === 's3') {
     const name = parsed.resource.split('/')[0];
     return name ? bucket(name, { ...ctx, account }) : null;

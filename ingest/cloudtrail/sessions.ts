@@ -1,3 +1,4 @@
+import { IdentityType } from './identityTypes';
 import { Label } from '../../graph/vocabulary';
 import { parseArn } from '../common/arn';
 import { obj, str } from '../common/text';
@@ -47,7 +48,7 @@ export function sessionStartedBy(
       accessKeyId,
       {
         arn,
-        sessionType: 'AssumedRole',
+        sessionType: IdentityType.AssumedRole,
         sessionName: str(request?.roleSessionName) ?? (rest.join('/') || undefined),
         roleArn,
         accessKeyId,
@@ -67,7 +68,7 @@ export function sessionStartedBy(
     const session = principal(
       Label.RoleSession,
       accessKeyId,
-      { arn, sessionType: 'FederatedUser', sessionName: name, accessKeyId, creationDate: time },
+      { arn, sessionType: IdentityType.FederatedUser, sessionName: name, accessKeyId, creationDate: time },
       account,
     );
     return { session, accessKeyId, runsAs: federated };
@@ -82,7 +83,7 @@ export function sessionStartedBy(
       accessKeyId,
       {
         arn: owner.props.arn,
-        sessionType: owner.label === Label.RootUser ? 'Root' : 'IAMUser',
+        sessionType: owner.label === Label.RootUser ? IdentityType.Root : IdentityType.IAMUser,
         sessionName: owner.props.userName ?? 'root',
         accessKeyId,
         creationDate: time,

@@ -48,10 +48,13 @@ export interface IngestOptions {
   readonly graph: Graph | null;
   readonly rejects: RejectsLog;
   readonly batchSize?: number;
+  /** Write transactions in flight at once. */
+  readonly writers?: number;
   readonly onProgress?: (progress: IngestProgress) => void;
 }
 
-export const DEFAULT_BATCH_SIZE = 5000;
+export const DEFAULT_BATCH_SIZE = 2000;
+export const DEFAULT_WRITERS = 2;
 
 /**
  * Reads every file, parses and normalises each record, and loads the facts in batches. One
@@ -85,26 +88,37 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       currentFile,
     });
 
+  // Up to `writers` batches are written at once while the next one is parsed: the Event part
+  // of one transaction (no lock contention) overlaps the aggregate part of the other.
+  const writers = Math.max(1, options.writers ?? DEFAULT_WRITERS);
   let batch: RecordFacts[] = [];
-  let inFlight: Promise<void> | null = null;
-  const flush = async () => {
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown = null;
+  const flush = async (final = false) => {
     const toWrite = batch;
     batch = [];
-    if (inFlight) await inFlight;
-    inFlight = null;
-    if (toWrite.length === 0) return;
-    if (!writer) {
-      counts.loaded += toWrite.length;
-      return;
+    if (toWrite.length > 0) {
+      if (!writer) {
+        counts.loaded += toWrite.length;
+      } else {
+        while (inFlight.size >= writers) await Promise.race(inFlight);
+        if (failure) throw failure;
+        const write: Promise<void> = writer
+          .write(toWrite)
+          .then((outcome) => {
+            counts.loaded += outcome.created;
+            counts.duplicates += outcome.duplicates;
+            report();
+          })
+          .catch((error: unknown) => {
+            failure ??= error;
+          })
+          .finally(() => inFlight.delete(write));
+        inFlight.add(write);
+      }
     }
-    // Started now, awaited at the next flush: parsing continues while Neo4j writes.
-    const write = writer.write(toWrite).then((outcome) => {
-      counts.loaded += outcome.created;
-      counts.duplicates += outcome.duplicates;
-      report();
-    });
-    write.catch(() => {}); // surfaced by the await at the next flush
-    inFlight = write;
+    if (final) await Promise.all(inFlight);
+    if (failure) throw failure;
   };
 
   try {
@@ -151,8 +165,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       counts.filesDone += 1;
       report();
     }
-    await flush();
-    await flush(); // waits for the last write
+    await flush(true);
   } finally {
     await options.rejects.close();
   }

@@ -1,7 +1,11 @@
 package dev.trailhound.db;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -22,19 +26,33 @@ import org.neo4j.io.ByteUnit;
  *   trailhound.port       Bolt listen port (default 7687)
  *   trailhound.pagecache  page cache size, e.g. "2g"
  *   trailhound.txmax      cap on memory of all open transactions, e.g. "4g"
+ *   neo4j.<setting>       any other Neo4j setting, passed through as is (unknown names fail fast,
+ *                         as Neo4j validates settings strictly)
  *
  * The HTTP connector stays off: embedded users report servlet class conflicts with it, and
  * nothing in Trailhound needs it.
  */
 public final class LocalNeo4j {
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, IOException {
         String home = required("trailhound.home");
         String host = System.getProperty("trailhound.host", "127.0.0.1");
         int port = Integer.parseInt(System.getProperty("trailhound.port", "7687"));
         long pageCache = bytes(System.getProperty("trailhound.pagecache", "2g"));
         long txMax = bytes(System.getProperty("trailhound.txmax", "4g"));
 
+        // Pass-through settings go in a properties file: the embedded builder takes raw settings
+        // only that way. It is rewritten on every start, so it always shows what is in effect.
+        List<String> lines = new ArrayList<>();
+        lines.add("# Written by Trailhound at each start from -Dneo4j.* options; edit TRAILHOUND_NEO4J_SETTINGS instead.");
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("neo4j.")) lines.add(name.substring("neo4j.".length()) + "=" + System.getProperty(name));
+        }
+        Path settings = Path.of(home, "trailhound-neo4j.conf");
+        Files.createDirectories(settings.getParent());
+        Files.write(settings, lines);
+
         DatabaseManagementService service = new DatabaseManagementServiceBuilder(Path.of(home))
+                .loadPropertiesFromFile(settings)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress(host, port))
                 .setConfig(HttpConnector.enabled, false)

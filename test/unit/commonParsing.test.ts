@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeIp } from '../../ingest/common/ip';
+import { redactSecrets } from '../../ingest/common/secrets';
+import { cappedKey, normalizeUserAgent } from '../../ingest/common/text';
+import { parseTimestamp } from '../../ingest/common/time';
+
+describe('normalizeIp', () => {
+  it.each([
+    ['255.090.254.5', '255.90.254.5', 4, false],
+    ['10.0.0.1', '10.0.0.1', 4, true],
+    ['172.31.255.1', '172.31.255.1', 4, true],
+    ['100.64.1.1', '100.64.1.1', 4, true],
+    ['2001:DB8:0:0:0:0:0:1', '2001:db8::1', 6, false],
+    ['fd00::1', 'fd00::1', 6, true],
+    ['::ffff:198.51.100.4', '198.51.100.4', 4, false],
+  ])('%s -> %s', (input, ip, version, isPrivate) => {
+    expect(normalizeIp(input)).toEqual({ ip, version, isPrivate });
+  });
+
+  it.each(['AWS Internal', 'ec2.amazonaws.com', '-', '999.1.1.1', '', 'sourceIPAddress1'])('is not an address: %s', (input) => {
+    expect(normalizeIp(input)).toBeNull();
+  });
+});
+
+describe('parseTimestamp', () => {
+  it('reads ISO 8601 with or without fraction and zone, and epoch seconds or milliseconds', () => {
+    const ms = Date.UTC(2024, 7, 1, 11, 45, 21);
+    expect(parseTimestamp('2024-08-01T11:45:21Z')).toBe(ms);
+    expect(parseTimestamp('2024-08-01T11:45:21.000Z')).toBe(ms);
+    expect(parseTimestamp('2024-08-01T13:45:21+02:00')).toBe(ms);
+    expect(parseTimestamp('2024-08-01 11:45:21')).toBe(ms);
+    expect(parseTimestamp(ms / 1000)).toBe(ms);
+    expect(parseTimestamp(String(ms))).toBe(ms);
+  });
+
+  it('refuses to guess at anything else', () => {
+    expect(parseTimestamp('Aug 1, 2024, 11:45:21 AM')).toBeNull();
+    expect(parseTimestamp('yesterday')).toBeNull();
+    expect(parseTimestamp({})).toBeNull();
+  });
+});
+
+describe('redactSecrets', () => {
+  it('replaces every secret, at any depth, and leaves the rest alone', () => {
+    const input = { credentials: { accessKeyId: 'ASIAX', sessionToken: 'IQoJ...', SecretAccessKey: 'abc' }, list: [{ password: 'p' }], nextToken: 'page-2' };
+    expect(redactSecrets(input)).toEqual({
+      credentials: { accessKeyId: 'ASIAX', sessionToken: '[REDACTED]', SecretAccessKey: '[REDACTED]' },
+      list: [{ password: '[REDACTED]' }],
+      nextToken: 'page-2',
+    });
+    expect(input.credentials.sessionToken).toBe('IQoJ...'); // the input is not modified
+  });
+
+  it('returns the input itself when there is nothing to remove', () => {
+    const clean = { bucketName: 'b' };
+    expect(redactSecrets(clean)).toBe(clean);
+  });
+});
+
+describe('user agents and keys', () => {
+  it('strips the brackets CloudTrail sometimes adds', () => {
+    expect(normalizeUserAgent('[aws-cli/2.15.0]')).toBe('aws-cli/2.15.0');
+  });
+
+  it('caps a huge value but keeps distinct values distinct', () => {
+    const a = cappedKey('x'.repeat(5000) + 'a');
+    const b = cappedKey('x'.repeat(5000) + 'b');
+    expect(a.length).toBeLessThanOrEqual(512);
+    expect(a).not.toBe(b);
+  });
+});

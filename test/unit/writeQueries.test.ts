@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { schemaStatements } from '../../graph/cypher/migrations';
+import { allWriteQueries, mergeEntitiesQuery, mergeObservedEdgesQuery } from '../../graph/cypher/writeQueries';
+import { nodes } from '../../graph/schema/nodes';
+import { relationships } from '../../graph/schema/relationships';
+
+describe('queries generated from the schema declarations', () => {
+  it('match the reviewed snapshot (a change to the schema shows up here as a diff of Cypher)', async () => {
+    const text = Object.entries(allWriteQueries())
+      .map(([name, query]) => `// ${name}\n${query}\n`)
+      .join('\n');
+    await expect(text).toMatchFileSnapshot('__snapshots__/writeQueries.cypher');
+    await expect(schemaStatements().join(';\n') + ';\n').toMatchFileSnapshot('__snapshots__/schema.cypher');
+  });
+
+  it('take every value from $rows, never from text spliced into the query', () => {
+    for (const query of Object.values(allWriteQueries())) {
+      expect(query).toMatch(/^UNWIND \$(rows|keys) AS (row|key)\n/);
+      expect(query).not.toMatch(/'[^']*'/); // no string literals at all
+    }
+  });
+
+  it('give every node label a uniqueness constraint on its key, created only if missing', () => {
+    const statements = schemaStatements();
+    for (const [label, decl] of Object.entries(nodes)) {
+      expect(statements).toContain(`CREATE CONSTRAINT ${label}_${decl.key}_unique IF NOT EXISTS FOR (x:${label}) REQUIRE x.${decl.key} IS UNIQUE`);
+    }
+    for (const statement of statements) expect(statement).toContain('IF NOT EXISTS');
+  });
+
+  it('merge principals with the Principal group label, and match them through it', () => {
+    expect(mergeEntitiesQuery('IamUser')).toContain('x:Principal');
+    expect(mergeEntitiesQuery('IpAddress')).not.toContain('Principal');
+    expect(mergeObservedEdgesQuery('ACCESSED', 'Principal', 'S3Bucket')).toContain('MATCH (a:Principal {principalKey: row.from})');
+  });
+
+  it('keep list properties as capped set unions', () => {
+    expect(mergeObservedEdgesQuery('ACCESSED', 'Principal', 'S3Bucket')).toContain(
+      'r.apis = (coalesce(r.apis, []) + [v IN coalesce(row.lists.apis, []) WHERE NOT v IN coalesce(r.apis, [])])[..50]',
+    );
+  });
+
+  it('refuse to build a query the declarations do not allow', () => {
+    expect(() => mergeObservedEdgesQuery('TOUCHED', 'Event', 'S3Bucket')).toThrow(/not an observed relationship/);
+    expect(() => mergeEntitiesQuery('Event')).toThrow(/not an entity label/);
+    expect(Object.keys(relationships)).toContain('ASSUMED');
+  });
+});
