@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/runCli';
+
+describe('the trailhound command', () => {
+  it('explains itself with --help', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: trailhound');
+    for (const command of ['db', 'ingest']) expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    expect(result.stdout).toContain('NEO4J_URI');
+  });
+
+  it('documents the ingest options and exit statuses', async () => {
+    const result = await runCli(['ingest', 'cloudtrail', '--help']);
+    expect(result.code).toBe(0);
+    for (const option of ['--json', '--allow-rejects', '--rejects', '--batch-size', '--dry-run']) expect(result.stdout).toContain(option);
+    expect(result.stdout).toContain('exit status is 2');
+  });
+
+  it('refuses a bad option value with a clear message', async () => {
+    const result = await runCli(['ingest', 'cloudtrail', '.', '--dry-run', '--batch-size', 'lots']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--batch-size must be a positive integer, got "lots"');
+  });
+
+  it('parses and checks files without a database in a dry run', async () => {
+    const result = await runCli(['ingest', 'cloudtrail', 'test/fixtures/cloudtrail/stratus-red-team', '--dry-run', '--json'], { ...process.env, NEO4J_URI: 'bolt://127.0.0.1:1' });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ dryRun: true, read: 310, loaded: 310, rejected: 0 });
+  });
+});
