@@ -13,9 +13,13 @@ export interface NodeRef {
 
 export interface NodeFact extends NodeRef {
   readonly props: Record<string, unknown>;
+  /** label + key: the node's identity within a batch. */
+  readonly id?: string;
 }
 
 export interface EdgeFact {
+  /** type + endpoints: the edge's identity within a batch. */
+  readonly id?: string;
   readonly type: RelationshipType;
   readonly from: NodeRef;
   readonly to: NodeRef;
@@ -54,15 +58,15 @@ export class FactsBuilder {
     checkDeclared(label, props);
     const id = `${label}\u0000${key}`;
     const existing = this.nodeFacts.get(id);
-    const merged = existing ? { ...existing.props, ...withoutEmpty(props) } : withoutEmpty(props);
-    const fact = { label, key, props: merged };
-    this.nodeFacts.set(id, fact);
+    // The props object is kept as given (callers pass fresh literals); empty values are
+    // skipped when facts are merged and written, never stored.
+    this.nodeFacts.set(id, existing ? { id, label, key, props: mergeProps(existing.props, props) } : { id, label, key, props });
     return { label, key };
   }
 
   record(label: NodeLabel, key: string, props: Record<string, unknown>): NodeRef {
     checkDeclared(label, props);
-    this.recordFact = { label, key, props: withoutEmpty(props) };
+    this.recordFact = { label, key, props };
     return { label, key };
   }
 
@@ -78,7 +82,7 @@ export class FactsBuilder {
       for (const [name, values] of Object.entries(lists)) union[name] = [...new Set([...(union[name] ?? []), ...values])];
       this.edgeFacts.set(id, { ...existing, lists: union });
     } else if (!existing) {
-      this.edgeFacts.set(id, lists ? { type, from, to, lists } : { type, from, to });
+      this.edgeFacts.set(id, lists ? { id, type, from, to, lists } : { id, type, from, to });
     }
   }
 
@@ -89,14 +93,30 @@ export class FactsBuilder {
 
 function checkDeclared(label: NodeLabel, props: Record<string, unknown>): void {
   const declared = declaredProps.get(label);
-  for (const name of Object.keys(props)) {
+  for (const name in props) {
     if (!declared?.has(name)) throw new Error(`property ${name} is not declared for ${label} in graph/schema/nodes.ts`);
   }
 }
 
-/** Null and undefined never reach the graph: `SET n += {p: null}` would erase a known value. */
-function withoutEmpty(props: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Copies the non-empty values of `update` over `base`. Null and undefined never reach the
+ * graph: `SET n += {p: null}` would erase a value another event established.
+ */
+export function mergeProps(base: Record<string, unknown>, update: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const name in update) {
+    const value = update[name];
+    if (value !== null && value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** The non-empty values only. */
+export function withoutEmpty(props: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(props)) if (value !== null && value !== undefined) out[name] = value;
+  for (const name in props) {
+    const value = props[name];
+    if (value !== null && value !== undefined) out[name] = value;
+  }
   return out;
 }

@@ -7,7 +7,8 @@ import {
   type ObservedEdgeRow,
   type PerEventEdgeRow,
 } from './cypher/writeQueries';
-import type { RecordFacts } from './facts';
+import { cypherInt } from './driver';
+import { mergeProps, withoutEmpty, type RecordFacts } from './facts';
 
 export interface EdgeGroup<Row> {
   readonly type: RelationshipType;
@@ -43,19 +44,19 @@ export function planWrites(facts: Iterable<RecordFacts>, known: (id: string) => 
 
   for (const fact of facts) {
     for (const node of fact.nodes) {
-      const id = `${node.label}\u0000${node.key}`;
+      const id = node.id ?? `${node.label}\u0000${node.key}`;
       const seen = entities.get(id);
       if (!seen) {
-        entities.set(id, { label: node.label, row: { key: node.key, firstSeen: fact.time, lastSeen: fact.time, props: { ...node.props } } });
+        entities.set(id, { label: node.label, row: { key: node.key, firstSeen: fact.time, lastSeen: fact.time, props: withoutEmpty(node.props) } });
       } else {
         const row = seen.row;
-        Object.assign(row.props, node.props);
+        row.props = mergeProps(row.props, node.props);
         if (row.firstSeen === null || fact.time < row.firstSeen) row.firstSeen = fact.time;
         if (row.lastSeen === null || fact.time > row.lastSeen) row.lastSeen = fact.time;
       }
     }
     for (const edge of fact.edges) {
-      const group = `${edge.type}\u0000${endpointLabel(edge.from.label)}\u0000${endpointLabel(edge.to.label)}`;
+      const group = groupOf(edge.type, edge.from.label, edge.to.label);
       const mode = relationships[edge.type].mode;
       if (mode === 'perEvent') {
         const rows = perEvent.get(group) ?? [];
@@ -63,7 +64,7 @@ export function planWrites(facts: Iterable<RecordFacts>, known: (id: string) => 
         perEvent.set(group, rows);
         continue;
       }
-      const id = `${group}\u0000${edge.from.key}\u0000${edge.to.key}`;
+      const id = edge.id ?? `${group}\u0000${edge.from.key}\u0000${edge.to.key}`;
       if (mode === 'structural') {
         if (!structural.has(id) && !known(id)) structural.set(id, { group, row: { id, from: edge.from.key, to: edge.to.key } });
         continue;
@@ -106,6 +107,18 @@ export function planWrites(facts: Iterable<RecordFacts>, known: (id: string) => 
   };
 }
 
+/** "TYPE\0FromEndpoint\0ToEndpoint", memoised: it is asked for every edge of every record. */
+const groupCache = new Map<string, string>();
+function groupOf(type: RelationshipType, from: NodeLabel, to: NodeLabel): string {
+  const probe = `${type}:${from}:${to}`;
+  let group = groupCache.get(probe);
+  if (group === undefined) {
+    group = `${type}\u0000${endpointLabel(from)}\u0000${endpointLabel(to)}`;
+    groupCache.set(probe, group);
+  }
+  return group;
+}
+
 function regroup<Row>(entries: Iterable<{ group: string; row: Row }>): Map<string, Row[]> {
   const groups = new Map<string, Row[]>();
   for (const { group, row } of entries) {
@@ -133,8 +146,10 @@ function compare(a: string, b: string): number {
 export function toCypherProps(label: NodeLabel, props: Record<string, unknown>): Record<string, unknown> {
   const declared: Readonly<Record<string, string>> = nodes[label].properties;
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(props)) {
-    out[name] = declared[name] === 'int' && typeof value === 'number' ? BigInt(Math.trunc(value)) : value;
+  for (const name in props) {
+    const value = props[name];
+    if (value === null || value === undefined) continue;
+    out[name] = declared[name] === 'int' && typeof value === 'number' ? cypherInt(value) : value;
   }
   return out;
 }

@@ -2,7 +2,7 @@ import type { ManagedTransaction } from 'neo4j-driver';
 import { nodes, type NodeLabel } from './schema/nodes';
 import { createRecordsQuery, edgeQuery, existingRecordsQuery, mergeEntitiesQuery } from './cypher/writeQueries';
 import { BoundedSet } from './boundedSet';
-import type { Graph } from './driver';
+import { cypherInt, type Graph } from './driver';
 import type { RecordFacts } from './facts';
 import { planWrites, toCypherProps } from './writePlan';
 
@@ -94,8 +94,8 @@ export class GraphWriter {
     for (const [label, rows] of plan.entities) {
       const params = rows.map((row) => ({
         key: row.key,
-        firstSeen: row.firstSeen === null ? null : BigInt(row.firstSeen),
-        lastSeen: row.lastSeen === null ? null : BigInt(row.lastSeen),
+        firstSeen: row.firstSeen === null ? null : cypherInt(row.firstSeen),
+        lastSeen: row.lastSeen === null ? null : cypherInt(row.lastSeen),
         props: toCypherProps(label, row.props),
       }));
       statements.push(tx.run(mergeEntitiesQuery(label), { rows: params }));
@@ -103,9 +103,9 @@ export class GraphWriter {
     for (const group of plan.observedEdges) {
       const params = group.rows.map((row) => ({
         ...row,
-        firstSeen: BigInt(row.firstSeen),
-        lastSeen: BigInt(row.lastSeen),
-        count: BigInt(row.count),
+        firstSeen: cypherInt(row.firstSeen),
+        lastSeen: cypherInt(row.lastSeen),
+        count: cypherInt(row.count),
       }));
       statements.push(tx.run(edgeQuery(group.type, group.from, group.to), { rows: params }));
     }

@@ -76,10 +76,16 @@ export type EndpointLabel = NodeLabel | GroupLabel;
  * query serves every kind of principal: far fewer distinct queries for Neo4j to plan.
  */
 export function endpointLabel(label: NodeLabel): EndpointLabel {
-  const decl = nodes[label];
-  const shared = ('groups' in decl ? decl.groups : []).find((g) => groups[g as GroupLabel].key === decl.key);
-  return (shared as GroupLabel | undefined) ?? label;
+  return ENDPOINT_LABELS.get(label) ?? label;
 }
+
+const ENDPOINT_LABELS = new Map<NodeLabel, EndpointLabel>(
+  (Object.keys(nodes) as NodeLabel[]).map((label) => {
+    const decl = nodes[label];
+    const shared = ('groups' in decl ? decl.groups : []).find((g) => groups[g as GroupLabel].key === decl.key);
+    return [label, (shared as GroupLabel | undefined) ?? label];
+  }),
+);
 
 function endpointKey(label: EndpointLabel): string {
   return label in groups ? groups[label as GroupLabel].key : nodes[label as NodeLabel].key;

@@ -99,7 +99,7 @@ export function actorFromIdentity(identityValue: unknown): Actor | null {
 
 function fact(label: PrincipalLabel, key: string, props: Record<string, unknown>, accountId: string | undefined): PrincipalFact {
   const account = isAccountId(accountId) ? accountId : undefined;
-  return { label, key, props: { ...props, accountId: account }, accountId: account };
+  return { label, key, props: { principalKey: key, ...props, accountId: account }, accountId: account };
 }
 
 function iamUser(arn: string | undefined, accountId: string | undefined, userName: string | undefined, principalId: string | undefined) {

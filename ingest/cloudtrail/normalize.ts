@@ -1,5 +1,5 @@
 import { FactsBuilder, type NodeRef, type RecordFacts } from '../../graph/facts';
-import { Label, Rel } from '../../graph/vocabulary';
+import { Label, Rel, type NodeLabel } from '../../graph/vocabulary';
 import { isAccountId, partitionOf } from '../common/arn';
 import { normalizeIp } from '../common/ip';
 import { redactSecrets } from '../common/secrets';
@@ -62,51 +62,26 @@ export function normalizeCloudTrailEvent(event: Record<string, unknown>): Normal
     raw: json(redactSecrets(rest), MAX_RAW),
   });
 
-  const accounts = new Map<string, NodeRef>();
-  const inAccount = (ref: NodeRef, accountId: string | undefined) => {
-    if (!isAccountId(accountId)) return;
-    let accountRef = accounts.get(accountId);
-    if (!accountRef) {
-      accountRef = facts.node(Label.Account, accountId, { accountId });
-      accounts.set(accountId, accountRef);
-    }
-    facts.link(Rel.IN_ACCOUNT, ref, accountRef);
-  };
-  const principal = (p: PrincipalFact) => {
-    const ref = facts.node(p.label, p.key, { ...p.props, principalKey: p.key });
-    inAccount(ref, p.accountId);
-    return ref;
-  };
-  const accessKey = (id: string, accountId: string | undefined) => {
-    const ref = facts.node(Label.AccessKey, id, {
-      accessKeyId: id,
-      keyType: id.startsWith('ASIA') ? 'temporary' : 'long-term',
-      accountId: isAccountId(accountId) ? accountId : undefined,
-    });
-    inAccount(ref, accountId);
-    return ref;
-  };
-
+  const graph = new EventGraph(facts);
   const ipRef = source ? facts.node(Label.IpAddress, source.ip, { ip: source.ip, version: source.version, isPrivate: source.isPrivate }) : null;
   const resources = resourcesOf(event, region, account, partition);
-  const resourceRefs = resources.map((r) => {
-    const ref = facts.node(r.label, r.key, r.props);
-    inAccount(ref, r.accountId);
+  const resourceRefs: NodeRef[] = [];
+  for (const r of resources) {
+    const ref = graph.owned(r.label, r.key, r.props, r.accountId);
     facts.link(Rel.TOUCHED, eventRef, ref);
-    return ref;
-  });
+    resourceRefs.push(ref);
+  }
 
   if (actor) {
-    const me = principal(actor.principal);
+    const me = graph.principal(actor.principal);
     if (actor.accessKeyId && (me.label === Label.IamUser || me.label === Label.RootUser || me.label === Label.RoleSession)) {
-      facts.link(Rel.KEY_OF, accessKey(actor.accessKeyId, actor.principal.accountId), me);
+      facts.link(Rel.KEY_OF, graph.accessKey(actor.accessKeyId, actor.principal.accountId), me);
     }
-    if (actor.runsAs) facts.link(Rel.SESSION_OF, me, principal(actor.runsAs));
-    if (actor.startedBy) facts.link(Rel.ASSUMED, principal(actor.startedBy), me);
+    if (actor.runsAs) facts.link(Rel.SESSION_OF, me, graph.principal(actor.runsAs));
+    if (actor.startedBy) facts.link(Rel.ASSUMED, graph.principal(actor.startedBy), me);
     if (actor.instanceId) {
-      const instanceRef = facts.node(Label.Ec2Instance, actor.instanceId, { instanceId: actor.instanceId, accountId: actor.principal.accountId, region });
-      inAccount(instanceRef, actor.principal.accountId);
-      facts.link(Rel.ON_INSTANCE, me, instanceRef);
+      const instance = { instanceId: actor.instanceId, accountId: actor.principal.accountId, region };
+      facts.link(Rel.ON_INSTANCE, me, graph.owned(Label.Ec2Instance, actor.instanceId, instance, actor.principal.accountId));
     }
     if (ipRef) {
       facts.link(Rel.CALLED_FROM, me, ipRef);
@@ -118,16 +93,46 @@ export function normalizeCloudTrailEvent(event: Record<string, unknown>): Normal
 
     const started = sessionStartedBy(event, actor, time);
     if (started) {
-      const sessionRef = principal(started.session);
+      const sessionRef = graph.principal(started.session);
       facts.link(Rel.ASSUMED, me, sessionRef);
-      facts.link(Rel.KEY_OF, accessKey(started.accessKeyId, started.session.accountId), sessionRef);
-      if (started.runsAs) facts.link(Rel.SESSION_OF, sessionRef, principal(started.runsAs));
+      facts.link(Rel.KEY_OF, graph.accessKey(started.accessKeyId, started.session.accountId), sessionRef);
+      if (started.runsAs) facts.link(Rel.SESSION_OF, sessionRef, graph.principal(started.runsAs));
     }
     const created = accessKeyCreated(event, actor);
-    if (created) facts.link(Rel.KEY_OF, accessKey(created.accessKeyId, created.user.accountId), principal(created.user));
+    if (created) facts.link(Rel.KEY_OF, graph.accessKey(created.accessKeyId, created.user.accountId), graph.principal(created.user));
   }
 
   return { ok: true, eventId, facts: facts.build() };
+}
+
+/** Adds the entities of one event, each tied to its account. */
+class EventGraph {
+  private readonly accounts = new Map<string, NodeRef>();
+
+  constructor(private readonly facts: FactsBuilder) {}
+
+  /** A node that belongs to an account (IN_ACCOUNT), when the account is known. */
+  owned(label: NodeLabel, key: string, props: Record<string, unknown>, accountId: string | undefined): NodeRef {
+    const ref = this.facts.node(label, key, props);
+    if (isAccountId(accountId)) {
+      let account = this.accounts.get(accountId);
+      if (!account) {
+        account = this.facts.node(Label.Account, accountId, { accountId });
+        this.accounts.set(accountId, account);
+      }
+      this.facts.link(Rel.IN_ACCOUNT, ref, account);
+    }
+    return ref;
+  }
+
+  principal(p: PrincipalFact): NodeRef {
+    return this.owned(p.label, p.key, p.props, p.accountId);
+  }
+
+  accessKey(id: string, accountId: string | undefined): NodeRef {
+    const account = isAccountId(accountId) ? accountId : undefined;
+    return this.owned(Label.AccessKey, id, { accessKeyId: id, keyType: id.startsWith('ASIA') ? 'temporary' : 'long-term', accountId: account }, account);
+  }
 }
 
 /** sourceIPAddress names a service when a service made the call on someone's behalf. */

@@ -83,11 +83,22 @@ function acct(account: string): string | undefined {
   return isAccountId(account) ? account : undefined;
 }
 
+interface Field {
+  readonly service: string;
+  readonly path: string;
+  readonly steps: readonly string[];
+  readonly extract: Extractor;
+}
+
+function fields(list: readonly Omit<Field, 'steps'>[]): Field[] {
+  return list.map((f) => ({ ...f, steps: f.path.split('.') }));
+}
+
 /**
  * requestParameters fields that name a resource, per service ("*" = any service). Paths with
  * `[]` walk arrays. Kept as data so adding a field is one line.
  */
-const REQUEST_FIELDS: readonly { service: string; path: string; extract: Extractor }[] = [
+const REQUEST_FIELDS: readonly Field[] = fields([
   { service: '*', path: 'bucketName', extract: bucket },
   { service: 'ec2', path: 'instanceId', extract: instance },
   { service: 'ec2', path: 'instancesSet.items[].instanceId', extract: instance },
@@ -118,17 +129,17 @@ const REQUEST_FIELDS: readonly { service: string; path: string; extract: Extract
   { service: 'route53resolver', path: 'resolverQueryLogConfigId', extract: named('route53resolver', 'route53resolver:resolver-query-log-config', (n) => `resolver-query-log-config/${n}`) },
   { service: 'rolesanywhere', path: 'trustAnchorId', extract: named('rolesanywhere', 'rolesanywhere:trust-anchor', (n) => `trust-anchor/${n}`) },
   { service: 'bedrock', path: 'modelId', extract: named('bedrock', 'bedrock:foundation-model', (n) => `foundation-model/${n}`) },
-];
+]);
 
 /** responseElements fields that name what a call created, with the ARN AWS assigned. */
-const RESPONSE_FIELDS: readonly { service: string; path: string; extract: Extractor }[] = [
+const RESPONSE_FIELDS: readonly Field[] = fields([
   { service: 'iam', path: 'user.arn', extract: fromArn },
   { service: 'iam', path: 'role.arn', extract: fromArn },
   { service: 'ec2', path: 'instancesSet.items[].instanceId', extract: instance },
   { service: 'lambda', path: 'functionArn', extract: fromArn },
   { service: 'secretsmanager', path: 'aRN', extract: fromArn },
   { service: 'secretsmanager', path: 'arn', extract: fromArn },
-];
+]);
 
 export function serviceOf(eventSource: string | undefined): string {
   return (eventSource ?? '').replace(/\.amazonaws\.com$/, '');
@@ -141,32 +152,32 @@ export function serviceOf(eventSource: string | undefined): string {
 export function resourcesOf(event: Record<string, unknown>, region: string | undefined, account: string | undefined, partition: string): ResourceFact[] {
   const ctx: Context = { service: serviceOf(str(event.eventSource)), region, account, partition };
   const found = new Map<string, ResourceFact>();
-  const add = (fact: ResourceFact | null) => {
-    if (fact) found.set(`${fact.label}\u0000${fact.key}`, fact);
-  };
-
   if (Array.isArray(event.resources)) {
     for (const entry of event.resources) {
       const r = obj(entry);
       const arn = str(r?.ARN) ?? str(r?.arn);
-      if (arn) add(fromArn(arn, { ...ctx, account: acct(str(r?.accountId) ?? '') ?? ctx.account }));
+      if (arn) keep(found, fromArn(arn, { ...ctx, account: acct(str(r?.accountId) ?? '') ?? ctx.account }));
     }
   }
-  collect(obj(event.requestParameters), REQUEST_FIELDS, ctx, add);
-  collect(obj(event.responseElements), RESPONSE_FIELDS, ctx, add);
+  collect(obj(event.requestParameters), REQUEST_FIELDS, ctx, found);
+  collect(obj(event.responseElements), RESPONSE_FIELDS, ctx, found);
   return [...found.values()];
+}
+
+function keep(found: Map<string, ResourceFact>, fact: ResourceFact | null): void {
+  if (fact) found.set(`${fact.label}\u0000${fact.key}`, fact);
 }
 
 function collect(
   source: Record<string, unknown> | undefined,
-  fields: readonly { service: string; path: string; extract: Extractor }[],
+  fields: readonly Field[],
   ctx: Context,
-  add: (fact: ResourceFact | null) => void,
+  found: Map<string, ResourceFact>,
 ): void {
   if (!source) return;
   for (const field of fields) {
     if (field.service !== '*' && field.service !== ctx.service) continue;
-    for (const value of valuesAt(source, field.path.split('.'))) add(field.extract(value, ctx));
+    for (const value of valuesAt(source, field.steps)) keep(found, field.extract(value, ctx));
   }
 }
 

@@ -101,7 +101,7 @@ function principal(
   props: Record<string, unknown>,
   accountId: string | undefined,
 ): PrincipalFact {
-  return { label, key, props: { ...props, accountId }, accountId };
+  return { label, key, props: { principalKey: key, ...props, accountId }, accountId };
 }
 
 /**

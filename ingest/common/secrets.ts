@@ -29,13 +29,25 @@ const SECRET_KEYS = new Set(
 
 export const REDACTED = '[REDACTED]';
 
+/** Most keys are obviously harmless: only these can be secret keys (cheap pre-filter). */
+const MAYBE_SECRET = /token|secret|password|key|assertion/i;
+
+function isSecretKey(key: string): boolean {
+  return MAYBE_SECRET.test(key) && SECRET_KEYS.has(key.toLowerCase());
+}
+
 /** True when the value holds something under a secret key (cheap pre-check before copying). */
 function containsSecret(value: unknown, depth: number): boolean {
   if (depth > 64 || value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some((v) => containsSecret(v, depth + 1));
-  for (const [key, v] of Object.entries(value)) {
-    if (SECRET_KEYS.has(key.toLowerCase()) && v !== null && v !== '') return true;
-    if (containsSecret(v, depth + 1)) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsSecret(item, depth + 1)) return true;
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const v = record[key];
+    if (v !== null && v !== '' && isSecretKey(key)) return true;
+    if (typeof v === 'object' && containsSecret(v, depth + 1)) return true;
   }
   return false;
 }
@@ -50,7 +62,7 @@ function redact(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = SECRET_KEYS.has(key.toLowerCase()) && v !== null && v !== '' ? REDACTED : redact(v, depth + 1);
+    out[key] = v !== null && v !== '' && isSecretKey(key) ? REDACTED : redact(v, depth + 1);
   }
   return out;
 }

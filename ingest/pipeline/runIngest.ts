@@ -53,7 +53,7 @@ export interface IngestOptions {
   readonly onProgress?: (progress: IngestProgress) => void;
 }
 
-export const DEFAULT_BATCH_SIZE = 2000;
+export const DEFAULT_BATCH_SIZE = 1000;
 export const DEFAULT_WRITERS = 2;
 
 /**
@@ -73,6 +73,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   const failedFiles: IngestSummary['failedFiles'] = [];
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   let currentFile: string | null = null;
+  // TRAILHOUND_DEBUG_MEMORY=1: a memory line every 10 s, to check memory stays flat.
+  const memoryTimer = process.env.TRAILHOUND_DEBUG_MEMORY
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        const mb = (n: number) => Math.round(n / 1024 / 1024);
+        process.stderr.write(`[memory] read=${counts.read} rss=${mb(m.rss)} heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`);
+      }, 10_000)
+    : null;
   const report = () =>
     options.onProgress?.({
       source: options.source.name,
@@ -167,6 +175,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     }
     await flush(true);
   } finally {
+    if (memoryTimer) clearInterval(memoryTimer);
     await options.rejects.close();
   }
 

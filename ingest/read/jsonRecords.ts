@@ -169,10 +169,22 @@ export class JsonRecordScanner {
   private scanValues(chunk: Buffer, from: number, out: ScanItem[]): void {
     let partStart = this.capturing ? from : -1;
     const len = chunk.length;
+    let nextBackslash = -1;
     for (let i = from; i < len; i++) {
       const c = chunk[i]!;
 
       if (this.inString) {
+        // Fast path: jump to the string's closing quote when no escape lies before it (most
+        // strings). A key being matched against "Records" takes the byte-by-byte path.
+        if (!this.escaped && this.keyMatch < 0 && c !== QUOTE && c !== BACKSLASH) {
+          // The next backslash is searched once and reused until passed, keeping this linear.
+          if (nextBackslash < i) nextBackslash = indexOrEnd(chunk, BACKSLASH, i);
+          const quote = indexOrEnd(chunk, QUOTE, i);
+          if (nextBackslash > quote || nextBackslash === len) {
+            i = quote - 1;
+            continue;
+          }
+        }
         if (this.escaped) {
           this.escaped = false;
           this.keyMatch = -1;
@@ -459,6 +471,12 @@ export class JsonRecordScanner {
       problem: { reason, index: this.records + 1, line: this.line, byteOffset: this.chunkBase + at, ...(text ? { excerpt: excerpt(text) } : {}) },
     };
   }
+}
+
+/** Position of `byte` at or after `from`, or the chunk's length when there is none. */
+function indexOrEnd(chunk: Buffer, byte: number, from: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at === -1 ? chunk.length : at;
 }
 
 function formatMiB(bytes: number): string {

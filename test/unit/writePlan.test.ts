@@ -57,7 +57,8 @@ describe('FactsBuilder', () => {
 
   it('never passes null or undefined values on (they would erase known values)', () => {
     const f = new FactsBuilder(0);
-    f.node(Label.IamUser, 'u', { principalKey: 'u', userName: undefined, principalId: null });
-    expect(f.build().nodes[0]?.props).toEqual({ principalKey: 'u' });
+    f.node(Label.IamUser, 'u', { principalKey: 'u', userName: 'alice', principalId: null });
+    f.node(Label.IamUser, 'u', { principalKey: 'u', userName: undefined });
+    expect(planWrites([f.build()]).entities.get(Label.IamUser)?.[0]?.props).toEqual({ principalKey: 'u', userName: 'alice' });
   });
 });
