@@ -21,6 +21,7 @@ export function buildProgram(): Command {
     .description('Graph-based incident investigation for AWS: load CloudTrail into Neo4j and follow the attacker.')
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions()
     .addHelpText('after', HELP_FOOTER);
   program.addCommand(dbCommand());
   program.addCommand(ingestCommand());

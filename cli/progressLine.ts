@@ -13,6 +13,8 @@ export class ProgressLine {
     private readonly options: { enabled?: boolean; plainIntervalMs?: number } = {},
   ) {
     this.tty = Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
+    // In a log, the first line comes after one interval: short runs print only their summary.
+    if (!this.tty) this.lastDraw = Date.now();
   }
 
   update(text: string, force = false): void {

@@ -15,32 +15,61 @@ export interface NodeFact extends NodeRef {
   readonly props: Record<string, unknown>;
   /** label + key: the node's identity within a batch. */
   readonly id?: string;
+  /** When this node was seen, if not at the record's time (an aggregate of many records). */
+  readonly firstSeen?: number;
+  readonly lastSeen?: number;
 }
 
-export interface EdgeFact {
-  /** type + endpoints: the edge's identity within a batch. */
+/** Optional parts of an edge fact; see RelationshipDeclaration for what each mode uses. */
+export interface EdgeDetails {
+  /** Values of the relationship's keyProperties: part of the edge's identity. */
+  readonly keys?: Readonly<Record<string, string | number>>;
+  /** Values added to the relationship's sums. */
+  readonly sums?: Readonly<Record<string, number>>;
+  /** How many records this fact stands for (an aggregate of many flow records); 1 by default. */
+  readonly count?: number;
+  readonly lists?: Readonly<Record<string, readonly string[]>>;
+  /** Properties set as given (stated edges). */
+  readonly props?: Readonly<Record<string, unknown>>;
+  readonly firstSeen?: number;
+  readonly lastSeen?: number;
+}
+
+export interface EdgeFact extends EdgeDetails {
+  /** type + endpoints (+ key properties): the edge's identity within a batch. */
   readonly id?: string;
   readonly type: RelationshipType;
   readonly from: NodeRef;
   readonly to: NodeRef;
-  readonly lists?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface RecordFacts {
   /**
-   * The immutable record itself (a CloudTrail Event), if the source has one. When present, the
-   * writer counts the nodes and edges below only if this record is new to the graph.
+   * The immutable record itself (a CloudTrail Event, a ledger entry for a flow-log file), if
+   * the source has one. When present, the writer counts the nodes and edges below only if this
+   * record is new to the graph.
    */
   readonly record: NodeFact | null;
-  /** When the evidence was observed (epoch ms); becomes firstSeen/lastSeen. */
+  /** When the evidence was observed (epoch ms); the default firstSeen/lastSeen. */
   readonly time: number;
   readonly nodes: readonly NodeFact[];
   readonly edges: readonly EdgeFact[];
+  /** How many input records these facts stand for (a whole flow-log file); 1 by default. */
+  readonly records?: number;
 }
 
 const declaredProps = new Map<NodeLabel, Set<string>>(
   (Object.keys(nodes) as NodeLabel[]).map((label) => [label, new Set(Object.keys(nodes[label].properties))]),
 );
+
+/** The identity of an edge: its type, endpoints and key properties. */
+export function edgeId(type: RelationshipType, from: NodeRef, to: NodeRef, keys?: Readonly<Record<string, string | number>>): string {
+  const base = `${type}\u0000${from.label}\u0000${from.key}\u0000${to.label}\u0000${to.key}`;
+  if (!keys) return base;
+  let id = base;
+  for (const name in keys) id += `\u0000${keys[name]}`;
+  return id;
+}
 
 /**
  * Collects the facts of one record. Nodes and edges mentioned twice are kept once (a call
@@ -54,36 +83,39 @@ export class FactsBuilder {
 
   constructor(readonly time: number) {}
 
-  node(label: NodeLabel, key: string, props: Record<string, unknown> = {}): NodeRef {
+  node(label: NodeLabel, key: string, props: Record<string, unknown> = {}, seen?: { firstSeen: number; lastSeen: number }): NodeRef {
     checkDeclared(label, props);
     const id = `${label}\u0000${key}`;
     const existing = this.nodeFacts.get(id);
     // The props object is kept as given (callers pass fresh literals); empty values are
     // skipped when facts are merged and written, never stored.
-    this.nodeFacts.set(id, existing ? { id, label, key, props: mergeProps(existing.props, props) } : { id, label, key, props });
+    const merged = existing ? mergeProps(existing.props, props) : props;
+    this.nodeFacts.set(id, seen ? { id, label, key, props: merged, ...seen } : { id, label, key, props: merged });
     return { label, key };
   }
 
-  record(label: NodeLabel, key: string, props: Record<string, unknown>): NodeRef {
+  record(label: NodeLabel, key: string, props: Record<string, unknown>, seen?: { firstSeen: number; lastSeen: number }): NodeRef {
     checkDeclared(label, props);
-    this.recordFact = { label, key, props };
+    this.recordFact = seen ? { label, key, props, ...seen } : { label, key, props };
     return { label, key };
   }
 
-  link(type: RelationshipType, from: NodeRef, to: NodeRef, lists?: Record<string, readonly string[]>): void {
+  link(type: RelationshipType, from: NodeRef, to: NodeRef, details?: EdgeDetails): void {
     const decl = relationships[type];
     if (!(decl.from as readonly string[]).includes(from.label) || !(decl.to as readonly string[]).includes(to.label)) {
       throw new Error(`schema has no (${from.label})-[:${type}]->(${to.label})`);
     }
-    const id = `${type}\u0000${from.label}\u0000${from.key}\u0000${to.label}\u0000${to.key}`;
+    const id = edgeId(type, from, to, details?.keys);
     const existing = this.edgeFacts.get(id);
-    if (existing && lists) {
-      const union: Record<string, readonly string[]> = { ...existing.lists };
-      for (const [name, values] of Object.entries(lists)) union[name] = [...new Set([...(union[name] ?? []), ...values])];
-      this.edgeFacts.set(id, { ...existing, lists: union });
-    } else if (!existing) {
-      this.edgeFacts.set(id, lists ? { id, type, from, to, lists } : { id, type, from, to });
+    if (!existing) {
+      this.edgeFacts.set(id, { ...details, id, type, from, to });
+      return;
     }
+    // The same edge twice in one record is one piece of evidence: only lists and props grow.
+    if (!details?.lists && !details?.props) return;
+    const lists: Record<string, readonly string[]> = { ...existing.lists };
+    for (const [name, values] of Object.entries(details.lists ?? {})) lists[name] = [...new Set([...(lists[name] ?? []), ...values])];
+    this.edgeFacts.set(id, { ...existing, ...(details.lists ? { lists } : {}), ...(details.props ? { props: { ...existing.props, ...details.props } } : {}) });
   }
 
   build(): RecordFacts {

@@ -1,4 +1,5 @@
 import { nodes, type NodeLabel } from './schema/nodes';
+import type { NodeDeclaration } from './schema/types';
 import { relationships, type RelationshipType } from './schema/relationships';
 import {
   endpointLabel,
@@ -8,7 +9,7 @@ import {
   type PerEventEdgeRow,
 } from './cypher/writeQueries';
 import { cypherInt } from './driver';
-import { mergeProps, withoutEmpty, type RecordFacts } from './facts';
+import { edgeId, mergeProps, withoutEmpty, type RecordFacts } from './facts';
 
 export interface EdgeGroup<Row> {
   readonly type: RelationshipType;
@@ -45,14 +46,16 @@ export function planWrites(facts: Iterable<RecordFacts>, known: (id: string) => 
   for (const fact of facts) {
     for (const node of fact.nodes) {
       const id = node.id ?? `${node.label}\u0000${node.key}`;
+      const first = node.firstSeen ?? fact.time;
+      const last = node.lastSeen ?? fact.time;
       const seen = entities.get(id);
       if (!seen) {
-        entities.set(id, { label: node.label, row: { key: node.key, firstSeen: fact.time, lastSeen: fact.time, props: withoutEmpty(node.props) } });
+        entities.set(id, { label: node.label, row: { key: node.key, firstSeen: first, lastSeen: last, props: withoutEmpty(node.props) } });
       } else {
         const row = seen.row;
-        row.props = mergeProps(row.props, node.props);
-        if (row.firstSeen === null || fact.time < row.firstSeen) row.firstSeen = fact.time;
-        if (row.lastSeen === null || fact.time > row.lastSeen) row.lastSeen = fact.time;
+        row.props = mergeNodeProps(node.label, row.props, node.props);
+        if (row.firstSeen === null || first < row.firstSeen) row.firstSeen = first;
+        if (row.lastSeen === null || last > row.lastSeen) row.lastSeen = last;
       }
     }
     for (const edge of fact.edges) {
@@ -64,29 +67,40 @@ export function planWrites(facts: Iterable<RecordFacts>, known: (id: string) => 
         perEvent.set(group, rows);
         continue;
       }
-      const id = edge.id ?? `${group}\u0000${edge.from.key}\u0000${edge.to.key}`;
+      const id = edge.id ?? edgeId(edge.type, edge.from, edge.to, edge.keys);
       if (mode === 'structural') {
         if (!structural.has(id) && !known(id)) structural.set(id, { group, row: { id, from: edge.from.key, to: edge.to.key } });
         continue;
       }
+      const first = edge.firstSeen ?? fact.time;
+      const last = edge.lastSeen ?? fact.time;
+      const count = mode === 'observed' ? (edge.count ?? 1) : 0;
       const seen = observed.get(id);
       if (!seen) {
-        const row: ObservedEdgeRow = { from: edge.from.key, to: edge.to.key, firstSeen: fact.time, lastSeen: fact.time, count: 1 };
+        const row: ObservedEdgeRow = { from: edge.from.key, to: edge.to.key, firstSeen: first, lastSeen: last, count };
+        if (edge.keys) row.keys = { ...edge.keys };
+        if (edge.sums) row.sums = { ...edge.sums };
         if (edge.lists) row.lists = Object.fromEntries(Object.entries(edge.lists).map(([k, v]) => [k, [...v]]));
+        if (edge.props) row.props = withoutEmpty(edge.props);
         observed.set(id, { group, row });
-      } else {
-        const row = seen.row;
-        row.count += 1;
-        if (fact.time < row.firstSeen) row.firstSeen = fact.time;
-        if (fact.time > row.lastSeen) row.lastSeen = fact.time;
-        if (edge.lists) {
-          row.lists ??= {};
-          for (const [name, values] of Object.entries(edge.lists)) {
-            const list = (row.lists[name] ??= []);
-            for (const v of values) if (!list.includes(v)) list.push(v);
-          }
+        continue;
+      }
+      const row = seen.row;
+      row.count += count;
+      if (first < row.firstSeen) row.firstSeen = first;
+      if (last > row.lastSeen) row.lastSeen = last;
+      if (edge.sums) {
+        row.sums ??= {};
+        for (const name in edge.sums) row.sums[name] = (row.sums[name] ?? 0) + edge.sums[name]!;
+      }
+      if (edge.lists) {
+        row.lists ??= {};
+        for (const [name, values] of Object.entries(edge.lists)) {
+          const list = (row.lists[name] ??= []);
+          for (const v of values) if (!list.includes(v)) list.push(v);
         }
       }
+      if (edge.props) row.props = mergeProps(row.props ?? {}, edge.props);
     }
   }
 
@@ -101,10 +115,23 @@ export function planWrites(facts: Iterable<RecordFacts>, known: (id: string) => 
   const edgeOrder = (a: PerEventEdgeRow, b: PerEventEdgeRow) => compare(a.from, b.from) || compare(a.to, b.to);
   return {
     entities: byLabel,
+    // Observed and stated edges share a row shape; the writer picks the query by mode.
     observedEdges: toGroups(regroup(observed.values()), edgeOrder),
     perEventEdges: toGroups(perEvent, edgeOrder),
     structuralEdges: toGroups(regroup(structural.values()), edgeOrder),
   };
+}
+
+/**
+ * For versioned nodes (findings) the newest version's properties win, whatever order the
+ * versions arrive in; other nodes take every non-empty value.
+ */
+function mergeNodeProps(label: NodeLabel, current: Record<string, unknown>, update: Record<string, unknown>): Record<string, unknown> {
+  const decl: NodeDeclaration = nodes[label];
+  if (decl.write !== 'versioned' || !decl.version) return mergeProps(current, update);
+  const older = (current[decl.version] as number | undefined) ?? -Infinity;
+  const newer = (update[decl.version] as number | undefined) ?? -Infinity;
+  return newer >= older ? mergeProps(current, update) : mergeProps(update, current);
 }
 
 /** "TYPE\0FromEndpoint\0ToEndpoint", memoised: it is asked for every edge of every record. */

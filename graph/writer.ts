@@ -1,15 +1,17 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import { nodes, type NodeLabel } from './schema/nodes';
-import { createRecordsQuery, edgeQuery, existingRecordsQuery, mergeEntitiesQuery } from './cypher/writeQueries';
+import type { NodeDeclaration } from './schema/types';
+import { createRecordsQuery, currentVersionsQuery, edgeQuery, existingRecordsQuery, nodeMergeQuery } from './cypher/writeQueries';
 import { BoundedSet } from './boundedSet';
 import { cypherInt, type Graph } from './driver';
+import { Label } from './vocabulary';
 import type { RecordFacts } from './facts';
 import { planWrites, toCypherProps } from './writePlan';
 
 export interface BatchOutcome {
-  /** Records that were new to the graph and whose evidence was counted. */
+  /** Input records that were new to the graph and whose evidence was counted. */
   readonly created: number;
-  /** Records already in the graph, or repeated within the batch: skipped, counted nowhere. */
+  /** Input records already in the graph, or repeated within the batch: skipped, counted nowhere. */
   readonly duplicates: number;
 }
 
@@ -26,26 +28,41 @@ export class GraphWriter {
   constructor(private readonly graph: Graph) {}
 
   async write(batch: readonly RecordFacts[]): Promise<BatchOutcome> {
+    // The same record twice in one batch counts once; of two versions, the newest is kept.
+    const chosen = new Map<string, RecordFacts>();
     const candidates: RecordFacts[] = [];
-    const seenInBatch = new Set<string>();
     let duplicates = 0;
     for (const fact of batch) {
-      if (fact.record) {
-        const id = `${fact.record.label}\u0000${fact.record.key}`;
-        if (seenInBatch.has(id)) {
-          duplicates += 1;
-          continue;
-        }
-        seenInBatch.add(id);
+      if (!fact.record) {
+        candidates.push(fact);
+        continue;
       }
-      candidates.push(fact);
+      const id = `${fact.record.label}\u0000${fact.record.key}`;
+      const other = chosen.get(id);
+      if (!other) {
+        chosen.set(id, fact);
+        continue;
+      }
+      duplicates += fact.records ?? 1;
+      if (versionOf(fact) > versionOf(other)) chosen.set(id, fact);
     }
+    candidates.push(...chosen.values());
 
     const { created, structural } = await this.writeRetryingConflicts(candidates);
     // Only after the commit: a rolled-back batch must not be remembered as written.
     for (const id of structural) this.knownStructural.add(id);
-    const withRecord = candidates.filter((f) => f.record).length;
-    return { created, duplicates: duplicates + (withRecord - created) };
+    const total = candidates.reduce((sum, f) => sum + (f.records ?? 1), 0);
+    return { created, duplicates: duplicates + (total - created) };
+  }
+
+  /** The ledger entry for a file's content, if it was ingested before. */
+  async ledgerEntry(contentHash: string): Promise<{ records: number } | null> {
+    const result = await this.graph.read<{ records: number | null }>(
+      `MATCH (o:${Label.IngestedObject} {${nodes.IngestedObject.key}: $contentHash}) RETURN o.records AS records`,
+      { contentHash },
+    );
+    const record = result.records[0];
+    return record ? { records: record.get('records') ?? 0 } : null;
   }
 
   /**
@@ -73,19 +90,36 @@ export class GraphWriter {
       list.push(fact);
       recordsByLabel.set(fact.record.label, list);
     }
+    // Known already: events with the same id, findings at the same version or newer.
     const existing = new Set<string>();
     for (const [label, facts] of recordsByLabel) {
-      const result = await tx.run(existingRecordsQuery(label), { keys: facts.map((f) => f.record!.key) });
+      const result =
+        nodes[label].write === 'versioned'
+          ? await tx.run(currentVersionsQuery(label), { keys: facts.map((f) => ({ key: f.record!.key, version: cypherInt(versionOf(f)) })) })
+          : await tx.run(existingRecordsQuery(label), { keys: facts.map((f) => f.record!.key) });
       for (const r of result.records) existing.add(`${label}\u0000${r.get('key') as string}`);
     }
     const isNew = (f: RecordFacts) => !f.record || !existing.has(`${f.record.label}\u0000${f.record.key}`);
     const statements: Promise<unknown>[] = [];
     let created = 0;
     for (const [label, facts] of recordsByLabel) {
-      const rows = facts.filter(isNew).map((f) => toCypherProps(label, { ...f.record!.props, [nodes[label].key]: f.record!.key }));
-      created += rows.length;
-      if (rows.length > 0) statements.push(tx.run(createRecordsQuery(label), { rows }));
+      const fresh = facts.filter(isNew);
+      for (const f of fresh) created += f.records ?? 1;
+      if (fresh.length === 0) continue;
+      if (nodes[label].write === 'versioned') {
+        const rows = fresh.map((f) => ({
+          key: f.record!.key,
+          firstSeen: cypherInt(f.record!.firstSeen ?? f.time),
+          lastSeen: cypherInt(f.record!.lastSeen ?? f.time),
+          props: toCypherProps(label, { ...f.record!.props, [nodes[label].key]: f.record!.key }),
+        }));
+        runChunked(tx, nodeMergeQuery(label), rows, statements);
+      } else {
+        const rows = fresh.map((f) => toCypherProps(label, { ...f.record!.props, [nodes[label].key]: f.record!.key }));
+        runChunked(tx, createRecordsQuery(label), rows, statements);
+      }
     }
+    for (const f of candidates) if (!f.record) created += f.records ?? 1;
 
     // 2. Only new records' evidence is aggregated and written: nodes first, then edges. The
     //    statements are pipelined (sent without waiting for each result): Neo4j runs them in
@@ -98,7 +132,7 @@ export class GraphWriter {
         lastSeen: row.lastSeen === null ? null : cypherInt(row.lastSeen),
         props: toCypherProps(label, row.props),
       }));
-      statements.push(tx.run(mergeEntitiesQuery(label), { rows: params }));
+      runChunked(tx, nodeMergeQuery(label), params, statements);
     }
     for (const group of plan.observedEdges) {
       const params = group.rows.map((row) => ({
@@ -106,13 +140,45 @@ export class GraphWriter {
         firstSeen: cypherInt(row.firstSeen),
         lastSeen: cypherInt(row.lastSeen),
         count: cypherInt(row.count),
+        ...(row.keys ? { keys: intsOf(row.keys) } : {}),
+        ...(row.sums ? { sums: intsOf(row.sums) } : {}),
+        ...(row.props ? { props: intsOf(row.props) } : {}),
       }));
-      statements.push(tx.run(edgeQuery(group.type, group.from, group.to), { rows: params }));
+      runChunked(tx, edgeQuery(group.type, group.from, group.to), params, statements);
     }
     for (const group of [...plan.perEventEdges, ...plan.structuralEdges]) {
-      statements.push(tx.run(edgeQuery(group.type, group.from, group.to), { rows: group.rows.map(({ from, to }) => ({ from, to })) }));
+      runChunked(tx, edgeQuery(group.type, group.from, group.to), group.rows.map(({ from, to }) => ({ from, to })), statements);
     }
     await Promise.all(statements);
     return { created, structural: plan.structuralEdges.flatMap((g) => g.rows.map((r) => r.id)) };
   }
+}
+
+/** Numbers in key and sum maps are integers (ports, hours, bytes): send them as such. */
+function intsOf(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name in values) {
+    const value = values[name];
+    out[name] = typeof value === 'number' && Number.isInteger(value) ? cypherInt(value) : value;
+  }
+  return out;
+}
+
+/**
+ * Sends rows in statements of at most 10,000, all in the same transaction: a whole flow-log
+ * file can aggregate to hundreds of thousands of rows, and one giant parameter list would cost
+ * memory on both sides for nothing.
+ */
+function runChunked(tx: ManagedTransaction, query: string, rows: readonly unknown[], statements: Promise<unknown>[]): void {
+  const size = 10_000;
+  for (let i = 0; i < rows.length; i += size) statements.push(tx.run(query, { rows: rows.slice(i, i + size) }));
+}
+
+/** The version of a versioned record (a finding's updatedAt); 0 for others. */
+function versionOf(fact: RecordFacts): number {
+  const record = fact.record;
+  if (!record) return 0;
+  const decl: NodeDeclaration = nodes[record.label];
+  const value = decl.version ? record.props[decl.version] : undefined;
+  return typeof value === 'number' ? value : 0;
 }

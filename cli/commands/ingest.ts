@@ -7,6 +7,8 @@ import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
 import { DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, runIngest, type IngestProgress, type IngestSummary } from '../../ingest/pipeline/runIngest';
 import type { LogSource } from '../../ingest/pipeline/types';
 import { sources } from '../../ingest/sources';
+import { AUTO } from '../../ingest/autoSource';
+import { FLOW_FIELDS, parseFieldList } from '../../ingest/vpcflow/fields';
 import { bar, formatBytes, formatCount, formatDuration } from '../format';
 import { ProgressLine } from '../progressLine';
 
@@ -18,46 +20,96 @@ interface IngestFlags {
   writers?: string;
   dryRun?: boolean;
   quiet?: boolean;
+  fields?: string;
 }
 
 export function ingestCommand(): Command {
-  const ingest = new Command('ingest').description('load logs into the graph (safe to rerun: nothing is counted twice)');
+  const ingest = withCommonOptions(
+    new Command('ingest')
+      .description(
+        'load logs into the graph (safe to rerun: nothing is counted twice). Name the source (cloudtrail, vpcflow, guardduty) or let each file\'s content decide',
+      )
+      .argument('[paths...]', 'files or directories; each file\'s source is detected from its content')
+      // The subcommands take the same options: let each command parse its own.
+      .enablePositionalOptions(),
+  ).action(async (paths: string[], flags: IngestFlags) => {
+    if (paths.length === 0) {
+      ingest.help({ error: true });
+      return;
+    }
+    await runCommand(AUTO, paths, flags);
+  });
   for (const source of Object.values(sources)) ingest.addCommand(sourceCommand(source));
   return ingest;
 }
 
-function sourceCommand(source: LogSource): Command {
-  return new Command(source.name)
-    .description(`load ${source.title} ${source.recordNoun} from files and directories (.json, .json.gz, JSON Lines; directories recursively)`)
-    .argument('<paths...>', 'files or directories, e.g. ./AWSLogs/123456789012/CloudTrail')
+function withCommonOptions(command: Command): Command {
+  return command
     .option('--json', 'print one JSON summary object on stdout when done')
     .option('--allow-rejects', 'exit 0 even if some records were rejected')
     .addOption(new Option('--rejects <file>', 'where to write rejected records (JSON Lines)').default(undefined, './trailhound-rejects-<time>.jsonl'))
     .addOption(new Option('--batch-size <n>', 'records per write transaction').default(String(DEFAULT_BATCH_SIZE)))
     .addOption(new Option('--writers <n>', 'write transactions in flight at once').default(String(DEFAULT_WRITERS)))
     .option('--dry-run', 'parse and check the files without a database')
-    .option('-q, --quiet', 'no progress output')
+    .option('-q, --quiet', 'no progress output');
+}
+
+const EXAMPLES: Record<string, string> = {
+  cloudtrail: `  npx trailhound ingest cloudtrail ./AWSLogs/123456789012/CloudTrail
+  npx trailhound ingest cloudtrail trail-2024-08-01.json.gz --json`,
+  vpcflow: `  npx trailhound ingest vpcflow ./AWSLogs/123456789012/vpcflowlogs
+  npx trailhound ingest vpcflow flows.log --fields "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id"`,
+  guardduty: `  npx trailhound ingest guardduty findings-export.jsonl.gz
+  aws guardduty get-findings ... > findings.json && npx trailhound ingest guardduty findings.json`,
+};
+
+const NOTES: Record<string, string> = {
+  cloudtrail: 'Each rejected record (malformed JSON, no eventID or time, truncated file) goes to the rejects\nfile with its file, position and reason; the rest of the file still loads.',
+  vpcflow:
+    'Files are aggregated whole (per hour, addresses, destination port, protocol, action) and each commits\nwith its entry in the ingest ledger: a file already loaded is skipped, a crash mid-file loads it again\nwhole, never twice. A truncated .gz loads nothing (its flows have no ids), so a complete copy can\nbe loaded later. A malformed line goes to the rejects file; the rest of the file loads.',
+  guardduty:
+    'A finding that arrives again (an update) replaces the one node when its updatedAt is newer.\nSample findings load flagged (sample = true), apart from real entities.',
+};
+
+function sourceCommand(source: LogSource): Command {
+  const command = withCommonOptions(
+    new Command(source.name)
+      .description(`load ${source.title} ${source.recordNoun} from files and directories (plain or .gz; directories recursively)`)
+      .argument('<paths...>', 'files or directories'),
+  );
+  if (source.name === 'vpcflow') {
+    command.option('--fields <list>', 'the field list of files without a header line (custom formats), e.g. "version account-id interface-id srcaddr ..."');
+  }
+  return command
     .addHelpText(
       'after',
       `
-Each rejected record (malformed JSON, no eventID or time, truncated file) goes to the rejects
-file with its file, position and reason; the rest of the file still loads. The exit status is 2
-when anything was rejected (unless --allow-rejects), 1 on an error that stopped the run.
+${NOTES[source.name] ?? ''}
+The exit status is 2 when anything was rejected (unless --allow-rejects), 1 on an error that
+stopped the run.
 
 Examples:
-  npx trailhound ingest ${source.name} ./AWSLogs/
-  npx trailhound ingest ${source.name} trail-2024-08-01.json.gz --json`,
+${EXAMPLES[source.name] ?? ''}`,
     )
-    .action(async (paths: string[], flags: IngestFlags) => {
-      const summary = await ingestWithProgress(source, paths, flags);
-      if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-      else process.stderr.write(describeSummary(summary, source));
-      const problems = summary.rejected > 0 || summary.failedFiles.length > 0;
-      process.exitCode = problems && !flags.allowRejects ? 2 : 0;
-    });
+    .action(async (paths: string[], flags: IngestFlags) => runCommand(source, paths, flags));
 }
 
-async function ingestWithProgress(source: LogSource, paths: string[], flags: IngestFlags): Promise<IngestSummary> {
+async function runCommand(source: LogSource | typeof AUTO, paths: string[], flags: IngestFlags): Promise<void> {
+  if (flags.fields) {
+    try {
+      parseFieldList(flags.fields);
+    } catch (error) {
+      throw new TrailhoundError('BAD_OPTION', `--fields: ${(error as Error).message}.`, `Known fields: ${Object.keys(FLOW_FIELDS).join(' ')}`);
+    }
+  }
+  const summary = await ingestWithProgress(source, paths, flags);
+  if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else process.stderr.write(describeSummary(summary, source === AUTO ? null : source));
+  const problems = summary.rejected > 0 || summary.failedFiles.length > 0;
+  process.exitCode = problems && !flags.allowRejects ? 2 : 0;
+}
+
+async function ingestWithProgress(source: LogSource | typeof AUTO, paths: string[], flags: IngestFlags): Promise<IngestSummary> {
   const batchSize = positiveInteger('--batch-size', flags.batchSize ?? String(DEFAULT_BATCH_SIZE));
   const writers = positiveInteger('--writers', flags.writers ?? String(DEFAULT_WRITERS));
   const graph = flags.dryRun ? null : await Graph.connect(neo4jSettingsFromEnv());
@@ -71,7 +123,8 @@ async function ingestWithProgress(source: LogSource, paths: string[], flags: Ing
       rejects,
       batchSize,
       writers,
-      onProgress: (p) => line.update(describeProgress(p, source)),
+      sourceOptions: { fields: flags.fields },
+      onProgress: (p) => line.update(describeProgress(p, source === AUTO ? null : source)),
     });
     line.done();
     return summary;
@@ -83,27 +136,34 @@ async function ingestWithProgress(source: LogSource, paths: string[], flags: Ing
   }
 }
 
-function describeProgress(p: IngestProgress, source: LogSource): string {
+function describeProgress(p: IngestProgress, source: LogSource | null): string {
+  const noun = source?.recordNoun ?? 'records';
   const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0;
   const seconds = p.elapsedMs / 1000;
   const rate = seconds > 0 ? p.read / seconds : 0;
   const eta = fraction > 0.01 ? seconds / fraction - seconds : NaN;
   return (
-    `${source.name} ${bar(fraction)} ${Math.floor(fraction * 100)}% ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)} ` +
-    `${formatCount(rate)} ${source.recordNoun}/s  read ${formatCount(p.read)}  loaded ${formatCount(p.loaded)}  ` +
+    `${p.source} ${bar(fraction)} ${Math.floor(fraction * 100)}% ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)} ` +
+    `${formatCount(rate)} ${noun}/s  read ${formatCount(p.read)}  loaded ${formatCount(p.loaded)}  ` +
     `dup ${formatCount(p.duplicates)}  rejected ${formatCount(p.rejected)}  ETA ${formatDuration(eta)}  ` +
     `[${Math.min(p.filesDone + 1, p.filesTotal)}/${p.filesTotal}] ${p.currentFile ? basename(p.currentFile) : ''}`
   );
 }
 
-export function describeSummary(s: IngestSummary, source: LogSource): string {
+export function describeSummary(s: IngestSummary, source: LogSource | null): string {
+  const noun = source?.recordNoun ?? 'records';
+  const title = source?.title ?? 'log';
   const lines = [
     `${s.dryRun ? 'Checked (dry run, nothing written)' : 'Ingested'} ${formatCount(s.files)} file${s.files === 1 ? '' : 's'} ` +
-      `(${formatBytes(s.bytes)}) in ${s.seconds.toFixed(1)} s: ${formatCount(s.read)} ${source.recordNoun} read, ` +
+      `(${formatBytes(s.bytes)}) in ${s.seconds.toFixed(1)} s: ${formatCount(s.read)} ${noun} read, ` +
       `${formatCount(s.loaded)} ${s.dryRun ? 'valid' : 'loaded'}, ${formatCount(s.duplicates)} duplicates, ${formatCount(s.rejected)} rejected ` +
-      `(${formatCount(s.recordsPerSecond)} ${source.recordNoun}/s, peak memory ${s.peakRssMb} MB).`,
+      `(${formatCount(s.recordsPerSecond)} ${noun}/s, peak memory ${s.peakRssMb} MB).`,
   ];
-  if (s.skippedFiles > 0) lines.push(`  ${formatCount(s.skippedFiles)} file(s) in the directories were not ${source.title} logs by name and were skipped.`);
+  if (!source && Object.keys(s.filesBySource).length > 0) {
+    lines.push(`  Detected: ${Object.entries(s.filesBySource).map(([name, n]) => `${formatCount(n)} ${name}`).join(', ')}.`);
+  }
+  if (s.alreadyIngestedFiles > 0) lines.push(`  ${formatCount(s.alreadyIngestedFiles)} file(s) were already in the ingest ledger and were skipped.`);
+  if (s.skippedFiles > 0) lines.push(`  ${formatCount(s.skippedFiles)} file(s) in the directories were skipped: their names are not those of ${title} files.`);
   for (const failed of s.failedFiles.slice(0, 10)) {
     lines.push(`  ✗ ${failed.file}: ${failed.reason}`);
     if (failed.hint) lines.push(`    → ${failed.hint}`);

@@ -1,5 +1,6 @@
 import { groups, nodes, type GroupLabel, type NodeLabel } from '../schema/nodes';
 import { relationships, type RelationshipType } from '../schema/relationships';
+import type { NodeDeclaration, RelationshipDeclaration } from '../schema/types';
 import { escapeName as n } from './escape';
 
 /**
@@ -15,13 +16,21 @@ export interface EntityRow {
   lastSeen: number | null;
   props: Record<string, unknown>;
 }
+/** An observed or stated edge: one row per distinct edge in the batch. */
 export interface ObservedEdgeRow {
   from: string;
   to: string;
   firstSeen: number;
   lastSeen: number;
+  /** Evidence count (observed edges). */
   count: number;
+  /** Values of the relationship's keyProperties (FLOW: hour, dstPort, protocol, action). */
+  keys?: Record<string, unknown>;
+  /** Values added to the relationship's sums (FLOW: bytes, packets). */
+  sums?: Record<string, number>;
   lists?: Record<string, string[]>;
+  /** Properties set as given (stated edges). */
+  props?: Record<string, unknown>;
 }
 export interface PerEventEdgeRow {
   from: string;
@@ -44,6 +53,16 @@ export function existingRecordsQuery(label: NodeLabel): string {
 }
 
 /**
+ * Which of these re-issued records (findings) the graph already has at this version or newer:
+ * those add nothing. `$keys` holds {key, version} pairs.
+ */
+export function currentVersionsQuery(label: NodeLabel): string {
+  const decl: NodeDeclaration = nodes[label];
+  if (decl.write !== 'versioned' || !decl.version) throw new Error(`${label} is not a versioned label`);
+  return [`UNWIND $keys AS k`, `MATCH (e:${n(label)} {${n(decl.key)}: k.key})`, `WHERE e.${n(decl.version)} >= k.version`, 'RETURN k.key AS key'].join('\n');
+}
+
+/**
  * Creates records found new by existingRecordsQuery in the same transaction. CREATE is cheaper
  * than MERGE; if another transaction created one of them meanwhile, the uniqueness constraint
  * fails this one and the writer retries it (then the record counts as existing).
@@ -59,13 +78,36 @@ export function mergeEntitiesQuery(label: NodeLabel): string {
   const decl = nodes[label];
   if (decl.write !== 'entity') throw new Error(`${label} is not an entity label`);
   const groupLabels = 'groups' in decl ? decl.groups.map((g) => `:${n(g)}`).join('') : '';
-  const lines = ['UNWIND $rows AS row', `MERGE (x:${n(label)} {${n(decl.key)}: row.key})`];
-  lines.push(
+  return [
+    'UNWIND $rows AS row',
+    `MERGE (x:${n(label)} {${n(decl.key)}: row.key})`,
     `SET x += row.props,${groupLabels ? ` x${groupLabels},` : ''}`,
     `    x.firstSeen = ${earlier('x.firstSeen', 'row.firstSeen')},`,
     `    x.lastSeen = ${later('x.lastSeen', 'row.lastSeen')}`,
-  );
-  return lines.join('\n');
+  ].join('\n');
+}
+
+/**
+ * Merges re-issued records (GuardDuty findings) by key: their properties are replaced only by
+ * a version at least as new, whatever order the versions arrive in.
+ */
+export function mergeVersionedQuery(label: NodeLabel): string {
+  const decl: NodeDeclaration = nodes[label];
+  if (decl.write !== 'versioned' || !decl.version) throw new Error(`${label} is not a versioned label`);
+  const version = n(decl.version);
+  return [
+    'UNWIND $rows AS row',
+    `MERGE (x:${n(label)} {${n(decl.key)}: row.key})`,
+    `WITH x, row, (x.${version} IS NULL OR row.props.${version} >= x.${version}) AS newer`,
+    'SET x += CASE WHEN newer THEN row.props ELSE {} END,',
+    `    x.firstSeen = ${earlier('x.firstSeen', 'row.firstSeen')},`,
+    `    x.lastSeen = ${later('x.lastSeen', 'row.lastSeen')}`,
+  ].join('\n');
+}
+
+/** The query that merges nodes of this label (entities and versioned records). */
+export function nodeMergeQuery(label: NodeLabel): string {
+  return nodes[label].write === 'versioned' ? mergeVersionedQuery(label) : mergeEntitiesQuery(label);
 }
 
 /** The label an edge endpoint is matched by: a node label, or a group label sharing its key. */
@@ -100,24 +142,40 @@ function endpointMatch(variable: string, label: EndpointLabel, param: string): s
  * list properties. Both endpoints were merged earlier in the same transaction.
  */
 export function mergeObservedEdgesQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel): string {
-  const decl = relationships[type];
+  const decl: RelationshipDeclaration = relationships[type];
   if (decl.mode !== 'observed') throw new Error(`${type} is not an observed relationship`);
   const sets = [
     `r.firstSeen = ${earlier('r.firstSeen', 'row.firstSeen')}`,
     `r.lastSeen = ${later('r.lastSeen', 'row.lastSeen')}`,
     'r.count = coalesce(r.count, 0) + row.count',
   ];
-  const unions: Record<string, number> = 'setUnions' in decl ? decl.setUnions : {};
-  for (const [prop, cap] of Object.entries(unions)) {
+  for (const prop of decl.sums ?? []) sets.push(`r.${n(prop)} = coalesce(r.${n(prop)}, 0) + row.sums.${n(prop)}`);
+  for (const [prop, cap] of Object.entries(decl.setUnions ?? {})) {
     const current = `coalesce(r.${n(prop)}, [])`;
     sets.push(`r.${n(prop)} = (${current} + [v IN coalesce(row.lists.${n(prop)}, []) WHERE NOT v IN ${current}])[..${cap}]`);
   }
+  const keys = (decl.keyProperties ?? []).map((p) => `${n(p)}: row.keys.${n(p)}`).join(', ');
+  return [
+    'UNWIND $rows AS row',
+    endpointMatch('a', from, 'row.from'),
+    endpointMatch('b', to, 'row.to'),
+    `MERGE (a)-[r:${n(type)}${keys ? ` {${keys}}` : ''}]->(b)`,
+    `SET ${sets.join(',\n    ')}`,
+  ].join('\n');
+}
+
+/** Merges what a re-issued record states: idempotent, widening firstSeen/lastSeen, no count. */
+export function mergeStatedEdgesQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel): string {
+  const decl = relationships[type];
+  if (decl.mode !== 'stated') throw new Error(`${type} is not a stated relationship`);
   return [
     'UNWIND $rows AS row',
     endpointMatch('a', from, 'row.from'),
     endpointMatch('b', to, 'row.to'),
     `MERGE (a)-[r:${n(type)}]->(b)`,
-    `SET ${sets.join(',\n    ')}`,
+    'SET r += coalesce(row.props, {}),',
+    `    r.firstSeen = ${earlier('r.firstSeen', 'row.firstSeen')},`,
+    `    r.lastSeen = ${later('r.lastSeen', 'row.lastSeen')}`,
   ].join('\n');
 }
 
@@ -154,6 +212,8 @@ export function edgeQuery(type: RelationshipType, from: EndpointLabel, to: Endpo
       return createPerEventEdgesQuery(type, from, to);
     case 'structural':
       return mergeStructuralEdgesQuery(type, from, to);
+    case 'stated':
+      return mergeStatedEdgesQuery(type, from, to);
   }
 }
 
@@ -165,7 +225,8 @@ export function allWriteQueries(): Record<string, string> {
       out[`existing ${label}`] = existingRecordsQuery(label);
       out[`create ${label}`] = createRecordsQuery(label);
     }
-    if (decl.write === 'entity') out[`merge ${label}`] = mergeEntitiesQuery(label);
+    if (decl.write === 'versioned') out[`current ${label}`] = currentVersionsQuery(label);
+    if (decl.write === 'entity' || decl.write === 'versioned') out[`merge ${label}`] = nodeMergeQuery(label);
   }
   for (const [type, decl] of Object.entries(relationships) as [RelationshipType, (typeof relationships)[RelationshipType]][]) {
     const froms = [...new Set(decl.from.map(endpointLabel))];

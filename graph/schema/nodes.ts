@@ -19,7 +19,7 @@ const principal = (description: string, properties: NodeDeclaration['properties'
     key: 'principalKey',
     write: 'entity',
     groups: ['Principal'],
-    properties: { principalKey: 'string', accountId: 'string', ...properties },
+    properties: { principalKey: 'string', accountId: 'string', sample: 'boolean', ...properties },
   }) as const satisfies NodeDeclaration;
 
 export const nodes = {
@@ -79,13 +79,50 @@ export const nodes = {
     description: 'An access key id: AKIA... long-term (an IAM user or root), ASIA... temporary (a session).',
     key: 'accessKeyId',
     write: 'entity',
-    properties: { accessKeyId: 'string', keyType: 'string', accountId: 'string' },
+    properties: { accessKeyId: 'string', keyType: 'string', accountId: 'string', sample: 'boolean' },
   },
   IpAddress: {
-    description: 'An IPv4 or IPv6 address, normalised (no leading zeros, compressed IPv6).',
+    description:
+      'An IPv4 or IPv6 address, normalised (no leading zeros, compressed IPv6). Country, city and network ' +
+      'owner come from GuardDuty findings (geoSource "guardduty") or the offline database.',
     key: 'ip',
     write: 'entity',
-    properties: { ip: 'string', version: 'int', isPrivate: 'boolean' },
+    properties: {
+      ip: 'string',
+      version: 'int',
+      isPrivate: 'boolean',
+      country: 'string',
+      city: 'string',
+      asn: 'int',
+      asnOrg: 'string',
+      isp: 'string',
+      geoSource: 'string',
+      sample: 'boolean',
+    },
+  },
+  NetworkInterface: {
+    description: 'An elastic network interface (eni-...), as flow logs and GuardDuty name it.',
+    key: 'interfaceId',
+    write: 'entity',
+    properties: { interfaceId: 'string', accountId: 'string', region: 'string', sample: 'boolean' },
+  },
+  Subnet: {
+    description: 'A VPC subnet.',
+    key: 'subnetId',
+    write: 'entity',
+    properties: { subnetId: 'string', accountId: 'string', region: 'string', availabilityZone: 'string', sample: 'boolean' },
+  },
+  Vpc: {
+    description: 'A VPC.',
+    key: 'vpcId',
+    write: 'entity',
+    properties: { vpcId: 'string', accountId: 'string', region: 'string', sample: 'boolean' },
+  },
+  Domain: {
+    description: 'A DNS name a GuardDuty DNS_REQUEST finding names.',
+    key: 'name',
+    write: 'entity',
+    properties: { name: 'string', sample: 'boolean' },
   },
   UserAgent: {
     description: 'A user agent string (brackets stripped; very long values truncated with a hash suffix).',
@@ -97,13 +134,22 @@ export const nodes = {
     description: 'An S3 bucket, by name (bucket names are global).',
     key: 'name',
     write: 'entity',
-    properties: { name: 'string', accountId: 'string', region: 'string' },
+    properties: { name: 'string', accountId: 'string', region: 'string', sample: 'boolean' },
   },
   Ec2Instance: {
     description: 'An EC2 instance, by instance id.',
     key: 'instanceId',
     write: 'entity',
-    properties: { instanceId: 'string', accountId: 'string', region: 'string' },
+    properties: {
+      instanceId: 'string',
+      accountId: 'string',
+      region: 'string',
+      instanceType: 'string',
+      imageId: 'string',
+      availabilityZone: 'string',
+      name: 'string',
+      sample: 'boolean',
+    },
   },
   AwsResource: {
     description:
@@ -111,7 +157,15 @@ export const nodes = {
       'When a call names a resource without its ARN, the ARN is built from the name, region and account.',
     key: 'arn',
     write: 'entity',
-    properties: { arn: 'string', resourceType: 'string', name: 'string', service: 'string', accountId: 'string', region: 'string' },
+    properties: {
+      arn: 'string',
+      resourceType: 'string',
+      name: 'string',
+      service: 'string',
+      accountId: 'string',
+      region: 'string',
+      sample: 'boolean',
+    },
   },
   Event: {
     description:
@@ -140,6 +194,56 @@ export const nodes = {
     },
     // Each index costs every write: these serve the timelines (principal, IP) and time-range scans.
     indexes: [['time'], ['principalKey', 'time'], ['sourceIp', 'time']],
+  },
+  Finding: {
+    description:
+      'A GuardDuty finding. It arrives many times as it is updated (count, updatedAt): one node, and the ' +
+      'newest updatedAt wins. Sample findings load but keep sample = true, and their placeholder entities ' +
+      'are kept apart from real ones (keys prefixed "sample:").',
+    key: 'findingId',
+    write: 'versioned',
+    version: 'updatedAt',
+    properties: {
+      findingId: 'string',
+      arn: 'string',
+      type: 'string',
+      title: 'string',
+      description: 'string',
+      severity: 'float',
+      severityLabel: 'string',
+      createdAt: 'int',
+      updatedAt: 'int',
+      eventFirstSeen: 'int',
+      eventLastSeen: 'int',
+      count: 'int',
+      accountId: 'string',
+      region: 'string',
+      archived: 'boolean',
+      sample: 'boolean',
+      resourceType: 'string',
+      actionType: 'string',
+      actionApi: 'string',
+      actionService: 'string',
+      detectorId: 'string',
+      raw: 'json',
+    },
+    indexes: [['severity'], ['updatedAt'], ['type']],
+  },
+  IngestedObject: {
+    description:
+      'The ingest ledger: one node per input object (file or S3 object) whose records carry no ids of their ' +
+      'own (flow logs). Its evidence commits with it, in one transaction, so a rerun skips it and never counts twice.',
+    key: 'contentHash',
+    write: 'event',
+    properties: {
+      contentHash: 'string',
+      source: 'string',
+      location: 'string',
+      size: 'int',
+      records: 'int',
+      ingestedAt: 'int',
+    },
+    indexes: [['location']],
   },
   TrailhoundMeta: {
     description: 'Bookkeeping: the schema version the migrations last applied.',

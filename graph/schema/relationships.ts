@@ -17,7 +17,10 @@ export const principalLabels = [
 export const resourceLabels = ['S3Bucket', 'Ec2Instance', 'AwsResource', 'IamUser', 'IamRole', 'AccessKey'] as const satisfies readonly NodeLabel[];
 
 /** Labels that belong to an account. */
-const ownedLabels = [...principalLabels, 'AccessKey', 'S3Bucket', 'Ec2Instance', 'AwsResource'] as const;
+const ownedLabels = [...principalLabels, 'AccessKey', 'S3Bucket', 'Ec2Instance', 'AwsResource', 'NetworkInterface', 'Subnet', 'Vpc'] as const;
+
+/** What a GuardDuty finding can be about. */
+export const findingSubjectLabels = [...principalLabels, 'AccessKey', 'S3Bucket', 'Ec2Instance', 'AwsResource', 'NetworkInterface'] as const satisfies readonly NodeLabel[];
 
 interface Declared extends RelationshipDeclaration {
   readonly from: readonly NodeLabel[];
@@ -81,6 +84,57 @@ export const relationships = {
     from: [...ownedLabels],
     to: ['Account'],
     mode: 'structural',
+  },
+  FLOW: {
+    description:
+      'Network traffic from one address to another seen in VPC flow logs, one edge per hour, destination port, ' +
+      'protocol and action (ACCEPT/REJECT), summing bytes, packets and flow records (count). When the log gives ' +
+      'pkt-srcaddr/pkt-dstaddr (behind a NAT gateway or load balancer), those are the endpoints and the ' +
+      'interface addresses are kept in via.',
+    from: ['IpAddress'],
+    to: ['IpAddress'],
+    mode: 'observed',
+    keyProperties: ['hour', 'dstPort', 'protocol', 'action'],
+    sums: ['bytes', 'packets'],
+    setUnions: { via: 10, interfaces: 20, srcPorts: 20 },
+  },
+  HAS_IP: {
+    description: 'A network interface sent or received traffic as this address (flow logs), or GuardDuty lists it.',
+    from: ['NetworkInterface'],
+    to: ['IpAddress'],
+    mode: 'observed',
+  },
+  HAS_INTERFACE: {
+    description: 'An instance owns this network interface.',
+    from: ['Ec2Instance'],
+    to: ['NetworkInterface'],
+    mode: 'observed',
+  },
+  IN_SUBNET: {
+    description: 'A network interface sits in this subnet.',
+    from: ['NetworkInterface'],
+    to: ['Subnet'],
+    mode: 'structural',
+  },
+  IN_VPC: {
+    description: 'A subnet belongs to this VPC.',
+    from: ['Subnet'],
+    to: ['Vpc'],
+    mode: 'structural',
+  },
+  AFFECTS: {
+    description: 'A GuardDuty finding is about this resource or principal (its resource block).',
+    from: ['Finding'],
+    to: [...findingSubjectLabels],
+    mode: 'stated',
+  },
+  INVOLVES: {
+    description:
+      "A GuardDuty finding's action names this address (remote IP, port-probe source, local address) or domain; " +
+      'role, ports, protocol and direction say how.',
+    from: ['Finding'],
+    to: ['IpAddress', 'Domain'],
+    mode: 'stated',
   },
   TOUCHED: {
     description: 'This event named this resource (drill-down from ACCESSED to the events behind it).',

@@ -89,7 +89,7 @@ export function normalizeCloudTrailEvent(event: Record<string, unknown>): Normal
       facts.link(Rel.CALLED_FROM, me, facts.node(Label.AwsService, sourceText, { principalKey: sourceText, name: sourceText }));
     }
     if (userAgent) facts.link(Rel.USED_AGENT, me, facts.node(Label.UserAgent, userAgent, { value: userAgent }));
-    for (const ref of resourceRefs) facts.link(Rel.ACCESSED, me, ref, eventName ? { apis: [eventName] } : undefined);
+    for (const ref of resourceRefs) facts.link(Rel.ACCESSED, me, ref, eventName ? { lists: { apis: [eventName] } } : undefined);
 
     const started = sessionStartedBy(event, actor, time);
     if (started) {

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { TrailhoundError } from '../../graph/errors';
 import type { InputFile, LogSource } from './types';
 
+/** Which files and directories a walk takes. */
+export type DirectoryFilter = Pick<LogSource, 'takesFile' | 'skipsDirectory'>;
+
 export interface InputListing {
   readonly files: InputFile[];
   /** Files a directory walk passed over because the source does not read them. */
@@ -14,7 +17,7 @@ export interface InputListing {
  * walked recursively (sorted, symlink loops ignored). A path that does not exist stops the run
  * before any work, since it is almost always a typo.
  */
-export async function listInputFiles(paths: readonly string[], source: LogSource): Promise<InputListing> {
+export async function listInputFiles(paths: readonly string[], source: DirectoryFilter): Promise<InputListing> {
   const files: InputFile[] = [];
   const skipped: string[] = [];
   const seen = new Set<string>();
@@ -36,7 +39,7 @@ export async function listInputFiles(paths: readonly string[], source: LogSource
   return { files, skipped };
 }
 
-async function walk(dir: string, source: LogSource, files: InputFile[], skipped: string[], seen: Set<string>): Promise<void> {
+async function walk(dir: string, source: DirectoryFilter, files: InputFile[], skipped: string[], seen: Set<string>): Promise<void> {
   const real = await realpath(dir);
   if (seen.has(real)) return;
   seen.add(real);

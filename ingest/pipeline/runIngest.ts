@@ -3,6 +3,8 @@ import type { RecordFacts } from '../../graph/facts';
 import { migrate } from '../../graph/migrate';
 import { GraphWriter } from '../../graph/writer';
 import { listInputFiles } from './inputFiles';
+import { AUTO, autoWalker, detectFileSource } from '../autoSource';
+import { hashFile } from './hashFile';
 import { openInput } from './openInput';
 import type { RejectsLog } from './rejectsLog';
 import type { LogSource } from './types';
@@ -23,6 +25,8 @@ export interface IngestProgress {
 
 export interface IngestSummary {
   readonly source: string;
+  /** How many files each source read (useful when the source was detected per file). */
+  readonly filesBySource: Readonly<Record<string, number>>;
   readonly dryRun: boolean;
   readonly files: number;
   readonly bytes: number;
@@ -35,6 +39,8 @@ export interface IngestSummary {
   readonly rejected: number;
   readonly failedFiles: { file: string; reason: string; hint?: string }[];
   readonly skippedFiles: number;
+  /** Files the ledger already had (sources with a ledger): skipped whole. */
+  readonly alreadyIngestedFiles: number;
   readonly rejectsFile: string | null;
   readonly seconds: number;
   readonly recordsPerSecond: number;
@@ -42,12 +48,15 @@ export interface IngestSummary {
 }
 
 export interface IngestOptions {
-  readonly source: LogSource;
+  /** The source of every file, or AUTO to detect it per file from its content. */
+  readonly source: LogSource | typeof AUTO;
   readonly paths: readonly string[];
   /** null: parse and normalise only (a dry run, and the parsing ceiling of benchmarks). */
   readonly graph: Graph | null;
   readonly rejects: RejectsLog;
   readonly batchSize?: number;
+  /** Source-specific options (e.g. vpcflow fields). */
+  readonly sourceOptions?: Readonly<Record<string, string | undefined>>;
   /** Write transactions in flight at once. */
   readonly writers?: number;
   readonly onProgress?: (progress: IngestProgress) => void;
@@ -55,6 +64,8 @@ export interface IngestOptions {
 
 export const DEFAULT_BATCH_SIZE = 1000;
 export const DEFAULT_WRITERS = 2;
+/** Nodes + edges per batch: a whole flow-log file's aggregates can be far more than 1000 records' worth. */
+const MAX_BATCH_WEIGHT = 50_000;
 
 /**
  * Reads every file, parses and normalises each record, and loads the facts in batches. One
@@ -65,12 +76,15 @@ export const DEFAULT_WRITERS = 2;
 export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const { files, skipped } = await listInputFiles(options.paths, options.source);
+  const sourceName = options.source === AUTO ? AUTO : options.source.name;
+  const { files, skipped } = await listInputFiles(options.paths, options.source === AUTO ? autoWalker : options.source);
+  const filesBySource: Record<string, number> = {};
   if (options.graph) await migrate(options.graph);
   const writer = options.graph ? new GraphWriter(options.graph) : null;
 
   const counts = { read: 0, loaded: 0, duplicates: 0, rejected: 0, bytesDone: 0, filesDone: 0 };
   const failedFiles: IngestSummary['failedFiles'] = [];
+  let skippedAsIngested = 0;
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
   let currentFile: string | null = null;
   // TRAILHOUND_DEBUG_MEMORY=1: a memory line every 10 s, to check memory stays flat.
@@ -83,7 +97,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     : null;
   const report = () =>
     options.onProgress?.({
-      source: options.source.name,
+      source: sourceName,
       filesDone: counts.filesDone,
       filesTotal: files.length,
       bytesDone: counts.bytesDone,
@@ -100,14 +114,16 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   // of one transaction (no lock contention) overlaps the aggregate part of the other.
   const writers = Math.max(1, options.writers ?? DEFAULT_WRITERS);
   let batch: RecordFacts[] = [];
+  let batchWeight = 0;
   const inFlight = new Set<Promise<void>>();
   let failure: unknown = null;
   const flush = async (final = false) => {
     const toWrite = batch;
     batch = [];
+    batchWeight = 0;
     if (toWrite.length > 0) {
       if (!writer) {
-        counts.loaded += toWrite.length;
+        counts.loaded += toWrite.reduce((sum, f) => sum + (f.records ?? 1), 0);
       } else {
         while (inFlight.size >= writers) await Promise.race(inFlight);
         if (failure) throw failure;
@@ -134,16 +150,49 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       currentFile = file.path;
       const bytesBefore = counts.bytesDone;
       try {
+        let source: LogSource;
+        if (options.source === AUTO) {
+          const detected = await detectFileSource(file.path);
+          if (!detected.source) {
+            const reason = `not a log Trailhound reads: this looks like ${detected.looksLike}`;
+            failedFiles.push({ file: file.path, reason });
+            await options.rejects.add({ file: file.path, scope: 'file', reason });
+            counts.bytesDone = bytesBefore + file.size;
+            counts.filesDone += 1;
+            continue;
+          }
+          source = detected.source;
+        } else {
+          source = options.source;
+        }
+        filesBySource[source.name] = (filesBySource[source.name] ?? 0) + 1;
+        let contentHash: string | null = null;
+        if (source.ledger) {
+          contentHash = await hashFile(file.path);
+          const done = writer ? await writer.ledgerEntry(contentHash) : null;
+          if (done) {
+            // Already in the ledger (this path or the same content elsewhere): nothing to do.
+            counts.read += done.records;
+            counts.duplicates += done.records;
+            skippedAsIngested += 1;
+            counts.bytesDone = bytesBefore + file.size;
+            counts.filesDone += 1;
+            report();
+            continue;
+          }
+        }
         const input = await openInput(file.path, (n) => {
           counts.bytesDone += n;
           report();
         });
-        for await (const items of options.source.read(file, input.chunks)) {
+        const context = { options: options.sourceOptions ?? {}, contentHash, runStartedAt: started };
+        for await (const items of source.read(file, input.chunks, context)) {
           for (const item of items) {
             if (item.kind === 'facts') {
-              counts.read += 1;
+              counts.read += item.facts.records ?? 1;
               batch.push(item.facts);
-              if (batch.length >= batchSize) await flush();
+              batchWeight += item.facts.nodes.length + item.facts.edges.length;
+              if (batch.length >= batchSize || batchWeight >= MAX_BATCH_WEIGHT) await flush();
             } else if (item.kind === 'reject') {
               counts.read += 1;
               counts.rejected += 1;
@@ -181,7 +230,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 
   const seconds = (Date.now() - started) / 1000;
   return {
-    source: options.source.name,
+    source: sourceName,
+    filesBySource,
     dryRun: options.graph === null,
     files: files.length,
     bytes: bytesTotal,
@@ -191,6 +241,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     rejected: counts.rejected,
     failedFiles,
     skippedFiles: skipped.length,
+    alreadyIngestedFiles: skippedAsIngested,
     rejectsFile: options.rejects.file,
     seconds: Math.round(seconds * 100) / 100,
     recordsPerSecond: seconds > 0 ? Math.round(counts.read / seconds) : counts.read,

@@ -25,6 +25,16 @@ export interface InputFile {
   readonly size: number;
 }
 
+/** What a reader gets besides the bytes. */
+export interface ReadContext {
+  /** Source-specific options from the command line (e.g. flow-log --fields). */
+  readonly options: Readonly<Record<string, string | undefined>>;
+  /** sha256 of the file as stored (sources with a ledger): its identity in the ledger. */
+  readonly contentHash: string | null;
+  /** When this run started (epoch ms), for ledger entries. */
+  readonly runStartedAt: number;
+}
+
 /**
  * One kind of log (CloudTrail, VPC Flow Logs, GuardDuty). Adding a source is one folder with
  * a reader like this, and one line in ingest/sources.ts.
@@ -38,6 +48,11 @@ export interface LogSource {
   readonly takesFile: (path: string) => boolean;
   /** Directories a walk never enters (e.g. CloudTrail-Digest). */
   readonly skipsDirectory?: (path: string) => boolean;
+  /**
+   * Sources whose records carry no ids (flow logs) keep a ledger of ingested files: the file's
+   * content hash is checked before it is read, and its facts commit with its ledger entry.
+   */
+  readonly ledger?: boolean;
   /** Parses one file's (decompressed) bytes into items, a chunk's worth at a time. */
-  readonly read: (file: InputFile, chunks: AsyncIterable<Buffer>) => AsyncIterable<ParsedItem[]>;
+  readonly read: (file: InputFile, chunks: AsyncIterable<Buffer>, context: ReadContext) => AsyncIterable<ParsedItem[]>;
 }

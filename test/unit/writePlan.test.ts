@@ -9,8 +9,8 @@ function callFacts(time: number, ip: string, api: string) {
   const address = f.node(Label.IpAddress, ip, { ip, version: 4, isPrivate: false });
   const bucket = f.node(Label.S3Bucket, 'data', { name: 'data' });
   f.link(Rel.CALLED_FROM, user, address);
-  f.link(Rel.ACCESSED, user, bucket, { apis: [api] });
-  f.link(Rel.ACCESSED, user, bucket, { apis: [api] }); // the same call naming the bucket twice
+  f.link(Rel.ACCESSED, user, bucket, { lists: { apis: [api] } });
+  f.link(Rel.ACCESSED, user, bucket, { lists: { apis: [api] } }); // the same call naming the bucket twice
   return f.build();
 }
 

@@ -9,6 +9,10 @@ CREATE CONSTRAINT AwsAccountPrincipal_principalKey_unique IF NOT EXISTS FOR (x:A
 CREATE CONSTRAINT UnknownPrincipal_principalKey_unique IF NOT EXISTS FOR (x:UnknownPrincipal) REQUIRE x.principalKey IS UNIQUE;
 CREATE CONSTRAINT AccessKey_accessKeyId_unique IF NOT EXISTS FOR (x:AccessKey) REQUIRE x.accessKeyId IS UNIQUE;
 CREATE CONSTRAINT IpAddress_ip_unique IF NOT EXISTS FOR (x:IpAddress) REQUIRE x.ip IS UNIQUE;
+CREATE CONSTRAINT NetworkInterface_interfaceId_unique IF NOT EXISTS FOR (x:NetworkInterface) REQUIRE x.interfaceId IS UNIQUE;
+CREATE CONSTRAINT Subnet_subnetId_unique IF NOT EXISTS FOR (x:Subnet) REQUIRE x.subnetId IS UNIQUE;
+CREATE CONSTRAINT Vpc_vpcId_unique IF NOT EXISTS FOR (x:Vpc) REQUIRE x.vpcId IS UNIQUE;
+CREATE CONSTRAINT Domain_name_unique IF NOT EXISTS FOR (x:Domain) REQUIRE x.name IS UNIQUE;
 CREATE CONSTRAINT UserAgent_value_unique IF NOT EXISTS FOR (x:UserAgent) REQUIRE x.value IS UNIQUE;
 CREATE CONSTRAINT S3Bucket_name_unique IF NOT EXISTS FOR (x:S3Bucket) REQUIRE x.name IS UNIQUE;
 CREATE CONSTRAINT Ec2Instance_instanceId_unique IF NOT EXISTS FOR (x:Ec2Instance) REQUIRE x.instanceId IS UNIQUE;
@@ -17,5 +21,11 @@ CREATE CONSTRAINT Event_eventId_unique IF NOT EXISTS FOR (x:Event) REQUIRE x.eve
 CREATE INDEX Event_time IF NOT EXISTS FOR (x:Event) ON (x.time);
 CREATE INDEX Event_principalKey_time IF NOT EXISTS FOR (x:Event) ON (x.principalKey, x.time);
 CREATE INDEX Event_sourceIp_time IF NOT EXISTS FOR (x:Event) ON (x.sourceIp, x.time);
+CREATE CONSTRAINT Finding_findingId_unique IF NOT EXISTS FOR (x:Finding) REQUIRE x.findingId IS UNIQUE;
+CREATE INDEX Finding_severity IF NOT EXISTS FOR (x:Finding) ON (x.severity);
+CREATE INDEX Finding_updatedAt IF NOT EXISTS FOR (x:Finding) ON (x.updatedAt);
+CREATE INDEX Finding_type IF NOT EXISTS FOR (x:Finding) ON (x.type);
+CREATE CONSTRAINT IngestedObject_contentHash_unique IF NOT EXISTS FOR (x:IngestedObject) REQUIRE x.contentHash IS UNIQUE;
+CREATE INDEX IngestedObject_location IF NOT EXISTS FOR (x:IngestedObject) ON (x.location);
 CREATE CONSTRAINT TrailhoundMeta_name_unique IF NOT EXISTS FOR (x:TrailhoundMeta) REQUIRE x.name IS UNIQUE;
 CREATE INDEX Principal_principalKey IF NOT EXISTS FOR (x:Principal) ON (x.principalKey);

@@ -75,6 +75,34 @@ SET x += row.props,
     x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
     x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
 
+// merge NetworkInterface
+UNWIND $rows AS row
+MERGE (x:NetworkInterface {interfaceId: row.key})
+SET x += row.props,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+
+// merge Subnet
+UNWIND $rows AS row
+MERGE (x:Subnet {subnetId: row.key})
+SET x += row.props,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+
+// merge Vpc
+UNWIND $rows AS row
+MERGE (x:Vpc {vpcId: row.key})
+SET x += row.props,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+
+// merge Domain
+UNWIND $rows AS row
+MERGE (x:Domain {name: row.key})
+SET x += row.props,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+
 // merge UserAgent
 UNWIND $rows AS row
 MERGE (x:UserAgent {value: row.key})
@@ -111,6 +139,30 @@ RETURN key
 // create Event
 UNWIND $rows AS row
 CREATE (e:Event)
+SET e = row
+
+// current Finding
+UNWIND $keys AS k
+MATCH (e:Finding {findingId: k.key})
+WHERE e.updatedAt >= k.version
+RETURN k.key AS key
+
+// merge Finding
+UNWIND $rows AS row
+MERGE (x:Finding {findingId: row.key})
+WITH x, row, (x.updatedAt IS NULL OR row.props.updatedAt >= x.updatedAt) AS newer
+SET x += CASE WHEN newer THEN row.props ELSE {} END,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+
+// existing IngestedObject
+UNWIND $keys AS key
+MATCH (e:IngestedObject {contentHash: key})
+RETURN key
+
+// create IngestedObject
+UNWIND $rows AS row
+CREATE (e:IngestedObject)
 SET e = row
 
 // KEY_OF AccessKey->Principal
@@ -255,6 +307,140 @@ UNWIND $rows AS row
 MATCH (a:AwsResource {arn: row.from})
 MATCH (b:Account {accountId: row.to})
 MERGE (a)-[:IN_ACCOUNT]->(b)
+
+// IN_ACCOUNT NetworkInterface->Account
+UNWIND $rows AS row
+MATCH (a:NetworkInterface {interfaceId: row.from})
+MATCH (b:Account {accountId: row.to})
+MERGE (a)-[:IN_ACCOUNT]->(b)
+
+// IN_ACCOUNT Subnet->Account
+UNWIND $rows AS row
+MATCH (a:Subnet {subnetId: row.from})
+MATCH (b:Account {accountId: row.to})
+MERGE (a)-[:IN_ACCOUNT]->(b)
+
+// IN_ACCOUNT Vpc->Account
+UNWIND $rows AS row
+MATCH (a:Vpc {vpcId: row.from})
+MATCH (b:Account {accountId: row.to})
+MERGE (a)-[:IN_ACCOUNT]->(b)
+
+// FLOW IpAddress->IpAddress
+UNWIND $rows AS row
+MATCH (a:IpAddress {ip: row.from})
+MATCH (b:IpAddress {ip: row.to})
+MERGE (a)-[r:FLOW {hour: row.keys.hour, dstPort: row.keys.dstPort, protocol: row.keys.protocol, action: row.keys.action}]->(b)
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + row.count,
+    r.bytes = coalesce(r.bytes, 0) + row.sums.bytes,
+    r.packets = coalesce(r.packets, 0) + row.sums.packets,
+    r.via = (coalesce(r.via, []) + [v IN coalesce(row.lists.via, []) WHERE NOT v IN coalesce(r.via, [])])[..10],
+    r.interfaces = (coalesce(r.interfaces, []) + [v IN coalesce(row.lists.interfaces, []) WHERE NOT v IN coalesce(r.interfaces, [])])[..20],
+    r.srcPorts = (coalesce(r.srcPorts, []) + [v IN coalesce(row.lists.srcPorts, []) WHERE NOT v IN coalesce(r.srcPorts, [])])[..20]
+
+// HAS_IP NetworkInterface->IpAddress
+UNWIND $rows AS row
+MATCH (a:NetworkInterface {interfaceId: row.from})
+MATCH (b:IpAddress {ip: row.to})
+MERGE (a)-[r:HAS_IP]->(b)
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + row.count
+
+// HAS_INTERFACE Ec2Instance->NetworkInterface
+UNWIND $rows AS row
+MATCH (a:Ec2Instance {instanceId: row.from})
+MATCH (b:NetworkInterface {interfaceId: row.to})
+MERGE (a)-[r:HAS_INTERFACE]->(b)
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + row.count
+
+// IN_SUBNET NetworkInterface->Subnet
+UNWIND $rows AS row
+MATCH (a:NetworkInterface {interfaceId: row.from})
+MATCH (b:Subnet {subnetId: row.to})
+MERGE (a)-[:IN_SUBNET]->(b)
+
+// IN_VPC Subnet->Vpc
+UNWIND $rows AS row
+MATCH (a:Subnet {subnetId: row.from})
+MATCH (b:Vpc {vpcId: row.to})
+MERGE (a)-[:IN_VPC]->(b)
+
+// AFFECTS Finding->Principal
+UNWIND $rows AS row
+MATCH (a:Finding {findingId: row.from})
+MATCH (b:Principal {principalKey: row.to})
+MERGE (a)-[r:AFFECTS]->(b)
+SET r += coalesce(row.props, {}),
+    r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END
+
+// AFFECTS Finding->AccessKey
+UNWIND $rows AS row
+MATCH (a:Finding {findingId: row.from})
+MATCH (b:AccessKey {accessKeyId: row.to})
+MERGE (a)-[r:AFFECTS]->(b)
+SET r += coalesce(row.props, {}),
+    r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END
+
+// AFFECTS Finding->S3Bucket
+UNWIND $rows AS row
+MATCH (a:Finding {findingId: row.from})
+MATCH (b:S3Bucket {name: row.to})
+MERGE (a)-[r:AFFECTS]->(b)
+SET r += coalesce(row.props, {}),
+    r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END
+
+// AFFECTS Finding->Ec2Instance
+UNWIND $rows AS row
+MATCH (a:Finding {findingId: row.from})
+MATCH (b:Ec2Instance {instanceId: row.to})
+MERGE (a)-[r:AFFECTS]->(b)
+SET r += coalesce(row.props, {}),
+    r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END
+
+// AFFECTS Finding->AwsResource
+UNWIND $rows AS row
+MATCH (a:Finding {findingId: row.from})
+MATCH (b:AwsResource {arn: row.to})
+MERGE (a)-[r:AFFECTS]->(b)
+SET r += coalesce(row.props, {}),
+    r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END
+
+// AFFECTS Finding->NetworkInterface
+UNWIND $rows AS row
+MATCH (a:Finding {findingId: row.from})
+MATCH (b:NetworkInterface {interfaceId: row.to})
+MERGE (a)-[r:AFFECTS]->(b)
+SET r += coalesce(row.props, {}),
+    r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END
+
+// INVOLVES Finding->IpAddress
+UNWIND $rows AS row
+MATCH (a:Finding {findingId: row.from})
+MATCH (b:IpAddress {ip: row.to})
+MERGE (a)-[r:INVOLVES]->(b)
+SET r += coalesce(row.props, {}),
+    r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END
+
+// INVOLVES Finding->Domain
+UNWIND $rows AS row
+MATCH (a:Finding {findingId: row.from})
+MATCH (b:Domain {name: row.to})
+MERGE (a)-[r:INVOLVES]->(b)
+SET r += coalesce(row.props, {}),
+    r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END
 
 // TOUCHED Event->S3Bucket
 UNWIND $rows AS row

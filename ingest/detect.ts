@@ -1,0 +1,62 @@
+import { unwrapCloudTrail } from './cloudtrail/container';
+import { describeNonJson } from './common/describeText';
+import { looksLikeGuardDuty } from './guardduty/container';
+import { JsonRecordScanner } from './read/jsonRecords';
+import { isHeaderLine } from './vpcflow/fields';
+
+export type SourceName = 'cloudtrail' | 'vpcflow' | 'guardduty';
+
+export interface Detection {
+  readonly source: SourceName | null;
+  /** "a VPC flow log", "CloudTrail events", "a GuardDuty finding", or what else it is. */
+  readonly looksLike: string;
+}
+
+const COMMAND_HINT: Record<SourceName, string> = {
+  cloudtrail: 'use `trailhound ingest cloudtrail`',
+  vpcflow: 'use `trailhound ingest vpcflow`',
+  guardduty: 'use `trailhound ingest guardduty`',
+};
+
+/** Which source a file's first (decompressed) bytes belong to. */
+export function detectSource(head: Buffer): Detection {
+  const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\uFEFF/, '').trimStart();
+  if (text.startsWith('{') || text.startsWith('[')) return detectJson(head);
+  const firstLine = text.split('\n', 1)[0]?.trim() ?? '';
+  const tokens = firstLine.split(/\s+/);
+  if (isHeaderLine(tokens) || /^\d+ (\d{6,14}|unknown|-) (eni-[0-9a-f]+|-) /.test(firstLine)) return { source: 'vpcflow', looksLike: 'a VPC flow log' };
+  return { source: null, looksLike: describeNonJson(firstLine).looksLike };
+}
+
+function detectJson(head: Buffer): Detection {
+  const scanner = new JsonRecordScanner();
+  const first = scanner.push(head).find((item) => item.kind === 'record');
+  if (!first || first.kind !== 'record') {
+    // The first record is longer than the head: judge by the keys in sight.
+    const text = head.toString('utf8');
+    if (/"eventVersion"|"eventID"|"userIdentity"/.test(text)) return { source: 'cloudtrail', looksLike: 'CloudTrail events' };
+    if (/"schemaVersion"[\s\S]*"severity"|"GuardDuty Finding"/i.test(text)) return { source: 'guardduty', looksLike: 'GuardDuty findings' };
+    return { source: null, looksLike: 'JSON that is neither CloudTrail nor GuardDuty' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(first.record.text);
+  } catch {
+    return { source: null, looksLike: 'JSON whose first record does not parse' };
+  }
+  if (looksLikeGuardDuty(value)) return { source: 'guardduty', looksLike: 'GuardDuty findings' };
+  const [unwrapped] = unwrapCloudTrail(value);
+  if (unwrapped?.kind === 'event') return { source: 'cloudtrail', looksLike: 'CloudTrail events' };
+  return { source: null, looksLike: unwrapped?.kind === 'other' ? unwrapped.looksLike : 'JSON that is neither CloudTrail nor GuardDuty' };
+}
+
+/** For a reader refusing a file of another source: what it looks like, and which command reads it. */
+export function describeForeignFile(head: Buffer, reader: SourceName): { looksLike: string; hint?: string } {
+  const detection = detectSource(head);
+  if (detection.source && detection.source !== reader) return { looksLike: detection.looksLike, hint: `${capitalise(COMMAND_HINT[detection.source])}.` };
+  return { looksLike: detection.looksLike };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,192 @@
+import { edgeId, type EdgeFact, type NodeFact, type NodeRef, type RecordFacts } from '../../graph/facts';
+import { Label, Rel, type NodeLabel, type RelationshipType } from '../../graph/vocabulary';
+import { isAccountId } from '../common/arn';
+import type { NormalizedIp } from '../common/ip';
+import type { FlowRecord } from './parseLine';
+
+const HOUR = 3_600_000;
+
+interface FlowTotals {
+  readonly src: string;
+  readonly dst: string;
+  readonly hour: number;
+  readonly dstPort: number;
+  readonly protocol: number;
+  readonly action: string;
+  bytes: number;
+  packets: number;
+  count: number;
+  first: number;
+  last: number;
+  via: Set<string> | null;
+  srcPorts: Set<string> | null;
+  interfaces: Set<string> | null;
+}
+
+interface InterfaceTotals {
+  readonly interfaceId: string;
+  accountId: string | undefined;
+  region: string | undefined;
+  vpcId: string | undefined;
+  subnetId: string | undefined;
+  instanceId: string | undefined;
+  first: number;
+  last: number;
+  readonly addresses: Map<string, { first: number; last: number; count: number }>;
+}
+
+/**
+ * A response from a service (srcport under 10000) to a client's ephemeral port (32768 and up)
+ * is keyed by the service port instead: otherwise every connection would make its own FLOW
+ * edge (one per ephemeral port) and millions of lines would become millions of edges. The
+ * service port is kept in srcPorts. A client talking to a high port (a C2 on 50050) keeps it.
+ */
+function isResponse(flow: FlowRecord): boolean {
+  return flow.dstPort >= 32768 && flow.srcPort > 0 && flow.srcPort < 10000;
+}
+
+/**
+ * Sums a file's flow records per (hour, source, destination, destination port, protocol,
+ * action), with the interfaces and addresses they show, before anything is written: the graph
+ * gets one row per distinct flow, not one per line.
+ */
+export class FlowAggregator {
+  private readonly flows = new Map<string, FlowTotals>();
+  private readonly addresses = new Map<string, { ip: NormalizedIp; first: number; last: number }>();
+  private readonly interfaces = new Map<string, InterfaceTotals>();
+  flowRecords = 0;
+
+  add(flow: FlowRecord): void {
+    this.flowRecords += 1;
+    const src = flow.src!.ip;
+    const dst = flow.dst!.ip;
+    const hour = flow.start - (flow.start % HOUR);
+    const response = isResponse(flow);
+    const dstPort = response ? 0 : flow.dstPort;
+    const key = `${hour}|${src}|${dst}|${dstPort}|${flow.protocol}|${flow.action}`;
+    let totals = this.flows.get(key);
+    if (!totals) {
+      totals = { src, dst, hour, dstPort, protocol: flow.protocol, action: flow.action, bytes: 0, packets: 0, count: 0, first: flow.start, last: flow.end, via: null, srcPorts: null, interfaces: null };
+      this.flows.set(key, totals);
+    }
+    totals.bytes += flow.bytes;
+    totals.packets += flow.packets;
+    totals.count += 1;
+    if (flow.start < totals.first) totals.first = flow.start;
+    if (flow.end > totals.last) totals.last = flow.end;
+    if (flow.via.length > 0) for (const v of flow.via) addCapped((totals.via ??= new Set()), v, 10);
+    if (response) addCapped((totals.srcPorts ??= new Set()), String(flow.srcPort), 20);
+    if (flow.interfaceId) addCapped((totals.interfaces ??= new Set()), flow.interfaceId, 20);
+
+    this.seeAddress(flow.src!, flow.start, flow.end);
+    this.seeAddress(flow.dst!, flow.start, flow.end);
+    if (flow.interfaceId) this.seeInterface(flow);
+  }
+
+  private seeAddress(ip: NormalizedIp, first: number, last: number): void {
+    const seen = this.addresses.get(ip.ip);
+    if (!seen) this.addresses.set(ip.ip, { ip, first, last });
+    else {
+      if (first < seen.first) seen.first = first;
+      if (last > seen.last) seen.last = last;
+    }
+  }
+
+  private seeInterface(flow: FlowRecord): void {
+    const id = flow.interfaceId!;
+    let iface = this.interfaces.get(id);
+    if (!iface) {
+      iface = { interfaceId: id, accountId: undefined, region: undefined, vpcId: undefined, subnetId: undefined, instanceId: undefined, first: flow.start, last: flow.end, addresses: new Map() };
+      this.interfaces.set(id, iface);
+    }
+    iface.accountId ??= flow.accountId;
+    iface.region ??= flow.region;
+    iface.vpcId ??= flow.vpcId;
+    iface.subnetId ??= flow.subnetId;
+    iface.instanceId ??= flow.instanceId;
+    if (flow.start < iface.first) iface.first = flow.start;
+    if (flow.end > iface.last) iface.last = flow.end;
+    if (flow.localIp) {
+      this.seeAddress(flow.localIp, flow.start, flow.end);
+      const seen = iface.addresses.get(flow.localIp.ip);
+      if (!seen) iface.addresses.set(flow.localIp.ip, { first: flow.start, last: flow.end, count: 1 });
+      else {
+        seen.count += 1;
+        if (flow.start < seen.first) seen.first = flow.start;
+        if (flow.end > seen.last) seen.last = flow.end;
+      }
+    }
+  }
+
+  /** The file's facts: its ledger entry as the record, and every aggregate as evidence. */
+  toFacts(ledger: { contentHash: string; location: string; size: number; records: number; ingestedAt: number }): RecordFacts {
+    const nodes: NodeFact[] = [];
+    const edges: EdgeFact[] = [];
+    const node = (label: NodeLabel, key: string, props: Record<string, unknown>, first: number, last: number): NodeRef => {
+      nodes.push({ id: `${label}\u0000${key}`, label, key, props, firstSeen: first, lastSeen: last });
+      return { label, key };
+    };
+    const edge = (type: RelationshipType, from: NodeRef, to: NodeRef, first: number, last: number, extra: Partial<EdgeFact> = {}) => {
+      edges.push({ id: edgeId(type, from, to, extra.keys), type, from, to, firstSeen: first, lastSeen: last, ...extra });
+    };
+    const accounts = new Map<string, NodeRef>();
+    const account = (id: string | undefined, first: number, last: number): NodeRef | null => {
+      if (!isAccountId(id)) return null;
+      let ref = accounts.get(id);
+      if (!ref) accounts.set(id, (ref = node(Label.Account, id, { accountId: id }, first, last)));
+      return ref;
+    };
+
+    for (const { ip, first, last } of this.addresses.values()) node(Label.IpAddress, ip.ip, { ip: ip.ip, version: ip.version, isPrivate: ip.isPrivate }, first, last);
+    for (const f of this.flows.values()) {
+      edge(Rel.FLOW, { label: Label.IpAddress, key: f.src }, { label: Label.IpAddress, key: f.dst }, f.first, f.last, {
+        keys: { hour: f.hour, dstPort: f.dstPort, protocol: f.protocol, action: f.action },
+        sums: { bytes: f.bytes, packets: f.packets },
+        count: f.count,
+        lists: {
+          ...(f.via ? { via: [...f.via] } : {}),
+          ...(f.srcPorts ? { srcPorts: [...f.srcPorts] } : {}),
+          ...(f.interfaces ? { interfaces: [...f.interfaces] } : {}),
+        },
+      });
+    }
+    for (const i of this.interfaces.values()) {
+      const iface = node(Label.NetworkInterface, i.interfaceId, { interfaceId: i.interfaceId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last);
+      const owner = account(i.accountId, i.first, i.last);
+      if (owner) edge(Rel.IN_ACCOUNT, iface, owner, i.first, i.last);
+      for (const [ip, seen] of i.addresses) edge(Rel.HAS_IP, iface, { label: Label.IpAddress, key: ip }, seen.first, seen.last, { count: seen.count });
+      if (i.instanceId) {
+        const instance = node(Label.Ec2Instance, i.instanceId, { instanceId: i.instanceId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last);
+        edge(Rel.HAS_INTERFACE, instance, iface, i.first, i.last);
+        if (owner) edge(Rel.IN_ACCOUNT, instance, owner, i.first, i.last);
+      }
+      if (i.subnetId) {
+        const subnet = node(Label.Subnet, i.subnetId, { subnetId: i.subnetId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last);
+        edge(Rel.IN_SUBNET, iface, subnet, i.first, i.last);
+        if (owner) edge(Rel.IN_ACCOUNT, subnet, owner, i.first, i.last);
+        if (i.vpcId) {
+          const vpc = node(Label.Vpc, i.vpcId, { vpcId: i.vpcId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last);
+          edge(Rel.IN_VPC, subnet, vpc, i.first, i.last);
+          if (owner) edge(Rel.IN_ACCOUNT, vpc, owner, i.first, i.last);
+        }
+      }
+    }
+    let time = Number.POSITIVE_INFINITY;
+    for (const f of this.flows.values()) if (f.first < time) time = f.first;
+    return {
+      record: {
+        label: Label.IngestedObject,
+        key: ledger.contentHash,
+        props: { contentHash: ledger.contentHash, source: 'vpcflow', location: ledger.location, size: ledger.size, records: ledger.records, ingestedAt: ledger.ingestedAt },
+      },
+      time: Number.isFinite(time) ? time : ledger.ingestedAt,
+      nodes,
+      edges,
+      records: ledger.records,
+    };
+  }
+}
+
+function addCapped(set: Set<string>, value: string, cap: number): void {
+  if (set.size < cap) set.add(value);
+}
