@@ -31,6 +31,7 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
   const splitter = new LineSplitter();
   let valid = 0;
   let sawData = false;
+  let head: Buffer | null = null; // the first chunk, to say what a foreign file is
 
   // Returns a refusal when the file turns out not to be a flow log at all.
   const handle = (line: { text: string; line: number; byteOffset: number }, out: ParsedItem[]): ParsedItem | null => {
@@ -42,7 +43,7 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
       return null;
     }
     if (!sawData && (text.startsWith('{') || text.startsWith('['))) {
-      return refuse(describeForeignFile(Buffer.from(text), 'vpcflow'));
+      return refuse(describeForeignFile(head ?? Buffer.from(text), 'vpcflow'));
     }
     parser ??= new FlowLineParser(DEFAULT_FORMAT);
     const parsed = parser.parse(text);
@@ -65,6 +66,7 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
 
   try {
     for await (const chunk of chunks) {
+      head ??= chunk;
       const out: ParsedItem[] = [];
       for (const line of splitter.push(chunk)) {
         const refusal = handle(line, out);

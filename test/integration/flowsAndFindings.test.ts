@@ -1,0 +1,137 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../graph/driver';
+import { Label, Rel } from '../../graph/vocabulary';
+import { runCli } from '../support/runCli';
+import { connectTestGraph, graphCounts, testEnv, wipeGraph } from '../support/testGraph';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const json = (stdout: string) => JSON.parse(stdout) as Record<string, unknown>;
+
+describe('one graph from CloudTrail, flow logs and GuardDuty', () => {
+  let graph: Graph;
+  let work: string;
+
+  beforeAll(async () => {
+    graph = await connectTestGraph();
+    await wipeGraph(graph);
+    work = mkdtempSync(join(tmpdir(), 'trailhound-three-'));
+  });
+  afterAll(async () => graph.close());
+
+  it('detects each file\'s source and loads every shape', async () => {
+    const result = await runCli(
+      ['ingest', join(FIXTURES, 'cloudtrail', 'stratus-red-team'), join(FIXTURES, 'vpcflow'), join(FIXTURES, 'guardduty'), '--json', '--rejects', join(work, 'rejects.jsonl')],
+      testEnv(),
+    );
+    const summary = json(result.stdout);
+    expect(summary.filesBySource).toEqual({ cloudtrail: 35, vpcflow: 5, guardduty: 9 });
+    // Two malformed lines in garbage-line.invalid.log; everything else loads.
+    expect(summary).toMatchObject({ rejected: 2, failedFiles: [] });
+    expect(result.code).toBe(2);
+    const rejects = readFileSync(join(work, 'rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rejects.map((r) => [r.line, r.reason])).toEqual([
+      [2, 'expected 14 fields (version account-id interface-id … log-status), found 10'],
+      [3, 'not an IP address: "not-an-ip"'],
+    ]);
+    // The good lines around them loaded.
+    const flows = await graph.read(`MATCH (:${Label.IpAddress} {ip: '10.0.5.5'})-[f:${Rel.FLOW}]->(:${Label.IpAddress} {ip: '198.51.100.40'}) RETURN f.count AS n`);
+    expect(flows.records[0]?.get('n')).toBe(2);
+  });
+
+  it("leads from a finding about an instance to that instance's network flows", async () => {
+    const result = await graph.read<{ remote: string; port: number; bytes: number }>(
+      `MATCH (:${Label.Finding} {findingId: 'a4c8d7e6f5b4a3928170615243f2e1d0'})-[:${Rel.AFFECTS}]->(:${Label.Ec2Instance})
+             -[:${Rel.HAS_INTERFACE}]->(:${Label.NetworkInterface})-[:${Rel.HAS_IP}]->(:${Label.IpAddress})-[f:${Rel.FLOW}]->(remote:${Label.IpAddress})
+       RETURN remote.ip AS remote, f.dstPort AS port, sum(f.bytes) AS bytes ORDER BY remote`,
+    );
+    expect(result.records.map((r) => [r.get('remote'), r.get('port'), r.get('bytes')])).toEqual([
+      ['198.51.100.9', 443, 9000],
+      ['203.0.113.66', 4444, 160000],
+    ]);
+    // And the finding names the same remote address, with GuardDuty's country and network.
+    const remote = await graph.read(`MATCH (:${Label.Finding} {findingId: 'a4c8d7e6f5b4a3928170615243f2e1d0'})-[r:${Rel.INVOLVES} {role: 'remote'}]->(ip) RETURN ip.ip AS ip, ip.country AS country, ip.asn AS asn`);
+    expect(remote.records[0]?.toObject()).toEqual({ ip: '203.0.113.66', country: 'Netherlands', asn: 64500 });
+  });
+
+  it('leads from a finding about an access key to its principal and the sessions it started', async () => {
+    const result = await graph.read<{ principal: string; session: string }>(
+      `MATCH (:${Label.Finding} {findingId: 'b6e1f0a2c3d4e5f60718293a4b5c6d7e'})-[:${Rel.AFFECTS}]->(:${Label.AccessKey})-[:${Rel.KEY_OF}]->(p)-[:${Rel.ASSUMED}]->(s:${Label.RoleSession})
+       RETURN p.principalKey AS principal, s.principalKey AS session ORDER BY session`,
+    );
+    expect(result.records.map((r) => [r.get('principal'), r.get('session')])).toEqual([
+      ['arn:aws:iam::900138736586:user/christophe', 'ASIA9F6MXE9HSYOXYQOS'],
+      ['arn:aws:iam::900138736586:user/christophe', 'ASIAYY9090UIYYUOIF2U'],
+    ]);
+  });
+
+  it('keeps the newest version of a finding that arrived several times', async () => {
+    const result = await graph.read(`MATCH (f:${Label.Finding} {findingId: 'a4c8d7e6f5b4a3928170615243f2e1d0'}) RETURN f.count AS count, f.updatedAt AS updatedAt`);
+    expect(result.records[0]?.toObject()).toEqual({ count: 20, updatedAt: Date.parse('2024-08-01T13:10:02.114Z') });
+    // An older version arriving later changes nothing.
+    const older = join(work, 'older.json');
+    copyFileSync(join(FIXTURES, 'guardduty', 'c2-activity.valid.json'), older);
+    const again = await runCli(['ingest', 'guardduty', older, '--json'], testEnv());
+    expect(json(again.stdout)).toMatchObject({ loaded: 0, duplicates: 1 });
+    const after = await graph.read(`MATCH (f:${Label.Finding} {findingId: 'a4c8d7e6f5b4a3928170615243f2e1d0'}) RETURN f.count AS count`);
+    expect(after.records[0]?.get('count')).toBe(20);
+  });
+
+  it('keeps sample findings flagged and their placeholders apart from real entities', async () => {
+    const samples = await graph.read(`MATCH (f:${Label.Finding}) WHERE f.sample RETURN count(f) AS n`);
+    expect(samples.records[0]?.get('n')).toBe(3);
+    const leaked = await graph.read(
+      `MATCH (f:${Label.Finding} {sample: true})-[:${Rel.AFFECTS}]->(x) WHERE coalesce(x.sample, false) = false RETURN count(x) AS n`,
+    );
+    expect(leaked.records[0]?.get('n')).toBe(0);
+    const placeholder = await graph.read(`MATCH (i:${Label.Ec2Instance} {instanceId: 'i-99999999'}) RETURN count(i) AS n`);
+    expect(placeholder.records[0]?.get('n')).toBe(0);
+  });
+
+  it('changes nothing when everything is ingested again', async () => {
+    const before = await graphCounts(graph);
+    const result = await runCli(['ingest', join(FIXTURES, 'cloudtrail', 'stratus-red-team'), join(FIXTURES, 'vpcflow'), join(FIXTURES, 'guardduty'), '--json'], testEnv());
+    const summary = json(result.stdout);
+    expect(summary).toMatchObject({ loaded: 0, alreadyIngestedFiles: 5 });
+    expect(await graphCounts(graph)).toEqual(before);
+  });
+
+  it('refuses a truncated flow-log .gz whole, so that a complete copy can be loaded later without counting twice', async () => {
+    const dir = join(work, 'AWSLogs', '111122223333', 'vpcflowlogs', 'us-east-1', '2024', '08', '02');
+    mkdirSync(dir, { recursive: true });
+    const text = Array.from({ length: 2000 }, (_, i) => `2 111122223333 eni-0a1b2c3d4e5ftrunc 10.0.7.${i % 200} 198.51.100.70 ${40000 + i} 443 6 5 500 1722560400 1722560460 ACCEPT OK`).join('\n');
+    const gz = gzipSync(text);
+    writeFileSync(join(dir, 'cut.log.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
+    const cut = await runCli(['ingest', 'vpcflow', dir, '--json', '--rejects', join(work, 'cut.jsonl')], testEnv());
+    expect(cut.code).toBe(2);
+    expect(json(cut.stdout).failedFiles).toEqual([expect.objectContaining({ reason: expect.stringMatching(/truncated file.*nothing from this file was loaded/) })]);
+    const none = await graph.read(`MATCH (:${Label.IpAddress} {ip: '198.51.100.70'}) RETURN count(*) AS n`);
+    expect(none.records[0]?.get('n')).toBe(0);
+
+    writeFileSync(join(dir, 'cut.log.gz'), gz);
+    const complete = await runCli(['ingest', 'vpcflow', dir, '--json'], testEnv());
+    expect(json(complete.stdout)).toMatchObject({ loaded: 2000, rejected: 0 });
+    const counted = await graph.read(`MATCH ()-[f:${Rel.FLOW}]->(:${Label.IpAddress} {ip: '198.51.100.70'}) RETURN sum(f.count) AS n`);
+    expect(counted.records[0]?.get('n')).toBe(2000);
+  });
+
+  it('tells the user which command reads a file given to the wrong one', async () => {
+    const flowFile = join(FIXTURES, 'vpcflow', 'default-v2.valid.log');
+    const asCloudTrail = await runCli(['ingest', 'cloudtrail', flowFile, '--json', '--rejects', join(work, 'w1.jsonl')], testEnv());
+    expect(json(asCloudTrail.stdout).failedFiles).toEqual([expect.objectContaining({ reason: 'not CloudTrail: this looks like a VPC flow log', hint: expect.stringContaining('ingest vpcflow') })]);
+
+    const trail = join(FIXTURES, 'cloudtrail', 'stratus-red-team', 'aws.execution.ssm-send-command.json');
+    const asFlows = await runCli(['ingest', 'vpcflow', trail, '--json', '--rejects', join(work, 'w2.jsonl')], testEnv());
+    expect(json(asFlows.stdout).failedFiles).toEqual([expect.objectContaining({ reason: 'not a VPC flow log: this looks like CloudTrail events', hint: 'Use `trailhound ingest cloudtrail`.' })]);
+
+    const asFindings = await runCli(['ingest', 'guardduty', trail, '--json', '--rejects', join(work, 'w3.jsonl')], testEnv());
+    expect(json(asFindings.stdout).failedFiles).toEqual([expect.objectContaining({ reason: 'not GuardDuty findings: this looks like CloudTrail events' })]);
+
+    const finding = join(FIXTURES, 'guardduty', 'c2-activity.valid.json');
+    const findingAsTrail = await runCli(['ingest', 'cloudtrail', finding, '--json', '--rejects', join(work, 'w4.jsonl')], testEnv());
+    expect(json(findingAsTrail.stdout).failedFiles).toEqual([expect.objectContaining({ reason: 'not CloudTrail: this looks like a GuardDuty finding', hint: expect.stringContaining('ingest guardduty') })]);
+  });
+});

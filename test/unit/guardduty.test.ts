@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { RecordFacts } from '../../graph/facts';
+import { unwrapFindings } from '../../ingest/guardduty/container';
+import { normalizeFinding, severityLabel } from '../../ingest/guardduty/normalize';
+import { detectSource } from '../../ingest/detect';
+import { edgesOf, nodesOf } from '../support/facts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'guardduty');
+const json = (name: string): unknown => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
+
+function findingFacts(value: unknown): RecordFacts[] {
+  return unwrapFindings(value).map((u) => {
+    if (u.kind !== 'finding') throw new Error(`not a finding: ${JSON.stringify(u)}`);
+    const result = normalizeFinding(u.finding);
+    if (!result.ok) throw new Error(result.reason);
+    return result.facts;
+  });
+}
+
+describe('GuardDuty shapes', () => {
+  const bare = findingFacts(json('c2-activity.valid.json'));
+  const shapes: [string, unknown][] = [
+    ['an EventBridge "GuardDuty Finding" event', json('eventbridge.valid.json')],
+    ['GetFindings output from the CLI (PascalCase)', json('get-findings-cli.valid.json')],
+  ];
+  for (const [name, value] of shapes) {
+    it(`reads ${name} as the same finding`, () => {
+      const facts = findingFacts(value);
+      expect(facts).toHaveLength(1);
+      // The same finding, whatever the wrapping or casing; raw keeps the record as it came.
+      const { raw: _raw, ...props } = facts[0]!.record!.props;
+      const { raw: _bareRaw, ...bareProps } = bare[0]!.record!.props;
+      expect(props).toEqual(bareProps);
+      expect(edgesOf(facts[0]!)).toEqual(edgesOf(bare[0]!));
+    });
+  }
+
+  it('reads GetFindings output from the API (camelCase) and the S3 export (JSON Lines, gzipped)', () => {
+    expect(findingFacts(json('get-findings-api.valid.json'))[0]?.record?.key).toBe('b6e1f0a2c3d4e5f60718293a4b5c6d7e');
+    const exported = gunzipSync(readFileSync(join(FIXTURES, 'export.valid.jsonl.gz'))).toString().trim().split('\n').map((l) => JSON.parse(l));
+    expect(exported.flatMap(findingFacts).map((f) => f.record?.props.type)).toEqual([
+      'Canary:EC2/Stateless.IntegTest',
+      'Recon:IAMUser/MaliciousIPCaller.Custom',
+      'PenTest:S3/ParrotLinux',
+      'Backdoor:EC2/C&CActivity.B',
+    ]);
+  });
+});
+
+describe('normalizeFinding', () => {
+  const [c2] = findingFacts(json('c2-activity.valid.json'));
+  const [key] = findingFacts(json('leaked-key.valid.json'));
+
+  it('keeps the finding as a versioned record with severity, its label and times', () => {
+    expect(c2?.record).toMatchObject({
+      label: 'Finding',
+      key: 'a4c8d7e6f5b4a3928170615243f2e1d0',
+      props: { type: 'Backdoor:EC2/C&CActivity.B', severity: 8, severityLabel: 'High', count: 14, sample: false, updatedAt: Date.parse('2024-08-01T12:10:02.114Z'), actionType: 'NETWORK_CONNECTION' },
+    });
+    expect([severityLabel(2), severityLabel(5.5), severityLabel(8.9), severityLabel(9)]).toEqual(['Low', 'Medium', 'High', 'Critical']);
+  });
+
+  it('connects an instance finding to the instance, its interface, addresses and network, keyed as flow logs key them', () => {
+    const edges = edgesOf(c2!);
+    expect(edges).toContain('Finding:a4c8d7e6f5b4a3928170615243f2e1d0 -AFFECTS-> Ec2Instance:i-0a1b2c3d4e5f60718');
+    expect(edges).toContain('Ec2Instance:i-0a1b2c3d4e5f60718 -HAS_INTERFACE-> NetworkInterface:eni-0f1e2d3c4b5a69788');
+    expect(edges).toContain('NetworkInterface:eni-0f1e2d3c4b5a69788 -HAS_IP-> IpAddress:10.0.1.25');
+    expect(edges).toContain('NetworkInterface:eni-0f1e2d3c4b5a69788 -HAS_IP-> IpAddress:54.210.33.17');
+    expect(edges).toContain('Subnet:subnet-0c1d2e3f4a5b6c7d8 -IN_VPC-> Vpc:vpc-0d1e2f3a4b5c6d7e8');
+  });
+
+  it('records the remote address with the country, city and network GuardDuty gives, and how it is involved', () => {
+    const remote = c2!.edges.find((e) => e.type === 'INVOLVES' && e.to.key === '203.0.113.66')!;
+    expect(remote.props).toMatchObject({ role: 'remote', direction: 'OUTBOUND', remotePort: 4444, localPort: 45021, protocol: 'TCP', blocked: false });
+    expect(nodesOf(c2!).get('IpAddress:203.0.113.66')).toMatchObject({ country: 'Netherlands', city: 'Amsterdam', asn: 64500, asnOrg: 'EXAMPLE-HOSTING', geoSource: 'guardduty' });
+  });
+
+  it('connects an access-key finding to the key and its IAM user, and names the API', () => {
+    const edges = edgesOf(key!);
+    expect(edges).toContain('Finding:b6e1f0a2c3d4e5f60718293a4b5c6d7e -AFFECTS-> AccessKey:AKIAR7ISFR69YWROPYAN');
+    expect(edges).toContain('Finding:b6e1f0a2c3d4e5f60718293a4b5c6d7e -AFFECTS-> IamUser:arn:aws:iam::900138736586:user/christophe');
+    expect(key?.record?.props).toMatchObject({ actionApi: 'RunInstances', actionService: 'ec2.amazonaws.com' });
+  });
+
+  it('gives a temporary key to the RoleSession that CloudTrail keys by the same key', () => {
+    const finding = json('leaked-key.valid.json') as { resource: { accessKeyDetails: Record<string, string> } };
+    finding.resource.accessKeyDetails = { accessKeyId: 'ASIA9F6MXE9HSYOXYQOS', userType: 'AssumedRole', userName: 'stratus-red-team-ec2lui-role-idtzskbvtd' };
+    expect(edgesOf(findingFacts(finding)[0]!)).toContain('Finding:b6e1f0a2c3d4e5f60718293a4b5c6d7e -AFFECTS-> RoleSession:ASIA9F6MXE9HSYOXYQOS');
+  });
+
+  it('flags sample findings and keeps their placeholders apart from real entities', () => {
+    const [sample] = findingFacts(json('aws-samples/guardduty_iam_event.json'));
+    expect(sample?.record?.props.sample).toBe(true);
+    const keys = [...nodesOf(sample!).keys()].filter((k) => !k.startsWith('Finding'));
+    expect(keys.length).toBeGreaterThan(3);
+    for (const k of keys) expect(k.split(':').slice(1).join(':')).toMatch(/^sample:/);
+    expect(nodesOf(sample!).get('Ec2Instance:sample:i-99999999')).toMatchObject({ sample: true });
+  });
+
+  it('rejects a finding without id or time', () => {
+    expect(normalizeFinding({ schemaVersion: '2.0', type: 'X', service: {} })).toEqual({ ok: false, reason: 'missing id' });
+    expect(normalizeFinding({ schemaVersion: '2.0', id: 'f', type: 'X', service: {} })).toEqual({ ok: false, reason: 'missing updatedAt and createdAt' });
+  });
+});
+
+describe('detectSource', () => {
+  it.each([
+    ['{"Records":[{"eventVersion":"1.08","eventID":"x"}]}', 'cloudtrail'],
+    ['[{"eventVersion":"1.08","eventID":"x"}]', 'cloudtrail'],
+    [readFileSync(join(FIXTURES, 'c2-activity.valid.json'), 'utf8'), 'guardduty'],
+    [readFileSync(join(FIXTURES, 'get-findings-cli.valid.json'), 'utf8'), 'guardduty'],
+    ['version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n', 'vpcflow'],
+    ['2 111122223333 eni-0a1b2c3d 10.0.1.10 198.51.100.20 49152 443 6 25 20000 1722474000 1722474060 ACCEPT OK\n', 'vpcflow'],
+    ['name,age\nalice,3\n', null],
+  ])('%#: %s…', (text, source) => {
+    expect(detectSource(Buffer.from(text)).source).toBe(source);
+  });
+});

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FlowAggregator } from '../../ingest/vpcflow/aggregate';
+import { DEFAULT_FORMAT, isHeaderLine, parseFieldList } from '../../ingest/vpcflow/fields';
+import { FlowLineParser, type FlowRecord } from '../../ingest/vpcflow/parseLine';
+import { edgesOf } from '../support/facts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'vpcflow');
+const lines = (name: string) => readFileSync(join(FIXTURES, name), 'utf8').split('\n');
+
+function flows(text: string[], fields: readonly string[] = DEFAULT_FORMAT): FlowRecord[] {
+  let parser = new FlowLineParser(fields);
+  const out: FlowRecord[] = [];
+  for (const line of text) {
+    if (!line.trim()) continue;
+    const tokens = line.trim().split(/\s+/);
+    if (isHeaderLine(tokens)) {
+      parser = new FlowLineParser(tokens);
+      continue;
+    }
+    const parsed = parser.parse(line);
+    if (parsed.kind === 'flow') out.push(parsed.flow);
+  }
+  return out;
+}
+
+describe('FlowLineParser', () => {
+  const parser = new FlowLineParser(DEFAULT_FORMAT);
+
+  it('reads the default version 2 format', () => {
+    const parsed = parser.parse('2 111122223333 eni-0a1b2c3d4e5f60001 10.0.1.10 198.51.100.20 49152 443 6 25 20000 1722474000 1722474060 ACCEPT OK');
+    expect(parsed).toMatchObject({
+      kind: 'flow',
+      flow: { accountId: '111122223333', interfaceId: 'eni-0a1b2c3d4e5f60001', srcPort: 49152, dstPort: 443, protocol: 6, packets: 25, bytes: 20000, start: 1722474000000, end: 1722474060000, action: 'ACCEPT' },
+    });
+    if (parsed.kind === 'flow') {
+      expect(parsed.flow.src?.ip).toBe('10.0.1.10');
+      expect(parsed.flow.localIp?.ip).toBe('10.0.1.10'); // the lone private address is the interface's
+    }
+  });
+
+  it('takes NODATA and SKIPDATA records, whose fields are "-", as valid records without traffic', () => {
+    expect(parser.parse('2 111122223333 eni-0a1b2c3d4e5f60001 - - - - - - - 1722474300 1722474360 - NODATA')).toEqual({ kind: 'status', status: 'NODATA' });
+    expect(parser.parse('2 111122223333 eni-0a1b2c3d4e5f60001 - - - - - - - 1722474360 1722474420 - SKIPDATA')).toEqual({ kind: 'status', status: 'SKIPDATA' });
+  });
+
+  it('reads ICMP (ports 0 0) and IPv6, normalising addresses', () => {
+    const [, , , , icmp, ipv6] = flows(lines('default-v2.valid.log'));
+    expect(icmp).toMatchObject({ protocol: 1, srcPort: 0, dstPort: 0 });
+    expect(ipv6?.dst?.ip).toBe('2001:db8:ffff::1');
+  });
+
+  it('says why a line is not a flow record', () => {
+    expect(parser.parse('2 111122223333 eni-1 this line is not a flow record')).toEqual({
+      kind: 'invalid',
+      reason: 'expected 14 fields (version account-id interface-id … log-status), found 10',
+    });
+    expect(parser.parse('2 1 eni-1 10.0.5.5 not-an-ip 40002 80 6 10 1000 1722474000 1722474060 ACCEPT OK')).toEqual({ kind: 'invalid', reason: 'not an IP address: "not-an-ip"' });
+    expect(parser.parse('2 1 eni-1 10.0.5.5 10.0.5.6 x 80 6 10 1000 1722474000 1722474060 ACCEPT OK')).toMatchObject({ kind: 'invalid' });
+    expect(parser.parse('2 1 eni-1 10.0.5.5 10.0.5.6 1 80 6 10 1000 1722474000 1722474060 MAYBE OK')).toEqual({ kind: 'invalid', reason: 'unknown action "MAYBE"' });
+  });
+});
+
+describe('custom formats', () => {
+  const records = flows(lines('custom-v5.valid.log'));
+
+  it('follow the header line, repeated before each block', () => {
+    expect(records).toHaveLength(4);
+    expect(records[0]).toMatchObject({ vpcId: 'vpc-0a1b2c3d', subnetId: 'subnet-0a1b2c3d', instanceId: 'i-0a1b2c3d4e5f60001', region: 'us-east-1', dstPort: 5432, bytes: 9000, packets: 30 });
+  });
+
+  it('use flow-direction to tell the interface address when both ends are private', () => {
+    expect(records[0]?.localIp?.ip).toBe('10.0.1.10'); // egress: srcaddr
+    expect(records[1]?.localIp?.ip).toBe('10.0.1.10'); // ingress: dstaddr
+  });
+
+  it('take pkt-srcaddr / pkt-dstaddr as the true endpoints, keeping the interface address as via', () => {
+    const nat = records[2]!;
+    expect([nat.src?.ip, nat.dst?.ip]).toEqual(['10.0.1.10', '192.0.2.200']);
+    expect(nat.via).toEqual(['10.0.3.5']);
+    expect(nat.localIp?.ip).toBe('10.0.3.5');
+  });
+
+  it('are named with --fields for files without a header, refusing unknown names', () => {
+    expect(parseFieldList('${version} ${account-id} ${interface-id}')).toEqual(['version', 'account-id', 'interface-id']);
+    expect(() => parseFieldList('version colour')).toThrow(/unknown flow-log field\(s\): colour/);
+  });
+});
+
+describe('FlowAggregator', () => {
+  const aggregator = new FlowAggregator();
+  for (const flow of flows(lines('incident-instance.valid.log'))) aggregator.add(flow);
+  const facts = aggregator.toFacts({ contentHash: 'abc', location: 'incident-instance.valid.log', size: 1, records: 4, ingestedAt: 0 });
+
+  it('makes one FLOW edge per hour, addresses, destination port, protocol and action, summing the records', () => {
+    const toC2 = facts.edges.filter((e) => e.type === 'FLOW' && e.to.key === '203.0.113.66');
+    expect(toC2.map((e) => [e.keys?.hour, e.keys?.dstPort, e.count, e.sums?.bytes]).sort()).toEqual([
+      [1722510000000, 4444, 1, 96000],
+      [1722513600000, 4444, 1, 64000],
+    ]);
+  });
+
+  it("keys a service's replies by the service port, not by each client's ephemeral port", () => {
+    const reply = facts.edges.find((e) => e.type === 'FLOW' && e.from.key === '203.0.113.66')!;
+    expect(reply.keys).toMatchObject({ dstPort: 0 });
+    expect(reply.lists?.srcPorts).toEqual(['4444']);
+  });
+
+  it('ties the instance to its interface and the interface to its own address', () => {
+    const edges = edgesOf(facts);
+    expect(edges).toContain('Ec2Instance:i-0a1b2c3d4e5f60718 -HAS_INTERFACE-> NetworkInterface:eni-0f1e2d3c4b5a69788');
+    expect(edges).toContain('NetworkInterface:eni-0f1e2d3c4b5a69788 -HAS_IP-> IpAddress:10.0.1.25');
+    expect(edges).toContain('NetworkInterface:eni-0f1e2d3c4b5a69788 -IN_ACCOUNT-> Account:444455556666');
+  });
+
+  it('makes the file its own ledger record, standing for all its records', () => {
+    expect(facts.record).toMatchObject({ label: 'IngestedObject', key: 'abc', props: { source: 'vpcflow', records: 4 } });
+    expect(facts.records).toBe(4);
+  });
+});
