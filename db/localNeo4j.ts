@@ -132,12 +132,11 @@ function isOurProcess(pid: number): boolean {
   }
 }
 
-export async function startLocalNeo4j(options: LocalNeo4jOptions, progress: Progress = () => {}): Promise<RunningInfo> {
+export async function startLocalNeo4j(options: LocalNeo4jOptions, progress: Progress = () => {}): Promise<RunningInfo & { alreadyRunning: boolean }> {
   const already = runningServer(options.dataDir);
   if (already) {
-    progress(`Neo4j already running (pid ${already.pid}) on ${boltUri(already)}`);
     await waitUntilAnswering(already, options.startTimeoutMs, progress, () => isOurProcess(already.pid));
-    return already;
+    return { ...already, alreadyRunning: true };
   }
   requireJava();
   await requireFreePort(options.host, options.port);
@@ -191,7 +190,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions, progress: Prog
     rmSync(pidFile(options.dataDir), { force: true });
     throw error;
   }
-  return info;
+  return { ...info, alreadyRunning: false };
 }
 
 async function waitUntilAnswering(

@@ -54,7 +54,11 @@ export function dbCommand(): Command {
       const started = Date.now();
       const info = await startLocalNeo4j(options, (message) => line.update(message));
       const uri = boltUri(info);
-      line.done(`Neo4j is answering on ${uri} (pid ${info.pid}, data in ${info.dataDir}, ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+      line.done(
+        info.alreadyRunning
+          ? `Neo4j was already running on ${uri} (pid ${info.pid}, data in ${info.dataDir}, since ${info.startedAt}).`
+          : `Neo4j is answering on ${uri} (pid ${info.pid}, data in ${info.dataDir}, ${((Date.now() - started) / 1000).toFixed(1)}s)`,
+      );
       if (uri !== 'bolt://127.0.0.1:7687') process.stderr.write(`  → other commands will find it with: export NEO4J_URI=${uri}\n`);
     });
 

@@ -101,7 +101,7 @@ export function buildWorld(random: Random, scale = 1): World {
     users,
     roles,
     buckets: owned('b', 12, (i) => ['app-assets', 'data-lake', 'logs-archive', 'backups', 'ml-training', 'customer-exports'][i % 6]! + `-${1000 + i}`),
-    instances: owned('i', 30, () => `i-0${random.token(16).toLowerCase().replace(/[^0-9a-f]/g, 'a').slice(0, 16)}`),
+    instances: owned('i', 30, () => `i-0${random.hex(16)}`),
     secrets: owned('s', 8, (i) => `prod/${['db', 'stripe', 'sendgrid', 'github'][i % 4]}-${i}`),
     parameters: owned('p', 10, (i) => `/app/${['prod', 'staging'][i % 2]}/config-${i}`),
     functions: owned('f', 6, (i) => `${['thumbnailer', 'billing-report', 'webhook'][i % 3]}-${i}`),

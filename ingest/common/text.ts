@@ -30,3 +30,12 @@ export function normalizeUserAgent(value: unknown): string | undefined {
   if (text.startsWith('[') && text.endsWith(']')) text = text.slice(1, -1).trim();
   return text ? cappedKey(text) : undefined;
 }
+
+/**
+ * A copy of a string that shares no memory with the text it was cut from. V8 represents
+ * slices of long strings as views into them: kept as a map key, a slice of one line would
+ * keep a whole megabyte-sized input chunk alive.
+ */
+export function flatCopy(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
+}

@@ -2,6 +2,7 @@ import { edgeId, type EdgeFact, type NodeFact, type NodeRef, type RecordFacts } 
 import { Label, Rel, type NodeLabel, type RelationshipType } from '../../graph/vocabulary';
 import { isAccountId } from '../common/arn';
 import type { NormalizedIp } from '../common/ip';
+import { flatCopy } from '../common/text';
 import type { FlowRecord } from './parseLine';
 
 const HOUR = 3_600_000;
@@ -74,13 +75,11 @@ export class FlowAggregator {
     totals.count += 1;
     if (flow.start < totals.first) totals.first = flow.start;
     if (flow.end > totals.last) totals.last = flow.end;
-    if (flow.via.length > 0) for (const v of flow.via) addCapped((totals.via ??= new Set()), v, 10);
+    for (let i = 0; i < flow.via.length; i++) addCapped((totals.via ??= new Set()), flow.via[i]!, 10);
     if (response) addCapped((totals.srcPorts ??= new Set()), String(flow.srcPort), 20);
-    if (flow.interfaceId) addCapped((totals.interfaces ??= new Set()), flow.interfaceId, 20);
-
     this.seeAddress(flow.src!, flow.start, flow.end);
     this.seeAddress(flow.dst!, flow.start, flow.end);
-    if (flow.interfaceId) this.seeInterface(flow);
+    if (flow.interfaceId) addCapped((totals.interfaces ??= new Set()), this.seeInterface(flow), 20);
   }
 
   private seeAddress(ip: NormalizedIp, first: number, last: number): void {
@@ -92,18 +91,19 @@ export class FlowAggregator {
     }
   }
 
-  private seeInterface(flow: FlowRecord): void {
-    const id = flow.interfaceId!;
-    let iface = this.interfaces.get(id);
+  /** Records the interface; returns its id as kept (a flat copy, see flatCopy). */
+  private seeInterface(flow: FlowRecord): string {
+    let iface = this.interfaces.get(flow.interfaceId!);
     if (!iface) {
-      iface = { interfaceId: id, accountId: undefined, region: undefined, vpcId: undefined, subnetId: undefined, instanceId: undefined, first: flow.start, last: flow.end, addresses: new Map() };
-      this.interfaces.set(id, iface);
+      const interfaceId = flatCopy(flow.interfaceId!);
+      iface = { interfaceId, accountId: undefined, region: undefined, vpcId: undefined, subnetId: undefined, instanceId: undefined, first: flow.start, last: flow.end, addresses: new Map() };
+      this.interfaces.set(interfaceId, iface);
     }
-    iface.accountId ??= flow.accountId;
-    iface.region ??= flow.region;
-    iface.vpcId ??= flow.vpcId;
-    iface.subnetId ??= flow.subnetId;
-    iface.instanceId ??= flow.instanceId;
+    if (iface.accountId === undefined && flow.accountId) iface.accountId = flatCopy(flow.accountId);
+    if (iface.region === undefined && flow.region) iface.region = flatCopy(flow.region);
+    if (iface.vpcId === undefined && flow.vpcId) iface.vpcId = flatCopy(flow.vpcId);
+    if (iface.subnetId === undefined && flow.subnetId) iface.subnetId = flatCopy(flow.subnetId);
+    if (iface.instanceId === undefined && flow.instanceId) iface.instanceId = flatCopy(flow.instanceId);
     if (flow.start < iface.first) iface.first = flow.start;
     if (flow.end > iface.last) iface.last = flow.end;
     if (flow.localIp) {
@@ -116,10 +116,43 @@ export class FlowAggregator {
         if (flow.end > seen.last) seen.last = flow.end;
       }
     }
+    return iface.interfaceId;
   }
 
-  /** The file's facts: its ledger entry as the record, and every aggregate as evidence. */
-  toFacts(ledger: { contentHash: string; location: string; size: number; records: number; ingestedAt: number }): RecordFacts {
+  /** Distinct aggregates held: the memory this file costs until the next drain. */
+  get size(): number {
+    return this.flows.size + this.addresses.size + this.interfaces.size;
+  }
+
+  /**
+   * The facts aggregated so far, as one part of the file (no record), emptying the aggregator:
+   * a large file is written in parts inside one transaction, so memory stays bounded.
+   */
+  drain(records: number): RecordFacts {
+    const facts = this.facts(records, null);
+    this.reset();
+    return facts;
+  }
+
+  /** The file's last part: the rest of its aggregates, and its ledger entry as the record. */
+  toFacts(ledger: { contentHash: string; location: string; size: number; records: number; ingestedAt: number }, partRecords = ledger.records): RecordFacts {
+    const record = {
+      label: Label.IngestedObject,
+      key: ledger.contentHash,
+      props: { contentHash: ledger.contentHash, source: 'vpcflow', location: ledger.location, size: ledger.size, records: ledger.records, ingestedAt: ledger.ingestedAt },
+    };
+    const facts = this.facts(partRecords, record, ledger.ingestedAt);
+    this.reset();
+    return facts;
+  }
+
+  private reset(): void {
+    this.flows.clear();
+    this.addresses.clear();
+    this.interfaces.clear();
+  }
+
+  private facts(records: number, record: NodeFact | null, fallbackTime = 0): RecordFacts {
     const nodes: NodeFact[] = [];
     const edges: EdgeFact[] = [];
     const node = (label: NodeLabel, key: string, props: Record<string, unknown>, first: number, last: number): NodeRef => {
@@ -173,17 +206,7 @@ export class FlowAggregator {
     }
     let time = Number.POSITIVE_INFINITY;
     for (const f of this.flows.values()) if (f.first < time) time = f.first;
-    return {
-      record: {
-        label: Label.IngestedObject,
-        key: ledger.contentHash,
-        props: { contentHash: ledger.contentHash, source: 'vpcflow', location: ledger.location, size: ledger.size, records: ledger.records, ingestedAt: ledger.ingestedAt },
-      },
-      time: Number.isFinite(time) ? time : ledger.ingestedAt,
-      nodes,
-      edges,
-      records: ledger.records,
-    };
+    return { record, time: Number.isFinite(time) ? time : fallbackTime, nodes, edges, records };
   }
 }
 

@@ -1,4 +1,5 @@
 import { normalizeIp, type NormalizedIp } from '../common/ip';
+import { flatCopy } from '../common/text';
 
 /** One flow record, as the graph needs it. Times are epoch ms. */
 export interface FlowRecord {
@@ -25,116 +26,239 @@ export interface FlowRecord {
   readonly region: string | undefined;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** A FlowRecord the parser fills in place, line after line, so that parsing allocates little. */
+export type FlowScratch = Mutable<FlowRecord>;
+
+export function newFlowScratch(): FlowScratch {
+  return {
+    accountId: undefined,
+    interfaceId: undefined,
+    src: null,
+    dst: null,
+    via: [],
+    localIp: null,
+    srcPort: 0,
+    dstPort: 0,
+    protocol: 0,
+    packets: 0,
+    bytes: 0,
+    start: 0,
+    end: 0,
+    action: 'UNKNOWN',
+    vpcId: undefined,
+    subnetId: undefined,
+    instanceId: undefined,
+    region: undefined,
+  };
+}
+
 export type ParsedFlowLine =
   | { readonly kind: 'flow'; readonly flow: FlowRecord }
   /** NODATA (no traffic in the window) and SKIPDATA (records lost): valid, nothing to aggregate. */
   | { readonly kind: 'status'; readonly status: 'NODATA' | 'SKIPDATA' }
   | { readonly kind: 'invalid'; readonly reason: string };
 
+export type ParseOutcome = 'flow' | 'NODATA' | 'SKIPDATA' | 'invalid';
+
+const SPACE = 32;
+const DASH = 45;
+
 /**
- * Parses the lines of one format (field list) fast: field positions are resolved once, each
- * line is one split and a few lookups. Addresses repeat endlessly in flow logs, so their
- * normalisation is cached (bounded).
+ * Parses the lines of one format (field list). This is the hot loop of flow-log ingest (millions
+ * of lines), so field positions are resolved once per format, a line's fields are located by
+ * scanning for spaces without splitting it, numbers are read from character codes, and only the
+ * strings worth keeping are cut out. Addresses repeat endlessly: their normalisation is cached.
  */
 export class FlowLineParser {
-  private readonly at: Readonly<Record<string, number>>;
+  /** Why the last line was invalid. */
+  lastReason = '';
   private readonly ipCache = new Map<string, NormalizedIp | null>();
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private line = '';
+  private readonly at: (name: string) => number;
+
+  private readonly iAccount: number;
+  private readonly iInterface: number;
+  private readonly iSrc: number;
+  private readonly iDst: number;
+  private readonly iSrcPort: number;
+  private readonly iDstPort: number;
+  private readonly iProtocol: number;
+  private readonly iPackets: number;
+  private readonly iBytes: number;
+  private readonly iStart: number;
+  private readonly iEnd: number;
+  private readonly iAction: number;
+  private readonly iStatus: number;
+  private readonly iVpc: number;
+  private readonly iSubnet: number;
+  private readonly iInstance: number;
+  private readonly iPktSrc: number;
+  private readonly iPktDst: number;
+  private readonly iRegion: number;
+  private readonly iDirection: number;
 
   constructor(readonly fields: readonly string[]) {
-    const at: Record<string, number> = {};
-    fields.forEach((f, i) => (at[f] = i));
-    this.at = at;
+    this.starts = new Int32Array(fields.length);
+    this.ends = new Int32Array(fields.length);
+    this.at = (name: string) => fields.indexOf(name);
+    this.iAccount = this.at('account-id');
+    this.iInterface = this.at('interface-id');
+    this.iSrc = this.at('srcaddr');
+    this.iDst = this.at('dstaddr');
+    this.iSrcPort = this.at('srcport');
+    this.iDstPort = this.at('dstport');
+    this.iProtocol = this.at('protocol');
+    this.iPackets = this.at('packets');
+    this.iBytes = this.at('bytes');
+    this.iStart = this.at('start');
+    this.iEnd = this.at('end');
+    this.iAction = this.at('action');
+    this.iStatus = this.at('log-status');
+    this.iVpc = this.at('vpc-id');
+    this.iSubnet = this.at('subnet-id');
+    this.iInstance = this.at('instance-id');
+    this.iPktSrc = this.at('pkt-srcaddr');
+    this.iPktDst = this.at('pkt-dstaddr');
+    this.iRegion = this.at('region');
+    this.iDirection = this.at('flow-direction');
   }
 
+  /** Parses one record (for tests and callers that keep records). */
   parse(line: string): ParsedFlowLine {
-    let tokens = line.split(' ');
-    if (tokens.length !== this.fields.length) {
-      tokens = line.trim().split(/\s+/);
-      if (tokens.length !== this.fields.length) {
-        return { kind: 'invalid', reason: `expected ${this.fields.length} fields (${this.describeFormat()}), found ${tokens.length}` };
-      }
+    const flow = newFlowScratch();
+    const outcome = this.parseInto(line, flow);
+    if (outcome === 'flow') return { kind: 'flow', flow: { ...flow, via: [...flow.via] } };
+    if (outcome === 'invalid') return { kind: 'invalid', reason: this.lastReason };
+    return { kind: 'status', status: outcome };
+  }
+
+  /** Parses one line into `out` (reused between lines); says what the line was. */
+  parseInto(line: string, out: FlowScratch): ParseOutcome {
+    if (!this.locate(line)) {
+      const found = line.trim().split(/\s+/).length;
+      return this.invalid(`expected ${this.fields.length} fields (${this.describeFormat()}), found ${found}`);
     }
-    const get = (name: string): string | undefined => {
-      const i = this.at[name];
-      if (i === undefined) return undefined;
-      const value = tokens[i];
-      return value === '-' ? undefined : value;
-    };
-    const status = get('log-status');
-    if (status === 'NODATA' || status === 'SKIPDATA') return { kind: 'status', status };
-    if (status !== undefined && status !== 'OK') return { kind: 'invalid', reason: `unknown log-status "${status.slice(0, 20)}"` };
+    this.line = line;
+    const status = this.text(this.iStatus);
+    if (status === 'NODATA' || status === 'SKIPDATA') return status;
+    if (status !== undefined && status !== 'OK') return this.invalid(`unknown log-status "${status.slice(0, 20)}"`);
 
-    const start = int(get('start'));
-    const end = int(get('end'));
-    if (start === null || end === null) return { kind: 'invalid', reason: 'start and end must be epoch seconds' };
-    const srcText = get('srcaddr');
-    const dstText = get('dstaddr');
-    const srcaddr = srcText === undefined ? null : this.ip(srcText);
-    const dstaddr = dstText === undefined ? null : this.ip(dstText);
-    if ((srcText !== undefined && !srcaddr) || (dstText !== undefined && !dstaddr)) {
-      return { kind: 'invalid', reason: `not an IP address: ${JSON.stringify((srcaddr ? dstText : srcText)?.slice(0, 60))}` };
+    const start = this.number(this.iStart);
+    const end = this.number(this.iEnd);
+    if (start < 0 || end < 0) return this.invalid('start and end must be epoch seconds');
+    const srcaddr = this.address(this.iSrc);
+    const dstaddr = this.address(this.iDst);
+    if (srcaddr === undefined || dstaddr === undefined) {
+      return this.invalid(`not an IP address: ${JSON.stringify(this.text(srcaddr === undefined ? this.iSrc : this.iDst)?.slice(0, 60))}`);
     }
-    const pktSrcText = get('pkt-srcaddr');
-    const pktDstText = get('pkt-dstaddr');
-    const pktSrc = pktSrcText === undefined ? null : this.ip(pktSrcText);
-    const pktDst = pktDstText === undefined ? null : this.ip(pktDstText);
-    const src = pktSrc ?? srcaddr;
-    const dst = pktDst ?? dstaddr;
-    if (!src || !dst) return { kind: 'invalid', reason: 'the record has no source or destination address' };
+    const src = this.address(this.iPktSrc) ?? srcaddr;
+    const dst = this.address(this.iPktDst) ?? dstaddr;
+    if (!src || !dst) return this.invalid('the record has no source or destination address');
 
-    const numbers = [int(get('srcport') ?? '0'), int(get('dstport') ?? '0'), int(get('protocol') ?? '-1'), int(get('packets') ?? '0'), int(get('bytes') ?? '0')];
-    if (numbers.some((n) => n === null)) return { kind: 'invalid', reason: 'srcport, dstport, protocol, packets and bytes must be numbers' };
-    const [srcPort, dstPort, protocol, packets, bytes] = numbers as number[];
-    const action = get('action') ?? 'UNKNOWN';
-    if (action !== 'ACCEPT' && action !== 'REJECT' && action !== 'UNKNOWN') return { kind: 'invalid', reason: `unknown action "${action.slice(0, 20)}"` };
+    const srcPort = this.number(this.iSrcPort, 0);
+    const dstPort = this.number(this.iDstPort, 0);
+    const protocol = this.number(this.iProtocol, -1);
+    const packets = this.number(this.iPackets, 0);
+    const bytes = this.number(this.iBytes, 0);
+    if (srcPort < 0 || dstPort < 0 || packets < 0 || bytes < 0 || (protocol < 0 && this.iProtocol >= 0 && !this.isDash(this.iProtocol))) {
+      return this.invalid('srcport, dstport, protocol, packets and bytes must be numbers');
+    }
+    const action = this.text(this.iAction) ?? 'UNKNOWN';
+    if (action !== 'ACCEPT' && action !== 'REJECT' && action !== 'UNKNOWN') return this.invalid(`unknown action "${action.slice(0, 20)}"`);
 
-    const via: string[] = [];
+    const via = out.via as string[];
+    via.length = 0;
     if (srcaddr && srcaddr.ip !== src.ip) via.push(srcaddr.ip);
     if (dstaddr && dstaddr.ip !== dst.ip) via.push(dstaddr.ip);
-    return {
-      kind: 'flow',
-      flow: {
-        accountId: get('account-id'),
-        interfaceId: get('interface-id'),
-        src,
-        dst,
-        via,
-        localIp: localAddress(get('flow-direction'), srcaddr, dstaddr),
-        srcPort: srcPort!,
-        dstPort: dstPort!,
-        protocol: protocol!,
-        packets: packets!,
-        bytes: bytes!,
-        start: start * 1000,
-        end: end * 1000,
-        action,
-        vpcId: get('vpc-id'),
-        subnetId: get('subnet-id'),
-        instanceId: get('instance-id'),
-        region: get('region'),
-      },
-    };
+    out.accountId = this.text(this.iAccount);
+    out.interfaceId = this.text(this.iInterface);
+    out.src = src;
+    out.dst = dst;
+    out.localIp = localAddress(this.text(this.iDirection), srcaddr, dstaddr);
+    out.srcPort = srcPort;
+    out.dstPort = dstPort;
+    out.protocol = protocol;
+    out.packets = packets;
+    out.bytes = bytes;
+    out.start = start * 1000;
+    out.end = end * 1000;
+    out.action = action;
+    out.vpcId = this.iVpc >= 0 ? this.text(this.iVpc) : undefined;
+    out.subnetId = this.iSubnet >= 0 ? this.text(this.iSubnet) : undefined;
+    out.instanceId = this.iInstance >= 0 ? this.text(this.iInstance) : undefined;
+    out.region = this.iRegion >= 0 ? this.text(this.iRegion) : undefined;
+    return 'flow';
   }
 
-  private ip(text: string): NormalizedIp | null {
+  /** Finds each field's bounds; false when the line has the wrong number of fields. */
+  private locate(line: string): boolean {
+    const n = this.fields.length;
+    let field = 0;
+    let i = 0;
+    const len = line.length;
+    while (i < len && line.charCodeAt(i) === SPACE) i++;
+    while (i < len) {
+      if (field === n) return false;
+      const space = line.indexOf(' ', i);
+      const stop = space === -1 ? len : space;
+      this.starts[field] = i;
+      this.ends[field] = stop;
+      field++;
+      i = stop;
+      while (i < len && (line.charCodeAt(i) === SPACE || line.charCodeAt(i) === 9)) i++;
+    }
+    return field === n;
+  }
+
+  private isDash(i: number): boolean {
+    return this.ends[i]! - this.starts[i]! === 1 && this.line.charCodeAt(this.starts[i]!) === DASH;
+  }
+
+  /** A field as text; "-" (AWS's "no value") and absent fields are undefined. */
+  private text(i: number): string | undefined {
+    if (i < 0 || this.isDash(i)) return undefined;
+    return this.line.slice(this.starts[i], this.ends[i]);
+  }
+
+  /** A non-negative integer field; `missing` for "-" or an absent field; -1 when not a number. */
+  private number(i: number, missing = -1): number {
+    if (i < 0 || this.isDash(i)) return missing;
+    const line = this.line;
+    let value = 0;
+    const end = this.ends[i]!;
+    for (let p = this.starts[i]!; p < end; p++) {
+      const c = line.charCodeAt(p) - 48;
+      if (c < 0 || c > 9) return -1;
+      value = value * 10 + c;
+    }
+    return end > this.starts[i]! ? value : -1;
+  }
+
+  /** null: "-" or absent; undefined: present but not an address. */
+  private address(i: number): NormalizedIp | null | undefined {
+    const text = this.text(i);
+    if (text === undefined) return null;
     let cached = this.ipCache.get(text);
     if (cached === undefined) {
       if (this.ipCache.size >= 50_000) this.ipCache.clear();
       cached = normalizeIp(text);
-      this.ipCache.set(text, cached);
+      // A flat copy as the key: a slice would keep the whole input chunk alive.
+      this.ipCache.set(flatCopy(text), cached);
     }
-    return cached;
+    return cached ?? undefined;
+  }
+
+  private invalid(reason: string): 'invalid' {
+    this.lastReason = reason;
+    return 'invalid';
   }
 
   private describeFormat(): string {
     return this.fields.length > 4 ? `${this.fields.slice(0, 3).join(' ')} … ${this.fields[this.fields.length - 1]}` : this.fields.join(' ');
   }
-}
-
-function int(text: string | undefined): number | null {
-  if (text === undefined) return null;
-  const n = Number(text);
-  return Number.isInteger(n) && n >= 0 ? n : null;
 }
 
 /**

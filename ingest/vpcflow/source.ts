@@ -5,9 +5,11 @@ import { excerpt } from '../read/jsonRecords';
 import { describeForeignFile } from '../detect';
 import { FlowAggregator } from './aggregate';
 import { DEFAULT_FORMAT, isHeaderLine, parseFieldList } from './fields';
-import { FlowLineParser } from './parseLine';
+import { FlowLineParser, newFlowScratch } from './parseLine';
 
 const MAX_LINE = 64 * 1024;
+/** Distinct aggregates held before a part of the file is written (bounds memory per file). */
+const PART_SIZE = 50_000;
 
 /**
  * VPC Flow Logs from files: the default version 2 format without a header, or any custom
@@ -29,57 +31,70 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
   let parser = given ? new FlowLineParser(parseFieldList(given)) : null;
   const aggregator = new FlowAggregator();
   const splitter = new LineSplitter();
+  const flow = newFlowScratch();
   let valid = 0;
+  let drained = 0; // valid records already sent in earlier parts
   let sawData = false;
   let head: Buffer | null = null; // the first chunk, to say what a foreign file is
+  let refusal: ParsedItem | null = null;
+  let out: ParsedItem[] = [];
 
-  // Returns a refusal when the file turns out not to be a flow log at all.
-  const handle = (line: { text: string; line: number; byteOffset: number }, out: ParsedItem[]): ParsedItem | null => {
-    const text = line.text.trim();
-    if (text === '') return null; // blank lines between header blocks
-    const tokens = text.split(/\s+/);
-    if (isHeaderLine(tokens)) {
-      parser = new FlowLineParser(tokens); // a header (repeated or new) names the fields from here on
-      return null;
-    }
-    if (!sawData && (text.startsWith('{') || text.startsWith('['))) {
-      return refuse(describeForeignFile(head ?? Buffer.from(text), 'vpcflow'));
+  const onLine = (line: string, number: number, byteOffset: number): void => {
+    if (refusal) return;
+    const first = line.charCodeAt(0);
+    const isData = first >= 48 && first <= 57; // data lines start with the version number
+    if (!isData) {
+      const text = line.trim();
+      if (text === '') return; // blank lines between header blocks
+      const tokens = text.split(/\s+/);
+      if (isHeaderLine(tokens)) {
+        parser = new FlowLineParser(tokens); // a header (repeated or new) names the fields from here on
+        return;
+      }
+      if (!sawData && (text.startsWith('{') || text.startsWith('['))) {
+        refusal = refuse(describeForeignFile(head ?? Buffer.from(text), 'vpcflow'));
+        return;
+      }
     }
     parser ??= new FlowLineParser(DEFAULT_FORMAT);
-    const parsed = parser.parse(text);
-    if (parsed.kind === 'invalid') {
+    const outcome = parser.parseInto(line, flow);
+    if (outcome === 'invalid') {
       if (!sawData) {
         // The first data line decides whether this is a flow log at all.
-        return refuse({
-          looksLike: `text that does not parse as a flow log (line ${line.line}: ${parsed.reason})`,
+        refusal = refuse({
+          looksLike: `text that does not parse as a flow log (line ${number}: ${parser.lastReason})`,
           hint: given ? 'Check --fields against the file.' : 'A file without a header must be in the default version 2 format; for a custom format without a header, pass --fields "<field list>".',
         });
+        return;
       }
-      out.push({ kind: 'reject', position: { index: line.line, line: line.line, byteOffset: line.byteOffset }, reason: parsed.reason, excerpt: excerpt(text, 200) });
-      return null;
+      out.push({ kind: 'reject', position: { index: number, line: number, byteOffset }, reason: parser.lastReason, excerpt: excerpt(line.trim(), 200) });
+      return;
     }
     sawData = true;
     valid += 1;
-    if (parsed.kind === 'flow') aggregator.add(parsed.flow);
-    return null;
+    if (outcome === 'flow') aggregator.add(flow);
   };
 
   try {
     for await (const chunk of chunks) {
       head ??= chunk;
-      const out: ParsedItem[] = [];
-      for (const line of splitter.push(chunk)) {
-        const refusal = handle(line, out);
-        if (refusal) {
-          yield [refusal];
-          return;
-        }
+      splitter.push(chunk, onLine);
+      if (refusal) {
+        yield [refusal];
+        return;
       }
       if (splitter.pending > MAX_LINE) {
         yield [refuse({ looksLike: `a file with a line longer than ${MAX_LINE / 1024} KB, not a flow log` })];
         return;
       }
-      if (out.length > 0) yield out;
+      if (aggregator.size >= PART_SIZE) {
+        out.push({ kind: 'facts', facts: aggregator.drain(valid - drained), partOfFile: true });
+        drained = valid;
+      }
+      if (out.length > 0) {
+        yield out;
+        out = [];
+      }
     }
   } catch (error) {
     const reason = describeGzipError(error);
@@ -89,21 +104,14 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
     yield [{ kind: 'refuseFile', reason: `${reason.split(':')[0]}: nothing from this file was loaded`, hint: 'Fetch a complete copy of the file and ingest it again; nothing will be counted twice.' }];
     return;
   }
-  const out: ParsedItem[] = [];
-  for (const line of splitter.end()) {
-    const refusal = handle(line, out);
-    if (refusal) {
-      yield [refusal];
-      return;
-    }
+  splitter.end(onLine);
+  if (refusal) {
+    yield [refusal];
+    return;
   }
-  if (out.length > 0) yield out;
-  yield [
-    {
-      kind: 'facts',
-      facts: aggregator.toFacts({ contentHash: context.contentHash ?? `unhashed:${file.path}`, location: file.path, size: file.size, records: valid, ingestedAt: context.runStartedAt }),
-    },
-  ];
+  const ledger = { contentHash: context.contentHash ?? `unhashed:${file.path}`, location: file.path, size: file.size, records: valid, ingestedAt: context.runStartedAt };
+  out.push({ kind: 'facts', facts: aggregator.toFacts(ledger, valid - drained), partOfFile: true });
+  yield out;
 }
 
 function refuse(what: { looksLike: string; hint?: string }): ParsedItem {
