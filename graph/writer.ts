@@ -1,4 +1,4 @@
-import neo4j, { type ManagedTransaction } from 'neo4j-driver';
+import type { ManagedTransaction } from 'neo4j-driver';
 import { nodes, type NodeLabel } from './schema/nodes';
 import type { NodeDeclaration } from './schema/types';
 import { createRecordsQuery, currentVersionsQuery, edgeQuery, existingRecordsQuery, nodeMergeQuery } from './cypher/writeQueries';
@@ -7,14 +7,6 @@ import { cypherInt, type Graph } from './driver';
 import { Label } from './vocabulary';
 import type { RecordFacts } from './facts';
 import { planWrites, toCypherProps } from './writePlan';
-
-/** One input file written in parts, committed (or rolled back) as a whole. */
-export interface FileTransaction {
-  /** Writes one part; resolves false when the part's record was already in the graph. */
-  write(facts: RecordFacts): Promise<boolean>;
-  commit(): Promise<void>;
-  rollback(): Promise<void>;
-}
 
 export interface BatchOutcome {
   /** Input records that were new to the graph and whose evidence was counted. */
@@ -87,47 +79,6 @@ export class GraphWriter {
         if (code !== 'Neo.ClientError.Schema.ConstraintValidationFailed' || attempt >= 5) throw error;
       }
     }
-  }
-
-  /**
-   * Opens one transaction for a whole input file whose facts arrive in parts (a large flow-log
-   * file, aggregated a bounded chunk at a time so memory stays flat). Nothing is visible until
-   * commit(), which also writes the file's ledger entry: a crash mid-file leaves no trace.
-   */
-  async beginFile(): Promise<FileTransaction> {
-    const session = this.graph.driver.session({ database: this.graph.settings.database, defaultAccessMode: neo4j.session.WRITE });
-    const tx = session.beginTransaction();
-    const structural: string[] = [];
-    const close = async () => {
-      await session.close();
-    };
-    return {
-      write: async (facts: RecordFacts) => {
-        const outcome = await this.writeInTransaction(tx, [facts]);
-        structural.push(...outcome.structural);
-        // neo4j-driver keeps every result of an open transaction, parameters included, until it
-        // ends; a file written in hundreds of parts would hold all of them. Every statement of
-        // this part has completed (awaited above), so they can go.
-        const results = (tx as unknown as { _results?: unknown[] })._results;
-        if (Array.isArray(results)) results.length = 0;
-        return outcome.created > 0;
-      },
-      commit: async () => {
-        try {
-          await tx.commit();
-          for (const id of structural) this.knownStructural.add(id);
-        } finally {
-          await close();
-        }
-      },
-      rollback: async () => {
-        try {
-          if (tx.isOpen()) await tx.rollback();
-        } finally {
-          await close();
-        }
-      },
-    };
   }
 
   private async writeInTransaction(tx: Pick<ManagedTransaction, 'run'>, candidates: readonly RecordFacts[]) {

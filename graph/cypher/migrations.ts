@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { groups, nodes, type NodeLabel } from '../schema/nodes';
+import { groups, nodes, textSearchable, type NodeLabel } from '../schema/nodes';
 import { escapeName as n } from './escape';
 
 /**
@@ -27,6 +27,11 @@ export function schemaStatements(): string[] {
         `CREATE INDEX ${n(`${label}_${props.join('_')}`)} IF NOT EXISTS ` +
           `FOR (x:${n(label)}) ON (${props.map((p) => `x.${n(p)}`).join(', ')})`,
       );
+    }
+  }
+  for (const [label, properties] of Object.entries(textSearchable)) {
+    for (const property of properties) {
+      statements.push(`CREATE TEXT INDEX ${n(`${label}_${property}_text`)} IF NOT EXISTS FOR (x:${n(label)}) ON (x.${n(property)})`);
     }
   }
   for (const [group, decl] of Object.entries(groups)) {

@@ -13,14 +13,28 @@ export const groups = {
   },
 } as const satisfies Record<string, GroupDeclaration>;
 
-const principal = (description: string, properties: NodeDeclaration['properties']) =>
+const principal = (description: string, properties: NodeDeclaration['properties'], indexes: readonly (readonly string[])[] = []) =>
   ({
     description,
     key: 'principalKey',
     write: 'entity',
     groups: ['Principal'],
     properties: { principalKey: 'string', accountId: 'string', sample: 'boolean', ...properties },
+    indexes,
   }) as const satisfies NodeDeclaration;
+
+/** Properties search looks into with CONTAINS, backed by Neo4j text indexes. */
+export const textSearchable = {
+  IamUser: ['userName'],
+  IamRole: ['roleName'],
+  RoleSession: ['sessionName'],
+  S3Bucket: ['name'],
+  AwsResource: ['name'],
+  Ec2Instance: ['name'],
+  Finding: ['title'],
+  UserAgent: ['value'],
+  Domain: ['name'],
+} as const;
 
 export const nodes = {
   Account: {
@@ -54,6 +68,7 @@ export const nodes = {
       sourceIdentity: 'string',
       instanceId: 'string',
     },
+    [['arn']],
   ),
   FederatedUser: principal(
     'A federated identity: an STS federated user (principalKey = its ARN) or a SAML / web identity user.',

@@ -1,7 +1,7 @@
 import type { Graph } from '../../graph/driver';
 import type { RecordFacts } from '../../graph/facts';
 import { migrate } from '../../graph/migrate';
-import { GraphWriter, type FileTransaction } from '../../graph/writer';
+import { GraphWriter } from '../../graph/writer';
 import { listInputFiles } from './inputFiles';
 import { AUTO, autoWalker, detectFileSource } from '../autoSource';
 import { hashFile } from './hashFile';
@@ -149,8 +149,6 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     for (const file of files) {
       currentFile = file.path;
       const bytesBefore = counts.bytesDone;
-      let fileTx: FileTransaction | null = null;
-      let filePending = 0;
       try {
         let source: LogSource;
         if (options.source === AUTO) {
@@ -190,27 +188,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         const context = { options: options.sourceOptions ?? {}, contentHash, runStartedAt: started };
         for await (const items of source.read(file, input.chunks, context)) {
           for (const item of items) {
-            if (item.kind === 'facts' && item.partOfFile) {
-              // A file that commits as a whole: its parts go into one transaction of its own.
-              const records = item.facts.records ?? 1;
-              counts.read += records;
-              if (!writer) {
-                counts.loaded += records;
-                continue;
-              }
-              fileTx ??= await writer.beginFile();
-              filePending += records;
-              const fresh = await fileTx.write(item.facts);
-              if (item.facts.record) {
-                if (fresh) await fileTx.commit();
-                else await fileTx.rollback(); // another run loaded the same file meanwhile
-                fileTx = null;
-                if (fresh) counts.loaded += filePending;
-                else counts.duplicates += filePending;
-                filePending = 0;
-                report();
-              }
-            } else if (item.kind === 'facts') {
+            if (item.kind === 'facts') {
               counts.read += item.facts.records ?? 1;
               batch.push(item.facts);
               batchWeight += item.facts.nodes.length + item.facts.edges.length;
@@ -238,14 +216,6 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         const reason = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'the file disappeared while reading' : 'is a directory';
         failedFiles.push({ file: file.path, reason });
         await options.rejects.add({ file: file.path, scope: 'file', reason });
-      } finally {
-        // A file refused or failed half-way leaves nothing behind.
-        if (fileTx) {
-          await fileTx.rollback();
-          fileTx = null;
-          counts.read -= filePending;
-          filePending = 0;
-        }
       }
       // Count the file's full size even if it was refused early, so progress reaches 100%.
       counts.bytesDone = bytesBefore + file.size;

@@ -9,11 +9,7 @@ export interface RecordPosition {
 
 /** What a source's reader makes of the input, one item per record (or one for a refused file). */
 export type ParsedItem =
-  /**
-   * `partOfFile`: one part of a file that commits as a whole (flow logs): parts without a
-   * record, then a last part carrying the file's ledger record.
-   */
-  | { readonly kind: 'facts'; readonly facts: RecordFacts; readonly partOfFile?: boolean }
+  | { readonly kind: 'facts'; readonly facts: RecordFacts }
   | {
       readonly kind: 'reject';
       readonly position: RecordPosition;

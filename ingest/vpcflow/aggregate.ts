@@ -125,25 +125,35 @@ export class FlowAggregator {
   }
 
   /**
-   * The facts aggregated so far, as one part of the file (no record), emptying the aggregator:
-   * a large file is written in parts inside one transaction, so memory stays bounded.
+   * The facts aggregated so far, as one part of the file, emptying the aggregator. The part is
+   * its own ledger record, identified by a hash of its lines: part boundaries depend only on
+   * the lines read, so a rerun, or a complete copy of a file that was cut short, finds the same
+   * parts already loaded and counts nothing twice.
    */
-  drain(records: number): RecordFacts {
-    const facts = this.facts(records, null);
+  drain(part: { partHash: string; location: string; records: number; ingestedAt: number }): RecordFacts {
+    const record: NodeFact = {
+      label: Label.IngestedObject,
+      key: `part:${part.partHash}`,
+      props: { contentHash: `part:${part.partHash}`, source: 'vpcflow-part', location: part.location, records: part.records, ingestedAt: part.ingestedAt },
+    };
+    const facts = this.facts(part.records, record, part.ingestedAt);
     this.reset();
     return facts;
   }
 
-  /** The file's last part: the rest of its aggregates, and its ledger entry as the record. */
-  toFacts(ledger: { contentHash: string; location: string; size: number; records: number; ingestedAt: number }, partRecords = ledger.records): RecordFacts {
-    const record = {
-      label: Label.IngestedObject,
-      key: ledger.contentHash,
-      props: { contentHash: ledger.contentHash, source: 'vpcflow', location: ledger.location, size: ledger.size, records: ledger.records, ingestedAt: ledger.ingestedAt },
+  /** The file's own ledger entry, written after its last part: a rerun then skips the file unread. */
+  static fileEntry(ledger: { contentHash: string; location: string; size: number; records: number; ingestedAt: number }): RecordFacts {
+    return {
+      record: {
+        label: Label.IngestedObject,
+        key: ledger.contentHash,
+        props: { contentHash: ledger.contentHash, source: 'vpcflow', location: ledger.location, size: ledger.size, records: ledger.records, ingestedAt: ledger.ingestedAt },
+      },
+      time: ledger.ingestedAt,
+      nodes: [],
+      edges: [],
+      records: 0,
     };
-    const facts = this.facts(partRecords, record, ledger.ingestedAt);
-    this.reset();
-    return facts;
   }
 
   private reset(): void {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describeGzipError } from '../pipeline/openInput';
 import type { InputFile, LogSource, ParsedItem, ReadContext } from '../pipeline/types';
 import { LineSplitter } from '../read/lines';
@@ -8,8 +9,11 @@ import { DEFAULT_FORMAT, isHeaderLine, parseFieldList } from './fields';
 import { FlowLineParser, newFlowScratch } from './parseLine';
 
 const MAX_LINE = 64 * 1024;
-/** Distinct aggregates held before a part of the file is written (bounds memory per file). */
-const PART_SIZE = 50_000;
+/**
+ * Distinct aggregates held before a part of the file is written: bounds memory per file
+ * (TRAILHOUND_FLOW_PART_SIZE to tune; tests use small parts).
+ */
+const PART_SIZE = Number(process.env.TRAILHOUND_FLOW_PART_SIZE) || 50_000;
 
 /**
  * VPC Flow Logs from files: the default version 2 format without a header, or any custom
@@ -33,14 +37,18 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
   const splitter = new LineSplitter();
   const flow = newFlowScratch();
   let valid = 0;
-  let drained = 0; // valid records already sent in earlier parts
+  let partHash = createHash('sha256');
+  let partRecords = 0;
+  let partFirstLine = 1;
   let sawData = false;
   let head: Buffer | null = null; // the first chunk, to say what a foreign file is
   let refusal: ParsedItem | null = null;
   let out: ParsedItem[] = [];
+  let lastLine = 0;
 
   const onLine = (line: string, number: number, byteOffset: number): void => {
     if (refusal) return;
+    lastLine = number;
     const first = line.charCodeAt(0);
     const isData = first >= 48 && first <= 57; // data lines start with the version number
     if (!isData) {
@@ -49,6 +57,7 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
       const tokens = text.split(/\s+/);
       if (isHeaderLine(tokens)) {
         parser = new FlowLineParser(tokens); // a header (repeated or new) names the fields from here on
+        partHash.update(`#${tokens.join(' ')}\n`);
         return;
       }
       if (!sawData && (text.startsWith('{') || text.startsWith('['))) {
@@ -72,7 +81,25 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
     }
     sawData = true;
     valid += 1;
+    partRecords += 1;
+    partHash.update(line);
+    partHash.update('\n');
     if (outcome === 'flow') aggregator.add(flow);
+    // Parts end at a line decided by the lines alone (never by how the input was chunked), so
+    // the same lines always make the same parts.
+    if (aggregator.size >= PART_SIZE) drainPart();
+  };
+
+  const drainPart = () => {
+    out.push({
+      kind: 'facts',
+      facts: aggregator.drain({ partHash: partHash.digest('hex'), location: `${file.path} lines ${partFirstLine}-${lastLine}`, records: partRecords, ingestedAt: context.runStartedAt }),
+    });
+    partHash = createHash('sha256');
+    // The next part starts with the current format, so that its hash says how its lines read.
+    partHash.update(`#${(parser?.fields ?? DEFAULT_FORMAT).join(' ')}\n`);
+    partRecords = 0;
+    partFirstLine = lastLine + 1;
   };
 
   try {
@@ -87,10 +114,6 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
         yield [refuse({ looksLike: `a file with a line longer than ${MAX_LINE / 1024} KB, not a flow log` })];
         return;
       }
-      if (aggregator.size >= PART_SIZE) {
-        out.push({ kind: 'facts', facts: aggregator.drain(valid - drained), partOfFile: true });
-        drained = valid;
-      }
       if (out.length > 0) {
         yield out;
         out = [];
@@ -99,9 +122,16 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
   } catch (error) {
     const reason = describeGzipError(error);
     if (!reason) throw error;
-    // Flow records have no ids: loading part of the file would count it twice once a complete
-    // copy is loaded. So nothing of it is loaded, and it stays out of the ledger.
-    yield [{ kind: 'refuseFile', reason: `${reason.split(':')[0]}: nothing from this file was loaded`, hint: 'Fetch a complete copy of the file and ingest it again; nothing will be counted twice.' }];
+    // The lines since the last complete part are not loaded: their part's hash would differ from
+    // the same part of a complete copy, which would then count them twice.
+    const loaded = valid - partRecords;
+    yield [
+      {
+        kind: 'refuseFile',
+        reason: `the gzip data ends early (truncated file): ${loaded > 0 ? `the first ${loaded} records were loaded, ` : 'nothing was loaded, '}the rest is missing`,
+        hint: 'Fetch a complete copy of the file and ingest it: what was loaded is recognised, nothing is counted twice.',
+      },
+    ];
     return;
   }
   splitter.end(onLine);
@@ -109,8 +139,8 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
     yield [refusal];
     return;
   }
-  const ledger = { contentHash: context.contentHash ?? `unhashed:${file.path}`, location: file.path, size: file.size, records: valid, ingestedAt: context.runStartedAt };
-  out.push({ kind: 'facts', facts: aggregator.toFacts(ledger, valid - drained), partOfFile: true });
+  if (partRecords > 0 || valid === 0) drainPart();
+  out.push({ kind: 'facts', facts: FlowAggregator.fileEntry({ contentHash: context.contentHash ?? `unhashed:${file.path}`, location: file.path, size: file.size, records: valid, ingestedAt: context.runStartedAt }) });
   yield out;
 }
 

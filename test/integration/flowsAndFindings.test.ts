@@ -99,7 +99,7 @@ describe('one graph from CloudTrail, flow logs and GuardDuty', () => {
     expect(await graphCounts(graph)).toEqual(before);
   });
 
-  it('refuses a truncated flow-log .gz whole, so that a complete copy can be loaded later without counting twice', async () => {
+  it('loads what a truncated flow-log .gz holds in complete parts, and a complete copy later adds only the rest', async () => {
     const dir = join(work, 'AWSLogs', '111122223333', 'vpcflowlogs', 'us-east-1', '2024', '08', '02');
     mkdirSync(dir, { recursive: true });
     const text = Array.from({ length: 2000 }, (_, i) => `2 111122223333 eni-0a1b2c3d4e5ftrunc 10.0.7.${i % 200} 198.51.100.70 ${40000 + i} 443 6 5 500 1722560400 1722560460 ACCEPT OK`).join('\n');
@@ -107,7 +107,7 @@ describe('one graph from CloudTrail, flow logs and GuardDuty', () => {
     writeFileSync(join(dir, 'cut.log.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
     const cut = await runCli(['ingest', 'vpcflow', dir, '--json', '--rejects', join(work, 'cut.jsonl')], testEnv());
     expect(cut.code).toBe(2);
-    expect(json(cut.stdout).failedFiles).toEqual([expect.objectContaining({ reason: expect.stringMatching(/truncated file.*nothing from this file was loaded/) })]);
+    expect(json(cut.stdout).failedFiles).toEqual([expect.objectContaining({ reason: expect.stringMatching(/truncated file.*nothing was loaded/) })]);
     const none = await graph.read(`MATCH (:${Label.IpAddress} {ip: '198.51.100.70'}) RETURN count(*) AS n`);
     expect(none.records[0]?.get('n')).toBe(0);
 
@@ -116,6 +116,30 @@ describe('one graph from CloudTrail, flow logs and GuardDuty', () => {
     expect(json(complete.stdout)).toMatchObject({ loaded: 2000, rejected: 0 });
     const counted = await graph.read(`MATCH ()-[f:${Rel.FLOW}]->(:${Label.IpAddress} {ip: '198.51.100.70'}) RETURN sum(f.count) AS n`);
     expect(counted.records[0]?.get('n')).toBe(2000);
+  });
+
+  it('loads the complete parts of a large truncated file, and later only the rest from a complete copy', async () => {
+    const dir = join(work, 'parts');
+    mkdirSync(dir, { recursive: true });
+    // 3000 distinct flows; with parts of 500 aggregates the file is written in several parts.
+    const text = Array.from({ length: 3000 }, (_, i) => `2 111122223333 eni-0a1b2c3d4e5fparts 10.0.8.${i % 250} 198.51.${100 + Math.floor(i / 250)}.80 ${40000 + i} ${1000 + i} 6 5 500 1722560400 1722560460 ACCEPT OK`).join('\n');
+    const gz = gzipSync(text);
+    const env = { ...testEnv(), TRAILHOUND_FLOW_PART_SIZE: '500' };
+    writeFileSync(join(dir, 'big.log.gz'), gz.subarray(0, Math.floor(gz.length * 0.7)));
+    const cut = await runCli(['ingest', 'vpcflow', dir, '--json', '--rejects', join(work, 'parts.jsonl')], env);
+    const first = json(cut.stdout);
+    expect(first.failedFiles).toEqual([expect.objectContaining({ reason: expect.stringMatching(/truncated file\): the first \d+ records were loaded/) })]);
+    const partial = first.loaded as number;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(3000);
+
+    writeFileSync(join(dir, 'big.log.gz'), gz);
+    const complete = await runCli(['ingest', 'vpcflow', dir, '--json'], env);
+    expect(json(complete.stdout)).toMatchObject({ read: 3000, loaded: 3000 - partial, duplicates: partial });
+    const counted = await graph.read(`MATCH (:${Label.IpAddress} {ip: '10.0.8.7'})-[f:${Rel.FLOW}]->() RETURN sum(f.count) AS n`);
+    expect(counted.records[0]?.get('n')).toBe(12);
+    const all = await graph.read(`MATCH (a:${Label.IpAddress})-[f:${Rel.FLOW}]->() WHERE a.ip STARTS WITH '10.0.8.' RETURN sum(f.count) AS n`);
+    expect(all.records[0]?.get('n')).toBe(3000);
   });
 
   it('tells the user which command reads a file given to the wrong one', async () => {

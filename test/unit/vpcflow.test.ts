@@ -91,7 +91,7 @@ describe('custom formats', () => {
 describe('FlowAggregator', () => {
   const aggregator = new FlowAggregator();
   for (const flow of flows(lines('incident-instance.valid.log'))) aggregator.add(flow);
-  const facts = aggregator.toFacts({ contentHash: 'abc', location: 'incident-instance.valid.log', size: 1, records: 4, ingestedAt: 0 });
+  const facts = aggregator.drain({ partHash: 'abc', location: 'incident-instance.valid.log lines 1-5', records: 4, ingestedAt: 0 });
 
   it('makes one FLOW edge per hour, addresses, destination port, protocol and action, summing the records', () => {
     const toC2 = facts.edges.filter((e) => e.type === 'FLOW' && e.to.key === '203.0.113.66');
@@ -114,8 +114,9 @@ describe('FlowAggregator', () => {
     expect(edges).toContain('NetworkInterface:eni-0f1e2d3c4b5a69788 -IN_ACCOUNT-> Account:444455556666');
   });
 
-  it('makes the file its own ledger record, standing for all its records', () => {
-    expect(facts.record).toMatchObject({ label: 'IngestedObject', key: 'abc', props: { source: 'vpcflow', records: 4 } });
+  it('makes each part of a file its own ledger record, named by the hash of its lines', () => {
+    expect(facts.record).toMatchObject({ label: 'IngestedObject', key: 'part:abc', props: { source: 'vpcflow-part', records: 4 } });
     expect(facts.records).toBe(4);
+    expect(FlowAggregator.fileEntry({ contentHash: 'f', location: 'x', size: 1, records: 4, ingestedAt: 0 })).toMatchObject({ record: { key: 'f' }, records: 0, edges: [] });
   });
 });

@@ -1,0 +1,65 @@
+import type { TimelineEntry } from './entries';
+
+/**
+ * Timesketch's JSON Lines import format: every line has message, datetime (ISO 8601),
+ * timestamp (microseconds) and timestamp_desc, plus flat fields to filter on.
+ */
+export function timesketchLine(entry: TimelineEntry): string {
+  const timestamp = Date.parse(entry.time) * 1000;
+  let fields: Record<string, unknown>;
+  if (entry.type === 'event') {
+    const e = entry.event;
+    fields = {
+      message: `${e.principal?.label ?? 'unknown principal'} called ${e.eventSource ?? '?'} ${e.eventName ?? '?'}${e.errorCode ? ` (${e.errorCode})` : ''} from ${e.sourceIPAddress ?? e.sourceIp ?? '?'}`,
+      timestamp_desc: 'Event Time',
+      data_type: 'aws:cloudtrail:event',
+      event_id: e.eventId,
+      event_name: e.eventName,
+      event_source: e.eventSource,
+      principal: e.principal?.label ?? null,
+      principal_id: e.principal?.id ?? null,
+      source_ip: e.sourceIp,
+      source_ip_address: e.sourceIPAddress,
+      user_agent: e.userAgent,
+      error_code: e.errorCode,
+      error_message: e.errorMessage,
+      read_only: e.readOnly,
+      aws_region: e.region,
+      account_id: e.accountId,
+      access_key_id: e.accessKeyId,
+      in_session: e.inSession,
+    };
+  } else if (entry.type === 'flow') {
+    const f = entry.flow;
+    fields = {
+      message: `${f.flows} flow record(s) ${f.src} -> ${f.dst}:${f.dstPort} protocol ${f.protocol} ${f.action}, ${f.bytes} bytes`,
+      timestamp_desc: 'Flow Hour',
+      data_type: 'aws:vpcflow:aggregate',
+      src_ip: f.src,
+      dst_ip: f.dst,
+      dst_port: f.dstPort,
+      protocol: f.protocol,
+      action: f.action,
+      bytes: f.bytes,
+      packets: f.packets,
+      flows: f.flows,
+      first_seen: f.firstSeen,
+      last_seen: f.lastSeen,
+    };
+  } else {
+    const f = entry.finding;
+    fields = {
+      message: `GuardDuty ${f.severityLabel ?? ''} finding ${f.type}: ${f.title ?? ''}`.replace(/\s+/g, ' '),
+      timestamp_desc: 'Finding First Seen',
+      data_type: 'aws:guardduty:finding',
+      finding_id: f.findingId,
+      finding_type: f.type,
+      severity: f.severity,
+      severity_label: f.severityLabel,
+      aws_region: f.region,
+      account_id: f.accountId,
+      sample: f.sample,
+    };
+  }
+  return `${JSON.stringify({ datetime: entry.time, timestamp, ...fields })}\n`;
+}

@@ -1,0 +1,105 @@
+import type { Graph } from '../driver';
+import { expandNeighbours, type ExpandOptions } from './neighbors';
+import { toGraphEdge, toGraphNode, type GraphEdge, type GraphNode } from './shapes';
+import { Label, Rel } from '../vocabulary';
+import type { Node as Neo4jNode } from 'neo4j-driver';
+
+/** A capped piece of graph, and an honest account of what the caps left out. */
+export interface GraphView {
+  readonly nodes: (GraphNode & { hop?: number; findings?: { count: number; maxSeverity: number | null } })[];
+  readonly edges: GraphEdge[];
+  readonly truncated: {
+    /** Neighbours left out by the per-group cap, shown as aggregate nodes. */
+    readonly aggregatedNeighbours: number;
+    /** True when the node limit stopped the walk before it was done. */
+    readonly nodeLimitReached: boolean;
+  };
+}
+
+export interface WalkOptions extends ExpandOptions {
+  readonly hops: number;
+  readonly limit: number;
+}
+
+/**
+ * Walks out from `start` hop by hop, in the time scope, keeping the best-evidenced neighbours
+ * of each kind and standing one aggregate node ("+37 S3Bucket") in for the rest, until `hops`
+ * or the node limit. Nodes carry the hop they were reached at and their finding markers.
+ */
+export async function walkGraph(graph: Graph, start: readonly Neo4jNode[], options: WalkOptions): Promise<GraphView> {
+  const byElement = new Map<string, GraphNode & { hop: number }>();
+  const edges = new Map<string, GraphEdge>();
+  const aggregates: GraphNode[] = [];
+  let aggregatedNeighbours = 0;
+  let nodeLimitReached = false;
+
+  const add = (node: Neo4jNode, hop: number): boolean => {
+    if (byElement.has(node.elementId)) return false;
+    if (byElement.size >= options.limit) {
+      nodeLimitReached = true;
+      return false;
+    }
+    const shaped = toGraphNode(node);
+    if (!shaped) return false;
+    byElement.set(node.elementId, { ...shaped, hop });
+    return true;
+  };
+  for (const node of start) add(node, 0);
+
+  let frontier = [...byElement.keys()];
+  for (let hop = 1; hop <= options.hops && frontier.length > 0 && !nodeLimitReached; hop++) {
+    const groups = await expandNeighbours(graph, frontier, options);
+    const next: string[] = [];
+    for (const group of groups) {
+      const parent = byElement.get(group.from);
+      if (!parent) continue;
+      for (const { node, relationship } of group.kept) {
+        if (add(node, hop)) next.push(node.elementId);
+        const edge = toGraphEdge(relationship, (id) => byElement.get(id)?.id);
+        if (edge) edges.set(edge.id, edge);
+      }
+      const left = group.total - group.kept.length;
+      if (left > 0) {
+        aggregatedNeighbours += left;
+        const id = `aggregate:${parent.id}:${group.relationship}:${group.direction}:${group.kind}`;
+        aggregates.push({
+          id,
+          kind: group.kind,
+          key: id,
+          label: `+${left.toLocaleString('en-US')} ${group.kind}`,
+          properties: {},
+          aggregate: { parent: parent.id, relationship: group.relationship, direction: group.direction, kind: group.kind, count: left },
+        });
+        edges.set(`${id}:edge`, {
+          id: `${id}:edge`,
+          kind: group.relationship,
+          source: group.direction === 'out' ? parent.id : id,
+          target: group.direction === 'out' ? id : parent.id,
+          count: left,
+          properties: { aggregate: true },
+        });
+      }
+    }
+    frontier = next;
+  }
+
+  const markers = await findingMarkers(graph, [...byElement.keys()]);
+  const nodes = [...byElement.entries()].map(([elementId, node]) => {
+    const marker = markers.get(elementId);
+    return marker ? { ...node, findings: marker } : node;
+  });
+  return { nodes: [...nodes, ...aggregates], edges: [...edges.values()], truncated: { aggregatedNeighbours, nodeLimitReached } };
+}
+
+/** Which of these nodes findings are about (the red badges of a graph view). */
+async function findingMarkers(graph: Graph, elementIds: string[]): Promise<Map<string, { count: number; maxSeverity: number | null }>> {
+  if (elementIds.length === 0) return new Map();
+  const result = await graph.read(
+    `UNWIND $ids AS id
+     MATCH (n) WHERE elementId(n) = id
+     MATCH (f)-[r]->(n) WHERE type(r) IN $types AND $finding IN labels(f)
+     RETURN id, count(DISTINCT f) AS count, max(f.severity) AS maxSeverity`,
+    { ids: elementIds, types: [Rel.AFFECTS, Rel.INVOLVES], finding: Label.Finding },
+  );
+  return new Map(result.records.map((r) => [r.get('id') as string, { count: r.get('count') as number, maxSeverity: r.get('maxSeverity') as number | null }]));
+}

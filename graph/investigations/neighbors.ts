@@ -1,0 +1,78 @@
+import type { Node as Neo4jNode, Relationship } from 'neo4j-driver';
+import type { Graph } from '../driver';
+import { relationships, type RelationshipType } from '../schema/relationships';
+import { Group, Label, Rel } from '../vocabulary';
+import { cypherInt } from '../driver';
+
+/**
+ * Relationships an investigation walks: observed and stated ones between entities. Not
+ * TOUCHED (that is event-level detail) and not IN_ACCOUNT (the account node would connect
+ * everything to everything).
+ */
+export const WALKED_RELATIONSHIPS: readonly RelationshipType[] = (Object.keys(relationships) as RelationshipType[]).filter(
+  (type) => type !== Rel.TOUCHED && type !== Rel.IN_ACCOUNT,
+);
+
+export interface NeighbourGroup {
+  /** elementId of the node expanded. */
+  readonly from: string;
+  readonly relationship: RelationshipType;
+  readonly direction: 'out' | 'in';
+  readonly kind: string;
+  /** Every neighbour of this kind over this relationship in the time scope. */
+  readonly total: number;
+  /** The highest-ranked of them (most evidence, then most recent), at most `perGroup`. */
+  readonly kept: readonly { readonly relationship: Relationship; readonly node: Neo4jNode }[];
+}
+
+export interface ExpandOptions {
+  readonly from: number;
+  readonly to: number;
+  readonly perGroup: number;
+  readonly kinds?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+/**
+ * One hop out of the given nodes, grouped by relationship, direction and neighbour kind, each
+ * group ranked and capped: the caller shows what was kept and one aggregate node for the rest,
+ * so that a busy IP never floods a view and nothing is dropped silently. Edges without times
+ * (structural ones) are always in scope.
+ */
+export async function expandNeighbours(graph: Graph, elementIds: readonly string[], options: ExpandOptions): Promise<NeighbourGroup[]> {
+  if (elementIds.length === 0) return [];
+  const result = await graph.read(EXPAND_QUERY, {
+    ids: elementIds,
+    types: WALKED_RELATIONSHIPS,
+    group: Group.Principal,
+    excluded: [Label.Event, Label.Account],
+    kinds: options.kinds ?? null,
+    from: cypherInt(options.from),
+    to: cypherInt(options.to),
+    perGroup: cypherInt(options.perGroup),
+  }, { timeoutMs: options.timeoutMs ?? 15_000 });
+  return result.records.map((r) => ({
+    from: r.get('id') as string,
+    relationship: r.get('rel') as RelationshipType,
+    direction: r.get('direction') as 'out' | 'in',
+    kind: r.get('kind') as string,
+    total: r.get('total') as number,
+    kept: (r.get('kept') as [Relationship, Neo4jNode][]).map(([relationship, node]) => ({ relationship, node })),
+  }));
+}
+
+const EXPAND_QUERY = `
+UNWIND $ids AS id
+MATCH (n) WHERE elementId(n) = id
+CALL (n) {
+  MATCH (n)-[r]-(m)
+  WHERE type(r) IN $types
+    AND (r.lastSeen IS NULL OR (r.lastSeen >= $from AND r.firstSeen <= $to))
+  WITH n, r, m, [l IN labels(m) WHERE l <> $group][0] AS kind
+  WHERE NOT kind IN $excluded AND ($kinds IS NULL OR kind IN $kinds)
+  WITH r, m, kind, type(r) AS rel, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction
+  ORDER BY coalesce(r.count, 0) DESC, coalesce(r.lastSeen, 0) DESC
+  WITH rel, direction, kind, collect([r, m]) AS pairs
+  RETURN rel, direction, kind, size(pairs) AS total, pairs[..$perGroup] AS kept
+}
+RETURN id, rel, direction, kind, total, kept`;

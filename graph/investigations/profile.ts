@@ -1,0 +1,270 @@
+import type { Node as Neo4jNode, Relationship } from 'neo4j-driver';
+import type { Graph } from '../driver';
+import { cypherInt } from '../driver';
+import { Label, isPrincipalLabel } from '../vocabulary';
+import { type EntityRef } from './entities';
+import { expandNeighbours } from './neighbors';
+import {
+  ADDRESS_EDGES,
+  ADDRESS_FLOWS,
+  APIS_IN_BASELINE,
+  FINDINGS_ABOUT,
+  INSTANCE_EDGES,
+  INSTANCE_TRAFFIC,
+  PRINCIPAL_ACTIVITY,
+  PRINCIPAL_DEGREES,
+  PRINCIPAL_EDGES,
+  PRINCIPAL_FINDINGS,
+  SESSION_TREE,
+  STARTED_BY_CHAIN,
+} from './profileQueries';
+import { findEntityQuery } from './readQueries';
+import { iso, presentProperties, toGraphEdge, toGraphNode, type GraphEdge, type GraphNode } from './shapes';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export interface ProfileScope {
+  /** Epoch ms; null: the 30 days up to the entity's last activity. */
+  readonly from: number | null;
+  readonly to: number | null;
+  /** Days before the scope that define "newly observed" (45 by default). */
+  readonly baselineDays: number;
+  /** How many of each list to return (the counts say how many there are). */
+  readonly cap: number;
+}
+
+/** A neighbour in a profile list: the entity, and the evidence on the edge that links them. */
+export interface ProfileItem {
+  readonly entity: GraphNode;
+  readonly count: number | null;
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+  /** First seen inside the scope, never before it. */
+  readonly newlyObserved?: boolean;
+  readonly properties?: Record<string, unknown>;
+}
+
+export interface EntityProfile {
+  readonly entity: GraphNode;
+  readonly scope: { readonly from: string; readonly to: string; readonly baselineFrom: string };
+  readonly sections: Record<string, unknown>;
+}
+
+/**
+ * An entity profile in the spirit of Amazon Detective's: what the aggregates say about it in
+ * the scope, and what is new compared with the baseline before it. Principals, IP addresses
+ * and EC2 instances have dedicated sections; every kind gets its neighbours by kind.
+ */
+export async function entityProfile(graph: Graph, ref: EntityRef, scope: ProfileScope): Promise<EntityProfile | null> {
+  const found = await graph.read(findEntityQuery(ref.kind), { key: ref.key });
+  const node = found.records[0]?.get('n') as Neo4jNode | undefined;
+  if (!node) return null;
+  const entity = toGraphNode(node)!;
+  const props = node.properties as Record<string, unknown>;
+  const to = scope.to ?? (typeof props.lastSeen === 'number' ? props.lastSeen : Date.now());
+  const from = scope.from ?? to - 30 * DAY;
+  const baselineFrom = from - scope.baselineDays * DAY;
+  const window = { from, to, baselineFrom, cap: scope.cap };
+
+  const sections: Record<string, unknown> = {};
+  if (isPrincipalLabel(ref.kind)) Object.assign(sections, await principalSections(graph, ref.key, node, window));
+  else if (ref.kind === Label.IpAddress) Object.assign(sections, await addressSections(graph, ref.key, node, window));
+  else if (ref.kind === Label.Ec2Instance) Object.assign(sections, await instanceSections(graph, ref.key, node, window));
+  else sections.findings = await findingsAbout(graph, [node.elementId], scope.cap);
+  sections.neighbours = await neighbourSummary(graph, node.elementId, from, to);
+
+  return { entity: { ...entity, properties: presentProperties(props, ref.kind === Label.Finding) }, scope: { from: iso(from), to: iso(to), baselineFrom: iso(baselineFrom) }, sections };
+}
+
+interface Window {
+  readonly from: number;
+  readonly to: number;
+  readonly baselineFrom: number;
+  readonly cap: number;
+}
+
+function item(rel: Relationship, node: Neo4jNode, from: number): ProfileItem | null {
+  const entity = toGraphNode(node);
+  if (!entity) return null;
+  const r = rel.properties as Record<string, unknown>;
+  const firstSeen = typeof r.firstSeen === 'number' ? r.firstSeen : null;
+  const { firstSeen: _f, lastSeen: _l, count: _c, ...rest } = r;
+  return {
+    entity,
+    count: typeof r.count === 'number' ? r.count : null,
+    firstSeen: firstSeen === null ? null : iso(firstSeen),
+    lastSeen: typeof r.lastSeen === 'number' ? iso(r.lastSeen) : null,
+    newlyObserved: firstSeen !== null && firstSeen >= from,
+    ...(Object.keys(rest).length > 0 ? { properties: presentProperties(rest) } : {}),
+  };
+}
+
+async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
+  const params = { key, cap: cypherInt(w.cap) };
+  const [activity, edges, degrees, tree, chain] = await Promise.all([
+    graph.read(PRINCIPAL_ACTIVITY, { keys: [key], from: cypherInt(w.from), to: cypherInt(w.to) }, { timeoutMs: 30_000 }),
+    graph.read(PRINCIPAL_EDGES, params),
+    graph.read(PRINCIPAL_DEGREES, { key }),
+    graph.read(SESSION_TREE, params),
+    graph.read(STARTED_BY_CHAIN, { key }),
+  ]);
+
+  // Activity: hourly success/failure, and the top APIs by service.
+  const hours = new Map<number, { success: number; failure: number }>();
+  const apis = new Map<string, { service: string; name: string; calls: number; failures: number }>();
+  for (const r of activity.records) {
+    const hour = r.get('hour') as number;
+    const calls = r.get('calls') as number;
+    const failed = r.get('failed') as boolean;
+    const bucket = hours.get(hour) ?? { success: 0, failure: 0 };
+    if (failed) bucket.failure += calls;
+    else bucket.success += calls;
+    hours.set(hour, bucket);
+    const service = String(r.get('source') ?? 'unknown').replace(/\.amazonaws\.com$/, '');
+    const name = String(r.get('name') ?? 'unknown');
+    const api = apis.get(`${service}:${name}`) ?? { service, name, calls: 0, failures: 0 };
+    api.calls += calls;
+    if (failed) api.failures += calls;
+    apis.set(`${service}:${name}`, api);
+  }
+  const names = [...apis.values()].map((a) => a.name);
+  const baseline = names.length
+    ? await graph.read(APIS_IN_BASELINE, { keys: [key], baselineFrom: cypherInt(w.baselineFrom), scopeFrom: cypherInt(w.from), names }, { timeoutMs: 30_000 })
+    : null;
+  const seenBefore = new Set(baseline?.records.map((r) => r.get('name') as string) ?? []);
+
+  const lists: Record<string, ProfileItem[]> = { sourceIps: [], userAgents: [], resources: [], accessKeys: [], runsAs: [], instances: [] };
+  for (const r of edges.records) {
+    const entry = item(r.get('r') as Relationship, r.get('x') as Neo4jNode, w.from);
+    if (entry) lists[r.get('part') as string]?.push(entry);
+  }
+  const countries = newlyObserved(lists.sourceIps!, (i) => i.entity.properties.country as string | undefined);
+  const asns = newlyObserved(lists.sourceIps!, (i) => (i.entity.properties.asn === undefined ? undefined : `AS${i.entity.properties.asn} ${i.entity.properties.asnOrg ?? ''}`.trim()));
+
+  const sessionGraph = toSubgraph([...tree.records, ...chain.records]);
+  const findings = await graph.read(PRINCIPAL_FINDINGS, params);
+  const d = degrees.records[0];
+
+  return {
+    activity: {
+      hourly: [...hours.entries()].sort(([a], [b]) => a - b).map(([hour, c]) => ({ hour: iso(hour), ...c })),
+      totalCalls: [...hours.values()].reduce((s, c) => s + c.success + c.failure, 0),
+      failures: [...hours.values()].reduce((s, c) => s + c.failure, 0),
+    },
+    topApis: [...apis.values()]
+      .sort((a, b) => b.calls - a.calls)
+      .slice(0, w.cap)
+      .map((a) => ({ ...a, newlyObserved: !seenBefore.has(a.name) })),
+    sourceIps: { total: d?.get('sourceIps') ?? 0, items: lists.sourceIps },
+    newlyObservedCountries: countries,
+    newlyObservedAsns: asns,
+    userAgents: { total: d?.get('userAgents') ?? 0, items: lists.userAgents },
+    resources: { total: d?.get('resources') ?? 0, items: lists.resources },
+    accessKeys: { total: d?.get('accessKeys') ?? 0, items: lists.accessKeys },
+    runsAs: lists.runsAs,
+    instances: lists.instances,
+    sessions: { total: d?.get('sessions') ?? 0, ...sessionGraph },
+    findings: findings.records.map((r) => toGraphNode(r.get('f') as Neo4jNode)).filter((n): n is GraphNode => n !== null),
+  };
+}
+
+/** Values (countries, ASNs) that only newly observed addresses have. */
+function newlyObserved(items: readonly ProfileItem[], value: (i: ProfileItem) => string | undefined): string[] {
+  const old = new Set<string>();
+  const fresh = new Set<string>();
+  for (const i of items) {
+    const v = value(i);
+    if (!v) continue;
+    if (i.newlyObserved) fresh.add(v);
+    else old.add(v);
+  }
+  return [...fresh].filter((v) => !old.has(v));
+}
+
+function toSubgraph(records: readonly { get(key: string): unknown }[]): { nodes: GraphNode[]; edges: GraphEdge[] } {
+  const ids = new Map<string, GraphNode>();
+  const rels: Relationship[] = [];
+  for (const r of records) {
+    for (const name of ['a', 'b']) {
+      const node = r.get(name) as Neo4jNode;
+      if (!ids.has(node.elementId)) {
+        const shaped = toGraphNode(node);
+        if (shaped) ids.set(node.elementId, shaped);
+      }
+    }
+    rels.push(r.get('r') as Relationship);
+  }
+  const edges = rels.map((rel) => toGraphEdge(rel, (id) => ids.get(id)?.id)).filter((e): e is GraphEdge => e !== null);
+  return { nodes: [...ids.values()], edges: [...new Map(edges.map((e) => [e.id, e])).values()] };
+}
+
+async function findingsAbout(graph: Graph, elementIds: string[], cap: number): Promise<GraphNode[]> {
+  const result = await graph.read(FINDINGS_ABOUT, { ids: elementIds, cap: cypherInt(cap) });
+  return result.records.map((r) => toGraphNode(r.get('f') as Neo4jNode)).filter((n): n is GraphNode => n !== null);
+}
+
+async function addressSections(graph: Graph, key: string, node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
+  const [edges, flows] = await Promise.all([
+    graph.read(ADDRESS_EDGES, { key, cap: cypherInt(w.cap) }),
+    graph.read(ADDRESS_FLOWS, { key, from: cypherInt(w.from), to: cypherInt(w.to), cap: cypherInt(w.cap) }, { timeoutMs: 30_000 }),
+  ]);
+  const lists: Record<string, ProfileItem[]> = { principals: [], interfaces: [] };
+  for (const r of edges.records) {
+    const entry = item(r.get('r') as Relationship, r.get('x') as Neo4jNode, w.from);
+    if (entry) lists[r.get('part') as string]?.push(entry);
+  }
+  const p = node.properties as Record<string, unknown>;
+  return {
+    location: { country: p.country ?? null, city: p.city ?? null, asn: p.asn ?? null, asnOrg: p.asnOrg ?? null, isp: p.isp ?? null, source: p.geoSource ?? null },
+    principals: lists.principals,
+    interfaces: lists.interfaces,
+    flows: flows.records.map((r) => ({
+      direction: r.get('direction'),
+      port: r.get('port'),
+      protocol: r.get('protocol'),
+      action: r.get('action'),
+      bytes: r.get('bytes'),
+      packets: r.get('packets'),
+      flows: r.get('flows'),
+      peers: r.get('peers'),
+      firstSeen: iso(r.get('firstSeen') as number),
+      lastSeen: iso(r.get('lastSeen') as number),
+    })),
+    findings: await findingsAbout(graph, [node.elementId], w.cap),
+  };
+}
+
+async function instanceSections(graph: Graph, key: string, node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
+  const [edges, traffic] = await Promise.all([
+    graph.read(INSTANCE_EDGES, { key, cap: cypherInt(w.cap) }),
+    graph.read(INSTANCE_TRAFFIC, { key, from: cypherInt(w.from - HOUR), to: cypherInt(w.to) }, { timeoutMs: 30_000 }),
+  ]);
+  const lists: Record<string, ProfileItem[]> = { interfaces: [], addresses: [], sessions: [] };
+  for (const r of edges.records) {
+    const entry = item(r.get('r') as Relationship, r.get('x') as Neo4jNode, w.from);
+    if (entry) lists[r.get('part') as string]?.push(entry);
+  }
+  const hours = new Map<number, { bytesOut: number; bytesIn: number; flows: number }>();
+  for (const r of traffic.records) {
+    const hour = r.get('hour') as number;
+    const bucket = hours.get(hour) ?? { bytesOut: 0, bytesIn: 0, flows: 0 };
+    if (r.get('direction') === 'out') bucket.bytesOut += r.get('bytes') as number;
+    else bucket.bytesIn += r.get('bytes') as number;
+    bucket.flows += r.get('flows') as number;
+    hours.set(hour, bucket);
+  }
+  return {
+    interfaces: lists.interfaces,
+    addresses: lists.addresses,
+    sessions: lists.sessions,
+    traffic: [...hours.entries()].sort(([a], [b]) => a - b).map(([hour, t]) => ({ hour: iso(hour), ...t })),
+    findings: await findingsAbout(graph, [node.elementId], w.cap),
+  };
+}
+
+/** Neighbour counts by relationship and kind, in the scope: what else there is to look at. */
+async function neighbourSummary(graph: Graph, elementId: string, from: number, to: number) {
+  const groups = await expandNeighbours(graph, [elementId], { from, to, perGroup: 0 });
+  return groups.map((g) => ({ relationship: g.relationship, direction: g.direction, kind: g.kind, count: g.total }));
+}

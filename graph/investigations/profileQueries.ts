@@ -1,0 +1,134 @@
+import { escapeName as n } from '../cypher/escape';
+import { Group, Label, Rel } from '../vocabulary';
+
+/**
+ * The queries behind an entity profile (graph/investigations/profile.ts), composed from the
+ * vocabulary. Aggregate edges answer most questions without touching events; only the activity
+ * histogram and newly observed APIs read events, through the (principalKey, time) index.
+ */
+
+const P = n(Group.Principal);
+
+/** Calls per hour, API and outcome, in the scope. */
+export const PRINCIPAL_ACTIVITY = `
+MATCH (e:${n(Label.Event)})
+WHERE e.principalKey IN $keys AND e.time >= $from AND e.time <= $to
+RETURN e.time - e.time % 3600000 AS hour, e.eventSource AS source, e.eventName AS name, e.errorCode IS NOT NULL AS failed, count(*) AS calls`;
+
+/** API names seen in the baseline window before the scope (to tell which are new). */
+export const APIS_IN_BASELINE = `
+MATCH (e:${n(Label.Event)})
+WHERE e.principalKey IN $keys AND e.time >= $baselineFrom AND e.time < $scopeFrom AND e.eventName IN $names
+RETURN DISTINCT e.eventName AS name`;
+
+/** Out- and in-neighbours of a principal over its aggregate edges, ranked by evidence. */
+export const PRINCIPAL_EDGES = `
+MATCH (p:${P} {principalKey: $key})
+CALL (p) {
+  MATCH (p)-[r:${n(Rel.CALLED_FROM)}]->(ip) RETURN 'sourceIps' AS part, r, ip AS x ORDER BY r.count DESC LIMIT $cap
+  UNION ALL
+  MATCH (p)-[r:${n(Rel.USED_AGENT)}]->(ua) RETURN 'userAgents' AS part, r, ua AS x ORDER BY r.count DESC LIMIT $cap
+  UNION ALL
+  MATCH (p)-[r:${n(Rel.ACCESSED)}]->(res) RETURN 'resources' AS part, r, res AS x ORDER BY r.count DESC LIMIT $cap
+  UNION ALL
+  MATCH (k)-[r:${n(Rel.KEY_OF)}]->(p) RETURN 'accessKeys' AS part, r, k AS x ORDER BY r.lastSeen DESC LIMIT $cap
+  UNION ALL
+  MATCH (p)-[r:${n(Rel.SESSION_OF)}]->(role) RETURN 'runsAs' AS part, r, role AS x LIMIT 5
+  UNION ALL
+  MATCH (p)-[r:${n(Rel.ON_INSTANCE)}]->(i) RETURN 'instances' AS part, r, i AS x LIMIT $cap
+}
+RETURN part, r, x`;
+
+/** How many of each a principal has (the profile shows the top ones and says how many). */
+export const PRINCIPAL_DEGREES = `
+MATCH (p:${P} {principalKey: $key})
+RETURN COUNT { (p)-[:${n(Rel.CALLED_FROM)}]->() } AS sourceIps,
+       COUNT { (p)-[:${n(Rel.USED_AGENT)}]->() } AS userAgents,
+       COUNT { (p)-[:${n(Rel.ACCESSED)}]->() } AS resources,
+       COUNT { ()-[:${n(Rel.KEY_OF)}]->(p) } AS accessKeys,
+       COUNT { (p)-[:${n(Rel.ASSUMED)}]->() } AS sessions`;
+
+/** The sessions a principal started, through role chains, as a tree of ASSUMED edges. */
+export const SESSION_TREE = `
+MATCH (p:${P} {principalKey: $key})
+OPTIONAL MATCH path = (p)-[:${n(Rel.ASSUMED)}*1..4]->(s:${n(Label.RoleSession)})
+WITH path WHERE path IS NOT NULL
+WITH path ORDER BY last(relationships(path)).firstSeen DESC LIMIT $cap
+UNWIND relationships(path) AS r
+WITH DISTINCT r
+RETURN r, startNode(r) AS a, endNode(r) AS b`;
+
+/** Who started this session, and who started them: the chain upwards. */
+export const STARTED_BY_CHAIN = `
+MATCH (s:${P} {principalKey: $key})
+OPTIONAL MATCH path = (starter)-[:${n(Rel.ASSUMED)}*1..8]->(s)
+WITH path WHERE path IS NOT NULL
+WITH path ORDER BY length(path) DESC LIMIT 5
+UNWIND relationships(path) AS r
+WITH DISTINCT r
+RETURN r, startNode(r) AS a, endNode(r) AS b`;
+
+/** Findings about the entity, its access keys, or the sessions it started. */
+export const FINDINGS_ABOUT = `
+MATCH (x) WHERE elementId(x) IN $ids
+MATCH (f:${n(Label.Finding)})-[:${n(Rel.AFFECTS)}|${n(Rel.INVOLVES)}]->(x)
+RETURN DISTINCT f ORDER BY f.severity DESC, f.updatedAt DESC LIMIT $cap`;
+
+/** Everything about an IP address that the aggregates know. */
+export const ADDRESS_EDGES = `
+MATCH (ip:${n(Label.IpAddress)} {ip: $key})
+CALL (ip) {
+  MATCH (p)-[r:${n(Rel.CALLED_FROM)}]->(ip) RETURN 'principals' AS part, r, p AS x ORDER BY r.count DESC LIMIT $cap
+  UNION ALL
+  MATCH (i)-[r:${n(Rel.HAS_IP)}]->(ip) RETURN 'interfaces' AS part, r, i AS x LIMIT $cap
+}
+RETURN part, r, x`;
+
+/** Flows from and to an address in the scope, summed by direction, port, protocol and action. */
+export const ADDRESS_FLOWS = `
+MATCH (ip:${n(Label.IpAddress)} {ip: $key})
+CALL (ip) {
+  MATCH (ip)-[f:${n(Rel.FLOW)}]->(other) WHERE f.lastSeen >= $from AND f.firstSeen <= $to
+  RETURN 'out' AS direction, f, other
+  UNION ALL
+  MATCH (other)-[f:${n(Rel.FLOW)}]->(ip) WHERE f.lastSeen >= $from AND f.firstSeen <= $to
+  RETURN 'in' AS direction, f, other
+}
+RETURN direction, f.dstPort AS port, f.protocol AS protocol, f.action AS action,
+       sum(f.bytes) AS bytes, sum(f.packets) AS packets, sum(f.count) AS flows, count(DISTINCT other) AS peers,
+       min(f.firstSeen) AS firstSeen, max(f.lastSeen) AS lastSeen
+ORDER BY bytes DESC LIMIT $cap`;
+
+/** An instance's interfaces and their addresses, and the sessions that ran on it. */
+export const INSTANCE_EDGES = `
+MATCH (i:${n(Label.Ec2Instance)} {instanceId: $key})
+CALL (i) {
+  MATCH (i)-[r:${n(Rel.HAS_INTERFACE)}]->(eni) RETURN 'interfaces' AS part, r, eni AS x, null AS y LIMIT $cap
+  UNION ALL
+  MATCH (i)-[:${n(Rel.HAS_INTERFACE)}]->(eni)-[r:${n(Rel.HAS_IP)}]->(ip) RETURN 'addresses' AS part, r, ip AS x, eni AS y LIMIT $cap
+  UNION ALL
+  MATCH (s)-[r:${n(Rel.ON_INSTANCE)}]->(i) RETURN 'sessions' AS part, r, s AS x, null AS y ORDER BY r.lastSeen DESC LIMIT $cap
+}
+RETURN part, r, x, y`;
+
+/** An instance's traffic per hour in the scope: bytes out of and into its addresses. */
+export const INSTANCE_TRAFFIC = `
+MATCH (i:${n(Label.Ec2Instance)} {instanceId: $key})-[:${n(Rel.HAS_INTERFACE)}]->()-[:${n(Rel.HAS_IP)}]->(ip)
+WITH DISTINCT ip
+CALL (ip) {
+  MATCH (ip)-[f:${n(Rel.FLOW)}]->() WHERE f.hour >= $from AND f.hour <= $to RETURN 'out' AS direction, f
+  UNION ALL
+  MATCH ()-[f:${n(Rel.FLOW)}]->(ip) WHERE f.hour >= $from AND f.hour <= $to RETURN 'in' AS direction, f
+}
+RETURN f.hour AS hour, direction, sum(f.bytes) AS bytes, sum(f.count) AS flows
+ORDER BY hour`;
+
+/** Findings about a principal, its access keys, or the sessions it started. */
+export const PRINCIPAL_FINDINGS = `
+MATCH (p:${P} {principalKey: $key})
+OPTIONAL MATCH (k:${n(Label.AccessKey)})-[:${n(Rel.KEY_OF)}]->(p)
+OPTIONAL MATCH (p)-[:${n(Rel.ASSUMED)}*1..4]->(s)
+WITH [p] + collect(DISTINCT k) + collect(DISTINCT s) AS subjects
+UNWIND subjects AS x
+MATCH (f:${n(Label.Finding)})-[:${n(Rel.AFFECTS)}|${n(Rel.INVOLVES)}]->(x)
+RETURN DISTINCT f ORDER BY f.severity DESC, f.updatedAt DESC LIMIT $cap`;

@@ -1,0 +1,158 @@
+import { escapeName as n } from '../cypher/escape';
+import type { NodeLabel } from '../schema/nodes';
+import { nodes } from '../schema/nodes';
+import { Group, Label, Rel } from '../vocabulary';
+
+/**
+ * Read queries whose text must name a label or relationship type (so that Neo4j can seek an
+ * index or walk a typed path): composed here, from the vocabulary, never from request text.
+ * Every value is a $parameter.
+ */
+
+/** One entity by kind and key. */
+export function findEntityQuery(kind: NodeLabel): string {
+  return `MATCH (n:${n(kind)} {${n(nodes[kind].key)}: $key}) RETURN n`;
+}
+
+/** A principal and every session it started, through role chains (capped). */
+export const SESSIONS_STARTED_BY = `
+MATCH (p:${n(Group.Principal)} {principalKey: $key})
+OPTIONAL MATCH (p)-[:${n(Rel.ASSUMED)}*1..8]->(s:${n(Label.RoleSession)})
+WITH p, collect(DISTINCT s.principalKey)[..$cap] AS sessions, count(DISTINCT s) AS total
+RETURN sessions, total`;
+
+/**
+ * A page of a principal's events, in time order, after a cursor: one index-ordered seek per
+ * principal key (the person and each session), merged. Keyset paging: (time, eventId).
+ */
+export const EVENTS_OF_PRINCIPALS = `
+UNWIND $keys AS k
+CALL (k) {
+  MATCH (e:${n(Label.Event)})
+  WHERE e.principalKey = k AND e.time >= $from AND e.time <= $to
+    AND NOT (e.time = $afterTime AND e.eventId <= $afterId)
+    AND ($accessKeyId IS NULL OR e.accessKeyId = $accessKeyId)
+  RETURN e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
+}
+WITH e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
+OPTIONAL MATCH (p:${n(Group.Principal)} {principalKey: e.principalKey})
+RETURN e, p`;
+
+/** A page of the events that came from one address. */
+export const EVENTS_FROM_ADDRESS = `
+MATCH (e:${n(Label.Event)})
+WHERE e.sourceIp = $ip AND e.time >= $from AND e.time <= $to
+  AND NOT (e.time = $afterTime AND e.eventId <= $afterId)
+WITH e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
+OPTIONAL MATCH (p:${n(Group.Principal)} {principalKey: e.principalKey})
+RETURN e, p`;
+
+/** A page of the events that named one resource. */
+export function eventsTouchingQuery(kind: NodeLabel): string {
+  return `
+MATCH (:${n(kind)} {${n(nodes[kind].key)}: $key})<-[:${n(Rel.TOUCHED)}]-(e:${n(Label.Event)})
+WHERE e.time >= $from AND e.time <= $to AND NOT (e.time = $afterTime AND e.eventId <= $afterId)
+WITH e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
+OPTIONAL MATCH (p:${n(Group.Principal)} {principalKey: e.principalKey})
+RETURN e, p`;
+}
+
+/** One event with its principal and the resources it named. */
+export const EVENT_BY_ID = `
+MATCH (e:${n(Label.Event)} {eventId: $id})
+OPTIONAL MATCH (p:${n(Group.Principal)} {principalKey: e.principalKey})
+OPTIONAL MATCH (e)-[:${n(Rel.TOUCHED)}]->(r)
+RETURN e, p, collect(r) AS resources`;
+
+/** The principal an access key belongs to (the one with the most evidence). */
+export const KEY_OWNER = `
+MATCH (:${n(Label.AccessKey)} {accessKeyId: $key})-[r:${n(Rel.KEY_OF)}]->(p)
+RETURN p.principalKey AS owner ORDER BY r.count DESC LIMIT 1`;
+
+/**
+ * Findings, filtered and sorted. Filters are parameters (null = not filtering); the sort
+ * column is chosen from a fixed list by the caller, never taken from the request.
+ */
+export function findingsQuery(sort: 'severity' | 'updatedAt' | 'eventFirstSeen' | 'count', descending: boolean): string {
+  const where = `
+WHERE ($severityMin IS NULL OR f.severity >= $severityMin)
+  AND ($severityMax IS NULL OR f.severity <= $severityMax)
+  AND ($typePrefix IS NULL OR f.type STARTS WITH $typePrefix)
+  AND ($account IS NULL OR f.accountId = $account)
+  AND ($region IS NULL OR f.region = $region)
+  AND ($from IS NULL OR f.eventLastSeen >= $from)
+  AND ($to IS NULL OR f.eventFirstSeen <= $to)
+  AND ($text IS NULL OR toLower(f.title) CONTAINS $text OR toLower(f.type) CONTAINS $text OR toLower(coalesce(f.description, '')) CONTAINS $text)
+  AND ($includeSamples OR NOT coalesce(f.sample, false))
+  AND ($includeArchived OR NOT coalesce(f.archived, false))`;
+  return `
+MATCH (f:${n(Label.Finding)})${where}
+WITH f ORDER BY f.${n(sort)} ${descending ? 'DESC' : 'ASC'}, f.findingId
+WITH collect(f) AS all
+WITH all, size(all) AS total
+UNWIND all[$offset..$offset + $limit] AS f
+OPTIONAL MATCH (f)-[:${n(Rel.AFFECTS)}]->(x)
+WITH f, total, collect(x)[..3] AS affected
+RETURN f, total, affected`;
+}
+
+export const FINDING_BY_ID = `
+MATCH (f:${n(Label.Finding)} {findingId: $id})
+OPTIONAL MATCH (f)-[r]->(x) WHERE type(r) IN $types
+RETURN f, collect([r, x]) AS related`;
+
+/** How many nodes of each label (answered from Neo4j's count store, whatever the size). */
+export function labelCountsQuery(labels: readonly NodeLabel[]): string {
+  return `RETURN ${labels.map((l) => `COUNT { (:${n(l)}) } AS ${n(l)}`).join(', ')}`;
+}
+
+/** The shortest observed paths between two entities, over the relationships investigations walk. */
+export function shortestPathsQuery(fromKind: NodeLabel, toKind: NodeLabel, types: readonly string[], maxHops: number): string {
+  if (!Number.isInteger(maxHops) || maxHops < 1 || maxHops > 8) throw new Error('maxHops must be 1 to 8');
+  return `
+MATCH (a:${n(fromKind)} {${n(nodes[fromKind].key)}: $from}), (b:${n(toKind)} {${n(nodes[toKind].key)}: $to})
+MATCH p = allShortestPaths((a)-[:${types.map(n).join('|')}*..${maxHops}]-(b))
+RETURN p LIMIT $limit`;
+}
+
+/** Entities of one kind whose key is exactly this value. */
+export function exactKeyQuery(kind: NodeLabel): string {
+  return `MATCH (n:${n(kind)} {${n(nodes[kind].key)}: $value}) RETURN n LIMIT 1`;
+}
+
+/** Entities of one kind with a property containing the text (backed by text indexes). */
+export function containsQuery(kind: NodeLabel, property: string): string {
+  return `MATCH (n:${n(kind)}) WHERE n.${n(property)} CONTAINS $text RETURN n ORDER BY n.lastSeen DESC LIMIT $limit`;
+}
+
+/** Addresses starting with a prefix (CIDR search narrows with this, then checks each). */
+export const ADDRESSES_WITH_PREFIX = `
+MATCH (n:${n(Label.IpAddress)}) WHERE n.ip STARTS WITH $prefix RETURN n LIMIT $limit`;
+
+/** Sessions by their assumed-role ARN (one role session name, many sessions over time). */
+export const SESSIONS_BY_ARN = `
+MATCH (n:${n(Label.RoleSession)} {arn: $value}) RETURN n ORDER BY n.lastSeen DESC LIMIT $limit`;
+
+/** Flow aggregates from and to an entity's addresses (an IP itself, or an instance's), in time order. */
+export function flowsOfQuery(kind: NodeLabel): string {
+  const addresses =
+    kind === Label.Ec2Instance
+      ? `MATCH (:${n(Label.Ec2Instance)} {instanceId: $key})-[:${n(Rel.HAS_INTERFACE)}]->()-[:${n(Rel.HAS_IP)}]->(ip) WITH DISTINCT ip`
+      : `MATCH (ip:${n(Label.IpAddress)} {ip: $key})`;
+  return `
+${addresses}
+CALL (ip) {
+  MATCH (ip)-[f:${n(Rel.FLOW)}]->(other) WHERE f.hour >= $from AND f.hour <= $to RETURN ip.ip AS src, other.ip AS dst, f
+  UNION ALL
+  MATCH (other)-[f:${n(Rel.FLOW)}]->(ip) WHERE f.hour >= $from AND f.hour <= $to RETURN other.ip AS src, ip.ip AS dst, f
+}
+RETURN src, dst, f ORDER BY f.hour, src, dst LIMIT $limit`;
+}
+
+/** Findings about an entity (it is their subject, or their action names it), by first sighting. */
+export function findingsOfQuery(kind: NodeLabel): string {
+  return `
+MATCH (x:${n(kind)} {${n(nodes[kind].key)}: $key})<-[:${n(Rel.AFFECTS)}|${n(Rel.INVOLVES)}]-(f:${n(Label.Finding)})
+WHERE f.eventLastSeen >= $from AND f.eventFirstSeen <= $to
+RETURN DISTINCT f ORDER BY f.eventFirstSeen LIMIT $limit`;
+}

@@ -1,0 +1,154 @@
+import type { Node as Neo4jNode } from 'neo4j-driver';
+import type { Graph } from '../driver';
+import { cypherInt } from '../driver';
+import { TrailhoundError } from '../errors';
+import { fullEventRecord } from '../events';
+import { Label, isPrincipalLabel, type NodeLabel } from '../vocabulary';
+import { displayName, type EntityRef, kindOf } from './entities';
+import { EVENTS_FROM_ADDRESS, EVENTS_OF_PRINCIPALS, KEY_OWNER, SESSIONS_STARTED_BY, eventsTouchingQuery } from './readQueries';
+import { iso } from './shapes';
+
+/** One CloudTrail event as a timeline row: what happened, when, by whom, from where. */
+export interface TimelineEvent {
+  readonly eventId: string;
+  readonly time: string;
+  readonly eventName: string | null;
+  readonly eventSource: string | null;
+  readonly region: string | null;
+  readonly accountId: string | null;
+  readonly readOnly: boolean | null;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly sourceIp: string | null;
+  readonly sourceIPAddress: string | null;
+  readonly userAgent: string | null;
+  readonly accessKeyId: string | null;
+  readonly principal: { readonly id: string; readonly kind: string; readonly label: string } | null;
+  /** True when the event was made in a session the entity started (not by the entity itself). */
+  readonly inSession: boolean;
+}
+
+export interface TimelinePage {
+  readonly events: (TimelineEvent & { readonly raw?: Record<string, unknown> })[];
+  /** Pass back as `cursor` for the next page; null at the end. */
+  readonly nextCursor: string | null;
+  /** For principals: how many principal keys the timeline covers (itself and its sessions). */
+  readonly principals: { readonly count: number; readonly sessionsTruncated: boolean } | null;
+}
+
+export interface TimelineOptions {
+  readonly from: number;
+  readonly to: number;
+  readonly includeSessions: boolean;
+  readonly cursor: string | null;
+  readonly limit: number;
+  /** Keep each event's raw record (without request and response) for exports. */
+  readonly withRaw?: boolean;
+}
+
+/** Sessions followed through role chains, at most: a service principal may start millions. */
+export const MAX_SESSIONS = 20_000;
+
+/**
+ * Every event of an entity in time order, page by page: for a principal its own calls and,
+ * with includeSessions, the calls of every session it started, through role chains; for an
+ * access key the calls signed with it; for an address the calls made from it; for a resource
+ * the calls that named it.
+ */
+export async function timelinePage(graph: Graph, ref: EntityRef, options: TimelineOptions): Promise<TimelinePage> {
+  const after = decodeCursor(options.cursor);
+  const params = {
+    from: cypherInt(Math.max(options.from, after?.t ?? options.from)),
+    to: cypherInt(options.to),
+    afterTime: cypherInt(after?.t ?? -1),
+    afterId: after?.id ?? '',
+    limit: cypherInt(options.limit + 1),
+  };
+  let query: string;
+  let extra: Record<string, unknown>;
+  let principals: TimelinePage['principals'] = null;
+  let own: Set<string> = new Set();
+
+  if (isPrincipalLabel(ref.kind) || ref.kind === Label.AccessKey) {
+    const key = ref.kind === Label.AccessKey ? await keyOwner(graph, ref.key) : ref.key;
+    const sessions = options.includeSessions ? await sessionsStartedBy(graph, key) : { keys: [], truncated: false };
+    own = new Set([key]);
+    const keys = [key, ...sessions.keys];
+    principals = { count: keys.length, sessionsTruncated: sessions.truncated };
+    query = EVENTS_OF_PRINCIPALS;
+    extra = { keys, accessKeyId: ref.kind === Label.AccessKey && !ref.key.startsWith('ASIA') ? ref.key : null };
+  } else if (ref.kind === Label.IpAddress) {
+    query = EVENTS_FROM_ADDRESS;
+    extra = { ip: ref.key };
+  } else if (([Label.S3Bucket, Label.Ec2Instance, Label.AwsResource] as NodeLabel[]).includes(ref.kind)) {
+    query = eventsTouchingQuery(ref.kind);
+    extra = { key: ref.key };
+  } else {
+    throw new TrailhoundError('NO_TIMELINE', `${ref.kind} entities have no event timeline.`, 'Timelines exist for principals, access keys, IP addresses and resources.');
+  }
+
+  const result = await graph.read(query, { ...params, ...extra }, { timeoutMs: 30_000 });
+  const rows = result.records.map((r) => toTimelineEvent(r.get('e') as Neo4jNode, r.get('p') as Neo4jNode | null, own, options.withRaw === true));
+  const events = rows.slice(0, options.limit);
+  const last = events[events.length - 1];
+  const more = rows.length > options.limit;
+  return { events, nextCursor: more && last ? encodeCursor(Date.parse(last.time), last.eventId) : null, principals };
+}
+
+/** An AKIA key's calls are its owner's calls made with it; an ASIA key is its own session. */
+async function keyOwner(graph: Graph, accessKeyId: string): Promise<string> {
+  if (accessKeyId.startsWith('ASIA')) return accessKeyId;
+  const result = await graph.read(KEY_OWNER, { key: accessKeyId });
+  const owner = result.records[0]?.get('owner') as string | undefined;
+  if (!owner) throw new TrailhoundError('NOT_FOUND', `No principal is known to use access key ${accessKeyId}.`);
+  return owner;
+}
+
+export async function sessionsStartedBy(graph: Graph, principalKey: string): Promise<{ keys: string[]; truncated: boolean }> {
+  const result = await graph.read(SESSIONS_STARTED_BY, { key: principalKey, cap: cypherInt(MAX_SESSIONS) });
+  const record = result.records[0];
+  if (!record) return { keys: [], truncated: false };
+  const keys = record.get('sessions') as string[];
+  return { keys, truncated: (record.get('total') as number) > keys.length };
+}
+
+export function toTimelineEvent(event: Neo4jNode, principal: Neo4jNode | null, own: ReadonlySet<string>, withRaw = false): TimelineEvent & { raw?: Record<string, unknown> } {
+  const e = event.properties as Record<string, unknown>;
+  const raw = fullEventRecord({ raw: e.raw as string | undefined });
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  const kind = principal ? kindOf(principal.labels) : null;
+  const principalKey = text(e.principalKey);
+  return {
+    eventId: String(e.eventId),
+    time: iso(e.time as number),
+    eventName: text(e.eventName),
+    eventSource: text(e.eventSource),
+    region: text(e.region),
+    accountId: text(e.accountId),
+    readOnly: typeof e.readOnly === 'boolean' ? e.readOnly : null,
+    errorCode: text(e.errorCode),
+    errorMessage: text(raw.errorMessage),
+    sourceIp: text(e.sourceIp),
+    sourceIPAddress: text(raw.sourceIPAddress),
+    userAgent: text(raw.userAgent),
+    accessKeyId: text(e.accessKeyId),
+    principal: principal && kind && principalKey ? { id: `${kind}:${principalKey}`, kind, label: displayName(kind, principal.properties as Record<string, unknown>) } : null,
+    inSession: principalKey !== null && own.size > 0 && !own.has(principalKey),
+    ...(withRaw ? { raw } : {}),
+  };
+}
+
+export function encodeCursor(time: number, eventId: string): string {
+  return Buffer.from(JSON.stringify({ t: time, id: eventId })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | null): { t: number; id: string } | null {
+  if (!cursor) return null;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
+    if (typeof value.t === 'number' && typeof value.id === 'string') return { t: value.t, id: value.id };
+  } catch {
+    // fall through
+  }
+  throw new TrailhoundError('BAD_CURSOR', 'The cursor is not one this server gave out.', 'Start again without a cursor.');
+}

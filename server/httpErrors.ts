@@ -1,0 +1,49 @@
+import type { NextFunction, Request, Response } from 'express';
+import { isTrailhoundError } from '../graph/errors';
+
+/**
+ * One error envelope for every failure: { error: { code, message, hint?, requestId } }. Known
+ * errors map to their HTTP status; anything else is a 500 whose details stay in the server log.
+ */
+const STATUS: Record<string, number> = {
+  BAD_REQUEST: 400,
+  BAD_ENTITY: 400,
+  BAD_CURSOR: 400,
+  NO_TIMELINE: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  URI_TOO_LONG: 414,
+  NEO4J_UNREACHABLE: 503,
+  NEO4J_AUTH: 503,
+  QUERY_TIMEOUT: 504,
+};
+
+export function sendError(res: Response, status: number, code: string, message: string, hint?: string): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(status).json({ error: { code, message, ...(hint ? { hint } : {}), requestId: String(res.locals.requestId ?? '') } });
+}
+
+export function errorMiddleware(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  if (isTrailhoundError(error)) {
+    sendError(res, STATUS[error.code] ?? 500, error.code, error.message, error.hint);
+    return;
+  }
+  const code = (error as { code?: string } | null)?.code ?? '';
+  if (code === 'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration' || code.includes('TransactionTimedOut')) {
+    sendError(res, 504, 'QUERY_TIMEOUT', 'The query took too long and was stopped.', 'Narrow the time scope or lower the limit.');
+    return;
+  }
+  if (code === 'ServiceUnavailable' || code === 'SessionExpired') {
+    sendError(res, 503, 'NEO4J_UNREACHABLE', 'The graph database is not reachable.', 'Check that Neo4j is running (npx trailhound db status).');
+    return;
+  }
+  if ((error as { type?: string }).type === 'entity.too.large') {
+    sendError(res, 413, 'TOO_LARGE', 'The request body is too large.');
+    return;
+  }
+  process.stderr.write(`[${String(res.locals.requestId)}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  sendError(res, 500, 'INTERNAL', 'Something went wrong on the server.', `Quote request id ${String(res.locals.requestId)} when reporting it.`);
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { ADDRESSABLE_KINDS, MAX_KEY_LENGTH } from '../graph/investigations/entities';
+
+/** A time: ISO 8601 or epoch milliseconds. */
+export const timeParam = z
+  .string()
+  .max(40)
+  .transform((text, ctx) => {
+    const ms = /^\d{9,14}$/.test(text) ? Number(text) : Date.parse(text);
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a time (ISO 8601 or epoch milliseconds)` });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .describe('ISO 8601 (2024-08-01T10:00:00Z) or epoch milliseconds');
+
+export const booleanParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const kindParam = z.enum(ADDRESSABLE_KINDS as [string, ...string[]]).describe('an entity kind (a node label)');
+export const keyParam = z.string().min(1).max(MAX_KEY_LENGTH).describe("the entity's key (URL-encoded)");
+export const entityParam = z.string().min(3).max(MAX_KEY_LENGTH + 40).describe('kind:key, e.g. IamUser:arn:aws:iam::123456789012:user/alice');
+export const limitParam = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);

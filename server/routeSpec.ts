@@ -1,0 +1,33 @@
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import type { Graph } from '../graph/driver';
+
+/** What every handler can use. */
+export interface ApiContext {
+  readonly graph: Graph;
+  readonly version: string;
+}
+
+/**
+ * One API route, declared once: Express serves it from this, and the OpenAPI document is
+ * generated from it. Handlers get validated params and query; they return JSON, or write a
+ * stream themselves (streamed routes).
+ */
+export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
+  readonly method: 'get';
+  /** Express-style path: /api/entities/:kind/:key */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: string;
+  readonly params?: P;
+  readonly query?: Q;
+  /** The JSON response, or the content types a streamed response may have. */
+  readonly response: z.ZodType | { readonly stream: readonly string[] };
+  readonly handler: (input: { params: z.output<P>; query: z.output<Q>; context: ApiContext; req: Request; res: Response }) => Promise<unknown>;
+}
+
+export function route<P extends z.ZodType, Q extends z.ZodType>(spec: RouteSpec<P, Q>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}

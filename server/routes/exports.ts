@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { TrailhoundError } from '../../graph/errors';
+import { parseEntityRef } from '../../graph/investigations/entities';
+import { findEntityQuery } from '../../graph/investigations/readQueries';
+import { timelineEntries } from '../../export/timelineEntries';
+import { CONTENT_TYPES, EXPORT_FORMATS, FILE_EXTENSIONS, writeTimeline, type ExportFormat } from '../../export/writeTimeline';
+import { booleanParam, entityParam, timeParam } from '../params';
+import { route } from '../routeSpec';
+
+export const exportRoutes = [
+  route({
+    method: 'get',
+    path: '/api/export/timeline',
+    operationId: 'exportTimeline',
+    summary: "An entity's timeline as a file: CloudTrail events (and its sessions'), flow hours and findings, oldest first",
+    description:
+      'Streamed, never built in memory. csv: for reports, formula-looking cells neutralised. timesketch: JSON Lines with message, datetime, timestamp (µs), timestamp_desc. ' +
+      'ocsf: JSON Lines, API Activity (6003), Network Activity (4001), Detection Finding (2004). json: one array.',
+    tag: 'exports',
+    query: z.object({
+      entity: entityParam,
+      format: z.enum(EXPORT_FORMATS).default('csv'),
+      from: timeParam.optional(),
+      to: timeParam.optional(),
+      includeSessions: booleanParam.default(true),
+    }),
+    response: { stream: Object.values(CONTENT_TYPES) },
+    handler: async ({ query, context, req, res }) => {
+      const ref = parseEntityRef(query.entity);
+      const found = await context.graph.read(findEntityQuery(ref.kind), { key: ref.key });
+      if (!found.records[0]) throw new TrailhoundError('NOT_FOUND', `No ${ref.kind} ${ref.key.slice(0, 200)} in the graph.`);
+      const format = query.format as ExportFormat;
+      const name = `trailhound-${ref.kind}-${ref.key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-60)}.${FILE_EXTENSIONS[format]}`;
+      res.status(200);
+      res.setHeader('Content-Type', CONTENT_TYPES[format]);
+      res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+      let closed = false;
+      req.on('close', () => (closed = true));
+      const entries = timelineEntries(context.graph, ref, { from: query.from ?? 0, to: query.to ?? 8_640_000_000_000, includeSessions: query.includeSessions });
+      await writeTimeline(entries, format, async (text) => {
+        if (closed) throw new TrailhoundError('CLIENT_GONE', 'the client went away');
+        if (!res.write(text)) await new Promise<void>((resolve) => res.once('drain', resolve));
+      }).catch((error: { code?: string }) => {
+        if (error.code !== 'CLIENT_GONE') throw error;
+      });
+      res.end();
+    },
+  }),
+];

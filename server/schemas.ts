@@ -1,0 +1,136 @@
+import { z } from 'zod';
+
+/**
+ * Response shapes, as zod schemas: the OpenAPI document is generated from them, and the tests
+ * parse real responses with them, so the document stays true.
+ */
+export const GraphNodeSchema = z
+  .object({
+    id: z.string().describe('kind:key'),
+    kind: z.string(),
+    key: z.string(),
+    label: z.string().describe('a short name for a person'),
+    properties: z.record(z.string(), z.unknown()),
+    sample: z.boolean().optional(),
+    hop: z.number().int().optional(),
+    findings: z.object({ count: z.number().int(), maxSeverity: z.number().nullable() }).optional(),
+    aggregate: z
+      .object({
+        parent: z.string(),
+        relationship: z.string(),
+        direction: z.enum(['out', 'in']),
+        kind: z.string(),
+        count: z.number().int().describe('how many neighbours this node stands for'),
+      })
+      .optional(),
+  })
+  .describe('An entity');
+
+export const GraphEdgeSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  source: z.string(),
+  target: z.string(),
+  firstSeen: z.string().optional(),
+  lastSeen: z.string().optional(),
+  count: z.number().int().optional(),
+  properties: z.record(z.string(), z.unknown()),
+});
+
+export const GraphViewSchema = z.object({
+  nodes: z.array(GraphNodeSchema),
+  edges: z.array(GraphEdgeSchema),
+  truncated: z.object({
+    aggregatedNeighbours: z.number().int().describe('neighbours left out by the per-kind cap, each group shown as one aggregate node'),
+    nodeLimitReached: z.boolean().describe('the node limit stopped the walk early'),
+  }),
+  scope: z.object({ from: z.string(), to: z.string() }),
+});
+
+export const ErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    hint: z.string().optional(),
+    requestId: z.string(),
+  }),
+});
+
+export const TimelineEventSchema = z.object({
+  eventId: z.string(),
+  time: z.string(),
+  eventName: z.string().nullable(),
+  eventSource: z.string().nullable(),
+  region: z.string().nullable(),
+  accountId: z.string().nullable(),
+  readOnly: z.boolean().nullable(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  sourceIp: z.string().nullable(),
+  sourceIPAddress: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  accessKeyId: z.string().nullable(),
+  principal: z.object({ id: z.string(), kind: z.string(), label: z.string() }).nullable(),
+  inSession: z.boolean().describe('made in a session the entity started, not by the entity itself'),
+});
+
+export const TimelinePageSchema = z.object({
+  entity: GraphNodeSchema,
+  events: z.array(TimelineEventSchema),
+  nextCursor: z.string().nullable(),
+  principals: z.object({ count: z.number().int(), sessionsTruncated: z.boolean() }).nullable(),
+  scope: z.object({ from: z.string(), to: z.string() }),
+});
+
+export const FindingSummarySchema = z.object({
+  id: z.string(),
+  findingId: z.string(),
+  properties: z.record(z.string(), z.unknown()),
+  affected: z.array(GraphNodeSchema),
+});
+
+export const FindingListSchema = z.object({
+  findings: z.array(FindingSummarySchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+export const FindingDetailSchema = z.object({
+  finding: GraphNodeSchema.extend({ raw: z.unknown() }),
+  entities: z.array(GraphNodeSchema),
+  edges: z.array(GraphEdgeSchema),
+});
+
+export const ProfileSchema = z.object({
+  entity: GraphNodeSchema,
+  scope: z.object({ from: z.string(), to: z.string(), baselineFrom: z.string() }),
+  sections: z.record(z.string(), z.unknown()),
+});
+
+export const SearchSchema = z.object({
+  query: z.string(),
+  recognisedAs: z.string(),
+  results: z.array(GraphNodeSchema),
+});
+
+export const PathsSchema = z.object({
+  paths: z.array(z.object({ nodes: z.array(z.string()), edges: z.array(z.string()) })),
+  nodes: z.array(GraphNodeSchema),
+  edges: z.array(GraphEdgeSchema),
+});
+
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  neo4j: z.object({ reachable: z.boolean(), uri: z.string(), error: z.string().optional() }),
+  schema: z.object({ version: z.number().int().nullable(), digest: z.string().nullable(), current: z.boolean() }),
+  counts: z.record(z.string(), z.number().int()),
+  geo: z.object({ source: z.string(), countryDate: z.string(), asnDate: z.string(), note: z.string() }),
+});
+
+export const EventDetailSchema = z.object({
+  event: TimelineEventSchema,
+  record: z.record(z.string(), z.unknown()).describe('the full CloudTrail record (secrets removed)'),
+  resources: z.array(GraphNodeSchema),
+});
