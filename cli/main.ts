@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { dbCommand } from './commands/db';
+import { enrichCommand } from './commands/enrich';
+import { exportCommand } from './commands/export';
 import { ingestCommand } from './commands/ingest';
+import { serveCommand } from './commands/serve';
+import { VERSION } from './version';
 import { reportError } from './errors';
 
 const HELP_FOOTER = `
@@ -11,20 +15,24 @@ Connection (every command):
 
 Examples:
   npx trailhound db start
-  npx trailhound ingest cloudtrail ./AWSLogs/123456789012/CloudTrail --json
-  npx trailhound db status
+  npx trailhound ingest ./AWSLogs                  (CloudTrail, flow logs, GuardDuty: detected per file)
+  npx trailhound serve                             (API on http://127.0.0.1:8080)
+  npx trailhound export timeline --entity IamUser:arn:aws:iam::123456789012:user/alice --format timesketch
 `;
 
 /** Builds the command tree; exported for tests. */
 export function buildProgram(): Command {
   const program = new Command('trailhound')
     .description('Graph-based incident investigation for AWS: load CloudTrail into Neo4j and follow the attacker.')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions()
     .addHelpText('after', HELP_FOOTER);
   program.addCommand(dbCommand());
   program.addCommand(ingestCommand());
+  program.addCommand(enrichCommand());
+  program.addCommand(serveCommand());
+  program.addCommand(exportCommand());
   return program;
 }
 

@@ -7,6 +7,7 @@ import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
 import { DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, runIngest, type IngestProgress, type IngestSummary } from '../../ingest/pipeline/runIngest';
 import type { LogSource } from '../../ingest/pipeline/types';
 import { sources } from '../../ingest/sources';
+import { enrichAddresses } from '../../ingest/enrich/enrichAddresses';
 import { AUTO } from '../../ingest/autoSource';
 import { FLOW_FIELDS, parseFieldList } from '../../ingest/vpcflow/fields';
 import { bar, formatBytes, formatCount, formatDuration } from '../format';
@@ -109,7 +110,7 @@ async function runCommand(source: LogSource | typeof AUTO, paths: string[], flag
   process.exitCode = problems && !flags.allowRejects ? 2 : 0;
 }
 
-async function ingestWithProgress(source: LogSource | typeof AUTO, paths: string[], flags: IngestFlags): Promise<IngestSummary> {
+async function ingestWithProgress(source: LogSource | typeof AUTO, paths: string[], flags: IngestFlags): Promise<IngestSummary & { locatedAddresses: number }> {
   const batchSize = positiveInteger('--batch-size', flags.batchSize ?? String(DEFAULT_BATCH_SIZE));
   const writers = positiveInteger('--writers', flags.writers ?? String(DEFAULT_WRITERS));
   const graph = flags.dryRun ? null : await Graph.connect(neo4jSettingsFromEnv());
@@ -126,8 +127,14 @@ async function ingestWithProgress(source: LogSource | typeof AUTO, paths: string
       sourceOptions: { fields: flags.fields },
       onProgress: (p) => line.update(describeProgress(p, source === AUTO ? null : source)),
     });
+    // New public addresses get their country and network owner now (see `trailhound enrich`).
+    let located = 0;
+    if (graph && summary.loaded > 0) {
+      const enriched = await enrichAddresses(graph, (n) => line.update(`locating new public addresses: ${formatCount(n)} looked up`));
+      located = enriched.located;
+    }
     line.done();
-    return summary;
+    return { ...summary, locatedAddresses: located };
   } catch (error) {
     line.done();
     throw error;

@@ -128,7 +128,8 @@ export const PRINCIPAL_FINDINGS = `
 MATCH (p:${P} {principalKey: $key})
 OPTIONAL MATCH (k:${n(Label.AccessKey)})-[:${n(Rel.KEY_OF)}]->(p)
 OPTIONAL MATCH (p)-[:${n(Rel.ASSUMED)}*1..4]->(s)
-WITH [p] + collect(DISTINCT k) + collect(DISTINCT s) AS subjects
+WITH p, collect(DISTINCT k) AS keys, collect(DISTINCT s) AS sessions
+WITH [p] + keys + sessions AS subjects
 UNWIND subjects AS x
 MATCH (f:${n(Label.Finding)})-[:${n(Rel.AFFECTS)}|${n(Rel.INVOLVES)}]->(x)
 RETURN DISTINCT f ORDER BY f.severity DESC, f.updatedAt DESC LIMIT $cap`;

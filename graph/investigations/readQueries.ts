@@ -88,9 +88,9 @@ WHERE ($severityMin IS NULL OR f.severity >= $severityMin)
   return `
 MATCH (f:${n(Label.Finding)})${where}
 WITH f ORDER BY f.${n(sort)} ${descending ? 'DESC' : 'ASC'}, f.findingId
-WITH collect(f) AS all
-WITH all, size(all) AS total
-UNWIND all[$offset..$offset + $limit] AS f
+WITH collect(f) AS matched
+WITH matched, size(matched) AS total
+UNWIND matched[$offset..$offset + $limit] AS f
 OPTIONAL MATCH (f)-[:${n(Rel.AFFECTS)}]->(x)
 WITH f, total, collect(x)[..3] AS affected
 RETURN f, total, affected`;

@@ -1,0 +1,53 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { Command, Option } from 'commander';
+import { neo4jSettingsFromEnv } from '../../graph/config';
+import { Graph } from '../../graph/driver';
+import { TrailhoundError } from '../../graph/errors';
+import { parseEntityRef } from '../../graph/investigations/entities';
+import { findEntityQuery } from '../../graph/investigations/readQueries';
+import { timelineEntries } from '../../export/timelineEntries';
+import { EXPORT_FORMATS, writeTimeline, type ExportFormat } from '../../export/writeTimeline';
+import { parseTime } from '../time';
+
+export function exportCommand(): Command {
+  const command = new Command('export').description('export investigation data');
+  command
+    .command('timeline')
+    .description("an entity's timeline: its CloudTrail events and its sessions', its flow hours, the findings about it, oldest first")
+    .requiredOption('--entity <kind:key>', 'e.g. IamUser:arn:aws:iam::123456789012:user/alice, IpAddress:203.0.113.7')
+    .addOption(new Option('--format <format>', 'csv (reports), timesketch (JSON Lines), ocsf (JSON Lines), json').choices(EXPORT_FORMATS).default('csv'))
+    .option('--from <time>', 'ISO 8601 or epoch ms')
+    .option('--to <time>', 'ISO 8601 or epoch ms')
+    .option('--no-sessions', "leave out the events of sessions the principal started")
+    .option('--out <file>', 'write here instead of stdout')
+    .action(async (flags: { entity: string; format: ExportFormat; from?: string; to?: string; sessions: boolean; out?: string }) => {
+      const ref = parseEntityRef(flags.entity);
+      const graph = await Graph.connect(neo4jSettingsFromEnv());
+      try {
+        const found = await graph.read(findEntityQuery(ref.kind), { key: ref.key });
+        if (!found.records[0]) throw new TrailhoundError('NOT_FOUND', `No ${ref.kind} ${ref.key} in the graph.`, 'Check the key; `trailhound ingest` loads data first.');
+        const out = flags.out ? createWriteStream(flags.out) : process.stdout;
+        const started = Date.now();
+        const entries = timelineEntries(graph, ref, {
+          from: flags.from ? parseTime(flags.from, '--from') : 0,
+          to: flags.to ? parseTime(flags.to, '--to') : 8_640_000_000_000,
+          includeSessions: flags.sessions,
+        });
+        const count = await writeTimeline(entries, flags.format, async (text) => {
+          if (!out.write(text)) await once(out, 'drain');
+        });
+        if (flags.out) {
+          const file = out as ReturnType<typeof createWriteStream>;
+          await new Promise<void>((resolve, reject) => {
+            file.once('error', reject);
+            file.end(() => resolve());
+          });
+        }
+        process.stderr.write(`Exported ${count.toLocaleString('en-US')} entries as ${flags.format}${flags.out ? ` to ${flags.out}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+      } finally {
+        await graph.close();
+      }
+    });
+  return command;
+}

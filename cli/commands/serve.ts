@@ -1,0 +1,36 @@
+import { Command, Option } from 'commander';
+import { neo4jSettingsFromEnv } from '../../graph/config';
+import { Graph } from '../../graph/driver';
+import { migrate } from '../../graph/migrate';
+import { startServer } from '../../server/start';
+import { VERSION } from '../version';
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('serve the investigation API (and the web UI once built) on http://127.0.0.1:8080')
+    .addOption(new Option('--port <port>', 'port to listen on').env('TRAILHOUND_PORT').default('8080'))
+    .addOption(new Option('--host <host>', 'address to listen on; anything but loopback needs TRAILHOUND_TOKEN').env('TRAILHOUND_HOST').default('127.0.0.1'))
+    .addHelpText(
+      'after',
+      `
+The API is documented at /api/openapi.json. With TRAILHOUND_TOKEN set, every API request must
+carry "Authorization: Bearer <token>"; without it the server only listens on loopback.`,
+    )
+    .action(async (flags: { port: string; host: string }) => {
+      const graph = await Graph.connect(neo4jSettingsFromEnv());
+      try {
+        await migrate(graph);
+        const token = process.env.TRAILHOUND_TOKEN || undefined;
+        const server = await startServer({ graph, host: flags.host, port: Number(flags.port), version: VERSION, ...(token ? { token } : {}) });
+        process.stderr.write(`Trailhound is serving on ${server.url} (API: ${server.url}/api/openapi.json)${token ? ', token required' : ''}. Ctrl-C stops it.\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await server.close();
+      } finally {
+        await graph.close();
+      }
+    });
+}

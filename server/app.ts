@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import type { Graph } from '../graph/driver';
+import { TrailhoundError } from '../graph/errors';
+import { errorMiddleware, sendError } from './httpErrors';
+import { buildOpenApi } from './openapi';
+import type { ApiContext, RouteSpec } from './routeSpec';
+import { entityRoutes } from './routes/entities';
+import { eventRoutes } from './routes/events';
+import { exportRoutes } from './routes/exports';
+import { findingRoutes } from './routes/findings';
+import { healthRoutes } from './routes/health';
+import { searchRoutes } from './routes/search';
+import { requestBasics, requireToken } from './security';
+
+/** Every API route; the OpenAPI document at /api/openapi.json is generated from this list. */
+export const ROUTES: readonly RouteSpec[] = [...healthRoutes, ...findingRoutes, ...entityRoutes, ...eventRoutes, ...searchRoutes, ...exportRoutes];
+
+export interface AppOptions {
+  readonly graph: Graph;
+  readonly version: string;
+  /** When set, every /api request must carry it as a Bearer token. */
+  readonly token?: string;
+  /** The built web UI (web/dist), served at / when present. */
+  readonly webRoot?: string;
+}
+
+/** The Express app: security middleware, the API routes, the web UI, one error envelope. */
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestBasics);
+  app.use(requireToken(options.token));
+  app.use(express.json({ limit: '100kb' }));
+  const context: ApiContext = { graph: options.graph, version: options.version };
+
+  const openapi = buildOpenApi(ROUTES, options.version);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  for (const spec of ROUTES) app.get(spec.path, handle(spec, context));
+  app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path.slice(0, 200)}.`, 'See /api/openapi.json.'));
+
+  const webRoot = options.webRoot ?? join(import.meta.dirname, '..', 'web', 'dist');
+  if (existsSync(join(webRoot, 'index.html'))) {
+    app.use(express.static(webRoot, { index: 'index.html', maxAge: '1h' }));
+    // The UI keeps its state in the URL: any other path is the app.
+    app.get(/^(?!\/api\/).*/, (_req, res) => res.sendFile(join(webRoot, 'index.html')));
+  }
+  app.use(errorMiddleware);
+  return app;
+}
+
+function handle(spec: RouteSpec, context: ApiContext) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      const params = parse(spec.params, req.params, 'path');
+      const query = parse(spec.query, req.query, 'query');
+      const result = await spec.handler({ params, query, context, req, res });
+      if (!('stream' in spec.response) && !res.headersSent) res.json(result);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function parse(schema: z.ZodType | undefined, value: unknown, where: string): never {
+  if (!schema) return {} as never;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data as never;
+  const issue = result.error.issues[0];
+  const field = issue?.path.join('.') || where;
+  throw new TrailhoundError('BAD_REQUEST', `Bad ${where} parameter ${field}: ${issue?.message ?? 'invalid'}.`, 'See /api/openapi.json for what each parameter takes.');
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { RouteSpec } from './routeSpec';
+import { ErrorSchema } from './schemas';
+
+/**
+ * The OpenAPI 3.1 document, generated from the route list and its zod schemas: what is
+ * documented is exactly what is served and validated (a test checks responses against it).
+ */
+export function buildOpenApi(routes: readonly RouteSpec[], version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {
+    '/api/openapi.json': { get: { operationId: 'openapi', summary: 'This document', tags: ['system'], responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': {} } } } } },
+  };
+  for (const route of routes) {
+    const path = route.path.replace(/:(\w+)/g, '{$1}');
+    const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')];
+    const ok =
+      'stream' in route.response
+        ? { description: 'streamed', content: Object.fromEntries(route.response.stream.map((type) => [type.split(';')[0]!, { schema: { type: 'string' } }])) }
+        : { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response) } } };
+    paths[path] = {
+      ...paths[path],
+      [route.method]: {
+        operationId: route.operationId,
+        summary: route.summary,
+        ...(route.description ? { description: route.description } : {}),
+        tags: [route.tag],
+        parameters,
+        responses: {
+          200: ok,
+          400: errorResponse('invalid parameters'),
+          401: errorResponse('a token is configured and the request did not carry it'),
+          404: errorResponse('no such entity'),
+          503: errorResponse('Neo4j is not reachable'),
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Trailhound investigation API',
+      version,
+      description: 'Findings, blast radius, entity profiles, timelines through role sessions, paths, search and timeline exports over the Trailhound graph.',
+    },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Required when the server has TRAILHOUND_TOKEN' } } },
+    security: [{}, { bearer: [] }],
+    paths,
+  };
+}
+
+function errorResponse(description: string) {
+  return { description, content: { 'application/json': { schema: jsonSchema(ErrorSchema) } } };
+}
+
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): Record<string, unknown>[] {
+  if (!schema) return [];
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+    schema: property,
+  }));
+}

@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Graph } from '../graph/driver';
+import { TrailhoundError } from '../graph/errors';
+import { createApp } from './app';
+import { isLoopback } from './security';
+
+export interface ServeOptions {
+  readonly graph: Graph;
+  readonly host: string;
+  readonly port: number;
+  readonly token?: string;
+  readonly version: string;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the HTTP server. It listens on loopback unless told otherwise, and it refuses any other
+ * address without TRAILHOUND_TOKEN: the graph holds an organisation's whole activity.
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  if (!isLoopback(options.host) && !options.token) {
+    throw new TrailhoundError(
+      'INSECURE_BIND',
+      `Refusing to listen on ${options.host} without an access token.`,
+      'Set TRAILHOUND_TOKEN to a long random string (clients send it as "Authorization: Bearer <token>"), or keep the default host 127.0.0.1.',
+    );
+  }
+  const app = createApp({ graph: options.graph, version: options.version, ...(options.token ? { token: options.token } : {}) });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(options.port, options.host, () => resolve(s));
+    s.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new TrailhoundError('PORT_IN_USE', `Port ${options.port} on ${options.host} is already in use.`, 'Pick another with --port.')
+          : error,
+      ),
+    );
+  });
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 10 * 60_000; // exports stream for a long time
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

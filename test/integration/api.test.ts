@@ -1,0 +1,255 @@
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../graph/driver';
+import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
+import { runIngest } from '../../ingest/pipeline/runIngest';
+import { AUTO } from '../../ingest/autoSource';
+import { ROUTES } from '../../server/app';
+import {
+  ErrorSchema,
+  EventDetailSchema,
+  FindingDetailSchema,
+  FindingListSchema,
+  GraphViewSchema,
+  HealthSchema,
+  PathsSchema,
+  ProfileSchema,
+  SearchSchema,
+  TimelinePageSchema,
+} from '../../server/schemas';
+import { startServer, type RunningServer } from '../../server/start';
+import { getJson, getStatus } from '../support/api';
+import { connectTestGraph, wipeGraph } from '../support/testGraph';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const CHRISTOPHE = 'arn:aws:iam::900138736586:user/christophe';
+const enc = encodeURIComponent;
+
+describe('the investigation API', () => {
+  let graph: Graph;
+  let server: RunningServer;
+  let base: string;
+
+  beforeAll(async () => {
+    graph = await connectTestGraph();
+    await wipeGraph(graph);
+    await runIngest({
+      source: AUTO,
+      paths: [join(FIXTURES, 'cloudtrail', 'stratus-red-team'), join(FIXTURES, 'cloudtrail', 'shapes'), join(FIXTURES, 'vpcflow'), join(FIXTURES, 'guardduty')],
+      graph,
+      rejects: new RejectsLog(null),
+    });
+    server = await startServer({ graph, host: '127.0.0.1', port: 0, version: 'test' });
+    base = server.url;
+  });
+  afterAll(async () => {
+    await server.close();
+    await graph.close();
+  });
+
+  it('reports health: Neo4j reachable, the current schema, counts by kind, the geo database date', async () => {
+    const health = await getJson(base, '/api/health', HealthSchema);
+    expect(health).toMatchObject({ status: 'ok', neo4j: { reachable: true }, schema: { current: true } });
+    expect(health.counts.Event).toBeGreaterThanOrEqual(310);
+    expect(health.counts.Finding).toBe(5);
+    expect(health.geo.countryDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('documents every route it serves in /api/openapi.json', async () => {
+    const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>> };
+    for (const route of ROUTES) {
+      const path = route.path.replace(/:(\w+)/g, '{$1}');
+      expect(doc.paths[path]?.[route.method]?.operationId, path).toBe(route.operationId);
+    }
+    expect(doc.paths['/api/findings/{id}/blast-radius']?.get?.responses['200']).toBeDefined();
+  });
+
+  it('lists findings by severity, leaving sample findings out unless asked', async () => {
+    const list = await getJson(base, '/api/findings', FindingListSchema);
+    expect(list.findings.map((f) => f.properties.type)).toEqual(['Backdoor:EC2/C&CActivity.B', 'UnauthorizedAccess:IAMUser/MaliciousIPCaller']);
+    expect(list.findings[0]?.affected.map((a) => a.id)).toContain('Ec2Instance:i-0a1b2c3d4e5f60718');
+    const withSamples = await getJson(base, '/api/findings?includeSamples=true&includeArchived=true&sort=updatedAt&order=asc&limit=2', FindingListSchema);
+    expect(withSamples.total).toBe(5);
+    expect(withSamples.findings).toHaveLength(2);
+    const filtered = await getJson(base, `/api/findings?type=${enc('UnauthorizedAccess:')}&q=runinstances`, FindingListSchema);
+    expect(filtered.findings.map((f) => f.findingId)).toEqual(['b6e1f0a2c3d4e5f60718293a4b5c6d7e']);
+  });
+
+  it('shows one finding with the entities it is about and those its action names', async () => {
+    const detail = await getJson(base, '/api/findings/a4c8d7e6f5b4a3928170615243f2e1d0', FindingDetailSchema);
+    expect(detail.entities.map((e) => e.id)).toEqual(expect.arrayContaining(['Ec2Instance:i-0a1b2c3d4e5f60718', 'IpAddress:203.0.113.66']));
+    expect((detail.finding.raw as { type: string }).type).toBe('Backdoor:EC2/C&CActivity.B');
+  });
+
+  it("walks a finding's blast radius over relationships active in its scope time", async () => {
+    const view = await getJson(base, '/api/findings/a4c8d7e6f5b4a3928170615243f2e1d0/blast-radius?hops=3', GraphViewSchema);
+    const ids = view.nodes.map((n) => n.id);
+    expect(ids).toEqual(expect.arrayContaining(['Finding:a4c8d7e6f5b4a3928170615243f2e1d0', 'Ec2Instance:i-0a1b2c3d4e5f60718', 'NetworkInterface:eni-0f1e2d3c4b5a69788', 'IpAddress:10.0.1.25', 'IpAddress:203.0.113.66']));
+    expect(view.nodes.find((n) => n.id === 'Ec2Instance:i-0a1b2c3d4e5f60718')).toMatchObject({ hop: 1, findings: { count: 1, maxSeverity: 8 } });
+    expect(view.edges.some((e) => e.kind === 'FLOW' && e.source === 'IpAddress:10.0.1.25' && e.target === 'IpAddress:203.0.113.66')).toBe(true);
+    expect(view.scope.from < '2024-08-01T11:00:12.000Z').toBe(true);
+    // A scope that ends before anything happened reaches nothing but what the finding states.
+    const early = await getJson(base, '/api/findings/a4c8d7e6f5b4a3928170615243f2e1d0/blast-radius?hops=3&from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z', GraphViewSchema);
+    expect(early.nodes.length).toBeLessThan(view.nodes.length);
+  });
+
+  it('stands one aggregate node in for the neighbours a cap leaves out, and says how many', async () => {
+    const view = await getJson(base, '/api/findings/a4c8d7e6f5b4a3928170615243f2e1d0/blast-radius?hops=3&perKind=1', GraphViewSchema);
+    const aggregate = view.nodes.find((n) => n.aggregate);
+    expect(aggregate?.aggregate?.count).toBeGreaterThan(0);
+    expect(aggregate?.label).toMatch(/^\+\d+ /);
+    expect(view.truncated.aggregatedNeighbours).toBeGreaterThan(0);
+  });
+
+  it("traces a user's activity including the calls made in the sessions it started", async () => {
+    const all: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: z.output<typeof TimelinePageSchema> = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}/timeline?limit=2${cursor ? `&cursor=${enc(cursor)}` : ''}`, TimelinePageSchema);
+      all.push(...page.events.map((e) => `${e.time}|${e.eventName}|${e.inSession}|${e.principal?.id}`));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 50);
+    expect(pages).toBeGreaterThan(1);
+    expect(new Set(all).size).toBe(all.length);
+    expect([...all].sort()).toEqual(all); // time order
+    expect(all.some((e) => e.includes('|RunInstances|true|RoleSession:ASIA9F6MXE9HSYOXYQOS'))).toBe(true);
+    expect(all.some((e) => e.includes('|AssumeRole|false|IamUser:'))).toBe(true);
+    const own = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}/timeline?includeSessions=false&limit=1000`, TimelinePageSchema);
+    expect(own.events.every((e) => !e.inSession)).toBe(true);
+    expect(own.events.length).toBeLessThan(all.length);
+  });
+
+  it('profiles a user: addresses, agents, keys, sessions and role chain, findings, what is new', async () => {
+    const profile = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}?from=2024-07-01T00:00:00Z&to=2024-08-02T00:00:00Z`, ProfileSchema);
+    const s = profile.sections as Record<string, { items?: { entity: { id: string }; newlyObserved?: boolean }[]; nodes?: { id: string }[] } & Record<string, unknown>>;
+    expect(s.accessKeys?.items?.map((i) => i.entity.id)).toContain('AccessKey:AKIAR7ISFR69YWROPYAN');
+    expect(s.sessions?.nodes?.map((n) => n.id)).toContain('RoleSession:ASIA9F6MXE9HSYOXYQOS');
+    expect((s.findings as unknown as { id: string }[]).map((f) => f.id)).toContain('Finding:b6e1f0a2c3d4e5f60718293a4b5c6d7e');
+    const ips = s.sourceIps?.items ?? [];
+    expect(ips.find((i) => i.entity.id === 'IpAddress:198.51.100.77')?.newlyObserved).toBe(true);
+    expect((s.activity as { totalCalls: number }).totalCalls).toBeGreaterThan(0);
+    expect((s.topApis as unknown as { name: string; newlyObserved: boolean }[]).find((a) => a.name === 'ListBuckets')?.newlyObserved).toBe(true);
+  });
+
+  it('profiles an address and an instance: flows by port, principals, interfaces, traffic, findings', async () => {
+    const ip = await getJson(base, '/api/entities/IpAddress/203.0.113.66?from=2024-08-01T00:00:00Z&to=2024-08-02T00:00:00Z', ProfileSchema);
+    const flows = ip.sections.flows as { direction: string; port: number; bytes: number }[];
+    expect(flows).toContainEqual(expect.objectContaining({ direction: 'in', port: 4444, bytes: 160000 }));
+    expect((ip.sections.findings as { id: string }[]).map((f) => f.id)).toContain('Finding:a4c8d7e6f5b4a3928170615243f2e1d0');
+    expect(ip.sections.location).toMatchObject({ country: 'Netherlands', asn: 64500 });
+    const instance = await getJson(base, '/api/entities/Ec2Instance/i-0a1b2c3d4e5f60718?from=2024-08-01T00:00:00Z&to=2024-08-02T00:00:00Z', ProfileSchema);
+    expect((instance.sections.interfaces as { entity: { id: string } }[]).map((i) => i.entity.id)).toContain('NetworkInterface:eni-0f1e2d3c4b5a69788');
+    expect((instance.sections.traffic as { bytesOut: number }[]).reduce((sum, t) => sum + t.bytesOut, 0)).toBeGreaterThan(0);
+  });
+
+  it('recognises what is searched for', async () => {
+    const cases: [string, string, string][] = [
+      [CHRISTOPHE, 'ARN', `IamUser:${CHRISTOPHE}`],
+      ['AKIAR7ISFR69YWROPYAN', 'access key', 'AccessKey:AKIAR7ISFR69YWROPYAN'],
+      ['ASIA9F6MXE9HSYOXYQOS', 'access key', 'RoleSession:ASIA9F6MXE9HSYOXYQOS'],
+      ['i-0a1b2c3d4e5f60718', 'instance id', 'Ec2Instance:i-0a1b2c3d4e5f60718'],
+      ['203.0.113.66', 'IP address', 'IpAddress:203.0.113.66'],
+      ['10.0.1.0/24', 'CIDR 10.0.1.0/24', 'IpAddress:10.0.1.25'],
+      ['user:christophe', 'IamUser', `IamUser:${CHRISTOPHE}`],
+      ['a4c8d7e6f5b4a3928170615243f2e1d0', 'finding id', 'Finding:a4c8d7e6f5b4a3928170615243f2e1d0'],
+      ['malicious-iam', 'text', 'IamUser:arn:aws:iam::229654561268:user/malicious-iam-user'],
+    ];
+    for (const [q, recognisedAs, id] of cases) {
+      const result = await getJson(base, `/api/search?q=${enc(q)}`, SearchSchema);
+      expect(result.recognisedAs, q).toBe(recognisedAs);
+      expect(result.results.map((r) => r.id), q).toContain(id);
+    }
+  });
+
+  it('finds the observed path from a finding to the sessions of the key it is about', async () => {
+    const paths = await getJson(base, `/api/paths?from=${enc('Finding:b6e1f0a2c3d4e5f60718293a4b5c6d7e')}&to=${enc('RoleSession:ASIA9F6MXE9HSYOXYQOS')}`, PathsSchema);
+    expect(paths.paths.length).toBeGreaterThan(0);
+    expect(paths.paths[0]?.nodes[0]).toBe('Finding:b6e1f0a2c3d4e5f60718293a4b5c6d7e');
+    expect(paths.paths[0]?.nodes.at(-1)).toBe('RoleSession:ASIA9F6MXE9HSYOXYQOS');
+  });
+
+  it('returns one event in full, secrets removed', async () => {
+    const trail = await getJson(base, `/api/entities/IamUser/${enc('arn:aws:iam::742491224508:user/stratus-red-team-user-federation-user')}/timeline?includeSessions=false`, TimelinePageSchema);
+    const federation = trail.events.find((e) => e.eventName === 'GetFederationToken')!;
+    const detail = await getJson(base, `/api/events/${federation.eventId}`, EventDetailSchema);
+    expect(detail.record.eventName).toBe('GetFederationToken');
+    expect(JSON.stringify(detail.record)).not.toContain('IQoJb3JpZ2luX2Vj');
+    expect((detail.record.responseElements as { credentials: { sessionToken: string } }).credentials.sessionToken).toBe('[REDACTED]');
+  });
+
+  it('exports CSV with formula-looking cells neutralised', async () => {
+    const response = await fetch(`${base}/api/export/timeline?entity=${enc(`IamUser:${CHRISTOPHE}`)}&format=csv`);
+    expect(response.headers.get('content-type')).toContain('text/csv');
+    const csv = await response.text();
+    expect(csv.split('\r\n')[0]).toMatch(/^time,type,action/);
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(csv).toContain(`"'+cmd|' /C calc'!A0"`);
+    expect(csv).not.toMatch(/(^|,)"=HYPERLINK/m);
+  });
+
+  it('exports Timesketch and OCSF JSON Lines', async () => {
+    const sketch = (await (await fetch(`${base}/api/export/timeline?entity=${enc('IpAddress:203.0.113.66')}&format=timesketch`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(sketch.length).toBeGreaterThan(2);
+    for (const line of sketch) {
+      expect(line).toEqual(expect.objectContaining({ message: expect.any(String), datetime: expect.any(String), timestamp_desc: expect.any(String) }));
+      expect(line.timestamp).toBe(Date.parse(line.datetime) * 1000);
+    }
+    const ocsf = (await (await fetch(`${base}/api/export/timeline?entity=${enc('IpAddress:203.0.113.66')}&format=ocsf`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(new Set(ocsf.map((r) => r.class_uid))).toEqual(new Set([4001, 2004]));
+    const user = (await (await fetch(`${base}/api/export/timeline?entity=${enc(`IamUser:${CHRISTOPHE}`)}&format=ocsf`)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(user.find((r) => r.class_uid === 6003)).toMatchObject({ category_uid: 6, api: { operation: expect.any(String) }, cloud: { provider: 'AWS' } });
+  });
+
+  it('answers bad requests with 400 and a clear message, unknown entities with 404, in one envelope', async () => {
+    const badId = await getStatus(base, '/api/findings/not%20an%20id!');
+    expect(badId.status).toBe(400);
+    expect(ErrorSchema.parse(badId.body).error.message).toContain('Bad path parameter id');
+    const badHops = await getStatus(base, '/api/findings/a4c8d7e6f5b4a3928170615243f2e1d0/blast-radius?hops=9');
+    expect(badHops.status).toBe(400);
+    expect(ErrorSchema.parse(badHops.body).error.message).toMatch(/hops/);
+    const badKind = await getStatus(base, '/api/entities/Spaceship/x');
+    expect(badKind.status).toBe(400);
+    const unknown = await getStatus(base, `/api/entities/IamUser/${enc('arn:aws:iam::1:user/nobody')}`);
+    expect(unknown.status).toBe(404);
+    expect(ErrorSchema.parse(unknown.body).error).toMatchObject({ code: 'NOT_FOUND', requestId: expect.any(String) });
+    const badTime = await getStatus(base, '/api/findings?from=yesterday');
+    expect(ErrorSchema.parse(badTime.body).error.message).toContain('"yesterday" is not a time');
+    const noRoute = await getStatus(base, '/api/nothing-here');
+    expect(noRoute.status).toBe(404);
+  });
+
+  it('sends security headers', async () => {
+    const { headers } = await getStatus(base, '/api/health');
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(headers.get('x-frame-options')).toBe('DENY');
+    expect(headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('serving beyond loopback', () => {
+  it('refuses to listen on another address without a token', async () => {
+    const graph = await connectTestGraph();
+    try {
+      await expect(startServer({ graph, host: '0.0.0.0', port: 0, version: 'test' })).rejects.toThrow(/without an access token/);
+    } finally {
+      await graph.close();
+    }
+  });
+
+  it('requires the token on every API request when one is set', async () => {
+    const graph = await connectTestGraph();
+    const server = await startServer({ graph, host: '127.0.0.1', port: 0, version: 'test', token: 'a-long-random-token' });
+    try {
+      expect((await getStatus(server.url, '/api/health')).status).toBe(401);
+      expect((await getStatus(server.url, '/api/health', { authorization: 'Bearer wrong-token-wrong-len' })).status).toBe(401);
+      expect((await getStatus(server.url, '/api/health', { authorization: 'Bearer a-long-random-token' })).status).toBe(200);
+    } finally {
+      await server.close();
+      await graph.close();
+    }
+  });
+});
