@@ -1,0 +1,132 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { boltUri, localNeo4jOptions, startLocalNeo4j, stopLocalNeo4j } from '../../db/localNeo4j';
+import { buildWorld } from '../../demo/cloudtrail/world';
+import { guardDutyFinding } from '../../demo/guardduty/findings';
+import { Random } from '../../demo/random';
+import { Graph } from '../../graph/driver';
+import { Label } from '../../graph/vocabulary';
+import { startServer } from '../../server/start';
+import { freePort } from '../support/freePort';
+import { runCli } from '../support/runCli';
+import { generateCloudTrailFile } from './generateCloudTrail';
+
+/**
+ * Investigation API latency on a graph of 1 million CloudTrail events (kept under .bench/ so it
+ * is loaded once) plus findings about its busiest principals and instances: blast radius
+ * (2 hops), entity profiles, a timeline page, search, and the throughput of a streamed export.
+ */
+const DAY = 24 * 3_600_000;
+
+await new Command('api-benchmark')
+  .option('--events <n>', 'CloudTrail events in the graph', '1000000')
+  .option('--rounds <n>', 'requests per endpoint and subject', '5')
+  .action(async (flags: { events: string; rounds: string }) => {
+    const events = Number(flags.events);
+    const dataDir = resolve('.bench', `neo4j-api-${events}`);
+    const options = localNeo4jOptions({ dataDir, port: await freePort() }, {});
+    await startLocalNeo4j(options);
+    const uri = boltUri(options);
+    const env = { ...process.env, NEO4J_URI: uri };
+    const graph = await Graph.connect({ uri, user: 'neo4j', password: undefined, database: 'neo4j' });
+    try {
+      const loaded = (await graph.read(`MATCH (e:${Label.Event}) RETURN count(e) AS n`).catch(() => null))?.records[0]?.get('n') ?? 0;
+      if (loaded < events) {
+        const input = join('.bench', `cloudtrail-${events}-seed42.json.gz`);
+        if (!existsSync(input)) await generateCloudTrailFile(input, events, 42);
+        process.stderr.write(`loading ${events} events (once; kept in ${dataDir})...\n`);
+        const result = await runCli(['ingest', 'cloudtrail', input, '--json', '--quiet'], env);
+        if (result.code !== 0) throw new Error(result.stderr);
+        await loadFindings(env);
+      }
+
+      // Subjects: the findings, and the principals with the most activity.
+      const findings = (await graph.read(`MATCH (f:${Label.Finding}) RETURN f.findingId AS id`)).records.map((r) => r.get('id') as string);
+      const busiest = (
+        await graph.read(`MATCH (u:${Label.IamUser}) RETURN u.principalKey AS key ORDER BY COUNT { (u)-[]-() } DESC LIMIT 10`)
+      ).records.map((r) => r.get('key') as string);
+      const server = await startServer({ graph, host: '127.0.0.1', port: 0, version: 'bench' });
+      const rounds = Number(flags.rounds);
+      const enc = encodeURIComponent;
+      const rows: string[] = [];
+      const measure = async (name: string, paths: string[], target?: string) => {
+        const times: number[] = [];
+        await fetch(`${server.url}${paths[0]}`).then((r) => r.text()); // warm the query cache
+        for (let round = 0; round < rounds; round++) {
+          for (const path of paths) {
+            const started = performance.now();
+            const response = await fetch(`${server.url}${path}`);
+            await response.text();
+            if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+            times.push(performance.now() - started);
+          }
+        }
+        times.sort((a, b) => a - b);
+        const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
+        rows.push(`| ${name} | ${times.length} | ${pct(0.5).toFixed(0)} ms | ${pct(0.95).toFixed(0)} ms | ${pct(1 - 1e-9).toFixed(0)} ms | ${target ?? ''} |`);
+        process.stderr.write(`${rows.at(-1)}\n`);
+      };
+      await measure('blast radius, 2 hops', findings.map((id) => `/api/findings/${id}/blast-radius?hops=2`), 'p95 ≤ 150 ms');
+      await measure('entity profile (IAM user, 30 days)', busiest.map((k) => `/api/entities/IamUser/${enc(k)}`), 'p95 ≤ 300 ms');
+      await measure('timeline page (user and sessions, 100 events)', busiest.map((k) => `/api/entities/IamUser/${enc(k)}/timeline?limit=100`));
+      await measure('findings list', ['/api/findings'], '');
+      await measure('search (user name)', busiest.map((k) => `/api/search?q=${enc(k.split('/').pop()!)}`));
+
+      // Export throughput: the busiest user with every session, as CSV and OCSF.
+      const exportRows: string[] = [];
+      for (const format of ['csv', 'ocsf']) {
+        const started = performance.now();
+        const response = await fetch(`${server.url}/api/export/timeline?entity=${enc(`IamUser:${busiest[0]}`)}&format=${format}`);
+        const text = await response.text();
+        const seconds = (performance.now() - started) / 1000;
+        const entries = format === 'csv' ? text.split('\r\n').length - 2 : text.trim().split('\n').length;
+        exportRows.push(`| ${format} | ${entries.toLocaleString('en-US')} | ${seconds.toFixed(1)} s | ${Math.round(entries / seconds).toLocaleString('en-US')} | ${(text.length / 1024 / 1024).toFixed(1)} MB |`);
+        process.stderr.write(`${exportRows.at(-1)}\n`);
+      }
+      await server.close();
+      process.stdout.write(
+        `\nGraph: ${events.toLocaleString('en-US')} CloudTrail events, ${findings.length} findings; ${rounds} rounds per subject.\n\n` +
+          '| request | requests | p50 | p95 | max | target |\n|---|---|---|---|---|---|\n' +
+          `${rows.join('\n')}\n\n` +
+          '| export of the busiest user\'s timeline (with sessions) | entries | time | entries/s | size |\n|---|---|---|---|---|\n' +
+          `${exportRows.join('\n')}\n`,
+      );
+    } finally {
+      await graph.close();
+      await stopLocalNeo4j(dataDir, () => {}, 60_000);
+    }
+  })
+  .parseAsync(process.argv);
+
+/** Findings about the generated organisation's busiest keys and some instances, inside its 30 days. */
+async function loadFindings(env: NodeJS.ProcessEnv): Promise<void> {
+  const world = buildWorld(new Random(42), 1);
+  const random = new Random(7);
+  const end = Date.UTC(2026, 10, 1);
+  const lines: string[] = [];
+  const remote = { ip: '203.0.113.66', country: 'Netherlands', city: 'Amsterdam', asn: 64500, asnOrg: 'EXAMPLE-HOSTING' };
+  for (const [i, user] of world.users.slice(0, 10).entries()) {
+    const at = end - (5 + i * 2) * DAY;
+    lines.push(JSON.stringify(guardDutyFinding(random, {
+      type: 'UnauthorizedAccess:IAMUser/MaliciousIPCaller', severity: 5, title: `API called from a known malicious IP by ${user.name}`, description: 'bench', account: user.account, region: 'us-east-1',
+      firstSeen: at, lastSeen: at + 3_600_000, count: 3,
+      resource: { kind: 'AccessKey', accessKeyId: user.accessKeyId, userName: user.name, userType: 'IAMUser', principalId: user.principalId },
+      action: { kind: 'AWS_API_CALL', api: 'ListBuckets', service: 's3.amazonaws.com', remoteIp: remote },
+    })));
+  }
+  for (const [i, instance] of world.instances.slice(0, 10).entries()) {
+    const at = end - (4 + i * 2) * DAY;
+    lines.push(JSON.stringify(guardDutyFinding(random, {
+      type: 'Backdoor:EC2/C&CActivity.B', severity: 8, title: `${instance.name} talks to a C&C server`, description: 'bench', account: instance.account, region: instance.region,
+      firstSeen: at, lastSeen: at + 3_600_000, count: 10,
+      resource: { kind: 'Instance', instanceId: instance.name, interfaceId: `eni-0${random.hex(16)}`, privateIp: `10.0.9.${i + 10}`, subnetId: 'subnet-0bench', vpcId: 'vpc-0bench', name: `bench-${i}` },
+      action: { kind: 'NETWORK_CONNECTION', remoteIp: remote, remotePort: 4444, localPort: 45000 + i, localIp: `10.0.9.${i + 10}`, direction: 'OUTBOUND' },
+    })));
+  }
+  mkdirSync('.bench', { recursive: true });
+  const file = join('.bench', 'bench-findings.jsonl');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const result = await runCli(['ingest', 'guardduty', file, '--json', '--quiet'], env);
+  if (result.code !== 0) throw new Error(result.stderr);
+}
