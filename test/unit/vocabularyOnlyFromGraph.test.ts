@@ -26,8 +26,11 @@ function sourceFiles(dir: string): string[] {
 describe('the graph vocabulary', () => {
   it('is spelled only in graph/: everything else imports Label, Group and Rel', () => {
     const offences: string[] = [];
-    // identityTypes.ts holds CloudTrail's own words, one of which ("FederatedUser") is also a label.
-    const files = CHECKED.flatMap((dir) => sourceFiles(join(ROOT, dir))).filter((f) => !f.endsWith('identityTypes.ts'));
+    // These hold AWS's own words, some of which are also labels: CloudTrail's identity types
+    // ("FederatedUser") and GuardDuty's resource types ("AccessKey", "S3Bucket") in the files
+    // the demo writes.
+    const awsWords = ['identityTypes.ts', join('demo', 'guardduty', 'findings.ts')];
+    const files = CHECKED.flatMap((dir) => sourceFiles(join(ROOT, dir))).filter((f) => !awsWords.some((w) => f.endsWith(w)));
     for (const file of files) {
       const code = readFileSync(file, 'utf8')
         .replace(/\/\*[\s\S]*?\*\//g, '') // comments may name labels in prose
