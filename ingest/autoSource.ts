@@ -13,8 +13,8 @@ export const autoWalker: Pick<LogSource, 'takesFile' | 'skipsDirectory'> = {
 };
 
 /** Reads the first (decompressed) bytes of a file and says which source reads it. */
-export async function detectFileSource(path: string): Promise<{ source: LogSource | null; looksLike: string }> {
-  const input = await openInput(path, () => {});
+export async function detectFileSource(path: string, size?: number): Promise<{ source: LogSource | null; looksLike: string }> {
+  const input = await openInput(path, () => {}, size);
   let head = Buffer.alloc(0);
   try {
     for await (const chunk of input.chunks) {

@@ -12,14 +12,24 @@ export interface OpenedInput {
  * Streams a file's bytes, gunzipping when the file starts with the gzip magic number (whatever
  * its name says). `onRead` sees the on-disk bytes as they are read, for progress.
  */
-export async function openInput(path: string, onRead: (bytes: number) => void): Promise<OpenedInput> {
+export async function openInput(path: string, onRead: (bytes: number) => void, size?: number): Promise<OpenedInput> {
   const gzip = await startsWithGzipMagic(path);
-  const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const file = createReadStream(path, { highWaterMark: readBufferSize(size) });
   file.on('data', (chunk) => onRead(chunk.length));
   if (!gzip) return { chunks: file as AsyncIterable<Buffer>, gzip };
   // pipeline destroys the gunzip stream with the error if the file fails, so iteration throws.
-  const gunzip = pipeline(file, createGunzip({ chunkSize: 256 * 1024 }), () => {});
+  const gunzip = pipeline(file, createGunzip({ chunkSize: size === undefined || size > 64 * 1024 ? 256 * 1024 : 64 * 1024 }), () => {});
   return { chunks: gunzip as AsyncIterable<Buffer>, gzip };
+}
+
+/**
+ * Large reads are fast on big files, but a read buffer is allocated at full size whatever the
+ * file: 1 MiB per 3 KB CloudTrail file (S3 delivers thousands of them) kept the garbage
+ * collector busy 40% of the time. Small files get small buffers.
+ */
+export function readBufferSize(size: number | undefined): number {
+  if (size === undefined) return 1024 * 1024;
+  return Math.min(1024 * 1024, Math.max(16 * 1024, size + 1));
 }
 
 async function startsWithGzipMagic(path: string): Promise<boolean> {

@@ -152,7 +152,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       try {
         let source: LogSource;
         if (options.source === AUTO) {
-          const detected = await detectFileSource(file.path);
+          const detected = await detectFileSource(file.path, file.size);
           if (!detected.source) {
             const reason = `not a log Trailhound reads: this looks like ${detected.looksLike}`;
             failedFiles.push({ file: file.path, reason });
@@ -168,7 +168,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         filesBySource[source.name] = (filesBySource[source.name] ?? 0) + 1;
         let contentHash: string | null = null;
         if (source.ledger) {
-          contentHash = await hashFile(file.path);
+          contentHash = await hashFile(file.path, file.size);
           const done = writer ? await writer.ledgerEntry(contentHash) : null;
           if (done) {
             // Already in the ledger (this path or the same content elsewhere): nothing to do.
@@ -181,10 +181,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
             continue;
           }
         }
-        const input = await openInput(file.path, (n) => {
-          counts.bytesDone += n;
-          report();
-        });
+        const input = await openInput(
+          file.path,
+          (n) => {
+            counts.bytesDone += n;
+            report();
+          },
+          file.size,
+        );
         const context = { options: options.sourceOptions ?? {}, contentHash, runStartedAt: started };
         for await (const items of source.read(file, input.chunks, context)) {
           for (const item of items) {
