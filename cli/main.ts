@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { dbCommand } from './commands/db';
+import { demoCommand } from './commands/demo';
 import { enrichCommand } from './commands/enrich';
 import { exportCommand } from './commands/export';
 import { ingestCommand } from './commands/ingest';
@@ -14,6 +15,7 @@ Connection (every command):
   NEO4J_PASSWORD   unset = no authentication (the local database from \`db start\`)
 
 Examples:
+  npx trailhound demo                              (a realistic incident, loaded and served: start here)
   npx trailhound db start
   npx trailhound ingest ./AWSLogs                  (CloudTrail, flow logs, GuardDuty: detected per file)
   npx trailhound serve                             (API on http://127.0.0.1:8080)
@@ -28,6 +30,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions()
     .addHelpText('after', HELP_FOOTER);
+  program.addCommand(demoCommand());
   program.addCommand(dbCommand());
   program.addCommand(ingestCommand());
   program.addCommand(enrichCommand());

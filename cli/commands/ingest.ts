@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
-import { neo4jSettingsFromEnv } from '../../graph/config';
+import { neo4jSettingsFromEnv, type Neo4jSettings } from '../../graph/config';
 import { Graph } from '../../graph/driver';
 import { TrailhoundError } from '../../graph/errors';
 import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
@@ -13,7 +13,7 @@ import { FLOW_FIELDS, parseFieldList } from '../../ingest/vpcflow/fields';
 import { bar, formatBytes, formatCount, formatDuration } from '../format';
 import { ProgressLine } from '../progressLine';
 
-interface IngestFlags {
+export interface IngestFlags {
   json?: boolean;
   allowRejects?: boolean;
   rejects?: string;
@@ -110,10 +110,16 @@ async function runCommand(source: LogSource | typeof AUTO, paths: string[], flag
   process.exitCode = problems && !flags.allowRejects ? 2 : 0;
 }
 
-async function ingestWithProgress(source: LogSource | typeof AUTO, paths: string[], flags: IngestFlags): Promise<IngestSummary & { locatedAddresses: number }> {
+/** Ingests with a progress line and locates new addresses; `demo` runs the same. */
+export async function ingestWithProgress(
+  source: LogSource | typeof AUTO,
+  paths: string[],
+  flags: IngestFlags,
+  settings: Neo4jSettings = neo4jSettingsFromEnv(),
+): Promise<IngestSummary & { locatedAddresses: number }> {
   const batchSize = positiveInteger('--batch-size', flags.batchSize ?? String(DEFAULT_BATCH_SIZE));
   const writers = positiveInteger('--writers', flags.writers ?? String(DEFAULT_WRITERS));
-  const graph = flags.dryRun ? null : await Graph.connect(neo4jSettingsFromEnv());
+  const graph = flags.dryRun ? null : await Graph.connect(settings);
   const rejects = new RejectsLog(flags.rejects ?? `trailhound-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   const line = new ProgressLine(process.stderr, { enabled: !flags.quiet });
   try {

@@ -21,7 +21,7 @@ carry "Authorization: Bearer <token>"; without it the server only listens on loo
       try {
         await migrate(graph);
         const token = process.env.TRAILHOUND_TOKEN || undefined;
-        const server = await startServer({ graph, host: flags.host, port: Number(flags.port), version: VERSION, ...(token ? { token } : {}) });
+        const server = await startServer({ graph, host: flags.host || '127.0.0.1', port: Number(flags.port), version: VERSION, ...(token ? { token } : {}) });
         process.stderr.write(`Trailhound is serving on ${server.url} (API: ${server.url}/api/openapi.json)${token ? ', token required' : ''}. Ctrl-C stops it.\n`);
         await new Promise<void>((resolve) => {
           const stop = () => resolve();

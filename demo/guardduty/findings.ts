@@ -12,9 +12,9 @@ export interface FindingSpec {
   readonly lastSeen: number;
   readonly count: number;
   readonly resource:
-    | { readonly kind: 'AccessKey'; readonly accessKeyId: string; readonly userName: string; readonly userType: 'IAMUser' | 'AssumedRole' | 'Root'; readonly principalId: string }
+    | { readonly kind: 'accessKey'; readonly accessKeyId: string; readonly userName: string; readonly userType: 'IAMUser' | 'AssumedRole' | 'Root'; readonly principalId: string }
     | {
-        readonly kind: 'Instance';
+        readonly kind: 'instance';
         readonly instanceId: string;
         readonly interfaceId: string;
         readonly privateIp: string;
@@ -23,10 +23,11 @@ export interface FindingSpec {
         readonly vpcId: string;
         readonly name: string;
       }
-    | { readonly kind: 'S3Bucket'; readonly bucket: string; readonly accessKeyId: string; readonly userName: string; readonly principalId: string };
+    | { readonly kind: 's3Bucket'; readonly bucket: string; readonly accessKeyId: string; readonly userName: string; readonly userType: 'IAMUser' | 'AssumedRole'; readonly principalId: string };
   readonly action:
     | { readonly kind: 'AWS_API_CALL'; readonly api: string; readonly service: string; readonly remoteIp: RemoteIp }
-    | { readonly kind: 'NETWORK_CONNECTION'; readonly remoteIp: RemoteIp; readonly remotePort: number; readonly localPort: number; readonly localIp: string; readonly direction: 'OUTBOUND' | 'INBOUND' };
+    | { readonly kind: 'NETWORK_CONNECTION'; readonly remoteIp: RemoteIp; readonly remotePort: number; readonly localPort: number; readonly localIp: string; readonly direction: 'OUTBOUND' | 'INBOUND' }
+    | { readonly kind: 'PORT_PROBE'; readonly probes: readonly { readonly remoteIp: RemoteIp; readonly localPort: number }[]; readonly localIp: string };
 }
 
 export interface RemoteIp {
@@ -51,7 +52,7 @@ export function guardDutyFinding(random: Random, spec: FindingSpec): Record<stri
     geoLocation: { lat: 0, lon: 0 },
   });
   const resource =
-    spec.resource.kind === 'Instance'
+    spec.resource.kind === 'instance'
       ? {
           resourceType: 'Instance',
           instanceDetails: {
@@ -74,18 +75,26 @@ export function guardDutyFinding(random: Random, spec: FindingSpec): Record<stri
             imageId: 'ami-0c2b8ca1dad447f8a',
           },
         }
-      : spec.resource.kind === 'AccessKey'
+      : spec.resource.kind === 'accessKey'
         ? {
             resourceType: 'AccessKey',
             accessKeyDetails: { accessKeyId: spec.resource.accessKeyId, principalId: spec.resource.principalId, userType: spec.resource.userType, userName: spec.resource.userName },
           }
         : {
             resourceType: 'S3Bucket',
-            accessKeyDetails: { accessKeyId: spec.resource.accessKeyId, principalId: spec.resource.principalId, userType: 'IAMUser', userName: spec.resource.userName },
+            accessKeyDetails: { accessKeyId: spec.resource.accessKeyId, principalId: spec.resource.principalId, userType: spec.resource.userType, userName: spec.resource.userName },
             s3BucketDetails: [{ name: spec.resource.bucket, arn: `arn:aws:s3:::${spec.resource.bucket}`, type: 'Destination', owner: { id: random.hex(64) } }],
           };
   const action =
-    spec.action.kind === 'AWS_API_CALL'
+    spec.action.kind === 'PORT_PROBE'
+      ? {
+          actionType: 'PORT_PROBE',
+          portProbeAction: {
+            blocked: false,
+            portProbeDetails: spec.action.probes.map((p) => ({ localPortDetails: { port: p.localPort, portName: 'Unknown' }, remoteIpDetails: remote(p.remoteIp), localIpDetails: { ipAddressV4: (spec.action as { localIp: string }).localIp } })),
+          },
+        }
+      : spec.action.kind === 'AWS_API_CALL'
       ? { actionType: 'AWS_API_CALL', awsApiCallAction: { api: spec.action.api, serviceName: spec.action.service, callerType: 'Remote IP', remoteIpDetails: remote(spec.action.remoteIp), affectedResources: {} } }
       : {
           actionType: 'NETWORK_CONNECTION',

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodes } from '../../graph/schema/nodes';
 import { relationships } from '../../graph/schema/relationships';
+import { DEMO_DEFAULTS, DEMO_END } from '../../demo/prepare';
+import { stageScenario } from '../../demo/scenario';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -13,5 +15,16 @@ describe('docs/graph-model.md', () => {
   });
   it('lists the key of every label', () => {
     for (const [label, decl] of Object.entries(nodes)) expect(doc).toMatch(new RegExp(`\\| \`${label}\` \\| \`${decl.key}\``));
+  });
+});
+
+describe('the README demo walkthrough', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  it('names the ids the demo scenario really has (seed 42)', () => {
+    const cast = stageScenario(DEMO_DEFAULTS.seed, DEMO_END).incident.cast;
+    for (const id of [cast.findingIds.exfiltration, cast.findingIds.c2, cast.victim.accessKeyId, cast.chainedSession, cast.instance.instanceId, cast.bucket]) {
+      expect(readme).toContain(id);
+    }
+    expect(readme).toContain(encodeURIComponent(cast.victim.arn));
   });
 });

@@ -1,0 +1,182 @@
+import { join, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { neo4jSettingsFromEnv, type Neo4jSettings } from '../../graph/config';
+import { Graph } from '../../graph/driver';
+import { TrailhoundError } from '../../graph/errors';
+import { migrate } from '../../graph/migrate';
+import { boltUri, localNeo4jOptions, PROJECT_ROOT, runningServer, startLocalNeo4j, stopLocalNeo4j } from '../../db/localNeo4j';
+import { AUTO } from '../../ingest/autoSource';
+import { DEMO_DEFAULTS, DEMO_END, prepareScenario } from '../../demo/prepare';
+import { LOGS, type ScenarioManifest } from '../../demo/scenario';
+import { startServer } from '../../server/start';
+import { formatCount } from '../format';
+import { ProgressLine } from '../progressLine';
+import { VERSION } from '../version';
+import { describeSummary, ingestWithProgress } from './ingest';
+import { describeWalkthrough } from './demoWalkthrough';
+
+interface DemoFlags {
+  dir: string;
+  seed: string;
+  events: string;
+  flowLines: string;
+  days: string;
+  reset?: boolean;
+  serve: boolean;
+  port: string;
+  host: string;
+  dbPort: string;
+}
+
+interface GenerateFlags {
+  seed: string;
+  events: string;
+  flowLines: string;
+  days: string;
+}
+
+const scenarioOptions = (command: Command) =>
+  command
+    .addOption(new Option('--seed <n>', 'the scenario is the same for the same seed').default(String(DEMO_DEFAULTS.seed)))
+    .addOption(new Option('--events <n>', 'background CloudTrail events (the incident adds ~400)').default(String(DEMO_DEFAULTS.events)))
+    .addOption(new Option('--flow-lines <n>', 'background VPC flow log records').default(String(DEMO_DEFAULTS.flowLines)))
+    .addOption(new Option('--days <n>', 'days of history before the incident, for baselines').default(String(DEMO_DEFAULTS.days)));
+
+export function demoCommand(): Command {
+  const demo = scenarioOptions(
+    new Command('demo')
+      .description('load a realistic incident (leaked key, role chain, exfiltration, backdoor, C2) into a local graph and serve it: no AWS account, no Docker')
+      .addOption(new Option('--dir <dir>', 'where the demo keeps its logs and database').default(join(PROJECT_ROOT, '.data', 'demo'), '.data/demo'))
+      .option('--reset', 'wipe the demo database first (the generated logs are kept when the options match)')
+      .option('--no-serve', 'load and exit, leaving the demo database running')
+      .addOption(new Option('--port <port>', 'HTTP port of the API').env('TRAILHOUND_PORT').default('8080'))
+      .addOption(new Option('--host <host>', 'address to listen on; anything but loopback needs TRAILHOUND_TOKEN').env('TRAILHOUND_HOST').default('127.0.0.1'))
+      .addOption(new Option('--db-port <port>', 'Bolt port of the demo database (when NEO4J_URI is not set)').default('7688')),
+  )
+    .addHelpText(
+      'after',
+      `
+Without NEO4J_URI the demo runs its own Neo4j (data in <dir>/neo4j, Bolt on 127.0.0.1:<db-port>),
+apart from your investigations, and stops it when you stop the demo. With NEO4J_URI set it loads
+into that database instead (and --reset refuses to wipe it).
+
+The logs are written as AWS delivers them (CloudTrail .json.gz in the S3 layout, flow logs
+.log.gz, GuardDuty EventBridge events and S3 export) under <dir>/scenario/${LOGS}, then loaded by
+the same code as \`trailhound ingest\`. Running the demo again loads nothing twice.
+
+Examples:
+  npx trailhound demo
+  npx trailhound demo --port 9090 --reset
+  npx trailhound demo generate /tmp/big --events 2000000 --flow-lines 20000000   (benchmark input)`,
+    )
+    .action(async (flags: DemoFlags) => runDemo(flags));
+
+  scenarioOptions(demo.command('generate').description('only write the scenario\'s log files (benchmark input, or to ingest yourself)').argument('<dir>', 'output directory'))
+    .action(async (dir: string, flags: GenerateFlags) => {
+      const line = new ProgressLine();
+      const { manifest, reused } = await prepareScenario({ dir: resolve(dir), ...scenarioNumbers(flags), end: DEMO_END }, (m) => line.update(m));
+      line.done(`${reused ? 'Already there' : 'Wrote'}: ${describeCounts(manifest)} in ${resolve(dir, LOGS)}.\n  Load it with: npx trailhound ingest ${resolve(dir, LOGS)}`);
+    });
+  return demo;
+}
+
+async function runDemo(flags: DemoFlags): Promise<void> {
+  const dir = resolve(flags.dir);
+  const line = new ProgressLine();
+  const configured = Boolean(process.env.NEO4J_URI?.trim());
+  let settings: Neo4jSettings;
+  let stopDatabase: (() => Promise<void>) | null = null;
+  const dbOptions = localNeo4jOptions({ dataDir: join(dir, 'neo4j'), port: integer('--db-port', flags.dbPort), heap: '1g', pageCache: '1g' });
+
+  if (configured) {
+    settings = neo4jSettingsFromEnv();
+    if (flags.reset) {
+      throw new TrailhoundError(
+        'BAD_OPTION',
+        `--reset wipes the demo's own database, and NEO4J_URI (${settings.uri}) names yours: the demo will not wipe it.`,
+        'Unset NEO4J_URI to use the demo database, or empty yours yourself.',
+      );
+    }
+  } else {
+    if (flags.reset) {
+      line.update('--reset: stopping and wiping the demo database', true);
+      await stopLocalNeo4j(dbOptions.dataDir);
+      await rm(dbOptions.dataDir, { recursive: true, force: true });
+    }
+    const wasRunning = runningServer(dbOptions.dataDir) !== null;
+    const info = await startLocalNeo4j(dbOptions, (m) => line.update(`demo database: ${m}`));
+    line.done(`Demo database: ${boltUri(info)} (data in ${info.dataDir})${info.alreadyRunning ? ', already running' : ''}.`);
+    settings = { uri: boltUri(info), user: 'neo4j', password: undefined, database: 'neo4j' };
+    // Stop what this run started; a database that was already running stays as it was.
+    if (!wasRunning) stopDatabase = async () => void (await stopLocalNeo4j(dbOptions.dataDir));
+  }
+
+  try {
+    const { manifest, reused } = await prepareScenario(
+      { dir: join(dir, 'scenario'), ...scenarioNumbers(flags), end: DEMO_END },
+      (m) => line.update(`generating the scenario: ${m}`),
+    );
+    line.done(`${reused ? 'Reusing' : 'Generated'} the scenario (seed ${manifest.options.seed}): ${describeCounts(manifest)}.`);
+
+    const logs = join(dir, 'scenario', LOGS);
+    const summary = await ingestWithProgress(AUTO, [logs], { rejects: join(dir, 'rejects.jsonl') }, settings);
+    process.stderr.write(describeSummary(summary, null));
+    if (summary.rejected > 0 || summary.failedFiles.length > 0) {
+      throw new TrailhoundError('DEMO_REJECTS', `The demo's own logs had ${summary.rejected} rejected records and ${summary.failedFiles.length} refused files: this is a bug.`, `See ${summary.rejectsFile ?? join(dir, 'rejects.jsonl')}, and please report it.`);
+    }
+
+    if (!flags.serve) {
+      process.stderr.write(
+        `\nLoaded. ${stopDatabase ? `The demo database keeps running; stop it with: npx trailhound db stop --data-dir ${dbOptions.dataDir}\n` : ''}` +
+          `Serve it with: ${configured ? '' : `NEO4J_URI=${settings.uri} `}npx trailhound serve\n`,
+      );
+      stopDatabase = null;
+      return;
+    }
+    await serveUntilStopped(settings, flags, manifest);
+  } finally {
+    if (stopDatabase) {
+      line.update('stopping the demo database', true);
+      await stopDatabase();
+      line.done('Demo database stopped.');
+    }
+  }
+}
+
+async function serveUntilStopped(settings: Neo4jSettings, flags: DemoFlags, manifest: ScenarioManifest): Promise<void> {
+  const graph = await Graph.connect(settings);
+  try {
+    await migrate(graph);
+    const token = process.env.TRAILHOUND_TOKEN || undefined;
+    const server = await startServer({ graph, host: flags.host || '127.0.0.1', port: integer('--port', flags.port, 0), version: VERSION, ...(token ? { token } : {}) });
+    process.stderr.write(`\n${describeWalkthrough(server.url, manifest)}\nTrailhound is serving the demo on ${server.url} . Ctrl-C stops it.\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
+  } finally {
+    await graph.close();
+  }
+}
+
+function scenarioNumbers(flags: GenerateFlags) {
+  return {
+    seed: integer('--seed', flags.seed, 0),
+    events: integer('--events', flags.events, 0),
+    flowLines: integer('--flow-lines', flags.flowLines, 0),
+    days: integer('--days', flags.days),
+  };
+}
+
+function describeCounts(manifest: ScenarioManifest): string {
+  const c = manifest.counts;
+  return `${formatCount(c.cloudTrailEvents)} CloudTrail events, ${formatCount(c.flowRecords)} flow records, ${formatCount(c.findings)} GuardDuty findings in ${formatCount(c.files)} files`;
+}
+
+function integer(flag: string, text: string, min = 1): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new TrailhoundError('BAD_OPTION', `${flag} must be an integer of at least ${min}, got "${text}".`);
+  return value;
+}

@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopLocalNeo4j } from '../../db/localNeo4j';
+import { Graph } from '../../graph/driver';
+import { Label } from '../../graph/vocabulary';
+import { ATTACKER } from '../../demo/incident/story';
+import type { ScenarioManifest } from '../../demo/scenario';
+import { GraphViewSchema, PathsSchema, TimelinePageSchema } from '../../server/schemas';
+import { getJson } from '../support/api';
+import { freePort } from '../support/freePort';
+import { runCli } from '../support/runCli';
+
+const BIN = fileURLToPath(new URL('../../bin/trailhound.js', import.meta.url));
+const enc = encodeURIComponent;
+// Small enough for CI, large enough for weeks of background around the incident.
+const SIZE = ['--events', '2500', '--flow-lines', '8000', '--days', '10'];
+
+/**
+ * `trailhound demo` as a new user runs it: no NEO4J_URI, so it starts its own Neo4j, writes the
+ * scenario's files, loads them with the real ingest and serves the API.
+ */
+describe('trailhound demo', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trailhound-demo-'));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['NEO4J_URI', 'TRAILHOUND_PORT', 'TRAILHOUND_HOST', 'TRAILHOUND_TOKEN']) delete env[name];
+  let dbPort = 0;
+  let demo: ChildProcess | null = null;
+  let demoOutput = '';
+  let base = '';
+  let manifest: ScenarioManifest;
+
+  beforeAll(async () => {
+    dbPort = await freePort();
+    demo = spawn(process.execPath, [BIN, 'demo', '--dir', dir, ...SIZE, '--port', '0', '--db-port', String(dbPort)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    base = await new Promise<string>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        demoOutput += chunk.toString();
+        const served = /serving the demo on (http:\/\/\S+) /.exec(demoOutput);
+        if (served) resolve(served[1]!);
+      };
+      demo!.stdout!.on('data', onData);
+      demo!.stderr!.on('data', onData);
+      demo!.once('exit', (code) => reject(new Error(`demo exited (${code}) before serving:\n${demoOutput}`)));
+    });
+    manifest = JSON.parse(readFileSync(join(dir, 'scenario', 'scenario.json'), 'utf8')) as ScenarioManifest;
+  });
+
+  afterAll(async () => {
+    if (demo && demo.exitCode === null) {
+      const exited = new Promise((resolve) => demo!.once('exit', resolve));
+      demo.kill('SIGINT');
+      await exited;
+    }
+    await stopLocalNeo4j(join(dir, 'neo4j'));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads every generated file with zero rejects, from all three sources', async () => {
+    expect(demoOutput).toMatch(/Detected: [\d,]+ cloudtrail, [\d,]+ guardduty, [\d,]+ vpcflow\./);
+    expect(demoOutput).toMatch(/, 0 rejected /);
+    // And the files on their own pass the parsers (a dry run reads them without the database).
+    const check = await runCli(['ingest', join(dir, 'scenario', 'logs'), '--dry-run', '--json', '--rejects', join(dir, 'check.jsonl')], env);
+    const summary = JSON.parse(check.stdout) as { rejected: number; failedFiles: unknown[]; read: number; filesBySource: Record<string, number> };
+    expect(check.code).toBe(0);
+    expect(summary.rejected).toBe(0);
+    expect(summary.failedFiles).toEqual([]);
+    expect(summary.read).toBe(manifest.counts.cloudTrailEvents + manifest.counts.flowRecords + 2 * manifest.counts.findings);
+    expect(Object.keys(summary.filesBySource).sort()).toEqual(['cloudtrail', 'guardduty', 'vpcflow']);
+  });
+
+  it("traces the leaked key's owner through the role chain to the bucket reads", async () => {
+    const owner = manifest.cast.victim.arn;
+    const events: { eventName: string | null; principal: { id: string } | null; inSession: boolean; sourceIp: string | null }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { events: typeof events; nextCursor: string | null } = await getJson(base, `/api/entities/IamUser/${enc(owner)}/timeline?limit=500${cursor ? `&cursor=${enc(cursor)}` : ''}`, TimelinePageSchema);
+      events.push(...page.events);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const chainedReads = events.filter((e) => e.eventName === 'GetObject' && e.principal?.id === `RoleSession:${manifest.cast.chainedSession}`);
+    expect(chainedReads).toHaveLength(240);
+    expect(chainedReads.every((e) => e.inSession && e.sourceIp === ATTACKER.keyUse.ip)).toBe(true);
+    // Her own calls from the attacker's address, and the two AssumeRole calls of the chain.
+    expect(events.some((e) => e.eventName === 'GetCallerIdentity' && !e.inSession && e.sourceIp === ATTACKER.keyUse.ip)).toBe(true);
+    expect(events.filter((e) => e.eventName === 'AssumeRole' && e.sourceIp === ATTACKER.keyUse.ip)).toHaveLength(2);
+  });
+
+  it("reaches the C2 address from the instance's finding", async () => {
+    const view = await getJson(base, `/api/findings/${manifest.cast.findingIds.c2}/blast-radius`, GraphViewSchema);
+    const ids = view.nodes.map((n) => n.id);
+    expect(ids).toContain(`Ec2Instance:${manifest.cast.instance.instanceId}`);
+    expect(ids).toContain(`IpAddress:${ATTACKER.c2.ip}`);
+  });
+
+  it("finds a path from the exfiltration finding to the leaked key's owner", async () => {
+    const from = `Finding:${manifest.cast.findingIds.exfiltration}`;
+    const to = `IamUser:${manifest.cast.victim.arn}`;
+    const result = await getJson(base, `/api/paths?from=${enc(from)}&to=${enc(to)}&maxHops=6`, PathsSchema);
+    expect(result.paths.length).toBeGreaterThan(0);
+    const path = result.paths[0]!;
+    expect(path.nodes[0]).toBe(from);
+    expect(path.nodes.at(-1)).toBe(to);
+  });
+
+  it('loads nothing twice when run again, and --reset starts from an empty database', async () => {
+    const first = await graphSize(dbPort);
+    expect(first.events).toBe(manifest.counts.cloudTrailEvents);
+    // The served demo stops its database on Ctrl-C, as a user would stop it.
+    const exited = new Promise((resolve) => demo!.once('exit', resolve));
+    demo!.kill('SIGINT');
+    await exited;
+    expect(demoOutput).toContain('Demo database stopped.');
+
+    const again = await runCli(['demo', '--dir', dir, ...SIZE, '--no-serve', '--db-port', String(dbPort)], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('Reusing the scenario (seed 42)');
+    expect(again.stderr).toMatch(/ 0 loaded, /);
+    expect(await graphSize(dbPort)).toEqual(first);
+
+    const reset = await runCli(['demo', '--dir', dir, ...SIZE, '--no-serve', '--reset', '--db-port', String(dbPort)], env);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toContain('wiping the demo database');
+    expect(Number(/ ([\d,]+) loaded, /.exec(reset.stderr)?.[1]?.replace(/,/g, ''))).toBeGreaterThanOrEqual(manifest.counts.cloudTrailEvents + manifest.counts.flowRecords);
+    expect(await graphSize(dbPort)).toEqual(first);
+  });
+
+  it('refuses --reset on a database the user configured', async () => {
+    const refused = await runCli(['demo', '--dir', dir, ...SIZE, '--no-serve', '--reset'], { ...env, NEO4J_URI: 'bolt://127.0.0.1:1' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the demo will not wipe it');
+  });
+});
+
+/** Nodes, relationships and events in the demo database (its Neo4j answers on dbPort). */
+async function graphSize(dbPort: number): Promise<{ nodes: number; relationships: number; events: number }> {
+  const graph = await Graph.connect({ uri: `bolt://127.0.0.1:${dbPort}`, user: 'neo4j', password: undefined, database: 'neo4j' });
+  try {
+    const count = async (query: string) => Number((await graph.read<{ n: unknown }>(query, {})).records[0]!.get('n'));
+    return {
+      nodes: await count('MATCH (n) RETURN count(n) AS n'),
+      relationships: await count('MATCH ()-[r]->() RETURN count(r) AS n'),
+      events: await count(`MATCH (e:${Label.Event}) RETURN count(e) AS n`),
+    };
+  } finally {
+    await graph.close();
+  }
+}
