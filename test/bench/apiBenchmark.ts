@@ -111,7 +111,7 @@ async function loadFindings(env: NodeJS.ProcessEnv): Promise<void> {
     lines.push(JSON.stringify(guardDutyFinding(random, {
       type: 'UnauthorizedAccess:IAMUser/MaliciousIPCaller', severity: 5, title: `API called from a known malicious IP by ${user.name}`, description: 'bench', account: user.account, region: 'us-east-1',
       firstSeen: at, lastSeen: at + 3_600_000, count: 3,
-      resource: { kind: 'AccessKey', accessKeyId: user.accessKeyId, userName: user.name, userType: 'IAMUser', principalId: user.principalId },
+      resource: { kind: 'accessKey', accessKeyId: user.accessKeyId, userName: user.name, userType: 'IAMUser', principalId: user.principalId },
       action: { kind: 'AWS_API_CALL', api: 'ListBuckets', service: 's3.amazonaws.com', remoteIp: remote },
     })));
   }
@@ -120,7 +120,7 @@ async function loadFindings(env: NodeJS.ProcessEnv): Promise<void> {
     lines.push(JSON.stringify(guardDutyFinding(random, {
       type: 'Backdoor:EC2/C&CActivity.B', severity: 8, title: `${instance.name} talks to a C&C server`, description: 'bench', account: instance.account, region: instance.region,
       firstSeen: at, lastSeen: at + 3_600_000, count: 10,
-      resource: { kind: 'Instance', instanceId: instance.name, interfaceId: `eni-0${random.hex(16)}`, privateIp: `10.0.9.${i + 10}`, subnetId: 'subnet-0bench', vpcId: 'vpc-0bench', name: `bench-${i}` },
+      resource: { kind: 'instance', instanceId: instance.name, interfaceId: `eni-0${random.hex(16)}`, privateIp: `10.0.9.${i + 10}`, subnetId: 'subnet-0bench', vpcId: 'vpc-0bench', name: `bench-${i}` },
       action: { kind: 'NETWORK_CONNECTION', remoteIp: remote, remotePort: 4444, localPort: 45000 + i, localIp: `10.0.9.${i + 10}`, direction: 'OUTBOUND' },
     })));
   }

@@ -27,8 +27,8 @@ describe('the graph vocabulary', () => {
   it('is spelled only in graph/: everything else imports Label, Group and Rel', () => {
     const offences: string[] = [];
     // These hold AWS's own words, some of which are also labels: CloudTrail's identity types
-    // ("FederatedUser") and GuardDuty's resource types ("AccessKey", "S3Bucket") in the files
-    // the demo writes.
+    // ("FederatedUser") and GuardDuty's resource types ("AccessKey", "S3Bucket") in the
+    // findings the demo writes.
     const awsWords = ['identityTypes.ts', join('demo', 'guardduty', 'findings.ts')];
     const files = CHECKED.flatMap((dir) => sourceFiles(join(ROOT, dir))).filter((f) => !awsWords.some((w) => f.endsWith(w)));
     for (const file of files) {
