@@ -4,7 +4,7 @@ import { cypherInt } from '../graph/driver';
 import type { EntityRef } from '../graph/investigations/entities';
 import { findingsOfQuery, flowsOfQuery } from '../graph/investigations/readQueries';
 import { iso } from '../graph/investigations/shapes';
-import { timelinePage, type TimelinePage } from '../graph/investigations/timeline';
+import { timelinePage, type TimelineFilters, type TimelinePage } from '../graph/investigations/timeline';
 import { Label } from '../graph/vocabulary';
 import type { FindingEntry, FlowEntry, TimelineEntry } from './entries';
 
@@ -12,6 +12,8 @@ export interface ExportOptions {
   readonly from: number;
   readonly to: number;
   readonly includeSessions: boolean;
+  /** Only the matching events; flows and findings are left out when any filter is set. */
+  readonly filters?: TimelineFilters;
 }
 
 /** Flow hours and findings are bounded side lists; events are paged without limit. */
@@ -25,7 +27,8 @@ const PAGE = 5_000;
  * findings about it. Never held in memory whole: a page of events at a time.
  */
 export async function* timelineEntries(graph: Graph, ref: EntityRef, options: ExportOptions): AsyncGenerator<TimelineEntry> {
-  const side = [...(await findingEntries(graph, ref, options)), ...(await flowEntries(graph, ref, options))].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  const filtered = Object.values(options.filters ?? {}).some((v) => v !== undefined && v !== false);
+  const side = filtered ? [] : [...(await findingEntries(graph, ref, options)), ...(await flowEntries(graph, ref, options))].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   let next = 0;
   const hasEvents = ref.kind !== Label.Finding && ref.kind !== Label.NetworkInterface && ref.kind !== Label.Account && ref.kind !== Label.UserAgent;
   let cursor: string | null = null;

@@ -27,6 +27,13 @@ export interface AppOptions {
   readonly webRoot?: string;
 }
 
+const WEB_ROOT = join(import.meta.dirname, '..', 'web', 'dist');
+
+/** Whether `npm run build` (run by `npm ci`) has produced the UI that `serve` serves at /. */
+export function webUiBuilt(webRoot = WEB_ROOT): boolean {
+  return existsSync(join(webRoot, 'index.html'));
+}
+
 /** The Express app: security middleware, the API routes, the web UI, one error envelope. */
 export function createApp(options: AppOptions): Express {
   const app = express();
@@ -44,8 +51,8 @@ export function createApp(options: AppOptions): Express {
   for (const spec of ROUTES) app.get(spec.path, handle(spec, context));
   app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path.slice(0, 200)}.`, 'See /api/openapi.json.'));
 
-  const webRoot = options.webRoot ?? join(import.meta.dirname, '..', 'web', 'dist');
-  if (existsSync(join(webRoot, 'index.html'))) {
+  const webRoot = options.webRoot ?? WEB_ROOT;
+  if (webUiBuilt(webRoot)) {
     app.use(express.static(webRoot, { index: 'index.html', maxAge: '1h' }));
     // The UI keeps its state in the URL: any other path is the app.
     app.get(/^(?!\/api\/).*/, (_req, res) => res.sendFile(join(webRoot, 'index.html')));

@@ -21,3 +21,15 @@ export const kindParam = z.enum(ADDRESSABLE_KINDS as [string, ...string[]]).desc
 export const keyParam = z.string().min(1).max(MAX_KEY_LENGTH).describe("the entity's key (URL-encoded)");
 export const entityParam = z.string().min(3).max(MAX_KEY_LENGTH + 40).describe('kind:key, e.g. IamUser:arn:aws:iam::123456789012:user/alice');
 export const limitParam = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** The timeline's filters, shared by the timeline page and its export. */
+export const timelineFilterParams = {
+  eventSource: z.string().max(200).optional().describe('one service, e.g. s3.amazonaws.com'),
+  eventName: z.string().max(200).optional().describe('one API, e.g. GetObject'),
+  errorsOnly: booleanParam.default(false).describe('only calls that failed (with an error code)'),
+  readOnly: booleanParam.optional().describe('true: only read-only calls; false: only calls that change something'),
+};
+
+export function timelineFilters(query: { eventSource?: string | undefined; eventName?: string | undefined; errorsOnly: boolean; readOnly?: boolean | undefined }) {
+  return { eventSource: query.eventSource, eventName: query.eventName, errorsOnly: query.errorsOnly, readOnly: query.readOnly };
+}

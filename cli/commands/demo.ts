@@ -52,7 +52,9 @@ export function demoCommand(): Command {
       .option('--no-serve', 'load and exit, leaving the demo database running')
       .addOption(new Option('--port <port>', 'HTTP port of the API').env('TRAILHOUND_PORT').default('8080'))
       .addOption(new Option('--host <host>', 'address to listen on; anything but loopback needs TRAILHOUND_TOKEN').env('TRAILHOUND_HOST').default('127.0.0.1'))
-      .addOption(new Option('--db-port <port>', 'Bolt port of the demo database (when NEO4J_URI is not set)').default('7688')),
+      .addOption(new Option('--db-port <port>', 'Bolt port of the demo database (when NEO4J_URI is not set)').default('7688'))
+      // `demo generate --events N`: the subcommand parses its own options.
+      .enablePositionalOptions(),
   )
     .addHelpText(
       'after',

@@ -4,10 +4,11 @@ import { Graph } from '../../graph/driver';
 import { migrate } from '../../graph/migrate';
 import { startServer } from '../../server/start';
 import { VERSION } from '../version';
+import { webUiBuilt } from '../../server/app';
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('serve the investigation API (and the web UI once built) on http://127.0.0.1:8080')
+    .description('serve the investigation UI and API on http://127.0.0.1:8080')
     .addOption(new Option('--port <port>', 'port to listen on').env('TRAILHOUND_PORT').default('8080'))
     .addOption(new Option('--host <host>', 'address to listen on; anything but loopback needs TRAILHOUND_TOKEN').env('TRAILHOUND_HOST').default('127.0.0.1'))
     .addHelpText(
@@ -23,6 +24,7 @@ carry "Authorization: Bearer <token>"; without it the server only listens on loo
         const token = process.env.TRAILHOUND_TOKEN || undefined;
         const server = await startServer({ graph, host: flags.host || '127.0.0.1', port: Number(flags.port), version: VERSION, ...(token ? { token } : {}) });
         process.stderr.write(`Trailhound is serving on ${server.url} (API: ${server.url}/api/openapi.json)${token ? ', token required' : ''}. Ctrl-C stops it.\n`);
+        if (!webUiBuilt()) process.stderr.write('  → The web UI is not built (npm ci builds it); build it with: npm run build\n');
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
           process.once('SIGINT', stop);

@@ -53,10 +53,10 @@ export async function walkGraph(graph: Graph, start: readonly Neo4jNode[], optio
     for (const group of groups) {
       const parent = byElement.get(group.from);
       if (!parent) continue;
-      for (const { node, relationship } of group.kept) {
+      for (const { node, relationship, merged } of group.kept) {
         if (add(node, hop)) next.push(node.elementId);
         const edge = toGraphEdge(relationship, (id) => byElement.get(id)?.id);
-        if (edge) edges.set(edge.id, edge);
+        if (edge) edges.set(edge.id, merged.parallel > 1 ? mergedEdge(edge, merged) : edge);
       }
       const left = group.total - group.kept.length;
       if (left > 0) {
@@ -102,4 +102,15 @@ async function findingMarkers(graph: Graph, elementIds: string[]): Promise<Map<s
     { ids: elementIds, types: [Rel.AFFECTS, Rel.INVOLVES], finding: Label.Finding },
   );
   return new Map(result.records.map((r) => [r.get('id') as string, { count: r.get('count') as number, maxSeverity: r.get('maxSeverity') as number | null }]));
+}
+
+/** One edge for parallel relationships to one neighbour: their total count and time span. */
+function mergedEdge(edge: GraphEdge, merged: { count: number; firstSeen: number | null; lastSeen: number | null; parallel: number }): GraphEdge {
+  return {
+    ...edge,
+    count: merged.count,
+    ...(merged.firstSeen !== null ? { firstSeen: new Date(merged.firstSeen).toISOString() } : {}),
+    ...(merged.lastSeen !== null ? { lastSeen: new Date(merged.lastSeen).toISOString() } : {}),
+    properties: { ...edge.properties, parallelRelationships: merged.parallel },
+  };
 }

@@ -19,10 +19,21 @@ export interface NeighbourGroup {
   readonly relationship: RelationshipType;
   readonly direction: 'out' | 'in';
   readonly kind: string;
-  /** Every neighbour of this kind over this relationship in the time scope. */
+  /** Every distinct neighbour of this kind over this relationship in the time scope. */
   readonly total: number;
   /** The highest-ranked of them (most evidence, then most recent), at most `perGroup`. */
-  readonly kept: readonly { readonly relationship: Relationship; readonly node: Neo4jNode }[];
+  readonly kept: readonly KeptNeighbour[];
+}
+
+/**
+ * A neighbour and the relationship to it. Parallel relationships to the same neighbour (flows
+ * per hour, port and protocol) are summed into one: `relationship` is the best-evidenced of
+ * them, `merged` their total count and time span.
+ */
+export interface KeptNeighbour {
+  readonly relationship: Relationship;
+  readonly node: Neo4jNode;
+  readonly merged: { readonly count: number; readonly firstSeen: number | null; readonly lastSeen: number | null; readonly parallel: number };
 }
 
 export interface ExpandOptions {
@@ -57,7 +68,11 @@ export async function expandNeighbours(graph: Graph, elementIds: readonly string
     direction: r.get('direction') as 'out' | 'in',
     kind: r.get('kind') as string,
     total: r.get('total') as number,
-    kept: (r.get('kept') as [Relationship, Neo4jNode][]).map(([relationship, node]) => ({ relationship, node })),
+    kept: (r.get('kept') as [Relationship, Neo4jNode, number, number | null, number | null, number][]).map(([relationship, node, count, firstSeen, lastSeen, parallel]) => ({
+      relationship,
+      node,
+      merged: { count, firstSeen, lastSeen, parallel },
+    })),
   }));
 }
 
@@ -72,7 +87,10 @@ CALL (n) {
   WHERE NOT kind IN $excluded AND ($kinds IS NULL OR kind IN $kinds)
   WITH r, m, kind, type(r) AS rel, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction
   ORDER BY coalesce(r.count, 0) DESC, coalesce(r.lastSeen, 0) DESC
-  WITH rel, direction, kind, collect([r, m]) AS pairs
+  // One entry per neighbour: parallel relationships (flows per hour and port) summed.
+  WITH rel, direction, kind, m, collect(r) AS rs, sum(coalesce(r.count, 0)) AS count, min(r.firstSeen) AS firstSeen, max(r.lastSeen) AS lastSeen
+  ORDER BY count DESC, coalesce(lastSeen, 0) DESC
+  WITH rel, direction, kind, collect([rs[0], m, count, firstSeen, lastSeen, size(rs)]) AS pairs
   RETURN rel, direction, kind, size(pairs) AS total, pairs[..$perGroup] AS kept
 }
 RETURN id, rel, direction, kind, total, kept`;

@@ -25,6 +25,15 @@ RETURN sessions, total`;
  * A page of a principal's events, in time order, after a cursor: one index-ordered seek per
  * principal key (the person and each session), merged. Keyset paging: (time, eventId).
  */
+/**
+ * The timeline's filters (service, API, failures only, read-only or not): null/false keep all.
+ * They narrow what each seek returns; the seek itself stays on the (principalKey, time) index.
+ */
+const EVENT_FILTERS = `($eventSource IS NULL OR e.eventSource = $eventSource)
+    AND ($eventName IS NULL OR e.eventName = $eventName)
+    AND (NOT $errorsOnly OR e.errorCode IS NOT NULL)
+    AND ($readOnly IS NULL OR e.readOnly = $readOnly)`;
+
 export const EVENTS_OF_PRINCIPALS = `
 UNWIND $keys AS k
 CALL (k) {
@@ -32,6 +41,7 @@ CALL (k) {
   WHERE e.principalKey = k AND e.time >= $from AND e.time <= $to
     AND NOT (e.time = $afterTime AND e.eventId <= $afterId)
     AND ($accessKeyId IS NULL OR e.accessKeyId = $accessKeyId)
+    AND ${EVENT_FILTERS}
   RETURN e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
 }
 WITH e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
@@ -43,6 +53,7 @@ export const EVENTS_FROM_ADDRESS = `
 MATCH (e:${n(Label.Event)})
 WHERE e.sourceIp = $ip AND e.time >= $from AND e.time <= $to
   AND NOT (e.time = $afterTime AND e.eventId <= $afterId)
+  AND ${EVENT_FILTERS}
 WITH e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
 OPTIONAL MATCH (p:${n(Group.Principal)} {principalKey: e.principalKey})
 RETURN e, p`;
@@ -52,6 +63,7 @@ export function eventsTouchingQuery(kind: NodeLabel): string {
   return `
 MATCH (:${n(kind)} {${n(nodes[kind].key)}: $key})<-[:${n(Rel.TOUCHED)}]-(e:${n(Label.Event)})
 WHERE e.time >= $from AND e.time <= $to AND NOT (e.time = $afterTime AND e.eventId <= $afterId)
+  AND ${EVENT_FILTERS}
 WITH e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
 OPTIONAL MATCH (p:${n(Group.Principal)} {principalKey: e.principalKey})
 RETURN e, p`;

@@ -44,6 +44,15 @@ export interface TimelineOptions {
   readonly limit: number;
   /** Keep each event's raw record (without request and response) for exports. */
   readonly withRaw?: boolean;
+  readonly filters?: TimelineFilters;
+}
+
+/** Narrow a timeline: one service (eventSource), one API, failures only, read-only or not. */
+export interface TimelineFilters {
+  readonly eventSource?: string | undefined;
+  readonly eventName?: string | undefined;
+  readonly errorsOnly?: boolean | undefined;
+  readonly readOnly?: boolean | undefined;
 }
 
 /** Sessions followed through role chains, at most: a service principal may start millions. */
@@ -63,6 +72,10 @@ export async function timelinePage(graph: Graph, ref: EntityRef, options: Timeli
     afterTime: cypherInt(after?.t ?? -1),
     afterId: after?.id ?? '',
     limit: cypherInt(options.limit + 1),
+    eventSource: options.filters?.eventSource ?? null,
+    eventName: options.filters?.eventName ?? null,
+    errorsOnly: options.filters?.errorsOnly ?? false,
+    readOnly: options.filters?.readOnly ?? null,
   };
   let query: string;
   let extra: Record<string, unknown>;

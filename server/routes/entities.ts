@@ -7,7 +7,7 @@ import { entityProfile } from '../../graph/investigations/profile';
 import { findEntityQuery } from '../../graph/investigations/readQueries';
 import { iso, toGraphNode } from '../../graph/investigations/shapes';
 import { timelinePage } from '../../graph/investigations/timeline';
-import { booleanParam, keyParam, kindParam, limitParam, timeParam } from '../params';
+import { booleanParam, keyParam, kindParam, limitParam, timeParam, timelineFilterParams, timelineFilters } from '../params';
 import { GraphViewSchema, ProfileSchema, TimelinePageSchema } from '../schemas';
 import { route, type ApiContext } from '../routeSpec';
 
@@ -85,6 +85,7 @@ export const entityRoutes = [
       includeSessions: booleanParam.default(true),
       cursor: z.string().max(1000).optional().describe('nextCursor of the previous page'),
       limit: limitParam(1000, 100),
+      ...timelineFilterParams,
     }),
     response: TimelinePageSchema,
     handler: async ({ params, query, context }) => {
@@ -92,7 +93,7 @@ export const entityRoutes = [
       const ref = entityRef(params.kind, params.key);
       const from = query.from ?? 0;
       const to = query.to ?? 8_640_000_000_000;
-      const page = await timelinePage(context.graph, ref, { from, to, includeSessions: query.includeSessions, cursor: query.cursor ?? null, limit: query.limit });
+      const page = await timelinePage(context.graph, ref, { from, to, includeSessions: query.includeSessions, cursor: query.cursor ?? null, limit: query.limit, filters: timelineFilters(query) });
       return { entity: toGraphNode(node)!, ...page, scope: { from: iso(from), to: iso(to) } };
     },
   }),

@@ -4,7 +4,7 @@ import { parseEntityRef } from '../../graph/investigations/entities';
 import { findEntityQuery } from '../../graph/investigations/readQueries';
 import { timelineEntries } from '../../export/timelineEntries';
 import { CONTENT_TYPES, EXPORT_FORMATS, FILE_EXTENSIONS, writeTimeline, type ExportFormat } from '../../export/writeTimeline';
-import { booleanParam, entityParam, timeParam } from '../params';
+import { booleanParam, entityParam, timeParam, timelineFilterParams, timelineFilters } from '../params';
 import { route } from '../routeSpec';
 
 export const exportRoutes = [
@@ -15,7 +15,7 @@ export const exportRoutes = [
     summary: "An entity's timeline as a file: CloudTrail events (and its sessions'), flow hours and findings, oldest first",
     description:
       'Streamed, never built in memory. csv: for reports, formula-looking cells neutralised. timesketch: JSON Lines with message, datetime, timestamp (µs), timestamp_desc. ' +
-      'ocsf: JSON Lines, API Activity (6003), Network Activity (4001), Detection Finding (2004). json: one array.',
+      'ocsf: JSON Lines, API Activity (6003), Network Activity (4001), Detection Finding (2004). json: one array. With a filter (service, API, errors, read-only) only the matching events are exported, without flows and findings.',
     tag: 'exports',
     query: z.object({
       entity: entityParam,
@@ -23,6 +23,7 @@ export const exportRoutes = [
       from: timeParam.optional(),
       to: timeParam.optional(),
       includeSessions: booleanParam.default(true),
+      ...timelineFilterParams,
     }),
     response: { stream: Object.values(CONTENT_TYPES) },
     handler: async ({ query, context, req, res }) => {
@@ -36,7 +37,7 @@ export const exportRoutes = [
       res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
       let closed = false;
       req.on('close', () => (closed = true));
-      const entries = timelineEntries(context.graph, ref, { from: query.from ?? 0, to: query.to ?? 8_640_000_000_000, includeSessions: query.includeSessions });
+      const entries = timelineEntries(context.graph, ref, { from: query.from ?? 0, to: query.to ?? 8_640_000_000_000, includeSessions: query.includeSessions, filters: timelineFilters(query) });
       await writeTimeline(entries, format, async (text) => {
         if (closed) throw new TrailhoundError('CLIENT_GONE', 'the client went away');
         if (!res.write(text)) await new Promise<void>((resolve) => res.once('drain', resolve));

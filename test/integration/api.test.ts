@@ -122,6 +122,29 @@ describe('the investigation API', () => {
     expect(own.events.length).toBeLessThan(all.length);
   });
 
+  it('filters a timeline by service, API, failures and read-only, and exports only what the filter keeps', async () => {
+    const url = (q: string) => `/api/entities/IamUser/${enc(CHRISTOPHE)}/timeline?limit=1000&${q}`;
+    const all = (await getJson(base, url(''), TimelinePageSchema)).events;
+    const failed = (await getJson(base, url('errorsOnly=true'), TimelinePageSchema)).events;
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((e) => e.errorCode !== null)).toBe(true);
+    expect(failed.length).toBe(all.filter((e) => e.errorCode !== null).length);
+    const service = all[0]!.eventSource!;
+    const sts = (await getJson(base, url(`eventSource=${enc(service)}`), TimelinePageSchema)).events;
+    expect(sts.length).toBe(all.filter((e) => e.eventSource === service).length);
+    const writes = (await getJson(base, url('readOnly=false'), TimelinePageSchema)).events;
+    expect(writes.length).toBe(all.filter((e) => e.readOnly === false).length);
+    const api = all.find((e) => e.inSession)!.eventName!;
+    const one = (await getJson(base, url(`eventName=${enc(api)}`), TimelinePageSchema)).events;
+    expect(one.length).toBe(all.filter((e) => e.eventName === api).length);
+    expect(one.some((e) => e.inSession)).toBe(true); // the filter applies to the sessions' calls too
+
+    const csv = await (await fetch(`${base}/api/export/timeline?entity=${enc(`IamUser:${CHRISTOPHE}`)}&format=csv&eventName=${enc(api)}`)).text();
+    const rows = csv.trim().split('\n').slice(1);
+    expect(rows).toHaveLength(one.length);
+    expect(rows.every((r) => r.split(',')[2] === `"${api}"`)).toBe(true);
+  });
+
   it('profiles a user: addresses, agents, keys, sessions and role chain, findings, what is new', async () => {
     const profile = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}?from=2024-07-01T00:00:00Z&to=2024-08-02T00:00:00Z`, ProfileSchema);
     const s = profile.sections as Record<string, { items?: { entity: { id: string }; newlyObserved?: boolean }[]; nodes?: { id: string }[] } & Record<string, unknown>>;

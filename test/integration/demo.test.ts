@@ -128,6 +128,20 @@ describe('trailhound demo', () => {
     expect(await graphSize(dbPort)).toEqual(first);
   });
 
+  it('generate writes the scenario at the size asked, with the same incident at any size', async () => {
+    const out = join(dir, 'generated');
+    const args = ['demo', 'generate', out, '--events', '300', '--flow-lines', '1000', '--days', '3'];
+    const first = await runCli(args, env);
+    expect(first.code, first.stderr).toBe(0);
+    const small = JSON.parse(readFileSync(join(out, 'scenario.json'), 'utf8')) as ScenarioManifest;
+    const incidentEvents = manifest.counts.cloudTrailEvents - 2500;
+    expect(small.counts.cloudTrailEvents).toBe(300 + incidentEvents);
+    expect(small.counts.flowRecords).toBeGreaterThanOrEqual(1000);
+    expect(small.cast).toEqual(manifest.cast); // the incident does not depend on the volume
+    const again = await runCli(args, env);
+    expect(again.stderr).toContain('Already there');
+  });
+
   it('refuses --reset on a database the user configured', async () => {
     const refused = await runCli(['demo', '--dir', dir, ...SIZE, '--no-serve', '--reset'], { ...env, NEO4J_URI: 'bolt://127.0.0.1:1' });
     expect(refused.code).toBe(1);

@@ -1,0 +1,214 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../graph/driver';
+import { DEMO_END } from '../../demo/prepare';
+import { ATTACKER } from '../../demo/incident/story';
+import { writeScenario, type ScenarioManifest } from '../../demo/scenario';
+import { AUTO } from '../../ingest/autoSource';
+import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
+import { runIngest } from '../../ingest/pipeline/runIngest';
+import { startServer, type RunningServer } from '../../server/start';
+import { launchBrowser } from '../support/browser';
+import { connectTestGraph, wipeGraph } from '../support/testGraph';
+import { buildWebIfMissing } from '../support/webBuild';
+
+const XSS_AGENT = '<img src=x onerror="window.__xss=1">';
+const XSS_USER = 'arn:aws:iam::111122223333:user/xss-probe';
+
+/**
+ * The UI in a real headless Chromium, against the real server and Neo4j loaded with the demo
+ * incident (and one hostile record): open a finding, expand, brush the time, open a timeline
+ * and export it, and show attacker-controlled text as text.
+ */
+describe('the investigation UI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trailhound-ui-'));
+  let graph: Graph;
+  let server: RunningServer;
+  let manifest: ScenarioManifest;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    await buildWebIfMissing();
+    manifest = await writeScenario({ dir: join(dir, 'scenario'), seed: 42, events: 1500, flowLines: 4000, days: 7, end: DEMO_END });
+    writeFileSync(join(dir, 'hostile.json'), JSON.stringify({ Records: [hostileEvent()] }));
+    graph = await connectTestGraph();
+    await wipeGraph(graph);
+    const rejects = new RejectsLog(join(dir, 'rejects.jsonl'));
+    const summary = await runIngest({ source: AUTO, paths: [join(dir, 'scenario', 'logs'), join(dir, 'hostile.json')], graph, rejects });
+    expect(summary.rejected).toBe(0);
+    server = await startServer({ graph, host: '127.0.0.1', port: 0, version: 'test' });
+    browser = await launchBrowser();
+    page = await browser.browser.newPage();
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('dialog', (dialog) => {
+      errors.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await graph?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the findings, most severe first, and opens one as a graph', async () => {
+    await page.goto(server.url);
+    await page.waitForSelector('.finding-row');
+    const first = await page.locator('.finding-row').first().getAttribute('data-finding');
+    expect([manifest.cast.findingIds.exfiltration, manifest.cast.findingIds.c2]).toContain(first);
+    await page.click(`.finding-row[data-finding="${manifest.cast.findingIds.exfiltration}"]`);
+    const ids = await graphNodes(page, 5);
+    expect(ids).toContain(`Finding:${manifest.cast.findingIds.exfiltration}`);
+    expect(ids).toContain(`S3Bucket:${manifest.cast.bucket}`);
+    expect(ids).toContain(`RoleSession:${manifest.cast.chainedSession}`);
+    expect(new URL(page.url()).searchParams.get('root')).toBe(`Finding:${manifest.cast.findingIds.exfiltration}`);
+    await expect.poll(() => page.locator('.entity-panel h2').textContent()).toContain('Exfiltration:S3/AnomalousBehavior');
+  });
+
+  it('expands a node on double-click, and the URL reproduces the expanded view', async () => {
+    const before = await graphNodes(page, 5);
+    const carol = `IamUser:${manifest.cast.victim.arn}`;
+    const leakedKey = `AccessKey:${manifest.cast.victim.accessKeyId}`;
+    expect(before).toContain(carol);
+    expect(before).not.toContain(leakedKey);
+    await doubleClickNode(page, carol);
+    await expect.poll(() => new URL(page.url()).searchParams.get('exp')).toBe(carol);
+    await expect.poll(async () => graphNodes(page, 1)).toContain(leakedKey);
+    const after = await graphNodes(page, 1);
+    expect(after.length).toBeGreaterThan(before.length);
+
+    const copy = await browser.browser.newPage();
+    await copy.goto(page.url());
+    await expect.poll(async () => (await graphNodes(copy, 5)).sort()).toEqual([...after].sort());
+    await copy.close();
+  });
+
+  it('expands an aggregate node on click', async () => {
+    await page.goto(`${server.url}/?root=${encodeURIComponent(`Finding:${manifest.cast.findingIds.c2}`)}`);
+    const ids = await graphNodes(page, 3);
+    const aggregate = ids.find((id) => id.startsWith('aggregate:'));
+    expect(aggregate, `aggregates in ${ids.join(', ')}`).toBeDefined();
+    const count = await page.evaluate((id) => (window.__trailhoundGraph!.getElementById(id).data('aggregate') as { count: number }).count, aggregate!);
+    await clickNode(page, aggregate!);
+    await expect.poll(() => new URL(page.url()).searchParams.get('exp')).toBe(aggregate);
+    await expect.poll(async () => (await graphNodes(page, 1)).length).toBeGreaterThanOrEqual(ids.length - 1 + Math.min(count, 500));
+    expect(await graphNodes(page, 1)).not.toContain(aggregate);
+    expect(await graphNodes(page, 1)).toContain(`IpAddress:${ATTACKER.c2.ip}`);
+  });
+
+  it("brushes a principal's activity to set the scope time of the view", async () => {
+    const carol = `IamUser:${manifest.cast.victim.arn}`;
+    await page.goto(`${server.url}/?root=${encodeURIComponent(carol)}`);
+    await graphNodes(page, 2);
+    const histogram = page.getByTestId('histogram');
+    await histogram.waitFor();
+    const box = (await histogram.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.98, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => new URL(page.url()).searchParams.get('from')).not.toBeNull();
+    const url = new URL(page.url());
+    const from = Date.parse(url.searchParams.get('from')!);
+    const to = Date.parse(url.searchParams.get('to')!);
+    expect(to).toBeGreaterThan(from);
+    await expect.poll(() => page.locator('.scope').textContent()).toContain(new Date(from).toISOString().slice(0, 10));
+  });
+
+  it("opens a principal's timeline with its sessions' calls, filters it and exports it", async () => {
+    const carol = `IamUser:${manifest.cast.victim.arn}`;
+    await page.goto(`${server.url}/?root=${encodeURIComponent(carol)}&tl=${encodeURIComponent(carol)}&tlapi=GetObject`);
+    const rows = page.locator('.timeline-body .timeline-row');
+    await rows.first().waitFor();
+    // The 240 reads of the incident, and her sessions' everyday reads.
+    await expect.poll(async () => Number((await page.locator('.timeline-panel footer').textContent())?.match(/^([\d,]+) events$/)?.[1]?.replace(/,/g, ''))).toBeGreaterThanOrEqual(240);
+    const total = Number((await page.locator('.timeline-panel footer').textContent())!.match(/^([\d,]+)/)![1]!.replace(/,/g, ''));
+    expect(await page.locator('.timeline-body .timeline-row.in-session').count()).toBeGreaterThan(0);
+    // Virtualised: 240 events, far fewer rows in the DOM.
+    expect(await rows.count()).toBeLessThan(total);
+    expect(await rows.count()).toBeLessThan(100);
+
+    await rows.first().click();
+    await expect.poll(() => page.getByTestId('raw-event').textContent()).toContain('"eventName": "GetObject"');
+
+    const download = page.waitForEvent('download');
+    await page.locator('.exports a', { hasText: 'CSV' }).click();
+    const file = await (await download).path();
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/^time,type,action,/);
+    expect(lines).toHaveLength(total + 1);
+    expect(lines.slice(1).every((l) => l.includes('"GetObject"'))).toBe(true);
+  });
+
+  it('shows attacker-controlled text as text and runs none of it', async () => {
+    await page.goto(server.url);
+    await page.getByLabel('Search entities').fill('user:xss-probe');
+    await page.locator('.search-results li', { hasText: 'xss-probe' }).first().click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('root')).toBe(`IamUser:${XSS_USER}`);
+    await page.getByText(XSS_AGENT, { exact: true }).first().waitFor();
+    await page.locator('.entity-panel button', { hasText: 'Timeline' }).click();
+    await page.locator('.timeline-body .timeline-row').first().click();
+    await expect.poll(() => page.getByTestId('raw-event').textContent()).toContain(XSS_AGENT.replace(/"/g, '\\"'));
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
+
+/** The ids of the nodes on the canvas, once at least `min` are there. */
+async function graphNodes(page: Page, min: number): Promise<string[]> {
+  await page.waitForFunction((n) => (window.__trailhoundGraph?.nodes().length ?? 0) >= n, min, { timeout: 30_000 });
+  return page.evaluate(() => window.__trailhoundGraph!.nodes().map((n) => n.id()));
+}
+
+async function nodePosition(page: Page, id: string): Promise<{ x: number; y: number }> {
+  return page.evaluate((nodeId) => {
+    const cy = window.__trailhoundGraph!;
+    const node = cy.getElementById(nodeId);
+    if (node.empty()) throw new Error(`no node ${nodeId}`);
+    const box = cy.container()!.getBoundingClientRect();
+    const p = node.renderedPosition();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }, id);
+}
+
+async function doubleClickNode(page: Page, id: string): Promise<void> {
+  const p = await nodePosition(page, id);
+  await page.mouse.dblclick(p.x, p.y);
+}
+
+async function clickNode(page: Page, id: string): Promise<void> {
+  const p = await nodePosition(page, id);
+  await page.mouse.click(p.x, p.y);
+}
+
+function hostileEvent(): Record<string, unknown> {
+  return {
+    eventVersion: '1.09',
+    userIdentity: { type: 'IAMUser', principalId: 'AIDAXSSXSSXSSXSSXSS1', arn: XSS_USER, accountId: '111122223333', accessKeyId: 'AKIAXSSXSSXSSXSSXSS1', userName: 'xss-probe' },
+    eventTime: '2026-11-19T12:00:00Z',
+    eventSource: 'iam.amazonaws.com',
+    eventName: 'ListUsers',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '198.51.100.77',
+    userAgent: XSS_AGENT,
+    errorCode: 'AccessDenied',
+    errorMessage: '<script>window.__xss=2</script>',
+    requestParameters: { marker: '=HYPERLINK("http://evil.example","x")' },
+    responseElements: null,
+    requestID: 'b8c1a0f2-0000-4000-8000-000000000001',
+    eventID: 'b8c1a0f2-0000-4000-8000-0000000000aa',
+    readOnly: true,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: '111122223333',
+  };
+}
+

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { newElements, parseAggregateId, shortLabel, toElements } from '../../web/src/graph/elements';
+import { EMPTY_STATE, parseState, serializeState, type ViewState } from '../../web/src/state/urlState';
+
+const node = (id: string, extra: Record<string, unknown> = {}) => {
+  const at = id.indexOf(':');
+  return { id, kind: id.slice(0, at), key: id.slice(at + 1), label: id.slice(at + 1), properties: {}, ...extra };
+};
+
+describe('API graph payload -> Cytoscape elements', () => {
+  it('keeps ids, marks findings by severity and aggregates, and labels edges with their count', () => {
+    const elements = toElements({
+      nodes: [
+        node('IamUser:arn:aws:iam::1:user/carol', { findings: { count: 2, maxSeverity: 8 }, hop: 1 }),
+        node('IpAddress:185.220.101.45', { hop: 2 }),
+        node('aggregate:IpAddress:10.0.1.10:FLOW:in:IpAddress', { kind: 'IpAddress', aggregate: { parent: 'IpAddress:10.0.1.10', relationship: 'FLOW', direction: 'in', kind: 'IpAddress', count: 37 } }),
+      ],
+      edges: [
+        { id: 'CALLED_FROM:1', kind: 'CALLED_FROM', source: 'IamUser:arn:aws:iam::1:user/carol', target: 'IpAddress:185.220.101.45', count: 1234, properties: {} },
+        { id: 'X:2', kind: 'X', source: 'IpAddress:185.220.101.45', target: 'IpAddress:not-in-view', properties: {} },
+      ],
+    });
+    const byId = new Map(elements.map((e) => [e.data.id, e]));
+    expect(byId.get('IamUser:arn:aws:iam::1:user/carol')?.classes).toBe('kind-IamUser has-findings severity-high');
+    expect(byId.get('aggregate:IpAddress:10.0.1.10:FLOW:in:IpAddress')?.data.label).toBe('+37 IpAddress');
+    expect(byId.get('aggregate:IpAddress:10.0.1.10:FLOW:in:IpAddress')?.classes).toBe('aggregate');
+    expect(byId.get('CALLED_FROM:1')?.data.label).toBe('CALLED_FROM ×1,234');
+    expect(byId.has('X:2')).toBe(false); // an edge to a node not in the view is dropped
+  });
+
+  it('cuts long labels on the canvas and keeps the full text for the tooltip', () => {
+    const agent = '<img src=x onerror="alert(1)"> Boto3/1.34.11 md/Botocore#1.34.11 ua/2.0 os/linux';
+    const [element] = toElements({ nodes: [node(`UserAgent:${agent}`)], edges: [] });
+    expect(element!.data.fullLabel).toBe(agent);
+    expect(String(element!.data.label).length).toBeLessThanOrEqual(32);
+    expect(shortLabel('short')).toBe('short');
+  });
+
+  it('merges an expansion: only new nodes, and edges whose ends are known', () => {
+    const incoming = toElements({
+      nodes: [node('IpAddress:1.2.3.4'), node('IpAddress:5.6.7.8')],
+      edges: [{ id: 'FLOW:9', kind: 'FLOW', source: 'IpAddress:1.2.3.4', target: 'IpAddress:5.6.7.8', properties: {} }],
+    });
+    const fresh = newElements(incoming, new Set(['IpAddress:1.2.3.4']));
+    expect(fresh.map((e) => e.data.id).sort()).toEqual(['FLOW:9', 'IpAddress:5.6.7.8']);
+  });
+
+  it('reads aggregate ids whatever the parent key holds (IPv6 addresses have colons)', () => {
+    expect(parseAggregateId('aggregate:IpAddress:2001:db8::1:FLOW:out:IpAddress')).toEqual({ parent: 'IpAddress:2001:db8::1', relationship: 'FLOW', direction: 'out', kind: 'IpAddress' });
+    expect(parseAggregateId('IpAddress:1.2.3.4')).toBeNull();
+  });
+});
+
+describe('URL state <-> view state', () => {
+  it('round-trips a full investigation', () => {
+    const state: ViewState = {
+      root: 'Finding:c8971bde0b2c40db51e05cafb0a83a31',
+      from: '2026-11-19T00:00:00.000Z',
+      to: '2026-11-20T00:00:00.000Z',
+      expanded: ['IamUser:arn:aws:iam::111122223333:user/carol', 'aggregate:IpAddress:10.0.1.10:FLOW:in:IpAddress'],
+      hidden: ['UserAgent:aws-cli/2.15 & more=stuff?x#y'],
+      selected: ['IpAddress:185.220.101.45', 'S3Bucket:acme-customer-exports-6666'],
+      layout: 'dagre',
+      timeline: { entity: 'IamUser:arn:aws:iam::111122223333:user/carol', eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorsOnly: true, readOnly: false },
+      findings: { q: 'Exfiltration', severityMin: 7, sort: 'updatedAt', includeArchived: true },
+    };
+    expect(parseState(serializeState(state))).toEqual(state);
+  });
+
+  it('writes nothing for the default view, and ignores what it does not know', () => {
+    expect(serializeState(EMPTY_STATE)).toBe('');
+    expect(parseState('?layout=spiral&sev=high&bogus=1')).toEqual(EMPTY_STATE);
+  });
+});

@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'react';
+import { SearchBox } from './components/SearchBox';
+import { EMPTY_STATE } from './state/urlState';
+import { useViewState } from './state/useViewState';
+import { FindingsView } from './views/FindingsView';
+import { InvestigationView } from './views/InvestigationView';
+
+const THEME_KEY = 'trailhound.theme';
+
+export function App() {
+  const [state, setState] = useViewState();
+  const [dark, setDark] = useState(() => (localStorage.getItem(THEME_KEY) ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) === 'dark');
+  useEffect(() => {
+    document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+    localStorage.setItem(THEME_KEY, dark ? 'dark' : 'light');
+  }, [dark]);
+  useEffect(() => {
+    document.title = state.root ? `${state.root} · Trailhound` : 'Findings · Trailhound';
+  }, [state.root]);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a
+          className="brand"
+          href="/"
+          onClick={(e) => {
+            e.preventDefault();
+            setState({ ...EMPTY_STATE, findings: state.findings }, 'push');
+          }}
+        >
+          Trailhound
+        </a>
+        <SearchBox onPick={(node) => setState({ ...state, root: node.id, expanded: [], hidden: [], selected: [], timeline: null }, 'push')} />
+        <button type="button" className="theme" onClick={() => setDark(!dark)} title="Switch theme">
+          {dark ? 'Light' : 'Dark'}
+        </button>
+      </header>
+      {state.root ? (
+        <InvestigationView state={state} dark={dark} onChange={setState} />
+      ) : (
+        <FindingsView state={state} onChange={(s) => setState(s)} onOpen={(id) => setState({ ...state, root: id, expanded: [], hidden: [], selected: [], timeline: null }, 'push')} />
+      )}
+      <footer className="shortcuts muted">Keys: / search · E expand · H hide · P pin · U undo · T timeline · F fit</footer>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import type { FindingDetail, FindingList, GraphView, Paths, Profile, SearchResult, TimelinePage } from './types';
+
+/** An API error as the server's envelope gives it: what happened and what to do. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'trailhound.token';
+
+/** With TRAILHOUND_TOKEN set on the server, the UI asks for it once per browser session. */
+export function setToken(token: string | null): void {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+function headers(): Record<string, string> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, { headers: headers(), ...(signal ? { signal } : {}) });
+  const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string; hint?: string } } | null;
+  if (!response.ok) {
+    const error = body?.error;
+    throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `The server answered ${response.status}.`, error?.hint);
+  }
+  return body as T;
+}
+
+const enc = encodeURIComponent;
+const query = (params: Record<string, string | number | boolean | null | undefined>) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') p.set(k, String(v));
+  const text = p.toString();
+  return text ? `?${text}` : '';
+};
+const entityPath = (id: string) => {
+  const at = id.indexOf(':');
+  return `/api/entities/${enc(id.slice(0, at))}/${enc(id.slice(at + 1))}`;
+};
+const findingKey = (id: string) => (id.startsWith('Finding:') ? id.slice('Finding:'.length) : id);
+
+export interface Scope {
+  readonly from: string | null;
+  readonly to: string | null;
+}
+
+export const api = {
+  findings: (q: { q: string; severityMin: number | null; sort: string; includeArchived: boolean }, signal?: AbortSignal) =>
+    get<FindingList>(`/api/findings${query({ q: q.q, severityMin: q.severityMin, sort: q.sort, includeArchived: q.includeArchived || null, limit: 500 })}`, signal),
+  finding: (id: string, signal?: AbortSignal) => get<FindingDetail>(`/api/findings/${enc(findingKey(id))}`, signal),
+  blastRadius: (id: string, scope: Scope, signal?: AbortSignal) =>
+    get<GraphView>(`/api/findings/${enc(findingKey(id))}/blast-radius${query({ hops: 2, from: scope.from, to: scope.to, limit: 1500 })}`, signal),
+  neighbors: (id: string, scope: Scope, options: { kinds?: string; perKind?: number } = {}, signal?: AbortSignal) =>
+    get<GraphView>(`${entityPath(id)}/neighbors${query({ from: scope.from, to: scope.to, kinds: options.kinds, perKind: options.perKind, limit: 1000 })}`, signal),
+  profile: (id: string, scope: Scope, signal?: AbortSignal) => get<Profile>(`${entityPath(id)}${query({ from: scope.from, to: scope.to })}`, signal),
+  timeline: (id: string, scope: Scope, filters: TimelineFilters, cursor: string | null, signal?: AbortSignal) =>
+    get<TimelinePage>(`${entityPath(id)}/timeline${query({ from: scope.from, to: scope.to, cursor, limit: 500, ...filterParams(filters) })}`, signal),
+  event: (eventId: string, signal?: AbortSignal) => get<{ record: Record<string, unknown> }>(`/api/events/${enc(eventId)}`, signal),
+  search: (q: string, signal?: AbortSignal) => get<SearchResult>(`/api/search${query({ q, limit: 20 })}`, signal),
+  paths: (from: string, to: string, signal?: AbortSignal) => get<Paths>(`/api/paths${query({ from, to, maxHops: 6 })}`, signal),
+  exportUrl: (id: string, format: string, scope: Scope, filters: TimelineFilters) =>
+    `/api/export/timeline${query({ entity: id, format, from: scope.from, to: scope.to, ...filterParams(filters) })}`,
+};
+
+export interface TimelineFilters {
+  readonly eventSource?: string | undefined;
+  readonly eventName?: string | undefined;
+  readonly errorsOnly?: boolean | undefined;
+  readonly readOnly?: boolean | undefined;
+}
+
+function filterParams(f: TimelineFilters) {
+  return { eventSource: f.eventSource, eventName: f.eventName, errorsOnly: f.errorsOnly ? true : null, readOnly: f.readOnly };
+}

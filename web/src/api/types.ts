@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import type {
+  FindingDetailSchema,
+  FindingListSchema,
+  GraphEdgeSchema,
+  GraphNodeSchema,
+  GraphViewSchema,
+  PathsSchema,
+  ProfileSchema,
+  SearchSchema,
+  TimelineEventSchema,
+  TimelinePageSchema,
+} from '../../../server/schemas';
+
+// Types only: the schemas stay on the server; the UI gets their shapes at no bundle cost.
+export type ApiNode = z.output<typeof GraphNodeSchema>;
+export type ApiEdge = z.output<typeof GraphEdgeSchema>;
+export type GraphView = z.output<typeof GraphViewSchema>;
+export type FindingList = z.output<typeof FindingListSchema>;
+export type FindingDetail = z.output<typeof FindingDetailSchema>;
+export type Profile = z.output<typeof ProfileSchema>;
+export type TimelinePage = z.output<typeof TimelinePageSchema>;
+export type TimelineEvent = z.output<typeof TimelineEventSchema>;
+export type SearchResult = z.output<typeof SearchSchema>;
+export type Paths = z.output<typeof PathsSchema>;

@@ -1,0 +1,205 @@
+import { api, type Scope, type TimelineFilters } from '../api/client';
+import type { ApiNode, Profile } from '../api/types';
+import { Label } from '../../../graph/vocabulary';
+import { lookOf } from '../graph/kinds';
+import { parseAggregateId } from '../graph/elements';
+import { Histogram, type Bucket } from './Histogram';
+import { Show } from './States';
+import { useApi } from '../state/useApi';
+
+interface Props {
+  readonly entity: string;
+  readonly scope: Scope;
+  readonly onScope: (from: string, to: string) => void;
+  readonly onTimeline: (entity: string, filters?: TimelineFilters) => void;
+  readonly onInvestigate: (entity: string) => void;
+}
+
+/** Kinds the API has no event timeline for. */
+const NO_TIMELINE: readonly string[] = [Label.Finding, Label.NetworkInterface, Label.Account, Label.UserAgent, Label.Subnet, Label.Vpc];
+
+interface Item {
+  readonly entity: ApiNode;
+  readonly count: number | null;
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+  readonly newlyObserved?: boolean;
+}
+
+/** The profile of the focused entity: every section of the API's profile, drillable to events. */
+export function EntityPanel({ entity, scope, onScope, onTimeline, onInvestigate }: Props) {
+  const aggregate = parseAggregateId(entity);
+  const profile = useApi(aggregate ? null : JSON.stringify([entity, scope]), (signal) => api.profile(entity, scope, signal));
+  if (aggregate) {
+    return (
+      <aside className="entity-panel">
+        <h2>Grouped neighbours</h2>
+        <p>
+          {aggregate.kind} neighbours of <span className="mono">{aggregate.parent}</span> over {aggregate.relationship}, grouped by the per-kind cap. Click the node to expand them.
+        </p>
+      </aside>
+    );
+  }
+  return (
+    <aside className="entity-panel" aria-label="Entity profile">
+      <Show value={profile} what="the profile">
+        {(p) => <ProfileBody profile={p} onScope={onScope} onTimeline={onTimeline} onInvestigate={onInvestigate} />}
+      </Show>
+    </aside>
+  );
+}
+
+function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile: Profile } & Omit<Props, 'entity' | 'scope'>) {
+  const e = profile.entity;
+  const s = profile.sections as Record<string, unknown>;
+  const look = lookOf(e.kind);
+  const activity = s.activity as { hourly?: Bucket[]; totalCalls?: number; failures?: number } | undefined;
+  const hasTimeline = !NO_TIMELINE.includes(e.kind);
+  return (
+    <div className="profile">
+      <header>
+        <span className="kind-badge" style={{ background: look.colour }}>
+          {look.title}
+        </span>
+        <h2 title={e.key}>{e.label}</h2>
+        <div className="mono muted key">{e.key}</div>
+        <div className="actions">
+          {hasTimeline ? (
+            <button type="button" onClick={() => onTimeline(e.id)} title="Open the timeline (T)">
+              Timeline
+            </button>
+          ) : null}
+          <button type="button" onClick={() => onInvestigate(e.id)}>
+            Centre graph here
+          </button>
+        </div>
+      </header>
+      <Properties properties={e.properties} open={e.kind === Label.Finding} />
+      {activity?.hourly ? (
+        <Section title={`Activity: ${(activity.totalCalls ?? 0).toLocaleString('en-US')} calls, ${(activity.failures ?? 0).toLocaleString('en-US')} failed`}>
+          <Histogram buckets={activity.hourly} onBrush={onScope} />
+        </Section>
+      ) : null}
+      <NewlyObserved sections={s} />
+      {Array.isArray(s.topApis) ? (
+        <Section title="Top APIs">
+          <table className="mini">
+            <tbody>
+              {(s.topApis as { service: string; name: string; calls: number; failures: number; newlyObserved: boolean }[]).map((a) => (
+                <tr key={`${a.service}:${a.name}`}>
+                  <td>
+                    <button type="button" className="link" onClick={() => onTimeline(e.id, { eventName: a.name })} title="Show these calls">
+                      {a.service}:{a.name}
+                    </button>
+                    {a.newlyObserved ? <span className="new">new</span> : null}
+                  </td>
+                  <td className="num">{a.calls.toLocaleString('en-US')}</td>
+                  <td className="num failed">{a.failures ? a.failures.toLocaleString('en-US') : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Section>
+      ) : null}
+      {(
+        [
+          ['sourceIps', 'Source IPs'],
+          ['userAgents', 'User agents'],
+          ['resources', 'Resources'],
+          ['accessKeys', 'Access keys'],
+          ['principals', 'Principals'],
+          ['interfaces', 'Interfaces'],
+          ['addresses', 'Addresses'],
+        ] as const
+      ).map(([name, title]) => {
+        const list = s[name] as { total: number; items: Item[] } | undefined;
+        return list?.items ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} /> : null;
+      })}
+      {s.sessions && (s.sessions as { nodes?: ApiNode[] }).nodes?.length ? (
+        <Section title={`Sessions and role chain (${(s.sessions as { total: number }).total})`}>
+          <ul className="items">
+            {(s.sessions as { nodes: ApiNode[] }).nodes.slice(0, 50).map((n) => (
+              <li key={n.id}>
+                <EntityLink node={n} onInvestigate={onInvestigate} />
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+      {Array.isArray(s.findings) && s.findings.length ? (
+        <Section title="Findings">
+          <ul className="items">
+            {(s.findings as ApiNode[]).map((f) => (
+              <li key={f.id}>
+                <EntityLink node={f} onInvestigate={onInvestigate} />
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+    </div>
+  );
+}
+
+function NewlyObserved({ sections }: { sections: Record<string, unknown> }) {
+  const countries = (sections.newlyObservedCountries as string[] | undefined) ?? [];
+  const asns = (sections.newlyObservedAsns as string[] | undefined) ?? [];
+  if (!countries.length && !asns.length) return null;
+  return (
+    <div className="newly" role="note">
+      Newly observed: {[...countries, ...asns].map((v) => <span key={v} className="new">{v}</span>)}
+    </div>
+  );
+}
+
+function ItemList({ title, list, onInvestigate }: { title: string; list: { total: number; items: Item[] }; onInvestigate: (id: string) => void }) {
+  return (
+    <Section title={`${title} (${list.total.toLocaleString('en-US')}${list.total > list.items.length ? `, ${list.items.length} shown` : ''})`}>
+      <ul className="items">
+        {list.items.map((item) => (
+          <li key={item.entity.id}>
+            <EntityLink node={item.entity} onInvestigate={onInvestigate} />
+            {item.newlyObserved ? <span className="new">new</span> : null}
+            {item.count !== null ? <span className="num muted"> ×{item.count.toLocaleString('en-US')}</span> : null}
+            {typeof item.entity.properties.country === 'string' ? <span className="muted"> {item.entity.properties.country}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function EntityLink({ node, onInvestigate }: { node: ApiNode; onInvestigate: (id: string) => void }) {
+  return (
+    <button type="button" className="link" title={`${node.id}\n(centre the graph here)`} onClick={() => onInvestigate(node.id)}>
+      <span className="kind-dot" style={{ background: lookOf(node.kind).colour }} />
+      {node.label}
+    </button>
+  );
+}
+
+function Properties({ properties, open }: { properties: Record<string, unknown>; open: boolean }) {
+  const rows = Object.entries(properties).filter(([k, v]) => v !== null && v !== undefined && k !== 'raw' && typeof v !== 'object');
+  return (
+    <details className="properties" open={open}>
+      <summary>Properties</summary>
+      <dl>
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd className="mono">{String(v)}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section>
+      <h3>{title}</h3>
+      {children}
+    </section>
+  );
+}

@@ -1,0 +1,186 @@
+import cytoscape, { type Core, type ElementDefinition, type EventObject, type NodeSingular } from 'cytoscape';
+import dagre from 'cytoscape-dagre';
+import fcose from 'cytoscape-fcose';
+import { useEffect, useRef, useState } from 'react';
+import { layoutOptions } from '../graph/layouts';
+import { graphStyle } from '../graph/style';
+import { lookOf } from '../graph/kinds';
+import type { Layout } from '../state/urlState';
+
+cytoscape.use(fcose);
+cytoscape.use(dagre);
+
+/** Above this many elements the canvas uses Cytoscape's WebGL renderer where the browser has it. */
+const WEBGL_THRESHOLD = 1000;
+
+export interface GraphCanvasProps {
+  readonly elements: readonly ElementDefinition[];
+  readonly root: string | null;
+  readonly layout: Layout;
+  readonly selected: readonly string[];
+  readonly pinned: readonly string[];
+  readonly highlighted: readonly string[];
+  readonly dark: boolean;
+  readonly onSelect: (ids: string[]) => void;
+  readonly onExpand: (id: string) => void;
+}
+
+interface Tip {
+  readonly x: number;
+  readonly y: number;
+  readonly title: string;
+  readonly lines: string[];
+}
+
+declare global {
+  interface Window {
+    /** The live graph, for end-to-end tests and the console. */
+    __trailhoundGraph?: Core;
+  }
+}
+
+/**
+ * The Cytoscape canvas. It owns the Cytoscape instance; the investigation owns what is shown.
+ * Labels and tooltips are drawn as text (canvas text and React text nodes), never as HTML.
+ */
+export function GraphCanvas(props: GraphCanvasProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const cyRef = useRef<Core | null>(null);
+  const handlers = useRef(props);
+  handlers.current = props;
+  const [tip, setTip] = useState<Tip | null>(null);
+  const [webgl, setWebgl] = useState(false);
+  const large = props.elements.length > WEBGL_THRESHOLD && supportsWebgl();
+
+  // One instance per renderer choice: WebGL is an option at creation only.
+  useEffect(() => {
+    const cy = cytoscape({
+      container: container.current!,
+      style: graphStyle(handlers.current.dark),
+      minZoom: 0.05,
+      maxZoom: 4,
+      // Fluid with thousands of elements: while panning or zooming, draw a snapshot (labels
+      // hidden), and hide edges when the view is large.
+      textureOnViewport: true,
+      hideEdgesOnViewport: large,
+      ...(large ? { webgl: true } : {}),
+    } as cytoscape.CytoscapeOptions);
+    cyRef.current = cy;
+    setWebgl(large);
+    window.__trailhoundGraph = cy;
+    cy.on('select unselect', () => {
+      // Batched: a box selection fires once per node.
+      queueMicrotask(() => handlers.current.onSelect(cy.$(':selected').map((n) => n.id())));
+    });
+    cy.on('dbltap', 'node', (e: EventObject) => handlers.current.onExpand(e.target.id()));
+    cy.on('tap', 'node.aggregate', (e: EventObject) => handlers.current.onExpand(e.target.id()));
+    cy.on('mouseover', 'node', (e: EventObject) => setTip(describeNode(e.target as NodeSingular)));
+    cy.on('mouseover', 'edge', (e: EventObject) => {
+      const d = e.target.data() as Record<string, unknown>;
+      const mid = e.target.renderedMidpoint();
+      setTip({ x: mid.x, y: mid.y, title: String(d.kind), lines: [`${d.count ?? 1} observation(s)`, `first ${text(d.firstSeen)}`, `last ${text(d.lastSeen)}`] });
+    });
+    cy.on('mouseout viewport', () => setTip(null));
+    // Notices and the timeline change the canvas's size: Cytoscape must know, or clicks land
+    // beside the nodes they aim at.
+    const resize = new ResizeObserver(() => cy.resize());
+    resize.observe(container.current!);
+    return () => {
+      resize.disconnect();
+      cy.destroy();
+      cyRef.current = null;
+      if (window.__trailhoundGraph === cy) delete window.__trailhoundGraph;
+    };
+  }, [large]);
+
+  // Sync the elements: add what is new, remove what is gone, then lay out.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    const wanted = new Set(props.elements.map((e) => String(e.data.id)));
+    const present = new Set(cy.elements().map((e) => e.id()));
+    cy.batch(() => {
+      cy.elements().filter((e) => !wanted.has(e.id())).remove();
+      cy.add(props.elements.filter((e) => !present.has(String(e.data.id))) as ElementDefinition[]);
+      cy.nodes().removeClass('root');
+      if (props.root) cy.getElementById(props.root).addClass('root');
+    });
+    const run = cy.layout(layoutOptions(props.layout, cy.nodes().length, props.root));
+    run.run();
+    cy.container()?.setAttribute('data-ready', String(cy.nodes().length));
+  }, [props.elements, props.layout, props.root, webgl]);
+
+  useEffect(() => {
+    cyRef.current?.style(graphStyle(props.dark));
+  }, [props.dark]);
+
+  // Selection, pins and the highlighted path follow the view state.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    cy.batch(() => {
+      const want = new Set(props.selected);
+      cy.nodes().forEach((n) => {
+        if (want.has(n.id()) && !n.selected()) n.select();
+        if (!want.has(n.id()) && n.selected()) n.unselect();
+        if (props.pinned.includes(n.id())) n.lock();
+        else n.unlock();
+      });
+      cy.elements().removeClass('on-path');
+      for (const id of props.highlighted) cy.getElementById(id).addClass('on-path');
+    });
+  }, [props.selected, props.pinned, props.highlighted, props.elements]);
+
+  return (
+    <div className="graph-canvas">
+      <div ref={container} className="cy" data-testid="graph" aria-label="Investigation graph" />
+      <div className="graph-controls" role="toolbar" aria-label="Zoom">
+        <button type="button" title="Zoom in (+)" onClick={() => zoomBy(cyRef.current, 1.25)}>
+          +
+        </button>
+        <button type="button" title="Zoom out (−)" onClick={() => zoomBy(cyRef.current, 0.8)}>
+          −
+        </button>
+        <button type="button" title="Fit (F)" onClick={() => cyRef.current?.fit(undefined, 40)}>
+          Fit
+        </button>
+      </div>
+      {webgl ? <div className="renderer-note">WebGL renderer ({props.elements.length.toLocaleString('en-US')} elements)</div> : null}
+      {tip ? (
+        <div className="tooltip" style={{ left: tip.x + 14, top: tip.y + 14 }} role="tooltip">
+          <strong>{tip.title}</strong>
+          {tip.lines.map((line, i) => (
+            <div key={i}>{line}</div>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function describeNode(node: NodeSingular): Tip {
+  const d = node.data() as Record<string, unknown>;
+  const pos = node.renderedPosition();
+  const aggregate = d.aggregate as { count: number; relationship: string; kind: string } | null;
+  const lines = aggregate
+    ? [`${aggregate.count} more ${aggregate.kind} over ${aggregate.relationship}`, 'click to expand']
+    : [lookOf(String(d.kind)).title, ...(Number(d.findingCount) > 0 ? [`${d.findingCount} finding(s), max severity ${d.severity ?? '?'}`] : []), ...(d.hop !== null ? [`${d.hop} hop(s) from the start`] : []), 'double-click to expand'];
+  return { x: pos.x, y: pos.y, title: String(d.fullLabel ?? d.label), lines };
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.replace('T', ' ').slice(0, 19) : '–';
+}
+
+function zoomBy(cy: Core | null, factor: number): void {
+  if (!cy) return;
+  cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+}
+
+function supportsWebgl(): boolean {
+  try {
+    return Boolean(document.createElement('canvas').getContext('webgl2'));
+  } catch {
+    return false;
+  }
+}

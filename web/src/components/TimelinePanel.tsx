@@ -1,0 +1,154 @@
+import { useEffect, useRef, useState } from 'react';
+import { api, type Scope } from '../api/client';
+import type { TimelineEvent } from '../api/types';
+import type { TimelineState } from '../state/urlState';
+import { Failure } from './States';
+
+const ROW = 26;
+const OVERSCAN = 10;
+
+/**
+ * The activity trace of an entity (for a principal, with every session it started), in a
+ * virtualised table: only the rows in view are in the DOM, so 100,000 events scroll smoothly.
+ * Pages load as the table scrolls; filters go to the server; exports take the same filters.
+ */
+export function TimelinePanel({ timeline, scope, onChange }: { timeline: TimelineState; scope: Scope; onChange: (t: TimelineState | null) => void }) {
+  const [events, setEvents] = useState<TimelineEvent[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [open, setOpen] = useState<string | null>(null);
+  const body = useRef<HTMLDivElement>(null);
+  const filters = { eventSource: timeline.eventSource, eventName: timeline.eventName, errorsOnly: timeline.errorsOnly, readOnly: timeline.readOnly };
+  const key = JSON.stringify([timeline, scope]);
+
+  const loadMore = async (from: string | null, reset: boolean, signal?: AbortSignal) => {
+    setLoading(true);
+    try {
+      const page = await api.timeline(timeline.entity, scope, filters, from, signal);
+      setEvents((old) => (reset ? page.events : [...old, ...page.events]));
+      setCursor(page.nextCursor);
+      setDone(page.nextCursor === null);
+      setError(null);
+    } catch (e) {
+      if (!signal?.aborted) setError(e as Error);
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setEvents([]);
+    setDone(false);
+    setOpen(null);
+    body.current?.scrollTo({ top: 0 });
+    void loadMore(null, true, controller.signal);
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  const height = body.current?.clientHeight ?? 300;
+  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
+  const last = Math.min(events.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
+  if (!loading && !done && last >= events.length - OVERSCAN && events.length > 0 && cursor) void loadMore(cursor, false);
+
+  const services = [...new Set(events.map((e) => e.eventSource).filter((s): s is string => Boolean(s)))].sort();
+  const set = (patch: Partial<TimelineState>) => onChange({ ...timeline, ...patch });
+  return (
+    <section className="timeline-panel" aria-label="Timeline">
+      <header className="toolbar">
+        <strong>Timeline</strong> <span className="mono">{timeline.entity}</span>
+        <select value={timeline.eventSource ?? ''} onChange={(e) => set({ eventSource: e.target.value || undefined })} aria-label="Service">
+          <option value="">all services</option>
+          {[...new Set([...(timeline.eventSource ? [timeline.eventSource] : []), ...services])].map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <input type="search" placeholder="API, e.g. GetObject" defaultValue={timeline.eventName ?? ''} aria-label="API" onKeyDown={(e) => e.key === 'Enter' && set({ eventName: (e.target as HTMLInputElement).value.trim() || undefined })} />
+        <label>
+          <input type="checkbox" checked={Boolean(timeline.errorsOnly)} onChange={(e) => set({ errorsOnly: e.target.checked || undefined })} /> errors only
+        </label>
+        <select value={timeline.readOnly === undefined ? '' : String(timeline.readOnly)} onChange={(e) => set({ readOnly: e.target.value === '' ? undefined : e.target.value === 'true' })} aria-label="Read-only">
+          <option value="">reads and writes</option>
+          <option value="true">read-only</option>
+          <option value="false">changes only</option>
+        </select>
+        <span className="exports">
+          Export:{' '}
+          {(['csv', 'timesketch', 'ocsf'] as const).map((format) => (
+            <a key={format} href={api.exportUrl(timeline.entity, format, scope, filters)} download>
+              {format === 'csv' ? 'CSV' : format === 'ocsf' ? 'OCSF' : 'Timesketch'}
+            </a>
+          ))}
+        </span>
+        <button type="button" onClick={() => onChange(null)} aria-label="Close the timeline">
+          ✕
+        </button>
+      </header>
+      {error ? <Failure error={error} what="the timeline" /> : null}
+      <div className="timeline-head timeline-row">
+        <span>Time (UTC)</span>
+        <span>Principal</span>
+        <span>API</span>
+        <span>Source IP</span>
+        <span>Error</span>
+      </div>
+      <div className="timeline-body" ref={body} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="timeline">
+        <div style={{ height: events.length * ROW, position: 'relative' }}>
+          {events.slice(first, last).map((e, i) => (
+            <div
+              key={e.eventId}
+              className={`timeline-row ${e.errorCode ? 'failed' : ''} ${e.inSession ? 'in-session' : ''}`}
+              style={{ position: 'absolute', top: (first + i) * ROW, height: ROW }}
+              onClick={() => setOpen(e.eventId)}
+              data-event={e.eventId}
+            >
+              <span className="mono">{e.time.replace('T', ' ').slice(0, 19)}</span>
+              <span title={e.principal?.id}>{e.principal?.label ?? ''}</span>
+              <span>
+                {(e.eventSource ?? '').replace('.amazonaws.com', '')}:{e.eventName}
+              </span>
+              <span className="mono">{e.sourceIPAddress ?? e.sourceIp ?? ''}</span>
+              <span className="failed">{e.errorCode ?? ''}</span>
+            </div>
+          ))}
+        </div>
+        {!loading && events.length === 0 && !error ? <div className="state state-empty">No events in the scope with these filters.</div> : null}
+      </div>
+      <footer className="muted">
+        {events.length.toLocaleString('en-US')} events{done ? '' : ' loaded, more as you scroll'}
+        {loading ? ' · loading…' : ''}
+      </footer>
+      {open ? <RawEvent eventId={open} onClose={() => setOpen(null)} /> : null}
+    </section>
+  );
+}
+
+/** The raw CloudTrail record, as text in a <pre>: never interpreted. */
+function RawEvent({ eventId, onClose }: { eventId: string; onClose: () => void }) {
+  const [text, setText] = useState('Loading…');
+  useEffect(() => {
+    const controller = new AbortController();
+    api.event(eventId, controller.signal).then(
+      (detail) => setText(JSON.stringify(detail.record, null, 2)),
+      (error: Error) => setText(`Could not load the event: ${error.message}`),
+    );
+    return () => controller.abort();
+  }, [eventId]);
+  return (
+    <div className="raw-event" role="dialog" aria-label="Raw event">
+      <header>
+        <strong>Event {eventId}</strong>
+        <button type="button" onClick={onClose} aria-label="Close">
+          ✕
+        </button>
+      </header>
+      <pre data-testid="raw-event">{text}</pre>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * The whole investigation lives in the URL, so a copied link reproduces the view: what is
+ * investigated, the scope time, expanded and hidden nodes, the selection, the layout, the open
+ * timeline and its filters, the findings list's filters.
+ */
+export type Layout = 'fcose' | 'dagre' | 'breadthfirst' | 'concentric';
+export const LAYOUTS: readonly Layout[] = ['fcose', 'dagre', 'breadthfirst', 'concentric'];
+
+export interface TimelineState {
+  readonly entity: string;
+  readonly eventSource?: string;
+  readonly eventName?: string;
+  readonly errorsOnly?: boolean;
+  readonly readOnly?: boolean;
+}
+
+export interface ViewState {
+  /** A finding id or an entity (kind:key) at the centre of the graph; none: the findings list. */
+  readonly root: string | null;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly expanded: readonly string[];
+  readonly hidden: readonly string[];
+  readonly selected: readonly string[];
+  readonly layout: Layout;
+  readonly timeline: TimelineState | null;
+  readonly findings: { readonly q: string; readonly severityMin: number | null; readonly sort: string; readonly includeArchived: boolean };
+}
+
+export const EMPTY_STATE: ViewState = {
+  root: null,
+  from: null,
+  to: null,
+  expanded: [],
+  hidden: [],
+  selected: [],
+  layout: 'fcose',
+  timeline: null,
+  findings: { q: '', severityMin: null, sort: 'severity', includeArchived: false },
+};
+
+// Entity ids contain ":" and "/", never a newline: lists are newline-separated in one parameter.
+const list = (value: string | null) => (value ? value.split('\n').filter(Boolean) : []);
+
+export function parseState(search: string): ViewState {
+  const p = new URLSearchParams(search);
+  const layout = p.get('layout');
+  const timelineEntity = p.get('tl');
+  const severity = p.get('sev');
+  return {
+    root: p.get('root') || null,
+    from: p.get('from') || null,
+    to: p.get('to') || null,
+    expanded: list(p.get('exp')),
+    hidden: list(p.get('hide')),
+    selected: list(p.get('sel')),
+    layout: LAYOUTS.includes(layout as Layout) ? (layout as Layout) : 'fcose',
+    timeline: timelineEntity
+      ? {
+          entity: timelineEntity,
+          ...(p.get('tlsvc') ? { eventSource: p.get('tlsvc')! } : {}),
+          ...(p.get('tlapi') ? { eventName: p.get('tlapi')! } : {}),
+          ...(p.get('tlerr') === '1' ? { errorsOnly: true } : {}),
+          ...(p.get('tlro') === '1' ? { readOnly: true } : p.get('tlro') === '0' ? { readOnly: false } : {}),
+        }
+      : null,
+    findings: {
+      q: p.get('q') ?? '',
+      severityMin: severity !== null && severity !== '' && Number.isFinite(Number(severity)) ? Number(severity) : null,
+      sort: p.get('sort') || 'severity',
+      includeArchived: p.get('archived') === '1',
+    },
+  };
+}
+
+export function serializeState(state: ViewState): string {
+  const p = new URLSearchParams();
+  const set = (name: string, value: string | null | undefined) => {
+    if (value !== null && value !== undefined && value !== '') p.set(name, value);
+  };
+  set('root', state.root);
+  set('from', state.from);
+  set('to', state.to);
+  set('exp', state.expanded.join('\n'));
+  set('hide', state.hidden.join('\n'));
+  set('sel', state.selected.join('\n'));
+  if (state.layout !== 'fcose') set('layout', state.layout);
+  if (state.timeline) {
+    set('tl', state.timeline.entity);
+    set('tlsvc', state.timeline.eventSource);
+    set('tlapi', state.timeline.eventName);
+    if (state.timeline.errorsOnly) set('tlerr', '1');
+    if (state.timeline.readOnly !== undefined) set('tlro', state.timeline.readOnly ? '1' : '0');
+  }
+  set('q', state.findings.q);
+  if (state.findings.severityMin !== null) set('sev', String(state.findings.severityMin));
+  if (state.findings.sort !== 'severity') set('sort', state.findings.sort);
+  if (state.findings.includeArchived) set('archived', '1');
+  const text = p.toString();
+  return text ? `?${text}` : '';
+}
+
+/** A finding id (hex) or an entity id (Kind:key). */
+export function rootKind(root: string): 'finding' | 'entity' {
+  return root.startsWith('Finding:') || !root.includes(':') ? 'finding' : 'entity';
+}

@@ -1,0 +1,114 @@
+import { useState } from 'react';
+import { api } from '../api/client';
+import type { FindingList } from '../api/types';
+import { Empty, Show } from '../components/States';
+import { lookOf, severityBand } from '../graph/kinds';
+import { useApi } from '../state/useApi';
+import type { ViewState } from '../state/urlState';
+
+const SORTS: Record<string, string> = { severity: 'Severity', updatedAt: 'Last updated', eventFirstSeen: 'First seen', count: 'Count' };
+
+/** Every finding, most severe first: the investigator's starting point. A click investigates it. */
+export function FindingsView({ state, onChange, onOpen }: { state: ViewState; onChange: (s: ViewState) => void; onOpen: (findingId: string) => void }) {
+  const f = state.findings;
+  const [text, setText] = useState(f.q);
+  const findings = useApi(JSON.stringify(f), (signal) => api.findings(f, signal));
+  const set = (patch: Partial<ViewState['findings']>) => onChange({ ...state, findings: { ...f, ...patch } });
+  return (
+    <main className="findings-view">
+      <form
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          set({ q: text.trim() });
+        }}
+      >
+        <input type="search" placeholder="Filter findings: type, title, resource…" value={text} onChange={(e) => setText(e.target.value)} aria-label="Filter findings" />
+        <label>
+          Severity ≥{' '}
+          <select value={f.severityMin ?? ''} onChange={(e) => set({ severityMin: e.target.value === '' ? null : Number(e.target.value) })} aria-label="Minimum severity">
+            <option value="">any</option>
+            <option value="7">high (7)</option>
+            <option value="4">medium (4)</option>
+            <option value="1">low (1)</option>
+          </select>
+        </label>
+        <label>
+          Sort{' '}
+          <select value={f.sort} onChange={(e) => set({ sort: e.target.value })} aria-label="Sort findings">
+            {Object.entries(SORTS).map(([value, name]) => (
+              <option key={value} value={value}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={f.includeArchived} onChange={(e) => set({ includeArchived: e.target.checked })} /> archived
+        </label>
+      </form>
+      <Show value={findings} what="findings">
+        {(data) => <FindingsTable data={data} onOpen={onOpen} />}
+      </Show>
+    </main>
+  );
+}
+
+function FindingsTable({ data, onOpen }: { data: FindingList; onOpen: (id: string) => void }) {
+  if (data.findings.length === 0) return <Empty>No findings match. Load GuardDuty findings with <code>npx trailhound ingest</code>, or widen the filter.</Empty>;
+  return (
+    <>
+      <p className="count">
+        {data.findings.length.toLocaleString('en-US')} of {data.total.toLocaleString('en-US')} findings
+        {data.total > data.findings.length ? ' (narrow the filter to see the rest)' : ''}
+      </p>
+      <table className="findings" aria-label="Findings">
+        <thead>
+          <tr>
+            <th>Severity</th>
+            <th>Type</th>
+            <th>Title</th>
+            <th>Affected</th>
+            <th>Account / region</th>
+            <th>First seen</th>
+            <th>Last seen</th>
+            <th>Count</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.findings.map((finding) => {
+            const p = finding.properties;
+            const severity = typeof p.severity === 'number' ? p.severity : null;
+            return (
+              <tr key={finding.id} className="finding-row" tabIndex={0} onClick={() => onOpen(finding.id)} onKeyDown={(e) => e.key === 'Enter' && onOpen(finding.id)} data-finding={finding.findingId}>
+                <td>
+                  <span className={`severity severity-${severityBand(severity)}`}>{severity?.toFixed(1) ?? '–'}</span>
+                </td>
+                <td className="mono">{String(p.type ?? '')}</td>
+                <td>{String(p.title ?? '')}</td>
+                <td>
+                  {finding.affected.slice(0, 2).map((a) => (
+                    <span key={a.id} className="chip" style={{ borderColor: lookOf(a.kind).colour }} title={a.id}>
+                      {a.label}
+                    </span>
+                  ))}
+                  {finding.affected.length > 2 ? <span className="more">+{finding.affected.length - 2}</span> : null}
+                </td>
+                <td className="mono">
+                  {String(p.accountId ?? '')} {String(p.region ?? '')}
+                </td>
+                <td className="mono">{time(p.eventFirstSeen)}</td>
+                <td className="mono">{time(p.eventLastSeen)}</td>
+                <td className="num">{String(p.count ?? '')}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+export function time(value: unknown): string {
+  return typeof value === 'string' ? value.replace('T', ' ').slice(0, 16) : '';
+}

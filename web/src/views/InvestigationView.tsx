@@ -1,0 +1,202 @@
+import type { ElementDefinition } from 'cytoscape';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { api, type Scope } from '../api/client';
+import type { GraphView } from '../api/types';
+import { EntityPanel } from '../components/EntityPanel';
+import { GraphCanvas } from '../components/GraphCanvas';
+import { Legend } from '../components/Legend';
+import { Failure, Loading } from '../components/States';
+import { TimelinePanel } from '../components/TimelinePanel';
+import { newElements, parseAggregateId, toElements } from '../graph/elements';
+import { LAYOUTS, rootKind, type Layout, type ViewState } from '../state/urlState';
+import type { SetViewState } from '../state/useViewState';
+
+interface Props {
+  readonly state: ViewState;
+  readonly dark: boolean;
+  readonly onChange: SetViewState;
+}
+
+/**
+ * The investigation: the blast radius of a finding (or the neighbourhood of an entity), grown
+ * by the expansions in the URL, minus the hidden nodes; the entity panel and the timeline
+ * beside it. Every change goes through the URL, so the view can be shared and undone.
+ */
+export function InvestigationView({ state, dark, onChange }: Props) {
+  const root = state.root!;
+  const scope: Scope = { from: state.from, to: state.to };
+  const [elements, setElements] = useState<ElementDefinition[]>([]);
+  const [load, setLoad] = useState<{ status: 'loading' | 'ready' } | { status: 'error'; error: Error }>({ status: 'loading' });
+  const [notice, setNotice] = useState<string | null>(null);
+  const [highlighted, setHighlighted] = useState<string[]>([]);
+  const [pinned, setPinned] = useState<string[]>([]);
+  const history = useRef<ViewState[]>([]);
+
+  const rootId = rootKind(root) === 'finding' ? (root.startsWith('Finding:') ? root : `Finding:${root}`) : root;
+  const graphKey = JSON.stringify([root, state.from, state.to, state.expanded]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoad({ status: 'loading' });
+    (async () => {
+      const base: GraphView = rootKind(root) === 'finding' ? await api.blastRadius(root, scope, controller.signal) : await api.neighbors(root, scope, {}, controller.signal);
+      let all = toElements(base);
+      let truncated = base.truncated.aggregatedNeighbours;
+      // Expansions use the time scope of the view (a finding's: its sightings ± a day).
+      const within: Scope = { from: scope.from ?? base.scope.from, to: scope.to ?? base.scope.to };
+      for (const id of state.expanded) {
+        const aggregate = parseAggregateId(id);
+        const view = aggregate
+          ? await api.neighbors(aggregate.parent, within, { kinds: aggregate.kind, perKind: 500 }, controller.signal)
+          : await api.neighbors(id, within, {}, controller.signal);
+        truncated += view.truncated.aggregatedNeighbours;
+        const present = new Set(all.map((e) => String(e.data.id)));
+        all = [...all.filter((e) => e.data.id !== id || !aggregate), ...newElements(toElements(view), present)];
+      }
+      if (controller.signal.aborted) return;
+      setElements(all);
+      setNotice(truncated > 0 ? `${truncated.toLocaleString('en-US')} neighbours are grouped into aggregate nodes (click one to expand it).` : null);
+      setLoad({ status: 'ready' });
+    })().catch((error: Error) => !controller.signal.aborted && setLoad({ status: 'error', error }));
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [graphKey]);
+
+  const hidden = useMemo(() => new Set(state.hidden), [state.hidden]);
+  const shown = useMemo(() => elements.filter((e) => !hidden.has(String(e.data.id)) && !hidden.has(String(e.data.source)) && !hidden.has(String(e.data.target))), [elements, hidden]);
+
+  // Changes apply to the latest state (several can fire from one gesture), and can be undone.
+  const change = (patch: (s: ViewState) => Partial<ViewState>, mode: 'push' | 'replace' = 'replace') =>
+    onChange((current) => {
+      history.current.push(current);
+      return { ...current, ...patch(current) };
+    }, mode);
+  const expand = (id: string) => change((s) => (s.expanded.includes(id) ? {} : { expanded: [...s.expanded, id] }));
+  const hideSelected = () => change((s) => ({ hidden: [...s.hidden, ...s.selected.filter((id) => id !== rootId)], selected: [] }));
+  const undo = () => {
+    const previous = history.current.pop();
+    if (previous) onChange(previous);
+  };
+  const togglePin = () => setPinned((p) => (state.selected.every((id) => p.includes(id)) ? p.filter((id) => !state.selected.includes(id)) : [...p, ...state.selected]));
+  const findPath = async () => {
+    const [from, to] = state.selected;
+    if (!from || !to) return;
+    try {
+      const result = await api.paths(from, to);
+      const path = result.paths[0];
+      if (!path) {
+        setNotice('No observed path between the two selected entities within 6 hops.');
+        return;
+      }
+      const present = new Set(elements.map((e) => String(e.data.id)));
+      const extra = newElements(toElements(result), present);
+      if (extra.length) setElements([...elements, ...extra]);
+      setHighlighted([...path.nodes, ...path.edges]);
+      setNotice(`Path of ${path.edges.length} hop(s) highlighted.`);
+    } catch (error) {
+      setNotice((error as Error).message);
+    }
+  };
+
+  const keys = useRef<Record<string, () => void>>({});
+  keys.current = {
+    h: hideSelected,
+    u: undo,
+    p: togglePin,
+    e: () => state.selected.forEach(expand),
+    t: () => state.selected[0] && change((s) => ({ timeline: { entity: s.selected[0]! } })),
+    f: () => window.__trailhoundGraph?.fit(undefined, 40),
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement || e.metaKey || e.altKey) return;
+      const key = e.ctrlKey && e.key === 'z' ? 'u' : e.ctrlKey ? '' : e.key.toLowerCase();
+      const action = keys.current[key];
+      if (action) {
+        e.preventDefault();
+        action();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const focus = state.selected[state.selected.length - 1] ?? rootId;
+  return (
+    <main className="investigation">
+      <div className="graph-pane">
+        <div className="toolbar" role="toolbar" aria-label="Graph">
+          <button type="button" onClick={() => onChange({ ...state, root: null, expanded: [], hidden: [], selected: [], timeline: null, from: null, to: null }, 'push')}>
+            ← Findings
+          </button>
+          <label>
+            Layout{' '}
+            <select value={state.layout} onChange={(e) => change(() => ({ layout: e.target.value as Layout }))} aria-label="Layout">
+              {LAYOUTS.map((l) => (
+                <option key={l} value={l}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" title="Expand the selected nodes (E, or double-click)" disabled={!state.selected.length} onClick={() => state.selected.forEach(expand)}>
+            Expand
+          </button>
+          <button type="button" title="Hide the selected nodes (H)" disabled={!state.selected.length} onClick={hideSelected}>
+            Hide
+          </button>
+          <button type="button" title="Pin the selected nodes in place (P)" disabled={!state.selected.length} onClick={togglePin}>
+            Pin
+          </button>
+          <button type="button" title="Highlight the shortest observed path between two selected nodes" disabled={state.selected.length !== 2} onClick={findPath}>
+            Path
+          </button>
+          <button type="button" title="Undo (U or Ctrl+Z)" disabled={history.current.length === 0} onClick={undo}>
+            Undo
+          </button>
+          {state.hidden.length ? (
+            <button type="button" onClick={() => change(() => ({ hidden: [] }))}>
+              Show {state.hidden.length} hidden
+            </button>
+          ) : null}
+          {state.from || state.to ? (
+            <span className="scope" title="The scope time of the whole view">
+              {state.from?.slice(0, 16).replace('T', ' ') ?? '…'} → {state.to?.slice(0, 16).replace('T', ' ') ?? '…'}{' '}
+              <button type="button" onClick={() => change(() => ({ from: null, to: null }))}>
+                Clear time
+              </button>
+            </span>
+          ) : null}
+        </div>
+        {notice ? (
+          <div className="notice" role="status">
+            {notice}
+          </div>
+        ) : null}
+        {load.status === 'error' ? <Failure error={load.error} what="the graph" /> : null}
+        {load.status === 'loading' ? <Loading what="the graph" /> : null}
+        <GraphCanvas
+          elements={shown}
+          root={rootId}
+          layout={state.layout}
+          selected={state.selected}
+          pinned={pinned}
+          highlighted={highlighted}
+          dark={dark}
+          onSelect={(ids) => onChange((s) => (ids.join('\n') === s.selected.join('\n') ? s : { ...s, selected: ids }))}
+          onExpand={expand}
+        />
+        <Legend />
+      </div>
+      <EntityPanel
+        key={focus}
+        entity={focus}
+        scope={scope}
+        onScope={(from, to) => change(() => ({ from, to }))}
+        onTimeline={(entity, filters) => change(() => ({ timeline: { entity, ...filters } }))}
+        onInvestigate={(entity) => onChange((s) => ({ ...s, root: entity, expanded: [], hidden: [], selected: [], from: null, to: null }), 'push')}
+      />
+      {state.timeline ? <TimelinePanel timeline={state.timeline} scope={scope} onChange={(timeline) => change(() => ({ timeline }))} /> : null}
+    </main>
+  );
+}
