@@ -101,6 +101,13 @@ describe('the investigation UI', () => {
     await expect.poll(async () => (await graphNodes(page, 1)).length).toBeGreaterThanOrEqual(ids.length - 1 + Math.min(count, 500));
     expect(await graphNodes(page, 1)).not.toContain(aggregate);
     expect(await graphNodes(page, 1)).toContain(`IpAddress:${ATTACKER.c2.ip}`);
+
+    // The link reproduces it: the aggregate expanded from the URL, without its stale edge.
+    const copy = await browser.browser.newPage();
+    const expanded = await graphNodes(page, 1);
+    await copy.goto(page.url());
+    await expect.poll(async () => (await graphNodes(copy, 3)).sort()).toEqual([...expanded].sort());
+    await copy.close();
   });
 
   it("brushes a principal's activity to set the scope time of the view", async () => {
@@ -145,6 +152,21 @@ describe('the investigation UI', () => {
     expect(lines[0]).toMatch(/^time,type,action,/);
     expect(lines).toHaveLength(total + 1);
     expect(lines.slice(1).every((l) => l.includes('"GetObject"'))).toBe(true);
+  });
+
+  it('asks for the access token of a server that has one, then works with it', async () => {
+    const guarded = await startServer({ graph, host: '127.0.0.1', port: 0, version: 'test', token: 'a-long-random-test-token' });
+    const tab = await browser.browser.newPage();
+    try {
+      await tab.goto(guarded.url);
+      await tab.getByLabel('Access token').fill('a-long-random-test-token');
+      await tab.getByRole('button', { name: 'Use token' }).click();
+      await tab.waitForSelector('.finding-row');
+      expect(await tab.locator('.finding-row').count()).toBe(manifest.counts.findings);
+    } finally {
+      await tab.close();
+      await guarded.close();
+    }
   });
 
   it('shows attacker-controlled text as text and runs none of it', async () => {

@@ -20,6 +20,23 @@ export function setToken(token: string | null): void {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
+/**
+ * Downloads an export. Without a token a plain link streams it to disk; with one, the browser
+ * cannot add the header to a link, so the file is fetched with it and saved from memory.
+ */
+export async function downloadExport(url: string, event: { preventDefault: () => void }): Promise<void> {
+  if (!sessionStorage.getItem(TOKEN_KEY)) return;
+  event.preventDefault();
+  const response = await fetch(url, { headers: headers() });
+  if (!response.ok) throw new ApiError(response.status, 'EXPORT_FAILED', `The export failed (${response.status}).`);
+  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'trailhound-timeline';
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
 function headers(): Record<string, string> {
   const token = sessionStorage.getItem(TOKEN_KEY);
   return token ? { Authorization: `Bearer ${token}` } : {};

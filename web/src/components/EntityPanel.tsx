@@ -9,7 +9,8 @@ import { useApi } from '../state/useApi';
 
 interface Props {
   readonly entity: string;
-  readonly scope: Scope;
+  /** null while the graph (which decides the scope) loads. */
+  readonly scope: Scope | null;
   readonly onScope: (from: string, to: string) => void;
   readonly onTimeline: (entity: string, filters?: TimelineFilters) => void;
   readonly onInvestigate: (entity: string) => void;
@@ -29,7 +30,7 @@ interface Item {
 /** The profile of the focused entity: every section of the API's profile, drillable to events. */
 export function EntityPanel({ entity, scope, onScope, onTimeline, onInvestigate }: Props) {
   const aggregate = parseAggregateId(entity);
-  const profile = useApi(aggregate ? null : JSON.stringify([entity, scope]), (signal) => api.profile(entity, scope, signal));
+  const profile = useApi(aggregate || !scope ? null : JSON.stringify([entity, scope]), (signal) => api.profile(entity, scope!, signal));
   if (aggregate) {
     return (
       <aside className="entity-panel">

@@ -3,7 +3,7 @@ import dagre from 'cytoscape-dagre';
 import fcose from 'cytoscape-fcose';
 import { useEffect, useRef, useState } from 'react';
 import { layoutOptions } from '../graph/layouts';
-import { graphStyle } from '../graph/style';
+import { graphStyle, LARGE_VIEW } from '../graph/style';
 import { lookOf } from '../graph/kinds';
 import type { Layout } from '../state/urlState';
 
@@ -46,17 +46,18 @@ declare global {
 export function GraphCanvas(props: GraphCanvasProps) {
   const container = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
+  const drawnForSpeed = useRef(false);
   const handlers = useRef(props);
   handlers.current = props;
   const [tip, setTip] = useState<Tip | null>(null);
   const [webgl, setWebgl] = useState(false);
-  const large = props.elements.length > WEBGL_THRESHOLD && supportsWebgl();
+  const large = props.elements.length > WEBGL_THRESHOLD && rendererChoice() !== 'canvas' && supportsWebgl();
 
   // One instance per renderer choice: WebGL is an option at creation only.
   useEffect(() => {
     const cy = cytoscape({
       container: container.current!,
-      style: graphStyle(handlers.current.dark),
+      style: graphStyle(handlers.current.dark, drawnForSpeed.current),
       minZoom: 0.05,
       maxZoom: 4,
       // Fluid with thousands of elements: while panning or zooming, draw a snapshot (labels
@@ -97,21 +98,34 @@ export function GraphCanvas(props: GraphCanvasProps) {
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
+    // Marks for the UI benchmark's breakdown (Performance panel shows them too).
+    performance.mark('trailhound:sync-start');
     const wanted = new Set(props.elements.map((e) => String(e.data.id)));
     const present = new Set(cy.elements().map((e) => e.id()));
+    // Choose the style before adding: restyling a thousand drawn nodes costs more than drawing them.
+    const speed = props.elements.filter((e) => e.group === 'nodes').length > LARGE_VIEW;
+    if (speed !== drawnForSpeed.current) {
+      drawnForSpeed.current = speed;
+      cy.style(graphStyle(handlers.current.dark, speed));
+    }
     cy.batch(() => {
       cy.elements().filter((e) => !wanted.has(e.id())).remove();
-      cy.add(props.elements.filter((e) => !present.has(String(e.data.id))) as ElementDefinition[]);
+      // Edges go in only with both ends: a stray edge would stop Cytoscape.
+      const nodes = new Set(props.elements.filter((e) => e.group === 'nodes').map((e) => String(e.data.id)));
+      const fresh = props.elements.filter((e) => !present.has(String(e.data.id)) && (e.group === 'nodes' || (nodes.has(String(e.data.source)) && nodes.has(String(e.data.target)))));
+      cy.add(fresh as ElementDefinition[]);
       cy.nodes().removeClass('root');
       if (props.root) cy.getElementById(props.root).addClass('root');
     });
+    performance.mark('trailhound:elements-added');
     const run = cy.layout(layoutOptions(props.layout, cy.nodes().length, props.root));
     run.run();
+    performance.mark('trailhound:layout-done');
     cy.container()?.setAttribute('data-ready', String(cy.nodes().length));
   }, [props.elements, props.layout, props.root, webgl]);
 
   useEffect(() => {
-    cyRef.current?.style(graphStyle(props.dark));
+    cyRef.current?.style(graphStyle(props.dark, drawnForSpeed.current));
   }, [props.dark]);
 
   // Selection, pins and the highlighted path follow the view state.
@@ -177,9 +191,23 @@ function zoomBy(cy: Core | null, factor: number): void {
   cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
 }
 
+/** `?renderer=canvas` turns the WebGL renderer off (a driver that draws it badly). */
+function rendererChoice(): string | null {
+  return new URLSearchParams(window.location.search).get('renderer');
+}
+
+/**
+ * WebGL that a GPU draws. Software WebGL (SwiftShader, llvmpipe: VMs, remote desktops, headless
+ * browsers) draws a thousand nodes several times slower than the 2D canvas, so it is not used.
+ */
 function supportsWebgl(): boolean {
   try {
-    return Boolean(document.createElement('canvas').getContext('webgl2'));
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return false;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    if (rendererChoice() === 'webgl') return true;
+    return !/swiftshader|llvmpipe|software|softpipe/i.test(renderer);
   } catch {
     return false;
   }

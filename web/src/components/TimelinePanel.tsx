@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, type Scope } from '../api/client';
+import { api, downloadExport, type Scope } from '../api/client';
 import type { TimelineEvent } from '../api/types';
 import type { TimelineState } from '../state/urlState';
 import { Failure } from './States';
@@ -81,7 +81,7 @@ export function TimelinePanel({ timeline, scope, onChange }: { timeline: Timelin
         <span className="exports">
           Export:{' '}
           {(['csv', 'timesketch', 'ocsf'] as const).map((format) => (
-            <a key={format} href={api.exportUrl(timeline.entity, format, scope, filters)} download>
+            <a key={format} href={api.exportUrl(timeline.entity, format, scope, filters)} download onClick={(e) => void downloadExport(e.currentTarget.href, e).catch((error: Error) => setError(error))}>
               {format === 'csv' ? 'CSV' : format === 'ocsf' ? 'OCSF' : 'Timesketch'}
             </a>
           ))}

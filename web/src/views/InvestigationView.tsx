@@ -30,6 +30,9 @@ export function InvestigationView({ state, dark, onChange }: Props) {
   const [notice, setNotice] = useState<string | null>(null);
   const [highlighted, setHighlighted] = useState<string[]>([]);
   const [pinned, setPinned] = useState<string[]>([]);
+  // The time scope the graph was drawn in: the brushed one, else the finding's (its sightings
+  // ± a day). The profile uses it too, so "newly observed" means new in this scope.
+  const [effectiveScope, setEffectiveScope] = useState<Scope>(scope);
   const history = useRef<ViewState[]>([]);
 
   const rootId = rootKind(root) === 'finding' ? (root.startsWith('Finding:') ? root : `Finding:${root}`) : root;
@@ -38,24 +41,45 @@ export function InvestigationView({ state, dark, onChange }: Props) {
   useEffect(() => {
     const controller = new AbortController();
     setLoad({ status: 'loading' });
+    performance.mark('trailhound:graph-requested');
     (async () => {
       const base: GraphView = rootKind(root) === 'finding' ? await api.blastRadius(root, scope, controller.signal) : await api.neighbors(root, scope, {}, controller.signal);
       let all = toElements(base);
       let truncated = base.truncated.aggregatedNeighbours;
       // Expansions use the time scope of the view (a finding's: its sightings ± a day).
       const within: Scope = { from: scope.from ?? base.scope.from, to: scope.to ?? base.scope.to };
-      for (const id of state.expanded) {
+      const failed: string[] = [];
+      // Expansions load in parallel and merge in URL order, so the view is the same every time.
+      const views = await Promise.all(
+        state.expanded.map((id) => {
+          const aggregate = parseAggregateId(id);
+          // One expansion that no longer resolves (a link from another database) spoils nothing else.
+          return (aggregate ? api.neighbors(aggregate.parent, within, { kinds: aggregate.kind, perKind: 500 }, controller.signal) : api.neighbors(id, within, {}, controller.signal)).catch((error: Error) => {
+            if (controller.signal.aborted) throw error;
+            failed.push(`${id}: ${error.message}`);
+            return null;
+          });
+        }),
+      );
+      state.expanded.forEach((id, i) => {
+        const view = views[i];
+        if (!view) return;
         const aggregate = parseAggregateId(id);
-        const view = aggregate
-          ? await api.neighbors(aggregate.parent, within, { kinds: aggregate.kind, perKind: 500 }, controller.signal)
-          : await api.neighbors(id, within, {}, controller.signal);
         truncated += view.truncated.aggregatedNeighbours;
         const present = new Set(all.map((e) => String(e.data.id)));
-        all = [...all.filter((e) => e.data.id !== id || !aggregate), ...newElements(toElements(view), present)];
-      }
+        // An expanded aggregate gives way to what it stood for: drop it and its edge.
+        const kept = aggregate ? all.filter((e) => e.data.id !== id && e.data.source !== id && e.data.target !== id) : all;
+        all = [...kept, ...newElements(toElements(view), present)];
+      });
+      setEffectiveScope(within);
       if (controller.signal.aborted) return;
+      performance.mark('trailhound:graph-received');
       setElements(all);
-      setNotice(truncated > 0 ? `${truncated.toLocaleString('en-US')} neighbours are grouped into aggregate nodes (click one to expand it).` : null);
+      const notes = [
+        ...(truncated > 0 ? [`${truncated.toLocaleString('en-US')} neighbours are grouped into aggregate nodes (click one to expand it).`] : []),
+        ...(failed.length ? [`Could not expand ${failed.join('; ')}`] : []),
+      ];
+      setNotice(notes.length ? notes.join(' ') : null);
       setLoad({ status: 'ready' });
     })().catch((error: Error) => !controller.signal.aborted && setLoad({ status: 'error', error }));
     return () => controller.abort();
@@ -191,7 +215,7 @@ export function InvestigationView({ state, dark, onChange }: Props) {
       <EntityPanel
         key={focus}
         entity={focus}
-        scope={scope}
+        scope={load.status === 'ready' ? effectiveScope : null}
         onScope={(from, to) => change(() => ({ from, to }))}
         onTimeline={(entity, filters) => change(() => ({ timeline: { entity, ...filters } }))}
         onInvestigate={(entity) => onChange((s) => ({ ...s, root: entity, expanded: [], hidden: [], selected: [], from: null, to: null }), 'push')}

@@ -1,0 +1,49 @@
+/**
+ * Screenshots of the main views for the README, from a running demo:
+ *   npx trailhound demo            (in another terminal)
+ *   node bin/run-ts.js test/bench/uiScreenshots.ts [http://127.0.0.1:8080]
+ * Writes docs/screenshots/*.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { DEMO_DEFAULTS, DEMO_END } from '../../demo/prepare';
+import { stageScenario } from '../../demo/scenario';
+import { launchBrowser } from '../support/browser';
+
+const base = process.argv[2] ?? 'http://127.0.0.1:8080';
+const out = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+mkdirSync(out, { recursive: true });
+const cast = stageScenario(DEMO_DEFAULTS.seed, DEMO_END).incident.cast;
+const enc = encodeURIComponent;
+const carol = `IamUser:${cast.victim.arn}`;
+
+const { browser, close } = await launchBrowser({ width: 1440, height: 900 });
+const page = await browser.newPage();
+const settle = async (p: Page, min = 3) => {
+  await p.waitForFunction((n) => (window.__trailhoundGraph?.nodes().length ?? 0) >= n, min, { timeout: 30_000 });
+  await p.waitForTimeout(700);
+};
+
+await page.goto(`${base}/`);
+await page.waitForSelector('.finding-row');
+await page.screenshot({ path: join(out, 'findings.png') });
+
+await page.goto(`${base}/?root=${enc(`Finding:${cast.findingIds.exfiltration}`)}&sel=${enc(carol)}`);
+await settle(page);
+await page.locator('.histogram').waitFor();
+await page.waitForTimeout(500);
+await page.screenshot({ path: join(out, 'investigation.png') });
+
+await page.goto(`${base}/?root=${enc(carol)}&sel=${enc(carol)}&tl=${enc(carol)}&tlsvc=s3.amazonaws.com`);
+await settle(page);
+await page.locator('.timeline-body .timeline-row').first().waitFor();
+await page.waitForTimeout(500);
+await page.screenshot({ path: join(out, 'timeline.png') });
+
+await page.evaluate(() => localStorage.setItem('trailhound.theme', 'dark'));
+await page.goto(`${base}/?root=${enc(`Finding:${cast.findingIds.c2}`)}&exp=${enc(`aggregate:IpAddress:${cast.instance.privateIp}:FLOW:in:IpAddress`)}`);
+await settle(page);
+await page.screenshot({ path: join(out, 'c2-dark.png') });
+await close();
+process.stderr.write(`screenshots in ${out}\n`);
