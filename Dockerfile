@@ -1,13 +1,28 @@
-# The trailhound command in a container; docker-compose.yml pairs it with neo4j:5.26-community.
+# The trailhound command and UI in a container; docker-compose.yml pairs it with neo4j:5.26-community.
+# Stage 1 builds the web UI (Vite is a dev dependency); stage 2 carries only what runs.
+FROM node:20-bookworm-slim AS web
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY web ./web
+COPY graph ./graph
+COPY server/schemas.ts ./server/schemas.ts
+RUN npm run build
+
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY bin ./bin
 COPY cli ./cli
+COPY db/localNeo4j.ts db/mavenJars.ts db/logTail.ts ./db/
+COPY demo ./demo
+COPY export ./export
 COPY graph ./graph
 COPY ingest ./ingest
-COPY db/localNeo4j.ts db/mavenJars.ts db/logTail.ts ./db/
+COPY server ./server
+COPY --from=web /app/web/dist ./web/dist
 ENV NODE_ENV=production
+EXPOSE 8080
 ENTRYPOINT ["node", "bin/trailhound.js"]
 CMD ["--help"]

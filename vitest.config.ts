@@ -22,6 +22,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 240_000,
+          // Browser and CLI checks poll until the page or the graph shows the outcome: give a
+          // loaded CI machine time, the default second is not enough.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
         },
       },
     ],

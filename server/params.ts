@@ -28,8 +28,9 @@ export const timelineFilterParams = {
   eventName: z.string().max(200).optional().describe('one API, e.g. GetObject'),
   errorsOnly: booleanParam.default(false).describe('only calls that failed (with an error code)'),
   readOnly: booleanParam.optional().describe('true: only read-only calls; false: only calls that change something'),
+  sourceIp: z.string().max(64).optional().describe('only calls from this address'),
 };
 
-export function timelineFilters(query: { eventSource?: string | undefined; eventName?: string | undefined; errorsOnly: boolean; readOnly?: boolean | undefined }) {
-  return { eventSource: query.eventSource, eventName: query.eventName, errorsOnly: query.errorsOnly, readOnly: query.readOnly };
+export function timelineFilters(query: { eventSource?: string | undefined; eventName?: string | undefined; errorsOnly: boolean; readOnly?: boolean | undefined; sourceIp?: string | undefined }) {
+  return { eventSource: query.eventSource, eventName: query.eventName, errorsOnly: query.errorsOnly, readOnly: query.readOnly, sourceIp: query.sourceIp };
 }

@@ -26,13 +26,15 @@ RETURN sessions, total`;
  * principal key (the person and each session), merged. Keyset paging: (time, eventId).
  */
 /**
- * The timeline's filters (service, API, failures only, read-only or not): null/false keep all.
+ * The timeline's filters (service, API, failures only, read-only or not, source address):
+ * null/false keep all.
  * They narrow what each seek returns; the seek itself stays on the (principalKey, time) index.
  */
 const EVENT_FILTERS = `($eventSource IS NULL OR e.eventSource = $eventSource)
     AND ($eventName IS NULL OR e.eventName = $eventName)
     AND (NOT $errorsOnly OR e.errorCode IS NOT NULL)
-    AND ($readOnly IS NULL OR e.readOnly = $readOnly)`;
+    AND ($readOnly IS NULL OR e.readOnly = $readOnly)
+    AND ($sourceIp IS NULL OR e.sourceIp = $sourceIp)`;
 
 export const EVENTS_OF_PRINCIPALS = `
 UNWIND $keys AS k

@@ -47,12 +47,13 @@ export interface TimelineOptions {
   readonly filters?: TimelineFilters;
 }
 
-/** Narrow a timeline: one service (eventSource), one API, failures only, read-only or not. */
+/** Narrow a timeline: one service (eventSource), one API, failures only, read-only or not, one source address. */
 export interface TimelineFilters {
   readonly eventSource?: string | undefined;
   readonly eventName?: string | undefined;
   readonly errorsOnly?: boolean | undefined;
   readonly readOnly?: boolean | undefined;
+  readonly sourceIp?: string | undefined;
 }
 
 /** Sessions followed through role chains, at most: a service principal may start millions. */
@@ -76,6 +77,7 @@ export async function timelinePage(graph: Graph, ref: EntityRef, options: Timeli
     eventName: options.filters?.eventName ?? null,
     errorsOnly: options.filters?.errorsOnly ?? false,
     readOnly: options.filters?.readOnly ?? null,
+    sourceIp: options.filters?.sourceIp ?? null,
   };
   let query: string;
   let extra: Record<string, unknown>;

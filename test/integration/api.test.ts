@@ -138,6 +138,9 @@ describe('the investigation API', () => {
     const one = (await getJson(base, url(`eventName=${enc(api)}`), TimelinePageSchema)).events;
     expect(one.length).toBe(all.filter((e) => e.eventName === api).length);
     expect(one.some((e) => e.inSession)).toBe(true); // the filter applies to the sessions' calls too
+    const address = all.find((e) => e.sourceIp)!.sourceIp!;
+    const fromThere = (await getJson(base, url(`sourceIp=${enc(address)}`), TimelinePageSchema)).events;
+    expect(fromThere.length).toBe(all.filter((e) => e.sourceIp === address).length);
 
     const csv = await (await fetch(`${base}/api/export/timeline?entity=${enc(`IamUser:${CHRISTOPHE}`)}&format=csv&eventName=${enc(api)}`)).text();
     const rows = csv.trim().split('\n').slice(1);

@@ -127,6 +127,14 @@ describe('the investigation UI', () => {
     const to = Date.parse(url.searchParams.get('to')!);
     expect(to).toBeGreaterThan(from);
     await expect.poll(() => page.locator('.scope').textContent()).toContain(new Date(from).toISOString().slice(0, 10));
+
+    // Drill down from an address in her profile to her calls from it.
+    await page.locator('.items li', { hasText: ATTACKER.keyUse.ip }).locator('button.events').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('tlip')).toBe(ATTACKER.keyUse.ip);
+    await page.locator('.timeline-body .timeline-row').first().waitFor();
+    const addresses = await page.locator('.timeline-body .timeline-row > span:nth-child(4)').allTextContents();
+    expect(addresses.length).toBeGreaterThan(0);
+    expect(new Set(addresses)).toEqual(new Set([ATTACKER.keyUse.ip]));
   });
 
   it("opens a principal's timeline with its sessions' calls, filters it and exports it", async () => {

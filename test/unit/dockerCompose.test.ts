@@ -55,8 +55,17 @@ describe('docker-compose.yml', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20/m);
     expect(dockerfile).toContain('ENTRYPOINT ["node", "bin/trailhound.js"]');
-    for (const [, path] of dockerfile.matchAll(/^COPY (\S+)/gm)) {
+    for (const [, path] of dockerfile.matchAll(/^COPY (?!--from)(\S+)/gm)) {
       for (const part of path!.split(' ')) if (!part.startsWith('package')) expect(existsSync(join(ROOT, part))).toBe(true);
     }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  it('copies every source directory the command imports, and the built UI', () => {
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(?:\S+ )*?(\S+) \.\/(\S*)$/gm)].map((m) => m[2]!.replace(/\/$/, ''));
+    for (const dir of ['bin', 'cli', 'demo', 'export', 'graph', 'ingest', 'server', 'db']) expect(copied).toContain(dir);
+    expect(dockerfile).toMatch(/COPY --from=web \/app\/web\/dist \.\/web\/dist/);
   });
 });

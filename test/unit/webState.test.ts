@@ -61,7 +61,7 @@ describe('URL state <-> view state', () => {
       hidden: ['UserAgent:aws-cli/2.15 & more=stuff?x#y'],
       selected: ['IpAddress:185.220.101.45', 'S3Bucket:acme-customer-exports-6666'],
       layout: 'dagre',
-      timeline: { entity: 'IamUser:arn:aws:iam::111122223333:user/carol', eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorsOnly: true, readOnly: false },
+      timeline: { entity: 'IamUser:arn:aws:iam::111122223333:user/carol', eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorsOnly: true, readOnly: false, sourceIp: '2001:db8::7' },
       findings: { q: 'Exfiltration', severityMin: 7, sort: 'updatedAt', includeArchived: true },
     };
     expect(parseState(serializeState(state))).toEqual(state);

@@ -93,8 +93,9 @@ export interface TimelineFilters {
   readonly eventName?: string | undefined;
   readonly errorsOnly?: boolean | undefined;
   readonly readOnly?: boolean | undefined;
+  readonly sourceIp?: string | undefined;
 }
 
 function filterParams(f: TimelineFilters) {
-  return { eventSource: f.eventSource, eventName: f.eventName, errorsOnly: f.errorsOnly ? true : null, readOnly: f.readOnly };
+  return { eventSource: f.eventSource, eventName: f.eventName, errorsOnly: f.errorsOnly ? true : null, readOnly: f.readOnly, sourceIp: f.sourceIp };
 }

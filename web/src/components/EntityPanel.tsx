@@ -18,6 +18,7 @@ interface Props {
 
 /** Kinds the API has no event timeline for. */
 const NO_TIMELINE: readonly string[] = [Label.Finding, Label.NetworkInterface, Label.Account, Label.UserAgent, Label.Subnet, Label.Vpc];
+const PRINCIPALS: readonly string[] = [Label.IamUser, Label.IamRole, Label.RoleSession, Label.FederatedUser, Label.RootUser, Label.AwsService, Label.AwsAccountPrincipal, Label.UnknownPrincipal];
 
 interface Item {
   readonly entity: ApiNode;
@@ -114,7 +115,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
         ] as const
       ).map(([name, title]) => {
         const list = s[name] as { total: number; items: Item[] } | undefined;
-        return list?.items ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} /> : null;
+        return list?.items ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} onEvents={(item) => eventsOf(e, item, onTimeline)} /> : null;
       })}
       {s.sessions && (s.sessions as { nodes?: ApiNode[] }).nodes?.length ? (
         <Section title={`Sessions and role chain (${(s.sessions as { total: number }).total})`}>
@@ -153,7 +154,18 @@ function NewlyObserved({ sections }: { sections: Record<string, unknown> }) {
   );
 }
 
-function ItemList({ title, list, onInvestigate }: { title: string; list: { total: number; items: Item[] }; onInvestigate: (id: string) => void }) {
+/**
+ * The raw events behind a profile item: a principal's calls from an address (its timeline,
+ * filtered), or the item's own timeline (calls with a key, naming a resource).
+ */
+function eventsOf(owner: ApiNode, item: Item, onTimeline: Props['onTimeline']): (() => void) | null {
+  const kind = item.entity.kind;
+  if (kind === Label.IpAddress) return PRINCIPALS.includes(owner.kind) ? () => onTimeline(owner.id, { sourceIp: item.entity.key }) : () => onTimeline(item.entity.id);
+  if (NO_TIMELINE.includes(kind)) return null;
+  return () => onTimeline(item.entity.id);
+}
+
+function ItemList({ title, list, onInvestigate, onEvents }: { title: string; list: { total: number; items: Item[] }; onInvestigate: (id: string) => void; onEvents: (item: Item) => (() => void) | null }) {
   return (
     <Section title={`${title} (${list.total.toLocaleString('en-US')}${list.total > list.items.length ? `, ${list.items.length} shown` : ''})`}>
       <ul className="items">
@@ -163,6 +175,14 @@ function ItemList({ title, list, onInvestigate }: { title: string; list: { total
             {item.newlyObserved ? <span className="new">new</span> : null}
             {item.count !== null ? <span className="num muted"> ×{item.count.toLocaleString('en-US')}</span> : null}
             {typeof item.entity.properties.country === 'string' ? <span className="muted"> {item.entity.properties.country}</span> : null}
+            {(() => {
+              const open = onEvents(item);
+              return open ? (
+                <button type="button" className="link events" onClick={open} title="The raw events behind this">
+                  events
+                </button>
+              ) : null;
+            })()}
           </li>
         ))}
       </ul>

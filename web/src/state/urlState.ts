@@ -12,6 +12,7 @@ export interface TimelineState {
   readonly eventName?: string;
   readonly errorsOnly?: boolean;
   readonly readOnly?: boolean;
+  readonly sourceIp?: string;
 }
 
 export interface ViewState {
@@ -62,6 +63,7 @@ export function parseState(search: string): ViewState {
           ...(p.get('tlapi') ? { eventName: p.get('tlapi')! } : {}),
           ...(p.get('tlerr') === '1' ? { errorsOnly: true } : {}),
           ...(p.get('tlro') === '1' ? { readOnly: true } : p.get('tlro') === '0' ? { readOnly: false } : {}),
+          ...(p.get('tlip') ? { sourceIp: p.get('tlip')! } : {}),
         }
       : null,
     findings: {
@@ -91,6 +93,7 @@ export function serializeState(state: ViewState): string {
     set('tlapi', state.timeline.eventName);
     if (state.timeline.errorsOnly) set('tlerr', '1');
     if (state.timeline.readOnly !== undefined) set('tlro', state.timeline.readOnly ? '1' : '0');
+    set('tlip', state.timeline.sourceIp);
   }
   set('q', state.findings.q);
   if (state.findings.severityMin !== null) set('sev', String(state.findings.severityMin));
