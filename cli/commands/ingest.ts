@@ -12,6 +12,7 @@ import { AUTO } from '../../ingest/autoSource';
 import { FLOW_FIELDS, parseFieldList } from '../../ingest/vpcflow/fields';
 import { bar, formatBytes, formatCount, formatDuration } from '../format';
 import { ProgressLine } from '../progressLine';
+import { isPull, runPullCommand, withPullOptions, type PullFlags } from './pull';
 
 export interface IngestFlags {
   json?: boolean;
@@ -57,11 +58,14 @@ function withCommonOptions(command: Command): Command {
 
 const EXAMPLES: Record<string, string> = {
   cloudtrail: `  npx trailhound ingest cloudtrail ./AWSLogs/123456789012/CloudTrail
-  npx trailhound ingest cloudtrail trail-2024-08-01.json.gz --json`,
+  npx trailhound ingest cloudtrail trail-2024-08-01.json.gz --json
+  npx trailhound ingest cloudtrail --lookup --region us-east-1,eu-west-1 --since 2d
+  npx trailhound ingest cloudtrail --lookup --region us-east-1 --since last --attribute Username=alice`,
   vpcflow: `  npx trailhound ingest vpcflow ./AWSLogs/123456789012/vpcflowlogs
   npx trailhound ingest vpcflow flows.log --fields "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id"`,
   guardduty: `  npx trailhound ingest guardduty findings-export.jsonl.gz
-  aws guardduty get-findings ... > findings.json && npx trailhound ingest guardduty findings.json`,
+  aws guardduty get-findings ... > findings.json && npx trailhound ingest guardduty findings.json
+  npx trailhound ingest guardduty --api --region us-east-1 --since last`,
 };
 
 const NOTES: Record<string, string> = {
@@ -73,11 +77,16 @@ const NOTES: Record<string, string> = {
 };
 
 function sourceCommand(source: LogSource): Command {
+  const pulls = source.name === 'cloudtrail' || source.name === 'guardduty';
   const command = withCommonOptions(
     new Command(source.name)
-      .description(`load ${source.title} ${source.recordNoun} from files and directories (plain or .gz; directories recursively)`)
-      .argument('<paths...>', 'files or directories'),
+      .description(
+        `load ${source.title} ${source.recordNoun} from files and directories (plain or .gz; directories recursively)` +
+          (source.name === 'cloudtrail' ? ', or from the LookupEvents API (--lookup)' : source.name === 'guardduty' ? ', or from the GuardDuty API (--api)' : ''),
+      )
+      .argument(pulls ? '[paths...]' : '<paths...>', 'files or directories'),
   );
+  if (pulls) withPullOptions(command, source.name as 'cloudtrail' | 'guardduty');
   if (source.name === 'vpcflow') {
     command.option('--fields <list>', 'the field list of files without a header line (custom formats), e.g. "version account-id interface-id srcaddr ..."');
   }
@@ -92,7 +101,18 @@ stopped the run.
 Examples:
 ${EXAMPLES[source.name] ?? ''}`,
     )
-    .action(async (paths: string[], flags: IngestFlags) => runCommand(source, paths, flags));
+    .action(async (paths: string[], flags: IngestFlags & PullFlags) => {
+      if (isPull(flags)) {
+        if (paths.length > 0) throw new TrailhoundError('BAD_OPTION', `${flags.lookup ? '--lookup' : '--api'} pulls from AWS: give no paths with it.`);
+        await runPullCommand(source.name as 'cloudtrail' | 'guardduty', flags);
+        return;
+      }
+      if (paths.length === 0) {
+        command.help({ error: true });
+        return;
+      }
+      await runCommand(source, paths, flags);
+    });
 }
 
 async function runCommand(source: LogSource | typeof AUTO, paths: string[], flags: IngestFlags): Promise<void> {

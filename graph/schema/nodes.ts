@@ -260,6 +260,14 @@ export const nodes = {
     },
     indexes: [['location']],
   },
+  PullCheckpoint: {
+    description:
+      'How far a pull from an AWS API got, per source, account and region (name = source:account:region), ' +
+      'so that `--since last` asks only for what is new.',
+    key: 'name',
+    write: 'meta',
+    properties: { name: 'string', source: 'string', accountId: 'string', region: 'string', lastEventTime: 'int', pulledAt: 'int' },
+  },
   TrailhoundMeta: {
     description: 'Bookkeeping: the schema version the migrations last applied.',
     key: 'name',

@@ -28,6 +28,7 @@ CREATE INDEX Finding_updatedAt IF NOT EXISTS FOR (x:Finding) ON (x.updatedAt);
 CREATE INDEX Finding_type IF NOT EXISTS FOR (x:Finding) ON (x.type);
 CREATE CONSTRAINT IngestedObject_contentHash_unique IF NOT EXISTS FOR (x:IngestedObject) REQUIRE x.contentHash IS UNIQUE;
 CREATE INDEX IngestedObject_location IF NOT EXISTS FOR (x:IngestedObject) ON (x.location);
+CREATE CONSTRAINT PullCheckpoint_name_unique IF NOT EXISTS FOR (x:PullCheckpoint) REQUIRE x.name IS UNIQUE;
 CREATE CONSTRAINT TrailhoundMeta_name_unique IF NOT EXISTS FOR (x:TrailhoundMeta) REQUIRE x.name IS UNIQUE;
 CREATE TEXT INDEX IamUser_userName_text IF NOT EXISTS FOR (x:IamUser) ON (x.userName);
 CREATE TEXT INDEX IamRole_roleName_text IF NOT EXISTS FOR (x:IamRole) ON (x.roleName);

@@ -1,0 +1,140 @@
+import { Option, type Command } from 'commander';
+import { neo4jSettingsFromEnv } from '../../graph/config';
+import { Graph } from '../../graph/driver';
+import { TrailhoundError } from '../../graph/errors';
+import { advanceCheckpoint, readCheckpoints, type PullCheckpoint } from '../../graph/pullCheckpoints';
+import { guardDutyFindings } from '../../ingest/aws/guardDutyApi';
+import { LOOKUP_MAX_AGE_MS, lookupEvents, parseLookupAttribute } from '../../ingest/aws/lookupEvents';
+import { parseTimeArg } from '../../ingest/aws/timeArgs';
+import { normalizeCloudTrailEvent } from '../../ingest/cloudtrail/normalize';
+import { enrichAddresses } from '../../ingest/enrich/enrichAddresses';
+import { normalizeFinding } from '../../ingest/guardduty/normalize';
+import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
+import { runPull, type Normalize, type PulledPage } from '../../ingest/pipeline/runPull';
+import type { IngestSummary } from '../../ingest/pipeline/runIngest';
+import { formatCount } from '../format';
+import { ProgressLine } from '../progressLine';
+
+export interface PullFlags {
+  lookup?: boolean;
+  api?: boolean;
+  region?: string;
+  since?: string;
+  until?: string;
+  attribute?: string;
+  account?: string;
+  profile?: string;
+  endpointUrl?: string;
+  json?: boolean;
+  allowRejects?: boolean;
+  rejects?: string;
+  dryRun?: boolean;
+  quiet?: boolean;
+}
+
+/** The options of pulling from AWS APIs, added to `ingest cloudtrail` and `ingest guardduty`. */
+export function withPullOptions(command: Command, source: 'cloudtrail' | 'guardduty'): Command {
+  if (source === 'cloudtrail') command.option('--lookup', 'pull management events with the CloudTrail LookupEvents API instead of reading files');
+  else command.option('--api', 'pull findings with the GuardDuty API (ListDetectors, ListFindings, GetFindings) instead of reading files');
+  command
+    .option('--region <regions>', 'AWS region(s), comma-separated (with --lookup / --api)')
+    .option('--since <time>', `from when: 30m, 12h, 2d, an ISO time, or "last" (from the previous pull)${source === 'cloudtrail' ? '; default 1d' : '; default: all findings'}`)
+    .option('--account <id>', 'with --since last: the account whose checkpoint to continue from, when several were pulled')
+    .addOption(new Option('--profile <name>', 'AWS profile (default: the SDK chain: environment, AWS_PROFILE, SSO, instance role)').env('AWS_PROFILE'))
+    .addOption(new Option('--endpoint-url <url>', 'another endpoint (a local emulator, an S3-compatible store)').env('TRAILHOUND_AWS_ENDPOINT_URL'));
+  if (source === 'cloudtrail') {
+    command.option('--until <time>', 'until when (default: now)').option('--attribute <Key=value>', 'one LookupEvents attribute, e.g. Username=alice or EventName=ConsoleLogin');
+  }
+  return command;
+}
+
+/** Whether the flags ask for an API pull (then no paths are needed). */
+export function isPull(flags: PullFlags): boolean {
+  return Boolean(flags.lookup || flags.api);
+}
+
+export async function runPullCommand(source: 'cloudtrail' | 'guardduty', flags: PullFlags): Promise<void> {
+  const regions = (flags.region ?? process.env.AWS_REGION ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  if (regions.length === 0) throw new TrailhoundError('BAD_OPTION', `${source === 'cloudtrail' ? '--lookup' : '--api'} needs --region (or AWS_REGION).`, 'Example: --region us-east-1,eu-west-1');
+  const now = Date.now();
+  const since = parseTimeArg('--since', flags.since ?? (source === 'cloudtrail' ? '1d' : '3650d'), now);
+  const until = flags.until ? (parseTimeArg('--until', flags.until, now) as number) : now;
+  const attribute = flags.attribute ? parseLookupAttribute(flags.attribute) : undefined;
+  const checkpointSource = source === 'cloudtrail' ? 'cloudtrail-lookup' : 'guardduty-api';
+
+  const graph = flags.dryRun ? null : await Graph.connect(neo4jSettingsFromEnv());
+  const line = new ProgressLine(process.stderr, { enabled: !flags.quiet });
+  const summaries: IngestSummary[] = [];
+  try {
+    for (const region of regions) {
+      // CloudTrail: one checkpoint per account (LookupEvents answers for the caller's account).
+      // GuardDuty: one per detector, resolved once the detectors are listed.
+      const from = since === 'last' && source === 'cloudtrail' ? await fromCheckpoint(graph, checkpointSource, region, flags.account) : since === 'last' ? null : since;
+      const seen = new Map<string, number>();
+      const note = (account: string, time: number) => seen.set(account, Math.max(seen.get(account) ?? 0, time));
+      const aws = { region, profile: flags.profile, endpointUrl: flags.endpointUrl };
+      let pages: AsyncIterable<PulledPage>;
+      let normalize: Normalize;
+      if (source === 'cloudtrail') {
+        if (from !== null && now - from > LOOKUP_MAX_AGE_MS) line.done(`note: LookupEvents keeps 90 days; events before ${new Date(now - LOOKUP_MAX_AGE_MS).toISOString()} are not there (read the S3 trail instead).`);
+        pages = lookupEvents({ ...aws, from: from ?? now - 86_400_000, to: until, ...(attribute ? { attribute } : {}), onEvent: note });
+        normalize = (record) => (typeof record.unreadable === 'string' ? { ok: false, reason: record.unreadable } : normalizeCloudTrailEvent(record));
+      } else {
+        const updatedSince = async (detectorId: string) => {
+          if (since !== 'last') return from;
+          const checkpoint = graph ? (await readCheckpoints(graph, checkpointSource, region)).find((c) => c.accountId === detectorId) : undefined;
+          if (!checkpoint) throw new TrailhoundError('NO_CHECKPOINT', `No previous pull of GuardDuty detector ${detectorId} in ${region} to continue from.`, 'Run it once without --since (all findings) or with --since 30d; later runs can use --since last.');
+          return checkpoint.lastEventTime;
+        };
+        pages = guardDutyFindings({ ...aws, updatedSince, onFinding: note });
+        normalize = normalizeFinding;
+      }
+      const summary = await runPull({
+        source,
+        pages,
+        normalize,
+        graph,
+        rejects: new RejectsLog(flags.rejects ?? `trailhound-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`),
+        onProgress: (p) => line.update(`${region}: ${formatCount(p.read)} read, ${formatCount(p.loaded)} loaded, ${formatCount(p.duplicates)} duplicates, ${formatCount(p.rejected)} rejected  [${p.currentFile ?? ''}]`),
+      });
+      // Only a complete pull moves the checkpoints: LookupEvents answers newest first, so an
+      // interrupted one has a gap below what it loaded.
+      if (graph) for (const [accountId, time] of seen) await advanceCheckpoint(graph, { source: checkpointSource, accountId, region, lastEventTime: time });
+      summaries.push(summary);
+      line.done(`${region}: ${formatCount(summary.read)} ${source === 'cloudtrail' ? 'events' : 'findings'} pulled from ${since === 'last' ? 'the last checkpoint' : new Date(from ?? 0).toISOString()} in ${summary.seconds.toFixed(1)} s: ${formatCount(summary.loaded)} loaded, ${formatCount(summary.duplicates)} duplicates, ${formatCount(summary.rejected)} rejected.`);
+    }
+    if (graph && summaries.some((s) => s.loaded > 0)) await enrichAddresses(graph);
+  } finally {
+    line.done();
+    await graph?.close();
+  }
+  const total = {
+    source,
+    regions,
+    read: sum(summaries, 'read'),
+    loaded: sum(summaries, 'loaded'),
+    duplicates: sum(summaries, 'duplicates'),
+    rejected: sum(summaries, 'rejected'),
+    pages: sum(summaries, 'files'),
+    rejectsFile: summaries.find((s) => s.rejected > 0)?.rejectsFile ?? null,
+  };
+  if (flags.json) process.stdout.write(`${JSON.stringify(total)}\n`);
+  else if (total.rejectsFile) process.stderr.write(`  Rejected records, with page and reason: ${total.rejectsFile}\n`);
+  process.exitCode = total.rejected > 0 && !flags.allowRejects ? 2 : 0;
+}
+
+async function fromCheckpoint(graph: Graph | null, source: string, region: string, account: string | undefined): Promise<number | null> {
+  if (!graph) throw new TrailhoundError('BAD_OPTION', '--since last reads the checkpoint from the graph: it cannot be a dry run.');
+  const checkpoints: PullCheckpoint[] = (await readCheckpoints(graph, source, region)).filter((c) => !account || c.accountId === account);
+  if (checkpoints.length === 0) {
+    throw new TrailhoundError('NO_CHECKPOINT', `No previous pull from ${region}${account ? ` for account ${account}` : ''} to continue from.`, 'Run it once with --since 2d (or an ISO time); later runs can use --since last.');
+  }
+  if (checkpoints.length > 1) {
+    throw new TrailhoundError('AMBIGUOUS_CHECKPOINT', `Pulls from ${region} were made for several accounts (${checkpoints.map((c) => c.accountId).join(', ')}).`, 'Say which with --account <id>.');
+  }
+  return checkpoints[0]!.lastEventTime;
+}
+
+function sum(summaries: readonly IngestSummary[], key: 'read' | 'loaded' | 'duplicates' | 'rejected' | 'files'): number {
+  return summaries.reduce((total, s) => total + s[key], 0);
+}

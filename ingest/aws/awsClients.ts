@@ -1,0 +1,47 @@
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { TrailhoundError } from '../../graph/errors';
+
+/** What every pull takes from the command line; the rest comes from the SDK's provider chain. */
+export interface AwsOptions {
+  readonly region: string;
+  readonly profile?: string | undefined;
+  /** An S3-compatible store, or a local endpoint in tests. */
+  readonly endpointUrl?: string | undefined;
+}
+
+/**
+ * Client settings: the default credential chain (environment, profile, SSO, instance role),
+ * the standard retry strategy (backoff on throttling and server faults only; a 4xx such as
+ * AccessDenied is not retried) with a few more attempts than the SDK's default.
+ */
+export function clientConfig(options: AwsOptions) {
+  return {
+    region: options.region,
+    maxAttempts: 6,
+    credentials: defaultProvider(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+  };
+}
+
+/**
+ * An SDK error as one line a person can act on. Credentials never appear: only the error's
+ * name and AWS's own message, which does not carry them.
+ */
+export function describeAwsError(error: unknown, what: string): TrailhoundError {
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const name = e.name ?? 'Error';
+  const message = (e.message ?? String(error)).replace(/(AKIA|ASIA)[A-Z0-9]{12,}/g, '$1…').slice(0, 300);
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return new TrailhoundError('AWS_NO_CREDENTIALS', `${what}: no AWS credentials found.`, 'Set AWS_PROFILE or pass --profile, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.');
+  }
+  if (/ExpiredToken|TokenRefreshRequired|security token included in the request is expired/i.test(`${name} ${message}`)) {
+    return new TrailhoundError('AWS_EXPIRED_CREDENTIALS', `${what}: the AWS credentials have expired.`, 'Refresh them (e.g. `aws sso login`) and run the same command again: what was loaded stays loaded.');
+  }
+  if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`) || e.$metadata?.httpStatusCode === 403) {
+    return new TrailhoundError('AWS_ACCESS_DENIED', `${what}: access denied (${message}).`, 'The credentials need the read permission named above (see the policy in docs/aws.md).');
+  }
+  if (/Throttl|TooManyRequests|Rate exceeded/i.test(`${name} ${message}`)) {
+    return new TrailhoundError('AWS_THROTTLED', `${what}: AWS kept throttling the requests after several retries.`, 'Run the same command again later: what was loaded stays loaded.');
+  }
+  return new TrailhoundError('AWS_ERROR', `${what}: ${name}: ${message}`);
+}

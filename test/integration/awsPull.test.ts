@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Graph } from '../../graph/driver';
+import { Label, Rel } from '../../graph/vocabulary';
+import { DEMO_END } from '../../demo/prepare';
+import { stageScenario } from '../../demo/scenario';
+import { startFakeAws, type FakeAws } from '../support/fakeAws';
+import { runCli } from '../support/runCli';
+import { connectTestGraph, testEnv, wipeGraph } from '../support/testGraph';
+
+const { incident } = stageScenario(42, DEMO_END);
+// LookupEvents answers with the events of the caller's account only.
+const HOME = incident.cast.victim.account;
+const homeEvents = incident.events.filter((e) => e.recipientAccountId === HOME);
+const START = incident.cast.startedAt;
+const AFTER = new Date(DEMO_END + 3_600_000).toISOString();
+
+/**
+ * Pulls with the real AWS SDK clients against a local server that speaks their protocols:
+ * paging, the client-side rate limit, retries on throttling only, checkpoints, clear errors.
+ */
+describe('pulling from AWS APIs', () => {
+  let graph: Graph;
+  let fake: FakeAws;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    graph = await connectTestGraph();
+    fake = await startFakeAws();
+    env = {
+      ...testEnv(),
+      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake-secret-for-a-local-endpoint',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      TRAILHOUND_AWS_ENDPOINT_URL: fake.url,
+    };
+    delete env.AWS_PROFILE;
+  });
+  afterAll(async () => {
+    await fake.close();
+    await graph.close();
+  });
+  beforeEach(async () => {
+    await wipeGraph(graph);
+    fake.calls.length = 0;
+    fake.throttleNext = 0;
+    fake.failWith = null;
+    fake.events = homeEvents.slice();
+    fake.findings = incident.findings.slice();
+  });
+
+  const events = async () => Number((await graph.read(`MATCH (e:${Label.Event}) RETURN count(e) AS n`)).records[0]!.get('n'));
+
+  it('pulls LookupEvents page by page, at most two calls a second, into the same graph as files', async () => {
+    const result = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'us-east-1', '--since', START, '--until', AFTER, '--json'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { read: number; loaded: number; pages: number };
+    expect(summary.read).toBe(homeEvents.length);
+    expect(summary.loaded).toBe(homeEvents.length);
+    expect(summary.pages).toBe(Math.ceil(homeEvents.length / 50));
+    expect(await events()).toBe(homeEvents.length);
+    const lookups = fake.calls.filter((c) => c.target.endsWith('.LookupEvents'));
+    expect(lookups).toHaveLength(summary.pages);
+    for (let i = 1; i < lookups.length; i++) expect(lookups[i]!.at - lookups[i - 1]!.at).toBeGreaterThanOrEqual(450);
+    // The chained session's reads are linked to carol through the AssumeRole responses.
+    const chained = await graph.read(
+      `MATCH (:${Label.IamUser} {principalKey: $carol})-[:${Rel.ASSUMED}*1..3]->(s:${Label.RoleSession} {principalKey: $session}) RETURN count(s) AS n`,
+      { carol: incident.cast.victim.arn, session: incident.cast.chainedSession },
+    );
+    expect(Number(chained.records[0]!.get('n'))).toBeGreaterThan(0);
+  });
+
+  it('retries throttling with backoff, and continues from the checkpoint with --since last', async () => {
+    const cut = Date.parse(START) + 3 * 3_600_000;
+    fake.events = homeEvents.filter((e) => Date.parse(String(e.eventTime)) < cut);
+    fake.throttleNext = 2;
+    const first = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'us-east-1', '--since', START, '--until', AFTER, '--json'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).loaded).toBe(fake.events.length);
+    // Two throttled answers, retried: two more calls than pages.
+    expect(fake.calls.length).toBe(JSON.parse(first.stdout).pages + 2);
+
+    const newest = Math.max(...fake.events.map((e) => Date.parse(String(e.eventTime))));
+    fake.events = homeEvents.slice();
+    fake.calls.length = 0;
+    const next = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'us-east-1', '--since', 'last', '--until', AFTER, '--json'], env);
+    expect(next.code, next.stderr).toBe(0);
+    expect(Number(fake.calls[0]!.body.StartTime) * 1000).toBe(newest);
+    const later = homeEvents.filter((e) => Date.parse(String(e.eventTime)) > newest).length;
+    expect(later).toBeGreaterThan(0);
+    expect(JSON.parse(next.stdout).loaded).toBe(later);
+    expect(await events()).toBe(homeEvents.length);
+  });
+
+  it('pulls GuardDuty findings and continues from the newest update', async () => {
+    const first = await runCli(['ingest', 'guardduty', '--api', '--region', 'us-east-1', '--json'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ read: incident.findings.length, loaded: incident.findings.length, rejected: 0 });
+    const found = await graph.read(`MATCH (f:${Label.Finding}) RETURN f.findingId AS id`);
+    expect(found.records.map((r) => r.get('id')).sort()).toEqual(Object.values(incident.cast.findingIds).sort());
+
+    fake.calls.length = 0;
+    const again = await runCli(['ingest', 'guardduty', '--api', '--region', 'us-east-1', '--since', 'last', '--json'], env);
+    expect(again.code, again.stderr).toBe(0);
+    const newest = Math.max(...incident.findings.map((f) => Date.parse(String(f.updatedAt))));
+    const list = fake.calls.find((c) => c.target.includes('/findings') && !c.target.endsWith('/get'))!;
+    expect((list.body.findingCriteria as { criterion: { updatedAt: { greaterThanOrEqual: number } } }).criterion.updatedAt.greaterThanOrEqual).toBe(newest);
+    expect(JSON.parse(again.stdout)).toMatchObject({ loaded: 0 });
+  });
+
+  it('says what to do about refused or expired credentials, without retrying them or showing them', async () => {
+    fake.failWith = { type: 'AccessDeniedException', message: 'User: arn:aws:iam::111122223333:user/x is not authorized to perform: cloudtrail:LookupEvents', status: 400 };
+    const denied = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'eu-west-1', '--since', '2d'], env);
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain('access denied');
+    expect(denied.stderr).toContain('cloudtrail:LookupEvents');
+    expect(fake.calls).toHaveLength(1); // not retried
+
+    fake.failWith = { type: 'ExpiredTokenException', message: 'The security token included in the request is expired', status: 400 };
+    const expired = await runCli(['ingest', 'guardduty', '--api', '--region', 'us-east-1'], env);
+    expect(expired.code).toBe(1);
+    expect(expired.stderr).toContain('credentials have expired');
+    expect(`${denied.stderr}${expired.stderr}`).not.toContain('fake-secret-for-a-local-endpoint');
+    expect(`${denied.stderr}${expired.stderr}`).not.toContain('AKIAFAKEFAKEFAKEFAKE');
+
+    fake.failWith = null;
+    const noCheckpoint = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'ap-south-1', '--since', 'last'], env);
+    expect(noCheckpoint.code).toBe(1);
+    expect(noCheckpoint.stderr).toContain('No previous pull from ap-south-1');
+  });
+});
