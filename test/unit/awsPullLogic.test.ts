@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { describeAwsError } from '../../ingest/aws/awsClients';
+import { parseLookupAttribute } from '../../ingest/aws/lookupEvents';
+import { RateLimit } from '../../ingest/aws/rateLimit';
+import { parseTimeArg } from '../../ingest/aws/timeArgs';
+
+describe('--since and --until', () => {
+  const now = Date.parse('2026-11-28T12:00:00Z');
+  it('reads durations back from now, ISO times, and "last"', () => {
+    expect(parseTimeArg('--since', '2d', now)).toBe(now - 2 * 86_400_000);
+    expect(parseTimeArg('--since', '90m', now)).toBe(now - 90 * 60_000);
+    expect(parseTimeArg('--until', '2026-11-19T10:00:00Z', now)).toBe(Date.parse('2026-11-19T10:00:00Z'));
+    expect(parseTimeArg('--since', 'last', now)).toBe('last');
+  });
+  it('refuses anything else with the forms it takes', () => {
+    expect(() => parseTimeArg('--since', 'yesterday', now)).toThrow(/not a time/);
+    expect(() => parseTimeArg('--until', 'last', now)).toThrow(/not a time/);
+  });
+});
+
+describe('LookupEvents attributes', () => {
+  it('takes Key=value with a key the API knows, in any case', () => {
+    expect(parseLookupAttribute('username=carol')).toEqual({ AttributeKey: 'Username', AttributeValue: 'carol' });
+    expect(parseLookupAttribute('EventName=ConsoleLogin')).toEqual({ AttributeKey: 'EventName', AttributeValue: 'ConsoleLogin' });
+    expect(() => parseLookupAttribute('User=carol')).toThrow(/not Key=value with a key LookupEvents knows/);
+    expect(() => parseLookupAttribute('Username=')).toThrow();
+  });
+});
+
+describe('the client-side rate limit', () => {
+  it('spaces calls evenly at the given rate, and does not wait when calls are already slow', async () => {
+    let clock = 0;
+    const waits: number[] = [];
+    const limit = new RateLimit(2, () => clock, async (ms) => {
+      waits.push(ms);
+      clock += ms;
+    });
+    await limit.take();
+    await limit.take();
+    await limit.take();
+    expect(waits).toEqual([500, 500]);
+    clock += 2000;
+    await limit.take();
+    expect(waits).toEqual([500, 500]);
+  });
+});
+
+describe('AWS errors', () => {
+  it('become one line that says what to do, with key ids cut', () => {
+    const denied = describeAwsError(Object.assign(new Error('User AKIAABCDEFGHIJKLMNOP is not authorized to perform: guardduty:ListFindings'), { name: 'AccessDeniedException' }), 'GuardDuty ListFindings');
+    expect(denied.code).toBe('AWS_ACCESS_DENIED');
+    expect(denied.message).not.toContain('AKIAABCDEFGHIJKLMNOP');
+    expect(describeAwsError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'x').code).toBe('AWS_NO_CREDENTIALS');
+  });
+});
