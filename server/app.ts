@@ -53,7 +53,16 @@ export function createApp(options: AppOptions): Express {
 
   const webRoot = options.webRoot ?? WEB_ROOT;
   if (webUiBuilt(webRoot)) {
-    app.use(express.static(webRoot, { index: 'index.html', maxAge: '1h' }));
+    // Hashed assets are immutable; index.html names the current ones, so it is never cached.
+    app.use(
+      express.static(webRoot, {
+        index: 'index.html',
+        maxAge: '1h',
+        setHeaders: (res, path) => {
+          if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+        },
+      }),
+    );
     // The UI keeps its state in the URL: any other path is the app.
     app.get(/^(?!\/api\/).*/, (_req, res) => res.sendFile(join(webRoot, 'index.html')));
   }

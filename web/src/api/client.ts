@@ -1,3 +1,4 @@
+import type { TimelineFilters } from '../../../graph/investigations/timeline';
 import type { FindingDetail, FindingList, GraphView, Paths, Profile, SearchResult, TimelinePage } from './types';
 
 /** An API error as the server's envelope gives it: what happened and what to do. */
@@ -88,14 +89,9 @@ export const api = {
     `/api/export/timeline${query({ entity: id, format, from: scope.from, to: scope.to, ...filterParams(filters) })}`,
 };
 
-export interface TimelineFilters {
-  readonly eventSource?: string | undefined;
-  readonly eventName?: string | undefined;
-  readonly errorsOnly?: boolean | undefined;
-  readonly readOnly?: boolean | undefined;
-  readonly sourceIp?: string | undefined;
-}
 
 function filterParams(f: TimelineFilters) {
   return { eventSource: f.eventSource, eventName: f.eventName, errorsOnly: f.errorsOnly ? true : null, readOnly: f.readOnly, sourceIp: f.sourceIp };
 }
+
+export type { TimelineFilters };
