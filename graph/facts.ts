@@ -56,6 +56,12 @@ export interface RecordFacts {
   readonly edges: readonly EdgeFact[];
   /** How many input records these facts stand for (a whole flow-log file); 1 by default. */
   readonly records?: number;
+  /**
+   * A ledger entry that vouches for records written before it (a whole file's): it is written
+   * only once every earlier batch has committed, or a crash could leave it claiming records
+   * that never arrived.
+   */
+  readonly afterEarlierBatches?: boolean;
 }
 
 const declaredProps = new Map<NodeLabel, Set<string>>(

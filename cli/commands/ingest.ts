@@ -13,8 +13,10 @@ import { FLOW_FIELDS, parseFieldList } from '../../ingest/vpcflow/fields';
 import { bar, formatBytes, formatCount, formatDuration } from '../format';
 import { ProgressLine } from '../progressLine';
 import { isPull, runPullCommand, withPullOptions, type PullFlags } from './pull';
+import { isS3, listS3Inputs, withAwsOptions, type S3Flags } from './s3Inputs';
+import type { SourceName } from '../../ingest/detect';
 
-export interface IngestFlags {
+export interface IngestFlags extends S3Flags {
   json?: boolean;
   allowRejects?: boolean;
   rejects?: string;
@@ -31,7 +33,7 @@ export function ingestCommand(): Command {
       .description(
         'load logs into the graph (safe to rerun: nothing is counted twice). Name the source (cloudtrail, vpcflow, guardduty) or let each file\'s content decide',
       )
-      .argument('[paths...]', 'files or directories; each file\'s source is detected from its content')
+      .argument('[paths...]', 'files, directories or s3://bucket/prefix; each file\'s source is detected from its content (S3: from its AWSLogs folder)')
       // The subcommands take the same options: let each command parse its own.
       .enablePositionalOptions(),
   ).action(async (paths: string[], flags: IngestFlags) => {
@@ -46,7 +48,7 @@ export function ingestCommand(): Command {
 }
 
 function withCommonOptions(command: Command): Command {
-  return command
+  return withAwsOptions(command)
     .option('--json', 'print one JSON summary object on stdout when done')
     .option('--allow-rejects', 'exit 0 even if some records were rejected')
     .addOption(new Option('--rejects <file>', 'where to write rejected records (JSON Lines)').default(undefined, './trailhound-rejects-<time>.jsonl'))
@@ -84,7 +86,7 @@ function sourceCommand(source: LogSource): Command {
         `load ${source.title} ${source.recordNoun} from files and directories (plain or .gz; directories recursively)` +
           (source.name === 'cloudtrail' ? ', or from the LookupEvents API (--lookup)' : source.name === 'guardduty' ? ', or from the GuardDuty API (--api)' : ''),
       )
-      .argument(pulls ? '[paths...]' : '<paths...>', 'files or directories'),
+      .argument(pulls ? '[paths...]' : '<paths...>', 'files, directories or s3://bucket/prefix'),
   );
   if (pulls) withPullOptions(command, source.name as 'cloudtrail' | 'guardduty');
   if (source.name === 'vpcflow') {
@@ -143,9 +145,11 @@ export async function ingestWithProgress(
   const rejects = new RejectsLog(flags.rejects ?? `trailhound-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   const line = new ProgressLine(process.stderr, { enabled: !flags.quiet });
   try {
+    const inputs = isS3(paths) ? await listS3Inputs(paths, source === AUTO ? ['cloudtrail', 'vpcflow', 'guardduty'] : [source.name as SourceName], flags) : undefined;
     const summary = await runIngest({
       source,
       paths,
+      ...(inputs ? { inputs } : {}),
       graph,
       rejects,
       batchSize,

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { neo4jSettingsFromEnv } from '../../graph/config';
 import { Graph } from '../../graph/driver';
 import { TrailhoundError } from '../../graph/errors';
@@ -32,19 +32,12 @@ export interface PullFlags {
   quiet?: boolean;
 }
 
-/** The options of pulling from AWS APIs, added to `ingest cloudtrail` and `ingest guardduty`. */
+/** The options of pulling from AWS APIs, added to `ingest cloudtrail` and `ingest guardduty` (region, times, profile and endpoint are every ingest command's). */
 export function withPullOptions(command: Command, source: 'cloudtrail' | 'guardduty'): Command {
   if (source === 'cloudtrail') command.option('--lookup', 'pull management events with the CloudTrail LookupEvents API instead of reading files');
   else command.option('--api', 'pull findings with the GuardDuty API (ListDetectors, ListFindings, GetFindings) instead of reading files');
-  command
-    .option('--region <regions>', 'AWS region(s), comma-separated (with --lookup / --api)')
-    .option('--since <time>', `from when: 30m, 12h, 2d, an ISO time, or "last" (from the previous pull)${source === 'cloudtrail' ? '; default 1d' : '; default: all findings'}`)
-    .option('--account <id>', 'with --since last: the account whose checkpoint to continue from, when several were pulled')
-    .addOption(new Option('--profile <name>', 'AWS profile (default: the SDK chain: environment, AWS_PROFILE, SSO, instance role)').env('AWS_PROFILE'))
-    .addOption(new Option('--endpoint-url <url>', 'another endpoint (a local emulator, an S3-compatible store)').env('TRAILHOUND_AWS_ENDPOINT_URL'));
-  if (source === 'cloudtrail') {
-    command.option('--until <time>', 'until when (default: now)').option('--attribute <Key=value>', 'one LookupEvents attribute, e.g. Username=alice or EventName=ConsoleLogin');
-  }
+  command.option('--account <id>', 'with --since last: the account whose checkpoint to continue from, when several were pulled');
+  if (source === 'cloudtrail') command.option('--attribute <Key=value>', 'one LookupEvents attribute, e.g. Username=alice or EventName=ConsoleLogin');
   return command;
 }
 

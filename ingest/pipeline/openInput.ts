@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 export interface OpenedInput {
@@ -30,6 +30,31 @@ export async function openInput(path: string, onRead: (bytes: number) => void, s
 export function readBufferSize(size: number | undefined): number {
   if (size === undefined) return 1024 * 1024;
   return Math.min(1024 * 1024, Math.max(16 * 1024, size + 1));
+}
+
+/**
+ * A remote object's bytes (an S3 GetObject body), gunzipped when they start with the gzip magic
+ * number: the first chunk is read to decide, then given back to the stream it heads.
+ */
+export async function openStream(body: AsyncIterable<Buffer>, onRead: (bytes: number) => void): Promise<OpenedInput> {
+  const iterator = body[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
+  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  async function* all(): AsyncGenerator<Buffer> {
+    if (head.length) {
+      onRead(head.length);
+      yield head;
+    }
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const chunk = Buffer.from(next.value);
+      onRead(chunk.length);
+      yield chunk;
+    }
+  }
+  if (!gzip) return { chunks: all(), gzip };
+  const gunzip = pipeline(Readable.from(all()), createGunzip({ chunkSize: 64 * 1024 }), () => {});
+  return { chunks: gunzip as AsyncIterable<Buffer>, gzip };
 }
 
 async function startsWithGzipMagic(path: string): Promise<boolean> {

@@ -5,9 +5,11 @@ import { GraphWriter } from '../../graph/writer';
 import { listInputFiles } from './inputFiles';
 import { AUTO, autoWalker, detectFileSource } from '../autoSource';
 import { hashFile } from './hashFile';
-import { openInput } from './openInput';
+import { openInput, openStream } from './openInput';
+import { ledgerEntry } from './ledgerEntry';
 import type { RejectsLog } from './rejectsLog';
-import type { LogSource } from './types';
+import type { InputFile, LogSource } from './types';
+import { sources } from '../sources';
 
 export interface IngestProgress {
   readonly source: string;
@@ -51,6 +53,8 @@ export interface IngestOptions {
   /** The source of every file, or AUTO to detect it per file from its content. */
   readonly source: LogSource | typeof AUTO;
   readonly paths: readonly string[];
+  /** Inputs listed elsewhere (S3 objects); `paths` is then ignored. */
+  readonly inputs?: readonly InputFile[];
   /** null: parse and normalise only (a dry run, and the parsing ceiling of benchmarks). */
   readonly graph: Graph | null;
   readonly rejects: RejectsLog;
@@ -63,6 +67,8 @@ export interface IngestOptions {
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
+/** S3 objects requested ahead of the one being read. */
+const REMOTE_AHEAD = 4;
 export const DEFAULT_WRITERS = 2;
 /** Nodes + edges per batch: a whole flow-log file's aggregates can be far more than 1000 records' worth. */
 const MAX_BATCH_WEIGHT = 50_000;
@@ -77,7 +83,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   const started = Date.now();
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const sourceName = options.source === AUTO ? AUTO : options.source.name;
-  const { files, skipped } = await listInputFiles(options.paths, options.source === AUTO ? autoWalker : options.source);
+  const { files, skipped } = options.inputs
+    ? { files: [...options.inputs], skipped: [] as string[] }
+    : await listInputFiles(options.paths, options.source === AUTO ? autoWalker : options.source);
   const filesBySource: Record<string, number> = {};
   if (options.graph) await migrate(options.graph);
   const writer = options.graph ? new GraphWriter(options.graph) : null;
@@ -126,6 +134,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         counts.loaded += toWrite.reduce((sum, f) => sum + (f.records ?? 1), 0);
       } else {
         while (inFlight.size >= writers) await Promise.race(inFlight);
+        // A ledger entry vouches for its file's earlier batches: they must commit first.
+        if (toWrite.some((f) => f.afterEarlierBatches)) await Promise.all(inFlight);
         if (failure) throw failure;
         const write: Promise<void> = writer
           .write(toWrite)
@@ -145,13 +155,42 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     if (failure) throw failure;
   };
 
+  // Remote objects (S3) are checked against the ledger and requested a few ahead, so the next
+  // ones are already downloading while this one is parsed.
+  const prepared = new Map<number, Promise<{ done: { records: number } | null; body: AsyncIterable<Buffer> | null }>>();
+  const prepare = (from: number) => {
+    for (let j = from; j < Math.min(files.length, from + REMOTE_AHEAD); j++) {
+      const remote = files[j]!;
+      if (!remote.open || prepared.has(j)) continue;
+      const work = (async () => {
+        const done = remote.ledgerKey && writer ? await writer.ledgerEntry(remote.ledgerKey) : null;
+        return { done, body: done ? null : await remote.open!() };
+      })();
+      work.catch(() => {}); // reported when its turn comes
+      prepared.set(j, work);
+    }
+  };
+
   try {
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
       currentFile = file.path;
+      prepare(index);
+      const remote = prepared.get(index);
+      prepared.delete(index);
       const bytesBefore = counts.bytesDone;
       try {
         let source: LogSource;
-        if (options.source === AUTO) {
+        if (options.source === AUTO && file.sourceHint) {
+          source = sources[file.sourceHint]!;
+        } else if (options.source === AUTO && file.open) {
+          void remote?.then((r) => (r.body as { destroy?: () => void } | null)?.destroy?.(), () => {});
+          const reason = 'not in an AWSLogs folder that says what it holds: name the source (ingest cloudtrail|vpcflow|guardduty s3://…)';
+          failedFiles.push({ file: file.path, reason });
+          await options.rejects.add({ file: file.path, scope: 'file', reason });
+          counts.bytesDone = bytesBefore + file.size;
+          counts.filesDone += 1;
+          continue;
+        } else if (options.source === AUTO) {
           const detected = await detectFileSource(file.path, file.size);
           if (!detected.source) {
             const reason = `not a log Trailhound reads: this looks like ${detected.looksLike}`;
@@ -167,9 +206,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         }
         filesBySource[source.name] = (filesBySource[source.name] ?? 0) + 1;
         let contentHash: string | null = null;
-        if (source.ledger) {
-          contentHash = await hashFile(file.path, file.size);
-          const done = writer ? await writer.ledgerEntry(contentHash) : null;
+        if (source.ledger || file.ledgerKey) {
+          const key = file.ledgerKey ?? (await hashFile(file.path, file.size));
+          contentHash = key;
+          const done = remote ? (await remote).done : writer ? await writer.ledgerEntry(key) : null;
           if (done) {
             // Already in the ledger (this path or the same content elsewhere): nothing to do.
             counts.read += done.records;
@@ -181,14 +221,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
             continue;
           }
         }
-        const input = await openInput(
-          file.path,
-          (n) => {
-            counts.bytesDone += n;
-            report();
-          },
-          file.size,
-        );
+        const onRead = (n: number) => {
+          counts.bytesDone += n;
+          report();
+        };
+        const body = remote ? (await remote).body : null;
+        const input = body ? await openStream(body, onRead) : file.open ? await openStream(await file.open(), onRead) : await openInput(file.path, onRead, file.size);
+        const readBefore = counts.read;
+        let refused = false;
         const context = { options: options.sourceOptions ?? {}, contentHash, runStartedAt: started };
         for await (const items of source.read(file, input.chunks, context)) {
           for (const item of items) {
@@ -209,10 +249,16 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
                 ...(item.excerpt ? { excerpt: item.excerpt } : {}),
               });
             } else {
+              refused = true;
               failedFiles.push({ file: file.path, reason: item.reason, ...(item.hint ? { hint: item.hint } : {}) });
               await options.rejects.add({ file: file.path, scope: 'file', reason: item.reason, ...(item.hint ? { hint: item.hint } : {}) });
             }
           }
+        }
+        // An S3 object of a source without its own ledger (CloudTrail, GuardDuty) is recorded
+        // once its records are in, so a rerun does not download it again.
+        if (file.ledgerKey && !source.ledger && !refused) {
+          batch.push(ledgerEntry({ key: file.ledgerKey, source: source.name, location: file.path, size: file.size, records: counts.read - readBefore, ingestedAt: started }));
         }
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;

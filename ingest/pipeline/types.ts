@@ -21,8 +21,19 @@ export type ParsedItem =
   | { readonly kind: 'refuseFile'; readonly reason: string; readonly hint?: string };
 
 export interface InputFile {
+  /** A local path, or where the object came from (s3://bucket/key) for remote inputs. */
   readonly path: string;
   readonly size: number;
+  /** Remote inputs (S3 objects): how to stream the stored bytes. Local files are opened by path. */
+  readonly open?: () => Promise<AsyncIterable<Buffer>>;
+  /**
+   * Remote inputs: the object's identity in the ingest ledger (bucket, key, ETag). An object in
+   * the ledger is skipped without being read; one not in it gets its entry once its records
+   * have committed.
+   */
+  readonly ledgerKey?: string;
+  /** The source its location implies (AWSLogs/<account>/CloudTrail/...), when detecting. */
+  readonly sourceHint?: 'cloudtrail' | 'vpcflow' | 'guardduty';
 }
 
 /** What a reader gets besides the bytes. */

@@ -1,3 +1,4 @@
+import { ledgerEntry } from '../pipeline/ledgerEntry';
 import { edgeId, type EdgeFact, type NodeFact, type NodeRef, type RecordFacts } from '../../graph/facts';
 import { Label, Rel, type NodeLabel, type RelationshipType } from '../../graph/vocabulary';
 import { isAccountId } from '../common/arn';
@@ -143,17 +144,7 @@ export class FlowAggregator {
 
   /** The file's own ledger entry, written after its last part: a rerun then skips the file unread. */
   static fileEntry(ledger: { contentHash: string; location: string; size: number; records: number; ingestedAt: number }): RecordFacts {
-    return {
-      record: {
-        label: Label.IngestedObject,
-        key: ledger.contentHash,
-        props: { contentHash: ledger.contentHash, source: 'vpcflow', location: ledger.location, size: ledger.size, records: ledger.records, ingestedAt: ledger.ingestedAt },
-      },
-      time: ledger.ingestedAt,
-      nodes: [],
-      edges: [],
-      records: 0,
-    };
+    return ledgerEntry({ key: ledger.contentHash, source: 'vpcflow', location: ledger.location, size: ledger.size, records: ledger.records, ingestedAt: ledger.ingestedAt });
   }
 
   private reset(): void {
