@@ -1,16 +1,24 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Graph } from '../../graph/driver';
 import { Label, Rel } from '../../graph/vocabulary';
 import { DEMO_END } from '../../demo/prepare';
 import { stageScenario } from '../../demo/scenario';
+import { BackgroundActivity } from '../../demo/cloudtrail/background';
+import { Random } from '../../demo/random';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
 import { runCli } from '../support/runCli';
 import { connectTestGraph, testEnv, wipeGraph } from '../support/testGraph';
 
-const { incident } = stageScenario(42, DEMO_END);
-// LookupEvents answers with the events of the caller's account only.
+const staged = stageScenario(42, DEMO_END);
+const { incident } = staged;
+// LookupEvents answers with the events of the caller's account only: the incident's and a day
+// of the organisation's everyday activity there (several pages of 50).
 const HOME = incident.cast.victim.account;
-const homeEvents = incident.events.filter((e) => e.recipientAccountId === HOME);
+const everyday = [...new BackgroundActivity(staged.world, new Random(7), Date.parse(incident.cast.startedAt), DEMO_END).events(800)];
+const homeEvents = [...everyday, ...incident.events]
+  .filter((e) => e.recipientAccountId === HOME)
+  .sort((a, b) => String(a.eventTime).localeCompare(String(b.eventTime)));
 const START = incident.cast.startedAt;
 const AFTER = new Date(DEMO_END + 3_600_000).toISOString();
 
@@ -44,6 +52,7 @@ describe('pulling from AWS APIs', () => {
     fake.calls.length = 0;
     fake.throttleNext = 0;
     fake.failWith = null;
+    fake.s3 = null;
     fake.events = homeEvents.slice();
     fake.findings = incident.findings.slice();
   });
@@ -57,6 +66,7 @@ describe('pulling from AWS APIs', () => {
     expect(summary.read).toBe(homeEvents.length);
     expect(summary.loaded).toBe(homeEvents.length);
     expect(summary.pages).toBe(Math.ceil(homeEvents.length / 50));
+    expect(summary.pages).toBeGreaterThan(2);
     expect(await events()).toBe(homeEvents.length);
     const lookups = fake.calls.filter((c) => c.target.endsWith('.LookupEvents'));
     expect(lookups).toHaveLength(summary.pages);
@@ -122,9 +132,31 @@ describe('pulling from AWS APIs', () => {
     expect(`${denied.stderr}${expired.stderr}`).not.toContain('fake-secret-for-a-local-endpoint');
     expect(`${denied.stderr}${expired.stderr}`).not.toContain('AKIAFAKEFAKEFAKEFAKE');
 
+    // No credentials anywhere in the chain: no keys, no profile files, no instance role.
+    const bare: NodeJS.ProcessEnv = { ...env, AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials' };
+    delete bare.AWS_ACCESS_KEY_ID;
+    delete bare.AWS_SECRET_ACCESS_KEY;
+    const calls = fake.calls.length;
+    const none = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'us-east-1', '--since', '2d'], bare);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no AWS credentials found');
+    expect(fake.calls.length).toBe(calls); // nothing was sent unsigned
+
     fake.failWith = null;
     const noCheckpoint = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'ap-south-1', '--since', 'last'], env);
     expect(noCheckpoint.code).toBe(1);
     expect(noCheckpoint.stderr).toContain('No previous pull from ap-south-1');
+  });
+
+  it('reads a log bucket that lives in another region: the client follows S3\'s redirect', async () => {
+    const key = `AWSLogs/${HOME}/CloudTrail/eu-west-1/2026/11/19/${HOME}_CloudTrail_eu-west-1_20261119T1000Z_abc.json.gz`;
+    fake.s3 = { bucket: 'acme-eu-trail', region: 'eu-west-1', objects: { [key]: gzipSync(JSON.stringify({ Records: homeEvents.slice(0, 30) })) } };
+    expect(homeEvents.length).toBeGreaterThan(30);
+    const result = await runCli(['ingest', 's3://acme-eu-trail', '--json'], { ...env, AWS_REGION: 'us-east-1' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ read: 30, loaded: 30, rejected: 0 });
+    const s3Calls = fake.calls.map((c) => c.target).filter((t) => t.startsWith('S3 '));
+    expect(s3Calls[0]).toContain('(us-east-1)'); // asked in the wrong region first
+    expect(s3Calls.some((t) => t.includes('GET /acme-eu-trail/AWSLogs/') && t.endsWith('(eu-west-1)'))).toBe(true);
   });
 });

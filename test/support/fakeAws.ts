@@ -17,6 +17,11 @@ export interface FakeAws {
   throttleNext: number;
   /** Answer every call with this error (__type), e.g. AccessDeniedException. */
   failWith: { type: string; message: string; status: number } | null;
+  /**
+   * One S3 bucket (path-style, ListObjectsV2 and GetObject) living in `region`: a request signed
+   * for another region gets S3's 301 PermanentRedirect naming the bucket's region.
+   */
+  s3: { bucket: string; region: string; objects: Record<string, Buffer> } | null;
   readonly calls: { at: number; target: string; body: Record<string, unknown> }[];
   close(): Promise<void>;
 }
@@ -24,7 +29,7 @@ export interface FakeAws {
 const PAGE = 50;
 
 export async function startFakeAws(): Promise<FakeAws> {
-  const fake: Omit<FakeAws, 'url' | 'close'> = { events: [], findings: [], throttleNext: 0, failWith: null, calls: [] };
+  const fake: Omit<FakeAws, 'url' | 'close'> = { events: [], findings: [], throttleNext: 0, failWith: null, s3: null, calls: [] };
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((error: Error) => send(res, 500, { __type: 'InternalFailure', message: error.message }));
   });
@@ -33,6 +38,8 @@ export async function startFakeAws(): Promise<FakeAws> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (fake.s3 && url.pathname.startsWith(`/${fake.s3.bucket}`)) return s3(req, res, url, fake.s3);
     const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
     const target = String(req.headers['x-amz-target'] ?? `${req.method} ${req.url}`);
     fake.calls.push({ at: Date.now(), target, body });
@@ -63,7 +70,7 @@ export async function startFakeAws(): Promise<FakeAws> {
       });
     }
 
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = url.pathname;
     if (req.method === 'GET' && path === '/detector') return send(res, 200, { detectorIds: ['12abc34d567e8fa901bc2d34e56789f0'] });
     const list = /^\/detector\/([^/]+)\/findings$/.exec(path);
     if (req.method === 'POST' && list) {
@@ -78,6 +85,42 @@ export async function startFakeAws(): Promise<FakeAws> {
       return send(res, 200, { findings: fake.findings.filter((f) => wanted.has(String(f.id))) });
     }
     return send(res, 404, { __type: 'UnknownOperationException', message: `no route ${req.method} ${path}` });
+  }
+
+  function s3(req: IncomingMessage, res: ServerResponse, url: URL, bucket: NonNullable<FakeAws['s3']>) {
+    const signedFor = /Credential=[^/]+\/\d+\/([^/]+)\/s3\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+    fake.calls.push({ at: Date.now(), target: `S3 ${req.method} ${url.pathname}${url.search} (${signedFor})`, body: {} });
+    if (signedFor !== bucket.region) {
+      res.writeHead(301, { 'content-type': 'application/xml', 'x-amz-bucket-region': bucket.region });
+      return res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Bucket>${bucket.bucket}</Bucket></Error>`);
+    }
+    const key = decodeURIComponent(url.pathname.slice(bucket.bucket.length + 2));
+    if (key) {
+      const data = bucket.objects[key];
+      if (!data) {
+        res.writeHead(404, { 'content-type': 'application/xml' });
+        return res.end('<Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>');
+      }
+      res.writeHead(200, { 'content-type': 'application/octet-stream', etag: `"${key.length}${data.length}"`, 'content-length': data.length });
+      return res.end(data);
+    }
+    const prefix = url.searchParams.get('prefix') ?? '';
+    const delimiter = url.searchParams.get('delimiter');
+    const keys = Object.keys(bucket.objects).filter((k) => k.startsWith(prefix)).sort();
+    const common = new Set<string>();
+    const contents: string[] = [];
+    for (const k of keys) {
+      const rest = k.slice(prefix.length);
+      const cut = delimiter ? rest.indexOf(delimiter) : -1;
+      if (cut >= 0) common.add(prefix + rest.slice(0, cut + 1));
+      else contents.push(`<Contents><Key>${k}</Key><Size>${bucket.objects[k]!.length}</Size><ETag>"${k.length}${bucket.objects[k]!.length}"</ETag></Contents>`);
+    }
+    res.writeHead(200, { 'content-type': 'application/xml' });
+    return res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket.bucket}</Name><Prefix>${prefix}</Prefix>` +
+        `<KeyCount>${contents.length + common.size}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>${contents.join('')}` +
+        `${[...common].map((c) => `<CommonPrefixes><Prefix>${c}</Prefix></CommonPrefixes>`).join('')}</ListBucketResult>`,
+    );
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
