@@ -159,4 +159,14 @@ describe('pulling from AWS APIs', () => {
     expect(s3Calls[0]).toContain('(us-east-1)'); // asked in the wrong region first
     expect(s3Calls.some((t) => t.includes('GET /acme-eu-trail/AWSLogs/') && t.endsWith('(eu-west-1)'))).toBe(true);
   });
+
+  it('says so when the bucket can be listed but its objects cannot be read', async () => {
+    const key = `AWSLogs/${HOME}/CloudTrail/eu-west-1/2026/11/19/${HOME}_CloudTrail_eu-west-1_20261119T1000Z_def.json.gz`;
+    fake.s3 = { bucket: 'acme-eu-trail', region: 'eu-west-1', objects: { [key]: gzipSync(JSON.stringify({ Records: homeEvents.slice(0, 5) })) }, denyReads: true };
+    const denied = await runCli(['ingest', 'cloudtrail', 's3://acme-eu-trail/AWSLogs/'], { ...env, AWS_REGION: 'eu-west-1' });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain('access denied');
+    expect(denied.stderr).toContain('GetObject');
+    expect(await events()).toBe(0);
+  });
 });

@@ -21,7 +21,7 @@ export interface FakeAws {
    * One S3 bucket (path-style, ListObjectsV2 and GetObject) living in `region`: a request signed
    * for another region gets S3's 301 PermanentRedirect naming the bucket's region.
    */
-  s3: { bucket: string; region: string; objects: Record<string, Buffer> } | null;
+  s3: { bucket: string; region: string; objects: Record<string, Buffer>; denyReads?: boolean } | null;
   readonly calls: { at: number; target: string; body: Record<string, unknown> }[];
   close(): Promise<void>;
 }
@@ -95,6 +95,10 @@ export async function startFakeAws(): Promise<FakeAws> {
       return res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Bucket>${bucket.bucket}</Bucket></Error>`);
     }
     const key = decodeURIComponent(url.pathname.slice(bucket.bucket.length + 2));
+    if (key && bucket.denyReads) {
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      return res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+    }
     if (key) {
       const data = bucket.objects[key];
       if (!data) {
