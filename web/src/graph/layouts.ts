@@ -1,9 +1,12 @@
 import type { LayoutOptions } from 'cytoscape';
 import type { Layout } from '../state/urlState';
 
+/** Above this many nodes the default layout is rings (see below). */
+export const RINGS_ABOVE = 800;
+
 /**
- * Layouts by purpose: fcose for neighbourhoods (force-directed, fast enough for thousands of
- * nodes at draft quality), dagre for chains (role sessions started by sessions, left to right),
+ * Layouts by purpose: fcose for neighbourhoods (force-directed; rings above RINGS_ABOVE nodes,
+ * `force` keeps it at any size), dagre for chains (role sessions started by sessions, left to right),
  * breadth-first from the root for hop distance, concentric by degree.
  */
 export function layoutOptions(layout: Layout, nodeCount: number, root: string | null): LayoutOptions {
@@ -16,6 +19,9 @@ export function layoutOptions(layout: Layout, nodeCount: number, root: string | 
     case 'concentric':
       return { name: 'concentric', minNodeSpacing: 20, ...common } as LayoutOptions;
     default:
+      // The default on a very large neighbourhood is rings by degree: the force layout of a
+      // thousand nodes costs about a second before anything is drawn. "force" runs it anyway.
+      if (nodeCount > RINGS_ABOVE && layout === 'fcose') return { name: 'concentric', minNodeSpacing: 12, ...common } as LayoutOptions;
       return {
         name: 'fcose',
         quality: nodeCount > 400 ? 'draft' : 'default',

@@ -66,7 +66,15 @@ export function graphStyle(dark: boolean, large = false): StylesheetJson {
       },
     },
     { selector: 'edge[!count]', style: { width: 1.5 } },
-    ...(large ? [{ selector: 'edge', style: { 'curve-style': 'haystack', 'haystack-radius': 0, label: '', 'target-arrow-shape': 'none' } }] : []),
+    ...(large
+      ? [
+          { selector: 'edge', style: { 'curve-style': 'haystack', 'haystack-radius': 0, label: '', 'target-arrow-shape': 'none' } },
+          // Names only where the eye goes first (measuring a thousand labels delays the first frame);
+          // every other name is in the tooltip and the panel.
+          { selector: 'node', style: { label: '' } },
+          { selector: 'node.root, node.has-findings, node.aggregate, node:selected', style: { label: 'data(label)' } },
+        ]
+      : []),
     { selector: '.on-path', style: { 'line-color': '#3d8bfd', 'target-arrow-color': '#3d8bfd', width: 4, 'z-index': 10 } },
     { selector: 'node.on-path', style: { 'overlay-color': '#3d8bfd', 'overlay-opacity': 0.35, 'overlay-padding': 8 } },
     { selector: '.faded', style: { opacity: 0.25 } },

@@ -3,8 +3,8 @@
  * investigated, the scope time, expanded and hidden nodes, the selection, the layout, the open
  * timeline and its filters, the findings list's filters.
  */
-export type Layout = 'fcose' | 'dagre' | 'breadthfirst' | 'concentric';
-export const LAYOUTS: readonly Layout[] = ['fcose', 'dagre', 'breadthfirst', 'concentric'];
+export type Layout = 'fcose' | 'force' | 'dagre' | 'breadthfirst' | 'concentric';
+export const LAYOUTS: readonly Layout[] = ['fcose', 'force', 'dagre', 'breadthfirst', 'concentric'];
 
 export interface TimelineState {
   readonly entity: string;

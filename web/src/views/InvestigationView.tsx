@@ -11,6 +11,14 @@ import { newElements, parseAggregateId, toElements } from '../graph/elements';
 import { LAYOUTS, rootKind, type Layout, type ViewState } from '../state/urlState';
 import type { SetViewState } from '../state/useViewState';
 
+const LAYOUT_NAMES: Record<Layout, string> = {
+  fcose: 'neighbourhood (rings when large)',
+  force: 'force-directed, any size',
+  dagre: 'chains (dagre)',
+  breadthfirst: 'by hop',
+  concentric: 'rings by degree',
+};
+
 interface Props {
   readonly state: ViewState;
   readonly dark: boolean;
@@ -158,7 +166,7 @@ export function InvestigationView({ state, dark, onChange }: Props) {
             <select value={state.layout} onChange={(e) => change(() => ({ layout: e.target.value as Layout }))} aria-label="Layout">
               {LAYOUTS.map((l) => (
                 <option key={l} value={l}>
-                  {l}
+                  {LAYOUT_NAMES[l]}
                 </option>
               ))}
             </select>
