@@ -88,6 +88,23 @@ describe('the investigation UI', () => {
     await copy.goto(page.url());
     await expect.poll(async () => (await graphNodes(copy, 5)).sort()).toEqual([...after].sort());
     await copy.close();
+
+    // A click on an edge opens the events behind it: carol's calls from the attacker's address.
+    const edge = await page.evaluate(
+      ([from, to]) => {
+        const cy = window.__trailhoundGraph!;
+        const e = cy.edges().filter((x) => x.source().id() === from && x.target().id() === to)[0];
+        if (!e) return null;
+        const box = cy.container()!.getBoundingClientRect();
+        const p = e.renderedMidpoint();
+        return { x: box.left + p.x, y: box.top + p.y };
+      },
+      [carol, `IpAddress:${ATTACKER.keyUse.ip}`],
+    );
+    expect(edge).not.toBeNull();
+    await page.mouse.click(edge!.x, edge!.y);
+    await expect.poll(() => new URL(page.url()).searchParams.get('tlip')).toBe(ATTACKER.keyUse.ip);
+    expect(new URL(page.url()).searchParams.get('tl')).toBe(carol);
   });
 
   it('expands an aggregate node on click', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newElements, parseAggregateId, shortLabel, toElements } from '../../web/src/graph/elements';
 import { EMPTY_STATE, parseState, serializeState, type ViewState } from '../../web/src/state/urlState';
+import { eventsBehind } from '../../web/src/graph/drillDown';
 
 const node = (id: string, extra: Record<string, unknown> = {}) => {
   const at = id.indexOf(':');
@@ -70,5 +71,17 @@ describe('URL state <-> view state', () => {
   it('writes nothing for the default view, and ignores what it does not know', () => {
     expect(serializeState(EMPTY_STATE)).toBe('');
     expect(parseState('?layout=spiral&sev=high&bogus=1')).toEqual(EMPTY_STATE);
+  });
+});
+
+describe('drill-down from an edge to the events behind it', () => {
+  const carol = 'IamUser:arn:aws:iam::111122223333:user/carol';
+  it("opens the principal's calls from an address, a session's calls, a key's calls", () => {
+    expect(eventsBehind({ kind: 'CALLED_FROM', source: carol, target: 'IpAddress:185.220.101.45' })).toEqual({ entity: carol, sourceIp: '185.220.101.45' });
+    expect(eventsBehind({ kind: 'ASSUMED', source: carol, target: 'RoleSession:ASIA1' })).toEqual({ entity: 'RoleSession:ASIA1' });
+    expect(eventsBehind({ kind: 'KEY_OF', source: 'AccessKey:AKIA1', target: carol })).toEqual({ entity: 'AccessKey:AKIA1' });
+  });
+  it('has nothing to open behind flows', () => {
+    expect(eventsBehind({ kind: 'FLOW', source: 'IpAddress:10.0.0.1', target: 'IpAddress:10.0.0.2' })).toBeNull();
   });
 });

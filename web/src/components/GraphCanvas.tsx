@@ -23,6 +23,8 @@ export interface GraphCanvasProps {
   readonly dark: boolean;
   readonly onSelect: (ids: string[]) => void;
   readonly onExpand: (id: string) => void;
+  /** A click on an edge: drill down to the events behind it. */
+  readonly onEdge: (edge: { kind: string; source: string; target: string }) => void;
 }
 
 interface Tip {
@@ -75,11 +77,15 @@ export function GraphCanvas(props: GraphCanvasProps) {
     });
     cy.on('dbltap', 'node', (e: EventObject) => handlers.current.onExpand(e.target.id()));
     cy.on('tap', 'node.aggregate', (e: EventObject) => handlers.current.onExpand(e.target.id()));
+    cy.on('tap', 'edge', (e: EventObject) => {
+      const d = e.target.data() as { kind: string; source: string; target: string };
+      handlers.current.onEdge({ kind: d.kind, source: d.source, target: d.target });
+    });
     cy.on('mouseover', 'node', (e: EventObject) => setTip(describeNode(e.target as NodeSingular)));
     cy.on('mouseover', 'edge', (e: EventObject) => {
       const d = e.target.data() as Record<string, unknown>;
       const mid = e.target.renderedMidpoint();
-      setTip({ x: mid.x, y: mid.y, title: String(d.kind), lines: [`${d.count ?? 1} observation(s)`, `first ${text(d.firstSeen)}`, `last ${text(d.lastSeen)}`] });
+      setTip({ x: mid.x, y: mid.y, title: String(d.kind), lines: [`${d.count ?? 1} observation(s)`, `first ${text(d.firstSeen)}`, `last ${text(d.lastSeen)}`, 'click for the events behind it'] });
     });
     cy.on('mouseout viewport', () => setTip(null));
     // Notices and the timeline change the canvas's size: Cytoscape must know, or clicks land

@@ -9,6 +9,7 @@ import { Failure, Loading } from '../components/States';
 import { TimelinePanel } from '../components/TimelinePanel';
 import { newElements, parseAggregateId, toElements } from '../graph/elements';
 import { LAYOUTS, rootKind, type Layout, type ViewState } from '../state/urlState';
+import { eventsBehind } from '../graph/drillDown';
 import type { SetViewState } from '../state/useViewState';
 
 const LAYOUT_NAMES: Record<Layout, string> = {
@@ -217,6 +218,11 @@ export function InvestigationView({ state, dark, onChange }: Props) {
           dark={dark}
           onSelect={(ids) => onChange((s) => (ids.join('\n') === s.selected.join('\n') ? s : { ...s, selected: ids }))}
           onExpand={expand}
+          onEdge={(edge) => {
+            const drill = eventsBehind(edge);
+            if (drill) change(() => ({ timeline: drill }));
+            else setNotice(`${edge.kind} has no CloudTrail events behind it (flows and structure); the timeline export of an address includes its flow hours.`);
+          }}
         />
         <Legend />
       </div>
