@@ -80,7 +80,9 @@ export function InvestigationView({ state, dark, onChange }: Props) {
         const kept = aggregate ? all.filter((e) => e.data.id !== id && e.data.source !== id && e.data.target !== id) : all;
         all = [...kept, ...newElements(toElements(view), present)];
       });
-      setEffectiveScope(within);
+      // A finding's scope (its sightings ± a day) frames the profile too; an entity's own
+      // neighbourhood leaves the profile its default (the 30 days before it was last seen).
+      setEffectiveScope(rootKind(root) === 'finding' ? within : scope);
       if (controller.signal.aborted) return;
       performance.mark('trailhound:graph-received');
       setElements(all);
