@@ -90,17 +90,7 @@ describe('the investigation UI', () => {
     await copy.close();
 
     // A click on an edge opens the events behind it: carol's calls from the attacker's address.
-    const edge = await page.evaluate(
-      ([from, to]) => {
-        const cy = window.__trailhoundGraph!;
-        const e = cy.edges().filter((x) => x.source().id() === from && x.target().id() === to)[0];
-        if (!e) return null;
-        const box = cy.container()!.getBoundingClientRect();
-        const p = e.renderedMidpoint();
-        return { x: box.left + p.x, y: box.top + p.y };
-      },
-      [carol, `IpAddress:${ATTACKER.keyUse.ip}`],
-    );
+    const edge = await edgeClickPoint(page, carol, `IpAddress:${ATTACKER.keyUse.ip}`);
     expect(edge).not.toBeNull();
     await page.mouse.click(edge!.x, edge!.y);
     await expect.poll(() => new URL(page.url()).searchParams.get('tlip')).toBe(ATTACKER.keyUse.ip);
@@ -229,6 +219,31 @@ async function nodePosition(page: Page, id: string): Promise<{ x: number; y: num
 async function doubleClickNode(page: Page, id: string): Promise<void> {
   const p = await nodePosition(page, id);
   await page.mouse.dblclick(p.x, p.y);
+}
+
+/**
+ * A point on the edge that a click hits: the force layout is random, so the midpoint may lie
+ * under another node or edge. Cytoscape's own hit test picks the point, as a click would.
+ */
+async function edgeClickPoint(page: Page, from: string, to: string): Promise<{ x: number; y: number } | null> {
+  return page.evaluate(
+    ([source, target]) => {
+      const cy = window.__trailhoundGraph!;
+      const edge = cy.edges().filter((x) => x.source().id() === source && x.target().id() === target)[0];
+      if (!edge) return null;
+      const hitTest = (cy as unknown as { renderer(): { findNearestElement(x: number, y: number, interactive: boolean, touch: boolean): { id(): string } | null } }).renderer();
+      const a = edge.source().position();
+      const b = edge.target().position();
+      const box = cy.container()!.getBoundingClientRect();
+      for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.35, 0.65, 0.25, 0.75, 0.45, 0.55]) {
+        const model = { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+        if (hitTest.findNearestElement(model.x, model.y, true, false)?.id() !== edge.id()) continue;
+        return { x: box.left + model.x * cy.zoom() + cy.pan().x, y: box.top + model.y * cy.zoom() + cy.pan().y };
+      }
+      return null;
+    },
+    [from, to],
+  );
 }
 
 async function clickNode(page: Page, id: string): Promise<void> {
