@@ -4,7 +4,7 @@ import { cypherInt } from '../graph/driver';
 import type { EntityRef } from '../graph/investigations/entities';
 import { findingsOfQuery, flowsOfQuery } from '../graph/investigations/readQueries';
 import { iso } from '../graph/investigations/shapes';
-import { timelinePage, type TimelineFilters, type TimelinePage } from '../graph/investigations/timeline';
+import { timelineStream, type TimelineFilters } from '../graph/investigations/timeline';
 import { Label } from '../graph/vocabulary';
 import type { FindingEntry, FlowEntry, TimelineEntry } from './entries';
 
@@ -19,34 +19,32 @@ export interface ExportOptions {
 /** Flow hours and findings are bounded side lists; events are paged without limit. */
 const MAX_FLOWS = 200_000;
 const MAX_FINDINGS = 10_000;
-const PAGE = 5_000;
 
 /**
  * An entity's whole timeline, oldest first, produced page by page: its CloudTrail events (and
- * its sessions' events), merged with the hours of flow traffic of its addresses and the
- * findings about it. Never held in memory whole: a page of events at a time.
+ * its sessions' events), in batches, merged with the hours of flow traffic of its addresses and the
+ * findings about it. Never held in memory whole: events stream from one ordered query.
  */
-export async function* timelineEntries(graph: Graph, ref: EntityRef, options: ExportOptions): AsyncGenerator<TimelineEntry> {
+export async function* timelineEntries(graph: Graph, ref: EntityRef, options: ExportOptions): AsyncGenerator<TimelineEntry[]> {
   const filtered = Object.values(options.filters ?? {}).some((v) => v !== undefined && v !== false);
   const side = filtered ? [] : [...(await findingEntries(graph, ref, options)), ...(await flowEntries(graph, ref, options))].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   let next = 0;
   const hasEvents = ref.kind !== Label.Finding && ref.kind !== Label.NetworkInterface && ref.kind !== Label.Account && ref.kind !== Label.UserAgent;
-  let cursor: string | null = null;
-  while (hasEvents) {
-    const page: TimelinePage | null = await timelinePage(graph, ref, { ...options, cursor, limit: PAGE, withRaw: true }).catch((error: { code?: string }) => {
-      if (error.code === 'NO_TIMELINE') return null;
-      throw error;
-    });
-    if (!page) break;
-    for (const event of page.events) {
-      while (next < side.length && side[next]!.time <= event.time) yield side[next++]!;
-      const { raw, ...rest } = event;
-      yield { type: 'event', time: event.time, event: rest, raw: raw ?? null };
+  if (hasEvents) {
+    try {
+      for await (const events of timelineStream(graph, ref, options)) {
+        const batch: TimelineEntry[] = [];
+        for (const { raw, ...event } of events) {
+          while (next < side.length && side[next]!.time <= event.time) batch.push(side[next++]!);
+          batch.push({ type: 'event', time: event.time, event, raw });
+        }
+        yield batch;
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'NO_TIMELINE') throw error;
     }
-    if (!page.nextCursor) break;
-    cursor = page.nextCursor;
   }
-  while (next < side.length) yield side[next++]!;
+  if (next < side.length) yield side.slice(next);
 }
 
 async function flowEntries(graph: Graph, ref: EntityRef, options: ExportOptions): Promise<TimelineEntry[]> {

@@ -46,6 +46,37 @@ export class Graph {
     }
   }
 
+  /**
+   * Streams a read query's rows as Neo4j produces them, in batches, pulling more only as the
+   * caller takes them (the driver's fetch size is the window): for exports of any size. Batches,
+   * not single rows, so that each row does not cost a round of promises in every layer above.
+   * Not retried, since rows already handed on cannot be taken back.
+   */
+  async *stream<R extends RecordShape = RecordShape>(
+    query: string,
+    params: Record<string, unknown> = {},
+    options: { timeoutMs?: number; batchSize?: number } = {},
+  ): AsyncGenerator<R[]> {
+    const batchSize = options.batchSize ?? 1_000;
+    const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ, fetchSize: batchSize * 10 });
+    const tx = await session.beginTransaction({ timeout: options.timeoutMs });
+    try {
+      let batch: R[] = [];
+      for await (const record of tx.run<R>(query, params)) {
+        batch.push(record.toObject() as R);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+      await tx.commit();
+    } finally {
+      if (tx.isOpen()) await tx.rollback().catch(() => undefined);
+      await session.close();
+    }
+  }
+
   /** Runs `work` in one write transaction, retried as a whole on transient errors (deadlocks). */
   async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.WRITE });

@@ -71,6 +71,47 @@ OPTIONAL MATCH (p:${n(Group.Principal)} {principalKey: e.principalKey})
 RETURN e, p`;
 }
 
+/**
+ * The Event properties a timeline row is made of, in the order the streamed queries return
+ * them: a list per row, since the driver decodes a list several times faster than a map.
+ */
+export const TIMELINE_COLUMNS = ['eventId', 'time', 'eventName', 'eventSource', 'region', 'accountId', 'readOnly', 'errorCode', 'sourceIp', 'accessKeyId', 'principalKey', 'raw'] as const;
+const ROW = `[${TIMELINE_COLUMNS.map((c) => `e.${n(c)}`).join(', ')}] AS row`;
+
+/**
+ * Whole timelines for exports, one ordered stream each (no cursor): paging a principal with
+ * thousands of sessions would seek every session again for every page. Sorting node
+ * references before reading properties keeps the sort small.
+ */
+export const ALL_EVENTS_OF_PRINCIPALS = `
+UNWIND $keys AS k
+MATCH (e:${n(Label.Event)})
+WHERE e.principalKey = k AND e.time >= $from AND e.time <= $to
+  AND ($accessKeyId IS NULL OR e.accessKeyId = $accessKeyId)
+  AND ${EVENT_FILTERS}
+WITH e ORDER BY e.time ASC, e.eventId ASC
+RETURN ${ROW}`;
+
+export const ALL_EVENTS_FROM_ADDRESS = `
+MATCH (e:${n(Label.Event)})
+WHERE e.sourceIp = $ip AND e.time >= $from AND e.time <= $to AND ${EVENT_FILTERS}
+WITH e ORDER BY e.time ASC, e.eventId ASC
+RETURN ${ROW}`;
+
+export function allEventsTouchingQuery(kind: NodeLabel): string {
+  return `
+MATCH (:${n(kind)} {${n(nodes[kind].key)}: $key})<-[:${n(Rel.TOUCHED)}]-(e:${n(Label.Event)})
+WHERE e.time >= $from AND e.time <= $to AND ${EVENT_FILTERS}
+WITH e ORDER BY e.time ASC, e.eventId ASC
+RETURN ${ROW}`;
+}
+
+/** Principals by key, for the rows of a streamed timeline (looked up once per key). */
+export const PRINCIPALS_BY_KEY = `
+UNWIND $keys AS k
+MATCH (p:${n(Group.Principal)} {principalKey: k})
+RETURN k AS key, p`;
+
 /** One event with its principal and the resources it named. */
 export const EVENT_BY_ID = `
 MATCH (e:${n(Label.Event)} {eventId: $id})

@@ -2,10 +2,21 @@ import type { Node as Neo4jNode } from 'neo4j-driver';
 import type { Graph } from '../driver';
 import { cypherInt } from '../driver';
 import { TrailhoundError } from '../errors';
-import { fullEventRecord } from '../events';
+import { storedRecord } from '../events';
 import { Label, isPrincipalLabel, type NodeLabel } from '../vocabulary';
 import { displayName, type EntityRef, kindOf } from './entities';
-import { EVENTS_FROM_ADDRESS, EVENTS_OF_PRINCIPALS, KEY_OWNER, SESSIONS_STARTED_BY, eventsTouchingQuery } from './readQueries';
+import {
+  ALL_EVENTS_FROM_ADDRESS,
+  ALL_EVENTS_OF_PRINCIPALS,
+  EVENTS_FROM_ADDRESS,
+  EVENTS_OF_PRINCIPALS,
+  KEY_OWNER,
+  PRINCIPALS_BY_KEY,
+  SESSIONS_STARTED_BY,
+  TIMELINE_COLUMNS,
+  allEventsTouchingQuery,
+  eventsTouchingQuery,
+} from './readQueries';
 import { iso } from './shapes';
 
 /** One CloudTrail event as a timeline row: what happened, when, by whom, from where. */
@@ -67,47 +78,111 @@ export const MAX_SESSIONS = 20_000;
  */
 export async function timelinePage(graph: Graph, ref: EntityRef, options: TimelineOptions): Promise<TimelinePage> {
   const after = decodeCursor(options.cursor);
+  const source = await timelineSource(graph, ref, options.includeSessions);
   const params = {
+    ...filterParams(options.filters),
+    ...source.params,
     from: cypherInt(Math.max(options.from, after?.t ?? options.from)),
     to: cypherInt(options.to),
     afterTime: cypherInt(after?.t ?? -1),
     afterId: after?.id ?? '',
     limit: cypherInt(options.limit + 1),
-    eventSource: options.filters?.eventSource ?? null,
-    eventName: options.filters?.eventName ?? null,
-    errorsOnly: options.filters?.errorsOnly ?? false,
-    readOnly: options.filters?.readOnly ?? null,
-    sourceIp: options.filters?.sourceIp ?? null,
   };
-  let query: string;
-  let extra: Record<string, unknown>;
-  let principals: TimelinePage['principals'] = null;
-  let own: Set<string> = new Set();
-
-  if (isPrincipalLabel(ref.kind) || ref.kind === Label.AccessKey) {
-    const key = ref.kind === Label.AccessKey ? await keyOwner(graph, ref.key) : ref.key;
-    const sessions = options.includeSessions ? await sessionsStartedBy(graph, key) : { keys: [], truncated: false };
-    own = new Set([key]);
-    const keys = [key, ...sessions.keys];
-    principals = { count: keys.length, sessionsTruncated: sessions.truncated };
-    query = EVENTS_OF_PRINCIPALS;
-    extra = { keys, accessKeyId: ref.kind === Label.AccessKey && !ref.key.startsWith('ASIA') ? ref.key : null };
-  } else if (ref.kind === Label.IpAddress) {
-    query = EVENTS_FROM_ADDRESS;
-    extra = { ip: ref.key };
-  } else if (([Label.S3Bucket, Label.Ec2Instance, Label.AwsResource] as NodeLabel[]).includes(ref.kind)) {
-    query = eventsTouchingQuery(ref.kind);
-    extra = { key: ref.key };
-  } else {
-    throw new TrailhoundError('NO_TIMELINE', `${ref.kind} entities have no event timeline.`, 'Timelines exist for principals, access keys, IP addresses and resources.');
-  }
-
-  const result = await graph.read(query, { ...params, ...extra }, { timeoutMs: 30_000 });
-  const rows = result.records.map((r) => toTimelineEvent(r.get('e') as Neo4jNode, r.get('p') as Neo4jNode | null, own, options.withRaw === true));
+  const query = source.of === 'principals' ? EVENTS_OF_PRINCIPALS : source.of === 'address' ? EVENTS_FROM_ADDRESS : eventsTouchingQuery(ref.kind);
+  const result = await graph.read(query, params, { timeoutMs: 30_000 });
+  const rows = result.records.map((r) => toTimelineEvent(r.get('e') as Neo4jNode, r.get('p') as Neo4jNode | null, source.own, options.withRaw === true));
   const events = rows.slice(0, options.limit);
   const last = events[events.length - 1];
   const more = rows.length > options.limit;
-  return { events, nextCursor: more && last ? encodeCursor(Date.parse(last.time), last.eventId) : null, principals };
+  return { events, nextCursor: more && last ? encodeCursor(Date.parse(last.time), last.eventId) : null, principals: source.principals };
+}
+
+/** How long one streamed timeline may run: an export of millions of events at tens of thousands a second. */
+const STREAM_TIMEOUT_MS = 30 * 60_000;
+/**
+ * Every event of an entity in time order, as one stream of batches (for exports): the same
+ * events as the pages of timelinePage, each with its raw record, never all in memory.
+ */
+export async function* timelineStream(
+  graph: Graph,
+  ref: EntityRef,
+  options: Pick<TimelineOptions, 'from' | 'to' | 'includeSessions' | 'filters'>,
+): AsyncGenerator<(TimelineEvent & { readonly raw: Record<string, unknown> })[]> {
+  const source = await timelineSource(graph, ref, options.includeSessions);
+  const query = source.of === 'principals' ? ALL_EVENTS_OF_PRINCIPALS : source.of === 'address' ? ALL_EVENTS_FROM_ADDRESS : allEventsTouchingQuery(ref.kind);
+  const params = { ...filterParams(options.filters), ...source.params, from: cypherInt(options.from), to: cypherInt(options.to) };
+  const principals = new PrincipalNames(graph);
+  for await (const rows of graph.stream<{ row: unknown[] }>(query, params, { timeoutMs: STREAM_TIMEOUT_MS })) {
+    const batch = rows.map(({ row }) => {
+      const properties: Record<string, unknown> = {};
+      for (let i = 0; i < TIMELINE_COLUMNS.length; i++) properties[TIMELINE_COLUMNS[i]!] = row[i];
+      return properties;
+    });
+    await principals.learn(batch.map((e) => e.principalKey));
+    yield batch.map((e) => eventFromProperties(e, principals.of(e.principalKey), source.own, true) as TimelineEvent & { raw: Record<string, unknown> });
+  }
+}
+
+/** Principals' display names by key, fetched for a batch of rows at once and remembered. */
+class PrincipalNames {
+  private readonly known = new Map<string, TimelineEvent['principal']>();
+  constructor(private readonly graph: Graph) {}
+
+  async learn(keys: unknown[]): Promise<void> {
+    const unknown = [...new Set(keys.filter((k): k is string => typeof k === 'string' && !this.known.has(k)))];
+    if (unknown.length === 0) return;
+    // Bounded: an address's timeline may name millions of principals over the years.
+    if (this.known.size > 100_000) this.known.clear();
+    for (const k of unknown) this.known.set(k, null);
+    const result = await this.graph.read(PRINCIPALS_BY_KEY, { keys: unknown });
+    for (const record of result.records) {
+      const key = record.get('key') as string;
+      if (this.known.get(key)) continue;
+      const p = record.get('p') as Neo4jNode;
+      const kind = kindOf(p.labels);
+      if (kind) this.known.set(key, { id: `${kind}:${key}`, kind, label: displayName(kind, p.properties as Record<string, unknown>) });
+    }
+  }
+
+  of(key: unknown): TimelineEvent['principal'] {
+    return typeof key === 'string' ? (this.known.get(key) ?? null) : null;
+  }
+}
+
+/** Where an entity's events come from: principal keys (itself and its sessions), an address, or a resource. */
+interface TimelineSource {
+  readonly of: 'principals' | 'address' | 'resource';
+  readonly params: Record<string, unknown>;
+  /** The entity's own principal key: events of any other key were made in its sessions. */
+  readonly own: ReadonlySet<string>;
+  readonly principals: TimelinePage['principals'];
+}
+
+async function timelineSource(graph: Graph, ref: EntityRef, includeSessions: boolean): Promise<TimelineSource> {
+  if (isPrincipalLabel(ref.kind) || ref.kind === Label.AccessKey) {
+    const key = ref.kind === Label.AccessKey ? await keyOwner(graph, ref.key) : ref.key;
+    const sessions = includeSessions ? await sessionsStartedBy(graph, key) : { keys: [], truncated: false };
+    const keys = [key, ...sessions.keys];
+    return {
+      of: 'principals',
+      params: { keys, accessKeyId: ref.kind === Label.AccessKey && !ref.key.startsWith('ASIA') ? ref.key : null },
+      own: new Set([key]),
+      principals: { count: keys.length, sessionsTruncated: sessions.truncated },
+    };
+  }
+  if (ref.kind === Label.IpAddress) return { of: 'address', params: { ip: ref.key }, own: new Set(), principals: null };
+  if (([Label.S3Bucket, Label.Ec2Instance, Label.AwsResource] as NodeLabel[]).includes(ref.kind)) return { of: 'resource', params: { key: ref.key }, own: new Set(), principals: null };
+  throw new TrailhoundError('NO_TIMELINE', `${ref.kind} entities have no event timeline.`, 'Timelines exist for principals, access keys, IP addresses and resources.');
+}
+
+function filterParams(filters: TimelineFilters | undefined): Record<string, unknown> {
+  return {
+    eventSource: filters?.eventSource ?? null,
+    eventName: filters?.eventName ?? null,
+    errorsOnly: filters?.errorsOnly ?? false,
+    readOnly: filters?.readOnly ?? null,
+    sourceIp: filters?.sourceIp ?? null,
+  };
 }
 
 /** An AKIA key's calls are its owner's calls made with it; an ASIA key is its own session. */
@@ -129,9 +204,16 @@ export async function sessionsStartedBy(graph: Graph, principalKey: string): Pro
 
 export function toTimelineEvent(event: Neo4jNode, principal: Neo4jNode | null, own: ReadonlySet<string>, withRaw = false): TimelineEvent & { raw?: Record<string, unknown> } {
   const e = event.properties as Record<string, unknown>;
-  const raw = fullEventRecord({ raw: e.raw as string | undefined });
-  const text = (v: unknown) => (typeof v === 'string' ? v : null);
   const kind = principal ? kindOf(principal.labels) : null;
+  const principalKey = typeof e.principalKey === 'string' ? e.principalKey : null;
+  const named = principal && kind && principalKey ? { id: `${kind}:${principalKey}`, kind, label: displayName(kind, principal.properties as Record<string, unknown>) } : null;
+  return eventFromProperties(e, named, own, withRaw);
+}
+
+/** A timeline row from an Event's stored properties and its principal's name. */
+function eventFromProperties(e: Record<string, unknown>, principal: TimelineEvent['principal'], own: ReadonlySet<string>, withRaw: boolean): TimelineEvent & { raw?: Record<string, unknown> } {
+  const raw = storedRecord(e.raw as string | undefined);
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
   const principalKey = text(e.principalKey);
   return {
     eventId: String(e.eventId),
@@ -147,7 +229,7 @@ export function toTimelineEvent(event: Neo4jNode, principal: Neo4jNode | null, o
     sourceIPAddress: text(raw.sourceIPAddress),
     userAgent: text(raw.userAgent),
     accessKeyId: text(e.accessKeyId),
-    principal: principal && kind && principalKey ? { id: `${kind}:${principalKey}`, kind, label: displayName(kind, principal.properties as Record<string, unknown>) } : null,
+    principal,
     inSession: principalKey !== null && own.size > 0 && !own.has(principalKey),
     ...(withRaw ? { raw } : {}),
   };

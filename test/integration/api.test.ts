@@ -120,6 +120,11 @@ describe('the investigation API', () => {
     const own = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}/timeline?includeSessions=false&limit=1000`, TimelinePageSchema);
     expect(own.events.every((e) => !e.inSession)).toBe(true);
     expect(own.events.length).toBeLessThan(all.length);
+
+    // The export streams the same events in one ordered query: same order, sessions, principals.
+    const exported = (await (await fetch(`${base}/api/export/timeline?entity=${enc(`IamUser:${CHRISTOPHE}`)}&format=json`)).json()) as { type: string; event?: { time: string; eventName: string; inSession: boolean; principal: { id: string } | null } }[];
+    const events = exported.filter((e) => e.type === 'event').map(({ event: e }) => `${e!.time}|${e!.eventName}|${e!.inSession}|${e!.principal?.id}`);
+    expect(events).toEqual(all);
   });
 
   it('filters a timeline by service, API, failures and read-only, and exports only what the filter keeps', async () => {
