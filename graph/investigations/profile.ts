@@ -67,12 +67,16 @@ export async function entityProfile(graph: Graph, ref: EntityRef, scope: Profile
   const baselineFrom = from - scope.baselineDays * DAY;
   const window = { from, to, baselineFrom, cap: scope.cap };
 
-  const sections: Record<string, unknown> = {};
-  if (isPrincipalLabel(ref.kind)) Object.assign(sections, await principalSections(graph, ref.key, node, window));
-  else if (ref.kind === Label.IpAddress) Object.assign(sections, await addressSections(graph, ref.key, node, window));
-  else if (ref.kind === Label.Ec2Instance) Object.assign(sections, await instanceSections(graph, ref.key, node, window));
-  else sections.findings = await findingsAbout(graph, [node.elementId], scope.cap);
-  sections.neighbours = await neighbourSummary(graph, node.elementId, from, to);
+  // The sections' queries are independent: they run at once (a profile waits for the slowest, not the sum).
+  const neighbours = neighbourSummary(graph, node.elementId, from, to);
+  const sections: Record<string, unknown> = isPrincipalLabel(ref.kind)
+    ? await principalSections(graph, ref.key, node, window)
+    : ref.kind === Label.IpAddress
+      ? await addressSections(graph, ref.key, node, window)
+      : ref.kind === Label.Ec2Instance
+        ? await instanceSections(graph, ref.key, node, window)
+        : { findings: await findingsAbout(graph, [node.elementId], scope.cap) };
+  sections.neighbours = await neighbours;
 
   return { entity: { ...entity, properties: presentProperties(props, ref.kind === Label.Finding) }, scope: { from: iso(from), to: iso(to), baselineFrom: iso(baselineFrom) }, sections };
 }
@@ -102,12 +106,23 @@ function item(rel: Relationship, node: Neo4jNode, from: number): ProfileItem | n
 
 async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
   const params = { key, cap: cypherInt(w.cap) };
-  const [activity, edges, degrees, tree, chain] = await Promise.all([
-    graph.read(PRINCIPAL_ACTIVITY, { keys: [key], from: cypherInt(w.from), to: cypherInt(w.to) }, { timeoutMs: 30_000 }),
+  // Activity reads events (the slowest part): the baseline check follows it alone, while the
+  // aggregate-edge queries run beside it.
+  const activityAndBaseline = (async () => {
+    const activity = await graph.read(PRINCIPAL_ACTIVITY, { keys: [key], from: cypherInt(w.from), to: cypherInt(w.to) }, { timeoutMs: 30_000 });
+    const names = [...new Set(activity.records.map((r) => String(r.get('name') ?? 'unknown')))];
+    const baseline = names.length
+      ? await graph.read(APIS_IN_BASELINE, { keys: [key], baselineFrom: cypherInt(w.baselineFrom), scopeFrom: cypherInt(w.from), names }, { timeoutMs: 30_000 })
+      : null;
+    return { activity, seenBefore: new Set(baseline?.records.map((r) => r.get('name') as string) ?? []) };
+  })();
+  const [{ activity, seenBefore }, edges, degrees, tree, chain, findings] = await Promise.all([
+    activityAndBaseline,
     graph.read(PRINCIPAL_EDGES, params),
     graph.read(PRINCIPAL_DEGREES, { key }),
     graph.read(SESSION_TREE, params),
     graph.read(STARTED_BY_CHAIN, { key }),
+    graph.read(PRINCIPAL_FINDINGS, params),
   ]);
 
   // Activity: hourly success/failure, and the top APIs by service.
@@ -128,11 +143,6 @@ async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w:
     if (failed) api.failures += calls;
     apis.set(`${service}:${name}`, api);
   }
-  const names = [...apis.values()].map((a) => a.name);
-  const baseline = names.length
-    ? await graph.read(APIS_IN_BASELINE, { keys: [key], baselineFrom: cypherInt(w.baselineFrom), scopeFrom: cypherInt(w.from), names }, { timeoutMs: 30_000 })
-    : null;
-  const seenBefore = new Set(baseline?.records.map((r) => r.get('name') as string) ?? []);
 
   const lists: Record<string, ProfileItem[]> = { sourceIps: [], userAgents: [], resources: [], accessKeys: [], runsAs: [], instances: [] };
   for (const r of edges.records) {
@@ -143,7 +153,6 @@ async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w:
   const asns = newlyObserved(lists.sourceIps!, (i) => (i.entity.properties.asn === undefined ? undefined : `AS${i.entity.properties.asn} ${i.entity.properties.asnOrg ?? ''}`.trim()));
 
   const sessionGraph = toSubgraph([...tree.records, ...chain.records]);
-  const findings = await graph.read(PRINCIPAL_FINDINGS, params);
   const d = degrees.records[0];
 
   return {
@@ -205,9 +214,10 @@ async function findingsAbout(graph: Graph, elementIds: string[], cap: number): P
 }
 
 async function addressSections(graph: Graph, key: string, node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
-  const [edges, flows] = await Promise.all([
+  const [edges, flows, findings] = await Promise.all([
     graph.read(ADDRESS_EDGES, { key, cap: cypherInt(w.cap) }),
     graph.read(ADDRESS_FLOWS, { key, from: cypherInt(w.from), to: cypherInt(w.to), cap: cypherInt(w.cap) }, { timeoutMs: 30_000 }),
+    findingsAbout(graph, [node.elementId], w.cap),
   ]);
   const lists: Record<string, ProfileItem[]> = { principals: [], interfaces: [] };
   for (const r of edges.records) {
@@ -231,14 +241,15 @@ async function addressSections(graph: Graph, key: string, node: Neo4jNode, w: Wi
       firstSeen: iso(r.get('firstSeen') as number),
       lastSeen: iso(r.get('lastSeen') as number),
     })),
-    findings: await findingsAbout(graph, [node.elementId], w.cap),
+    findings,
   };
 }
 
 async function instanceSections(graph: Graph, key: string, node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
-  const [edges, traffic] = await Promise.all([
+  const [edges, traffic, findings] = await Promise.all([
     graph.read(INSTANCE_EDGES, { key, cap: cypherInt(w.cap) }),
     graph.read(INSTANCE_TRAFFIC, { key, from: cypherInt(w.from - HOUR), to: cypherInt(w.to) }, { timeoutMs: 30_000 }),
+    findingsAbout(graph, [node.elementId], w.cap),
   ]);
   const lists: Record<string, ProfileItem[]> = { interfaces: [], addresses: [], sessions: [] };
   for (const r of edges.records) {
@@ -259,7 +270,7 @@ async function instanceSections(graph: Graph, key: string, node: Neo4jNode, w: W
     addresses: lists.addresses,
     sessions: lists.sessions,
     traffic: [...hours.entries()].sort(([a], [b]) => a - b).map(([hour, t]) => ({ hour: iso(hour), ...t })),
-    findings: await findingsAbout(graph, [node.elementId], w.cap),
+    findings,
   };
 }
 
