@@ -34,7 +34,7 @@ export async function* timelineEntries(graph: Graph, ref: EntityRef, options: Ex
     try {
       for await (const events of timelineStream(graph, ref, options)) {
         const batch: TimelineEntry[] = [];
-        for (const { raw, ...event } of events) {
+        for (const { event, raw } of events) {
           while (next < side.length && side[next]!.time <= event.time) batch.push(side[next++]!);
           batch.push({ type: 'event', time: event.time, event, raw });
         }

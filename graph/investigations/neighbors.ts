@@ -95,3 +95,21 @@ CALL (n) {
   RETURN rel, direction, kind, size(pairs) AS total, pairs[..$perGroup] AS kept
 }
 RETURN id, rel, direction, kind, total, kept`;
+
+/**
+ * How many distinct neighbours a node has per relationship, direction and kind in the time
+ * scope: the profile's "what else is there" list, without fetching the neighbours themselves.
+ */
+export async function countNeighbours(graph: Graph, elementId: string, options: { from: number; to: number }): Promise<{ relationship: RelationshipType; direction: 'out' | 'in'; kind: string; count: number }[]> {
+  const result = await graph.read(COUNT_QUERY, { id: elementId, group: Group.Principal, excluded: [Label.Event, Label.Account], from: cypherInt(options.from), to: cypherInt(options.to) }, { timeoutMs: 15_000 });
+  return result.records.map((r) => ({ relationship: r.get('rel') as RelationshipType, direction: r.get('direction') as 'out' | 'in', kind: r.get('kind') as string, count: r.get('total') as number }));
+}
+
+const COUNT_QUERY = `
+MATCH (n) WHERE elementId(n) = $id
+MATCH (n)-[r:${WALKED_RELATIONSHIPS.map(escape).join('|')}]-(m)
+WHERE (r.lastSeen IS NULL OR (r.lastSeen >= $from AND r.firstSeen <= $to))
+WITH type(r) AS rel, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction, [l IN labels(m) WHERE l <> $group][0] AS kind, m
+WHERE NOT kind IN $excluded
+RETURN rel, direction, kind, count(DISTINCT m) AS total
+ORDER BY rel, direction, kind`;

@@ -3,7 +3,7 @@ import type { Graph } from '../driver';
 import { cypherInt } from '../driver';
 import { Label, isPrincipalLabel } from '../vocabulary';
 import { type EntityRef } from './entities';
-import { expandNeighbours } from './neighbors';
+import { countNeighbours } from './neighbors';
 import {
   ADDRESS_EDGES,
   ADDRESS_FLOWS,
@@ -276,6 +276,5 @@ async function instanceSections(graph: Graph, key: string, node: Neo4jNode, w: W
 
 /** Neighbour counts by relationship and kind, in the scope: what else there is to look at. */
 async function neighbourSummary(graph: Graph, elementId: string, from: number, to: number) {
-  const groups = await expandNeighbours(graph, [elementId], { from, to, perGroup: 0 });
-  return groups.map((g) => ({ relationship: g.relationship, direction: g.direction, kind: g.kind, count: g.total }));
+  return countNeighbours(graph, elementId, { from, to });
 }

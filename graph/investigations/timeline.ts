@@ -40,7 +40,7 @@ export interface TimelineEvent {
 }
 
 export interface TimelinePage {
-  readonly events: (TimelineEvent & { readonly raw?: Record<string, unknown> })[];
+  readonly events: TimelineEvent[];
   /** Pass back as `cursor` for the next page; null at the end. */
   readonly nextCursor: string | null;
   /** For principals: how many principal keys the timeline covers (itself and its sessions). */
@@ -53,8 +53,6 @@ export interface TimelineOptions {
   readonly includeSessions: boolean;
   readonly cursor: string | null;
   readonly limit: number;
-  /** Keep each event's raw record (without request and response) for exports. */
-  readonly withRaw?: boolean;
   readonly filters?: TimelineFilters;
 }
 
@@ -90,7 +88,7 @@ export async function timelinePage(graph: Graph, ref: EntityRef, options: Timeli
   };
   const query = source.of === 'principals' ? EVENTS_OF_PRINCIPALS : source.of === 'address' ? EVENTS_FROM_ADDRESS : eventsTouchingQuery(ref.kind);
   const result = await graph.read(query, params, { timeoutMs: 30_000 });
-  const rows = result.records.map((r) => toTimelineEvent(r.get('e') as Neo4jNode, r.get('p') as Neo4jNode | null, source.own, options.withRaw === true));
+  const rows = result.records.map((r) => toTimelineEvent(r.get('e') as Neo4jNode, r.get('p') as Neo4jNode | null, source.own));
   const events = rows.slice(0, options.limit);
   const last = events[events.length - 1];
   const more = rows.length > options.limit;
@@ -107,7 +105,7 @@ export async function* timelineStream(
   graph: Graph,
   ref: EntityRef,
   options: Pick<TimelineOptions, 'from' | 'to' | 'includeSessions' | 'filters'>,
-): AsyncGenerator<(TimelineEvent & { readonly raw: Record<string, unknown> })[]> {
+): AsyncGenerator<{ readonly event: TimelineEvent; readonly raw: Record<string, unknown> }[]> {
   const source = await timelineSource(graph, ref, options.includeSessions);
   const query = source.of === 'principals' ? ALL_EVENTS_OF_PRINCIPALS : source.of === 'address' ? ALL_EVENTS_FROM_ADDRESS : allEventsTouchingQuery(ref.kind);
   const params = { ...filterParams(options.filters), ...source.params, from: cypherInt(options.from), to: cypherInt(options.to) };
@@ -119,7 +117,7 @@ export async function* timelineStream(
       return properties;
     });
     await principals.learn(batch.map((e) => e.principalKey));
-    yield batch.map((e) => eventFromProperties(e, principals.of(e.principalKey), source.own, true) as TimelineEvent & { raw: Record<string, unknown> });
+    yield batch.map((e) => eventFromProperties(e, principals.of(e.principalKey), source.own));
   }
 }
 
@@ -202,20 +200,20 @@ export async function sessionsStartedBy(graph: Graph, principalKey: string): Pro
   return { keys, truncated: (record.get('total') as number) > keys.length };
 }
 
-export function toTimelineEvent(event: Neo4jNode, principal: Neo4jNode | null, own: ReadonlySet<string>, withRaw = false): TimelineEvent & { raw?: Record<string, unknown> } {
+export function toTimelineEvent(event: Neo4jNode, principal: Neo4jNode | null, own: ReadonlySet<string>): TimelineEvent {
   const e = event.properties as Record<string, unknown>;
   const kind = principal ? kindOf(principal.labels) : null;
   const principalKey = typeof e.principalKey === 'string' ? e.principalKey : null;
   const named = principal && kind && principalKey ? { id: `${kind}:${principalKey}`, kind, label: displayName(kind, principal.properties as Record<string, unknown>) } : null;
-  return eventFromProperties(e, named, own, withRaw);
+  return eventFromProperties(e, named, own).event;
 }
 
-/** A timeline row from an Event's stored properties and its principal's name. */
-function eventFromProperties(e: Record<string, unknown>, principal: TimelineEvent['principal'], own: ReadonlySet<string>, withRaw: boolean): TimelineEvent & { raw?: Record<string, unknown> } {
+/** A timeline row from an Event's stored properties and its principal's name, and the stored record it was read from. */
+function eventFromProperties(e: Record<string, unknown>, principal: TimelineEvent['principal'], own: ReadonlySet<string>): { event: TimelineEvent; raw: Record<string, unknown> } {
   const raw = storedRecord(e.raw as string | undefined);
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   const principalKey = text(e.principalKey);
-  return {
+  const event: TimelineEvent = {
     eventId: String(e.eventId),
     time: iso(e.time as number),
     eventName: text(e.eventName),
@@ -231,8 +229,8 @@ function eventFromProperties(e: Record<string, unknown>, principal: TimelineEven
     accessKeyId: text(e.accessKeyId),
     principal,
     inSession: principalKey !== null && own.size > 0 && !own.has(principalKey),
-    ...(withRaw ? { raw } : {}),
   };
+  return { event, raw };
 }
 
 export function encodeCursor(time: number, eventId: string): string {

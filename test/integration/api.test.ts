@@ -163,6 +163,14 @@ describe('the investigation API', () => {
     expect(ips.find((i) => i.entity.id === 'IpAddress:198.51.100.77')?.newlyObserved).toBe(true);
     expect((s.activity as { totalCalls: number }).totalCalls).toBeGreaterThan(0);
     expect((s.topApis as unknown as { name: string; newlyObserved: boolean }[]).find((a) => a.name === 'ListBuckets')?.newlyObserved).toBe(true);
+    // What else there is: distinct neighbours per relationship and kind, as the graph view counts them.
+    const neighbours = s.neighbours as unknown as { relationship: string; direction: string; kind: string; count: number }[];
+    const keys = neighbours.find((g) => g.relationship === 'KEY_OF' && g.direction === 'in' && g.kind === 'AccessKey');
+    expect(keys?.count).toBe(s.accessKeys?.total);
+    const view = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}/neighbors?from=2024-07-01T00:00:00Z&to=2024-08-02T00:00:00Z&perKind=200`, GraphViewSchema);
+    const assumed = neighbours.find((g) => g.relationship === 'ASSUMED' && g.direction === 'out')?.count;
+    expect(assumed).toBeGreaterThan(0);
+    expect(assumed).toBe(view.nodes.filter((n) => n.kind === 'RoleSession').length);
   });
 
   it('profiles an address and an instance: flows by port, principals, interfaces, traffic, findings', async () => {
