@@ -22,10 +22,6 @@ WITH p, collect(DISTINCT s.principalKey)[..$cap] AS sessions, count(DISTINCT s) 
 RETURN sessions, total`;
 
 /**
- * A page of a principal's events, in time order, after a cursor: one index-ordered seek per
- * principal key (the person and each session), merged. Keyset paging: (time, eventId).
- */
-/**
  * The timeline's filters (service, API, failures only, read-only or not, source address):
  * null/false keep all.
  * They narrow what each seek returns; the seek itself stays on the (principalKey, time) index.
@@ -36,39 +32,47 @@ const EVENT_FILTERS = `($eventSource IS NULL OR e.eventSource = $eventSource)
     AND ($readOnly IS NULL OR e.readOnly = $readOnly)
     AND ($sourceIp IS NULL OR e.sourceIp = $sourceIp)`;
 
+/** Which events a timeline holds, by what it is about: `e`, in the time scope, filtered. */
+const PRINCIPAL_EVENTS = `MATCH (e:${n(Label.Event)})
+  WHERE e.principalKey = k AND e.time >= $from AND e.time <= $to
+    AND ($accessKeyId IS NULL OR e.accessKeyId = $accessKeyId)
+    AND ${EVENT_FILTERS}`;
+const ADDRESS_EVENTS = `MATCH (e:${n(Label.Event)})
+  WHERE e.sourceIp = $ip AND e.time >= $from AND e.time <= $to AND ${EVENT_FILTERS}`;
+const touchingEvents = (kind: NodeLabel) => `MATCH (:${n(kind)} {${n(nodes[kind].key)}: $key})<-[:${n(Rel.TOUCHED)}]-(e:${n(Label.Event)})
+  WHERE e.time >= $from AND e.time <= $to AND ${EVENT_FILTERS}`;
+
+/** Keyset paging: (time, eventId) after the cursor's. */
+const AFTER_CURSOR = 'AND NOT (e.time = $afterTime AND e.eventId <= $afterId)';
+const IN_ORDER = 'ORDER BY e.time ASC, e.eventId ASC';
+const PAGE_RESULT = `OPTIONAL MATCH (p:${n(Group.Principal)} {principalKey: e.principalKey})
+RETURN e, p`;
+
+/**
+ * A page of a principal's events, in time order, after a cursor: one index-ordered seek per
+ * principal key (the person and each session), merged.
+ */
 export const EVENTS_OF_PRINCIPALS = `
 UNWIND $keys AS k
 CALL (k) {
-  MATCH (e:${n(Label.Event)})
-  WHERE e.principalKey = k AND e.time >= $from AND e.time <= $to
-    AND NOT (e.time = $afterTime AND e.eventId <= $afterId)
-    AND ($accessKeyId IS NULL OR e.accessKeyId = $accessKeyId)
-    AND ${EVENT_FILTERS}
-  RETURN e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
+  ${PRINCIPAL_EVENTS} ${AFTER_CURSOR}
+  RETURN e ${IN_ORDER} LIMIT $limit
 }
-WITH e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
-OPTIONAL MATCH (p:${n(Group.Principal)} {principalKey: e.principalKey})
-RETURN e, p`;
+WITH e ${IN_ORDER} LIMIT $limit
+${PAGE_RESULT}`;
 
 /** A page of the events that came from one address. */
 export const EVENTS_FROM_ADDRESS = `
-MATCH (e:${n(Label.Event)})
-WHERE e.sourceIp = $ip AND e.time >= $from AND e.time <= $to
-  AND NOT (e.time = $afterTime AND e.eventId <= $afterId)
-  AND ${EVENT_FILTERS}
-WITH e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
-OPTIONAL MATCH (p:${n(Group.Principal)} {principalKey: e.principalKey})
-RETURN e, p`;
+${ADDRESS_EVENTS} ${AFTER_CURSOR}
+WITH e ${IN_ORDER} LIMIT $limit
+${PAGE_RESULT}`;
 
 /** A page of the events that named one resource. */
 export function eventsTouchingQuery(kind: NodeLabel): string {
   return `
-MATCH (:${n(kind)} {${n(nodes[kind].key)}: $key})<-[:${n(Rel.TOUCHED)}]-(e:${n(Label.Event)})
-WHERE e.time >= $from AND e.time <= $to AND NOT (e.time = $afterTime AND e.eventId <= $afterId)
-  AND ${EVENT_FILTERS}
-WITH e ORDER BY e.time ASC, e.eventId ASC LIMIT $limit
-OPTIONAL MATCH (p:${n(Group.Principal)} {principalKey: e.principalKey})
-RETURN e, p`;
+${touchingEvents(kind)} ${AFTER_CURSOR}
+WITH e ${IN_ORDER} LIMIT $limit
+${PAGE_RESULT}`;
 }
 
 /**
@@ -76,7 +80,8 @@ RETURN e, p`;
  * them: a list per row, since the driver decodes a list several times faster than a map.
  */
 export const TIMELINE_COLUMNS = ['eventId', 'time', 'eventName', 'eventSource', 'region', 'accountId', 'readOnly', 'errorCode', 'sourceIp', 'accessKeyId', 'principalKey', 'raw'] as const;
-const ROW = `[${TIMELINE_COLUMNS.map((c) => `e.${n(c)}`).join(', ')}] AS row`;
+const STREAM_RESULT = `WITH e ${IN_ORDER}
+RETURN [${TIMELINE_COLUMNS.map((c) => `e.${n(c)}`).join(', ')}] AS row`;
 
 /**
  * Whole timelines for exports, one ordered stream each (no cursor): paging a principal with
@@ -85,25 +90,17 @@ const ROW = `[${TIMELINE_COLUMNS.map((c) => `e.${n(c)}`).join(', ')}] AS row`;
  */
 export const ALL_EVENTS_OF_PRINCIPALS = `
 UNWIND $keys AS k
-MATCH (e:${n(Label.Event)})
-WHERE e.principalKey = k AND e.time >= $from AND e.time <= $to
-  AND ($accessKeyId IS NULL OR e.accessKeyId = $accessKeyId)
-  AND ${EVENT_FILTERS}
-WITH e ORDER BY e.time ASC, e.eventId ASC
-RETURN ${ROW}`;
+${PRINCIPAL_EVENTS}
+${STREAM_RESULT}`;
 
 export const ALL_EVENTS_FROM_ADDRESS = `
-MATCH (e:${n(Label.Event)})
-WHERE e.sourceIp = $ip AND e.time >= $from AND e.time <= $to AND ${EVENT_FILTERS}
-WITH e ORDER BY e.time ASC, e.eventId ASC
-RETURN ${ROW}`;
+${ADDRESS_EVENTS}
+${STREAM_RESULT}`;
 
 export function allEventsTouchingQuery(kind: NodeLabel): string {
   return `
-MATCH (:${n(kind)} {${n(nodes[kind].key)}: $key})<-[:${n(Rel.TOUCHED)}]-(e:${n(Label.Event)})
-WHERE e.time >= $from AND e.time <= $to AND ${EVENT_FILTERS}
-WITH e ORDER BY e.time ASC, e.eventId ASC
-RETURN ${ROW}`;
+${touchingEvents(kind)}
+${STREAM_RESULT}`;
 }
 
 /** Principals by key, for the rows of a streamed timeline (looked up once per key). */
