@@ -29,8 +29,9 @@ export const timelineFilterParams = {
   errorsOnly: booleanParam.default(false).describe('only calls that failed (with an error code)'),
   readOnly: booleanParam.optional().describe('true: only read-only calls; false: only calls that change something'),
   sourceIp: z.string().max(64).optional().describe('only calls from this address'),
+  userAgent: z.string().max(1024).optional().describe('only calls made with this user agent (a UserAgent key)'),
 };
 
-export function timelineFilters(query: { eventSource?: string | undefined; eventName?: string | undefined; errorsOnly: boolean; readOnly?: boolean | undefined; sourceIp?: string | undefined }) {
-  return { eventSource: query.eventSource, eventName: query.eventName, errorsOnly: query.errorsOnly, readOnly: query.readOnly, sourceIp: query.sourceIp };
+export function timelineFilters(query: { eventSource?: string | undefined; eventName?: string | undefined; errorsOnly: boolean; readOnly?: boolean | undefined; sourceIp?: string | undefined; userAgent?: string | undefined }) {
+  return { eventSource: query.eventSource, eventName: query.eventName, errorsOnly: query.errorsOnly, readOnly: query.readOnly, sourceIp: query.sourceIp, userAgent: query.userAgent };
 }

@@ -22,15 +22,17 @@ WITH p, collect(DISTINCT s.principalKey)[..$cap] AS sessions, count(DISTINCT s) 
 RETURN sessions, total`;
 
 /**
- * The timeline's filters (service, API, failures only, read-only or not, source address):
- * null/false keep all.
+ * The timeline's filters (service, API, failures only, read-only or not, source address, user
+ * agent): null/false keep all. Events loaded before the user agent was a property of its own are
+ * matched on their stored record's text instead.
  * They narrow what each seek returns; the seek itself stays on the (principalKey, time) index.
  */
 const EVENT_FILTERS = `($eventSource IS NULL OR e.eventSource = $eventSource)
     AND ($eventName IS NULL OR e.eventName = $eventName)
     AND (NOT $errorsOnly OR e.errorCode IS NOT NULL)
     AND ($readOnly IS NULL OR e.readOnly = $readOnly)
-    AND ($sourceIp IS NULL OR e.sourceIp = $sourceIp)`;
+    AND ($sourceIp IS NULL OR e.sourceIp = $sourceIp)
+    AND ($userAgent IS NULL OR e.userAgent = $userAgent OR (e.userAgent IS NULL AND e.raw CONTAINS $userAgent))`;
 
 /** Which events a timeline holds, by what it is about: `e`, in the time scope, filtered. */
 const PRINCIPAL_EVENTS = `MATCH (e:${n(Label.Event)})
@@ -79,7 +81,7 @@ ${PAGE_RESULT}`;
  * The Event properties a timeline row is made of, in the order the streamed queries return
  * them: a list per row, since the driver decodes a list several times faster than a map.
  */
-export const TIMELINE_COLUMNS = ['eventId', 'time', 'eventName', 'eventSource', 'region', 'accountId', 'readOnly', 'errorCode', 'sourceIp', 'accessKeyId', 'principalKey', 'raw'] as const;
+export const TIMELINE_COLUMNS = ['eventId', 'time', 'eventName', 'eventSource', 'region', 'accountId', 'readOnly', 'errorCode', 'sourceIp', 'accessKeyId', 'principalKey', 'userAgent', 'raw'] as const;
 const STREAM_RESULT = `WITH e ${IN_ORDER}
 RETURN [${TIMELINE_COLUMNS.map((c) => `e.${n(c)}`).join(', ')}] AS row`;
 

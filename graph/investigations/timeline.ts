@@ -56,13 +56,14 @@ export interface TimelineOptions {
   readonly filters?: TimelineFilters;
 }
 
-/** Narrow a timeline: one service (eventSource), one API, failures only, read-only or not, one source address. */
+/** Narrow a timeline: one service (eventSource), one API, failures only, read-only or not, one source address, one user agent. */
 export interface TimelineFilters {
   readonly eventSource?: string | undefined;
   readonly eventName?: string | undefined;
   readonly errorsOnly?: boolean | undefined;
   readonly readOnly?: boolean | undefined;
   readonly sourceIp?: string | undefined;
+  readonly userAgent?: string | undefined;
 }
 
 /** Sessions followed through role chains, at most: a service principal may start millions. */
@@ -180,6 +181,7 @@ function filterParams(filters: TimelineFilters | undefined): Record<string, unkn
     errorsOnly: filters?.errorsOnly ?? false,
     readOnly: filters?.readOnly ?? null,
     sourceIp: filters?.sourceIp ?? null,
+    userAgent: filters?.userAgent ?? null,
   };
 }
 
@@ -225,7 +227,7 @@ function eventFromProperties(e: Record<string, unknown>, principal: TimelineEven
     errorMessage: text(raw.errorMessage),
     sourceIp: text(e.sourceIp),
     sourceIPAddress: text(raw.sourceIPAddress),
-    userAgent: text(raw.userAgent),
+    userAgent: text(e.userAgent) ?? text(raw.userAgent),
     accessKeyId: text(e.accessKeyId),
     principal,
     inSession: principalKey !== null && own.size > 0 && !own.has(principalKey),

@@ -203,6 +203,8 @@ export const nodes = {
       principalKey: 'string',
       accessKeyId: 'string',
       sourceIp: 'string',
+      // The UserAgent node's key (normalised): what a drill-down from a USED_AGENT edge filters on.
+      userAgent: 'string',
       requestParameters: 'json',
       responseElements: 'json',
       raw: 'json',

@@ -56,6 +56,7 @@ export function normalizeCloudTrailEvent(event: Record<string, unknown>): Normal
     principalKey: actor?.principal.key,
     accessKeyId: actor?.accessKeyId ?? accessKeyIdFrom(obj(event.userIdentity)?.accessKeyId),
     sourceIp: source?.ip,
+    userAgent,
     // Stored apart so nothing is stored twice; graph/events.ts reassembles the record.
     requestParameters: json(redactSecrets(requestParameters), MAX_JSON_FIELD),
     responseElements: json(redactSecrets(responseElements), MAX_JSON_FIELD),

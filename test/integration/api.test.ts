@@ -21,6 +21,7 @@ import {
 import { startServer, type RunningServer } from '../../server/start';
 import { getJson, getStatus } from '../support/api';
 import { connectTestGraph, wipeGraph } from '../support/testGraph';
+import { Label } from '../../graph/vocabulary';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const CHRISTOPHE = 'arn:aws:iam::900138736586:user/christophe';
@@ -125,6 +126,27 @@ describe('the investigation API', () => {
     const exported = (await (await fetch(`${base}/api/export/timeline?entity=${enc(`IamUser:${CHRISTOPHE}`)}&format=json`)).json()) as { type: string; event?: { time: string; eventName: string; inSession: boolean; principal: { id: string } | null } }[];
     const events = exported.filter((e) => e.type === 'event').map(({ event: e }) => `${e!.time}|${e!.eventName}|${e!.inSession}|${e!.principal?.id}`);
     expect(events).toEqual(all);
+  });
+
+  it("narrows a principal's timeline to one user agent: exactly the calls its USED_AGENT edge counts, old graphs too", async () => {
+    const profile = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z`, ProfileSchema);
+    const agents = (profile.sections.userAgents as { items: { entity: { key: string }; count: number }[] }).items;
+    expect(agents.length).toBeGreaterThan(1);
+    const agent = agents[0]!;
+    const url = `/api/entities/IamUser/${enc(CHRISTOPHE)}/timeline?includeSessions=false&limit=1000&userAgent=${enc(agent.entity.key)}`;
+    const calls = (await getJson(base, url, TimelinePageSchema)).events;
+    expect(calls.length).toBe(agent.count);
+    expect(calls.every((e) => e.userAgent === agent.entity.key)).toBe(true);
+
+    // Events loaded before the user agent was a property of their own: matched on their stored record.
+    const before = await graph.run(`MATCH (e:${Label.Event}) WHERE e.userAgent IS NOT NULL RETURN e.eventId AS id, e.userAgent AS ua`);
+    await graph.run(`MATCH (e:${Label.Event}) REMOVE e.userAgent`);
+    try {
+      const old = (await getJson(base, url, TimelinePageSchema)).events;
+      expect(old.map((e) => e.eventId)).toEqual(calls.map((e) => e.eventId));
+    } finally {
+      await graph.run(`UNWIND $rows AS row MATCH (e:${Label.Event} {eventId: row.id}) SET e.userAgent = row.ua`, { rows: before.records.map((r) => r.toObject()) });
+    }
   });
 
   it('filters a timeline by service, API, failures and read-only, and exports only what the filter keeps', async () => {

@@ -91,7 +91,7 @@ export const api = {
 
 
 function filterParams(f: TimelineFilters) {
-  return { eventSource: f.eventSource, eventName: f.eventName, errorsOnly: f.errorsOnly ? true : null, readOnly: f.readOnly, sourceIp: f.sourceIp };
+  return { eventSource: f.eventSource, eventName: f.eventName, errorsOnly: f.errorsOnly ? true : null, readOnly: f.readOnly, sourceIp: f.sourceIp, userAgent: f.userAgent };
 }
 
 export type { TimelineFilters };

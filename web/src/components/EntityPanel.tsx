@@ -155,12 +155,13 @@ function NewlyObserved({ sections }: { sections: Record<string, unknown> }) {
 }
 
 /**
- * The raw events behind a profile item: a principal's calls from an address (its timeline,
- * filtered), or the item's own timeline (calls with a key, naming a resource).
+ * The raw events behind a profile item: a principal's calls from an address or with a user
+ * agent (its timeline, filtered), or the item's own timeline (calls with a key, naming a resource).
  */
 function eventsOf(owner: ApiNode, item: Item, onTimeline: Props['onTimeline']): (() => void) | null {
   const kind = item.entity.kind;
   if (kind === Label.IpAddress) return PRINCIPALS.includes(owner.kind) ? () => onTimeline(owner.id, { sourceIp: item.entity.key }) : () => onTimeline(item.entity.id);
+  if (kind === Label.UserAgent) return PRINCIPALS.includes(owner.kind) ? () => onTimeline(owner.id, { userAgent: item.entity.key }) : null;
   if (NO_TIMELINE.includes(kind)) return null;
   return () => onTimeline(item.entity.id);
 }

@@ -21,7 +21,7 @@ export function TimelinePanel({ timeline, scope, onChange }: { timeline: Timelin
   const [scrollTop, setScrollTop] = useState(0);
   const [open, setOpen] = useState<string | null>(null);
   const body = useRef<HTMLDivElement>(null);
-  const filters = { eventSource: timeline.eventSource, eventName: timeline.eventName, errorsOnly: timeline.errorsOnly, readOnly: timeline.readOnly, sourceIp: timeline.sourceIp };
+  const filters = { eventSource: timeline.eventSource, eventName: timeline.eventName, errorsOnly: timeline.errorsOnly, readOnly: timeline.readOnly, sourceIp: timeline.sourceIp, userAgent: timeline.userAgent };
   const key = JSON.stringify([timeline, scope]);
 
   const loadMore = async (from: string | null, reset: boolean, signal?: AbortSignal) => {
@@ -81,6 +81,11 @@ export function TimelinePanel({ timeline, scope, onChange }: { timeline: Timelin
         {timeline.sourceIp ? (
           <button type="button" className="chip-button" title="Remove this filter" onClick={() => set({ sourceIp: undefined })}>
             from {timeline.sourceIp} ✕
+          </button>
+        ) : null}
+        {timeline.userAgent ? (
+          <button type="button" className="chip-button" title={`Remove this filter: ${timeline.userAgent}`} onClick={() => set({ userAgent: undefined })}>
+            with {timeline.userAgent.length > 40 ? `${timeline.userAgent.slice(0, 40)}…` : timeline.userAgent} ✕
           </button>
         ) : null}
         <span className="exports">

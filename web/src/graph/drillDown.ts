@@ -4,7 +4,8 @@ import type { TimelineState } from '../state/urlState';
 const kindOf = (id: string) => id.slice(0, id.indexOf(':'));
 
 /**
- * The raw events behind an edge, as a timeline: a principal's calls from an address, the calls
+ * The raw events behind an edge, as a timeline: a principal's calls from an address or with a
+ * user agent, the calls
  * signed with a key, a session's calls, the calls that named a resource.
  */
 export function eventsBehind(edge: { kind: string; source: string; target: string }): TimelineState | null {
@@ -20,7 +21,7 @@ export function eventsBehind(edge: { kind: string; source: string; target: strin
     case Rel.ACCESSED:
       return { entity: edge.target };
     case Rel.USED_AGENT:
-      return { entity: edge.source };
+      return { entity: edge.source, userAgent: edge.target.slice(edge.target.indexOf(':') + 1) };
     default:
       return null;
   }

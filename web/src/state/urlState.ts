@@ -13,6 +13,7 @@ export interface TimelineState {
   readonly errorsOnly?: boolean;
   readonly readOnly?: boolean;
   readonly sourceIp?: string;
+  readonly userAgent?: string;
 }
 
 export interface ViewState {
@@ -64,6 +65,7 @@ export function parseState(search: string): ViewState {
           ...(p.get('tlerr') === '1' ? { errorsOnly: true } : {}),
           ...(p.get('tlro') === '1' ? { readOnly: true } : p.get('tlro') === '0' ? { readOnly: false } : {}),
           ...(p.get('tlip') ? { sourceIp: p.get('tlip')! } : {}),
+          ...(p.get('tlua') ? { userAgent: p.get('tlua')! } : {}),
         }
       : null,
     findings: {
@@ -94,6 +96,7 @@ export function serializeState(state: ViewState): string {
     if (state.timeline.errorsOnly) set('tlerr', '1');
     if (state.timeline.readOnly !== undefined) set('tlro', state.timeline.readOnly ? '1' : '0');
     set('tlip', state.timeline.sourceIp);
+    set('tlua', state.timeline.userAgent);
   }
   set('q', state.findings.q);
   if (state.findings.severityMin !== null) set('sev', String(state.findings.severityMin));
