@@ -14,6 +14,8 @@ export interface ExportOptions {
   readonly includeSessions: boolean;
   /** Only the matching events; flows and findings are left out when any filter is set. */
   readonly filters?: TimelineFilters;
+  /** Every event's stored record, for formats that carry it (OCSF, JSON). */
+  readonly withRecords: boolean;
 }
 
 /** Flow hours and findings are bounded side lists; events are paged without limit. */

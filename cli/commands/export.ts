@@ -7,7 +7,7 @@ import { TrailhoundError } from '../../graph/errors';
 import { parseEntityRef } from '../../graph/investigations/entities';
 import { findEntityQuery } from '../../graph/investigations/readQueries';
 import { timelineEntries } from '../../export/timelineEntries';
-import { EXPORT_FORMATS, writeTimeline, type ExportFormat } from '../../export/writeTimeline';
+import { EXPORT_FORMATS, NEEDS_RECORDS, writeTimeline, type ExportFormat } from '../../export/writeTimeline';
 import { parseTime } from '../time';
 
 export function exportCommand(): Command {
@@ -33,6 +33,7 @@ export function exportCommand(): Command {
           from: flags.from ? parseTime(flags.from, '--from') : 0,
           to: flags.to ? parseTime(flags.to, '--to') : 8_640_000_000_000,
           includeSessions: flags.sessions,
+          withRecords: NEEDS_RECORDS[flags.format],
         });
         const count = await writeTimeline(entries, flags.format, async (text) => {
           if (!out.write(text)) await once(out, 'drain');

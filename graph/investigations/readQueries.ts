@@ -82,8 +82,12 @@ ${PAGE_RESULT}`;
  * them: a list per row, since the driver decodes a list several times faster than a map.
  */
 export const TIMELINE_COLUMNS = ['eventId', 'time', 'eventName', 'eventSource', 'region', 'accountId', 'readOnly', 'errorCode', 'sourceIp', 'accessKeyId', 'principalKey', 'userAgent', 'raw'] as const;
+// The stored record (about a kilobyte) is read only where a row needs it: when asked for
+// ($withRecords), for a failure's error message, or for a source or user agent that is not a
+// property of its own (a service name instead of an address; an event loaded before user agents were).
+const RECORD_IF_NEEDED = 'CASE WHEN $withRecords OR e.errorCode IS NOT NULL OR e.sourceIp IS NULL OR e.userAgent IS NULL THEN e.raw END';
 const STREAM_RESULT = `WITH e ${IN_ORDER}
-RETURN [${TIMELINE_COLUMNS.map((c) => `e.${n(c)}`).join(', ')}] AS row`;
+RETURN [${TIMELINE_COLUMNS.map((c) => (c === 'raw' ? RECORD_IF_NEEDED : `e.${n(c)}`)).join(', ')}] AS row`;
 
 /**
  * Whole timelines for exports, one ordered stream each (no cursor): paging a principal with

@@ -105,11 +105,14 @@ const STREAM_TIMEOUT_MS = 30 * 60_000;
 export async function* timelineStream(
   graph: Graph,
   ref: EntityRef,
-  options: Pick<TimelineOptions, 'from' | 'to' | 'includeSessions' | 'filters'>,
-): AsyncGenerator<{ readonly event: TimelineEvent; readonly raw: Record<string, unknown> }[]> {
+  options: Pick<TimelineOptions, 'from' | 'to' | 'includeSessions' | 'filters'> & {
+    /** Every event's stored record (OCSF and JSON use it); otherwise only where a row needs it. */
+    readonly withRecords: boolean;
+  },
+): AsyncGenerator<{ readonly event: TimelineEvent; readonly raw: Record<string, unknown> | null }[]> {
   const source = await timelineSource(graph, ref, options.includeSessions);
   const query = source.of === 'principals' ? ALL_EVENTS_OF_PRINCIPALS : source.of === 'address' ? ALL_EVENTS_FROM_ADDRESS : allEventsTouchingQuery(ref.kind);
-  const params = { ...filterParams(options.filters), ...source.params, from: cypherInt(options.from), to: cypherInt(options.to) };
+  const params = { ...filterParams(options.filters), ...source.params, from: cypherInt(options.from), to: cypherInt(options.to), withRecords: options.withRecords };
   const principals = new PrincipalNames(graph);
   for await (const rows of graph.stream<{ row: unknown[] }>(query, params, { timeoutMs: STREAM_TIMEOUT_MS })) {
     const batch = rows.map(({ row }) => {
@@ -211,8 +214,9 @@ export function toTimelineEvent(event: Neo4jNode, principal: Neo4jNode | null, o
 }
 
 /** A timeline row from an Event's stored properties and its principal's name, and the stored record it was read from. */
-function eventFromProperties(e: Record<string, unknown>, principal: TimelineEvent['principal'], own: ReadonlySet<string>): { event: TimelineEvent; raw: Record<string, unknown> } {
-  const raw = storedRecord(e.raw as string | undefined);
+function eventFromProperties(e: Record<string, unknown>, principal: TimelineEvent['principal'], own: ReadonlySet<string>): { event: TimelineEvent; raw: Record<string, unknown> | null } {
+  const stored = typeof e.raw === 'string' ? storedRecord(e.raw) : null;
+  const raw = stored ?? {};
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   const principalKey = text(e.principalKey);
   const event: TimelineEvent = {
@@ -232,7 +236,7 @@ function eventFromProperties(e: Record<string, unknown>, principal: TimelineEven
     principal,
     inSession: principalKey !== null && own.size > 0 && !own.has(principalKey),
   };
-  return { event, raw };
+  return { event, raw: stored };
 }
 
 export function encodeCursor(time: number, eventId: string): string {

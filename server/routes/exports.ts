@@ -3,7 +3,7 @@ import { TrailhoundError } from '../../graph/errors';
 import { parseEntityRef } from '../../graph/investigations/entities';
 import { findEntityQuery } from '../../graph/investigations/readQueries';
 import { timelineEntries } from '../../export/timelineEntries';
-import { CONTENT_TYPES, EXPORT_FORMATS, FILE_EXTENSIONS, writeTimeline, type ExportFormat } from '../../export/writeTimeline';
+import { CONTENT_TYPES, EXPORT_FORMATS, FILE_EXTENSIONS, NEEDS_RECORDS, writeTimeline, type ExportFormat } from '../../export/writeTimeline';
 import { booleanParam, entityParam, timeParam, timelineFilterParams, timelineFilters } from '../params';
 import { route } from '../routeSpec';
 
@@ -37,7 +37,7 @@ export const exportRoutes = [
       res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
       let closed = false;
       req.on('close', () => (closed = true));
-      const entries = timelineEntries(context.graph, ref, { from: query.from ?? 0, to: query.to ?? 8_640_000_000_000, includeSessions: query.includeSessions, filters: timelineFilters(query) });
+      const entries = timelineEntries(context.graph, ref, { from: query.from ?? 0, to: query.to ?? 8_640_000_000_000, includeSessions: query.includeSessions, filters: timelineFilters(query), withRecords: NEEDS_RECORDS[format] });
       await writeTimeline(entries, format, async (text) => {
         if (closed) throw new TrailhoundError('CLIENT_GONE', 'the client went away');
         if (!res.write(text)) await new Promise<void>((resolve) => res.once('drain', resolve));

@@ -249,6 +249,11 @@ describe('the investigation API', () => {
     expect(csv).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
     expect(csv).toContain(`"'+cmd|' /C calc'!A0"`);
     expect(csv).not.toMatch(/(^|,)"=HYPERLINK/m);
+
+    // CSV reads a stored record only where a row needs it: failures keep their error message.
+    const failed = (await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}/timeline?errorsOnly=true&limit=1000`, TimelinePageSchema)).events.filter((e) => e.errorMessage);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const e of failed) expect(csv).toContain(e.errorMessage!.replace(/"/g, '""'));
   });
 
   it('exports Timesketch and OCSF JSON Lines', async () => {
