@@ -100,7 +100,8 @@ export async function timelinePage(graph: Graph, ref: EntityRef, options: Timeli
 const STREAM_TIMEOUT_MS = 30 * 60_000;
 /**
  * Every event of an entity in time order, as one stream of batches (for exports): the same
- * events as the pages of timelinePage, each with its raw record, never all in memory.
+ * events as the pages of timelinePage, each with its stored record when asked for or needed,
+ * never all in memory.
  */
 export async function* timelineStream(
   graph: Graph,
