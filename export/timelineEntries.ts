@@ -4,7 +4,7 @@ import { cypherInt } from '../graph/driver';
 import type { EntityRef } from '../graph/investigations/entities';
 import { findingsOfQuery, flowsOfQuery } from '../graph/investigations/readQueries';
 import { iso } from '../graph/investigations/shapes';
-import { timelineStream, type TimelineFilters } from '../graph/investigations/timeline';
+import { isFiltered, timelineStream, type TimelineFilters } from '../graph/investigations/timeline';
 import { Label } from '../graph/vocabulary';
 import type { FindingEntry, FlowEntry, TimelineEntry } from './entries';
 
@@ -28,8 +28,7 @@ const MAX_FINDINGS = 10_000;
  * findings about it. Never held in memory whole: events stream from one ordered query.
  */
 export async function* timelineEntries(graph: Graph, ref: EntityRef, options: ExportOptions): AsyncGenerator<TimelineEntry[]> {
-  const filtered = Object.values(options.filters ?? {}).some((v) => v !== undefined && v !== false);
-  const side = filtered ? [] : [...(await findingEntries(graph, ref, options)), ...(await flowEntries(graph, ref, options))].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  const side = isFiltered(options.filters) ? [] : [...(await findingEntries(graph, ref, options)), ...(await flowEntries(graph, ref, options))].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   let next = 0;
   const hasEvents = ref.kind !== Label.Finding && ref.kind !== Label.NetworkInterface && ref.kind !== Label.Account && ref.kind !== Label.UserAgent;
   if (hasEvents) {

@@ -14,6 +14,7 @@ import {
   PRINCIPALS_BY_KEY,
   SESSIONS_STARTED_BY,
   TIMELINE_COLUMNS,
+  UNFILTERED_EVENTS_OF_PRINCIPALS,
   allEventsTouchingQuery,
   eventsTouchingQuery,
 } from './readQueries';
@@ -87,7 +88,9 @@ export async function timelinePage(graph: Graph, ref: EntityRef, options: Timeli
     afterId: after?.id ?? '',
     limit: cypherInt(options.limit + 1),
   };
-  const query = source.of === 'principals' ? EVENTS_OF_PRINCIPALS : source.of === 'address' ? EVENTS_FROM_ADDRESS : eventsTouchingQuery(ref.kind);
+  const unfiltered = !isFiltered(options.filters) && !source.params.accessKeyId;
+  const query =
+    source.of === 'principals' ? (unfiltered ? UNFILTERED_EVENTS_OF_PRINCIPALS : EVENTS_OF_PRINCIPALS) : source.of === 'address' ? EVENTS_FROM_ADDRESS : eventsTouchingQuery(ref.kind);
   const result = await graph.read(query, params, { timeoutMs: 30_000 });
   const rows = result.records.map((r) => toTimelineEvent(r.get('e') as Neo4jNode, r.get('p') as Neo4jNode | null, source.own));
   const events = rows.slice(0, options.limit);
@@ -176,6 +179,12 @@ async function timelineSource(graph: Graph, ref: EntityRef, includeSessions: boo
   if (ref.kind === Label.IpAddress) return { of: 'address', params: { ip: ref.key }, own: new Set(), principals: null };
   if (([Label.S3Bucket, Label.Ec2Instance, Label.AwsResource] as NodeLabel[]).includes(ref.kind)) return { of: 'resource', params: { key: ref.key }, own: new Set(), principals: null };
   throw new TrailhoundError('NO_TIMELINE', `${ref.kind} entities have no event timeline.`, 'Timelines exist for principals, access keys, IP addresses and resources.');
+}
+
+/** Whether any filter narrows the timeline (errorsOnly=false keeps all; readOnly=false does not). */
+export function isFiltered(filters: TimelineFilters | undefined): boolean {
+  const f = filters ?? {};
+  return f.eventSource !== undefined || f.eventName !== undefined || f.errorsOnly === true || f.readOnly !== undefined || f.sourceIp !== undefined || f.userAgent !== undefined;
 }
 
 function filterParams(filters: TimelineFilters | undefined): Record<string, unknown> {

@@ -173,6 +173,10 @@ describe('the investigation API', () => {
     const rows = csv.trim().split('\n').slice(1);
     expect(rows).toHaveLength(one.length);
     expect(rows.every((r) => r.split(',')[2] === `"${api}"`)).toBe(true);
+    // readOnly=false is a filter too ("changes only"): the export holds those events and nothing else.
+    const changes = (await (await fetch(`${base}/api/export/timeline?entity=${enc(`IamUser:${CHRISTOPHE}`)}&format=json&readOnly=false`)).json()) as { type: string; event?: { readOnly: boolean } }[];
+    expect(changes).toHaveLength(writes.length);
+    expect(changes.every((e) => e.type === 'event' && e.event!.readOnly === false)).toBe(true);
   });
 
   it('profiles a user: addresses, agents, keys, sessions and role chain, findings, what is new', async () => {
