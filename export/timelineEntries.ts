@@ -18,14 +18,14 @@ export interface ExportOptions {
   readonly withRecords: boolean;
 }
 
-/** Flow hours and findings are bounded side lists; events are paged without limit. */
+/** Flow hours and findings are bounded side lists; events stream without limit. */
 const MAX_FLOWS = 200_000;
 const MAX_FINDINGS = 10_000;
 
 /**
- * An entity's whole timeline, oldest first, produced page by page: its CloudTrail events (and
- * its sessions' events), in batches, merged with the hours of flow traffic of its addresses and the
- * findings about it. Never held in memory whole: events stream from one ordered query.
+ * An entity's whole timeline, oldest first, in batches: its CloudTrail events (and its sessions'
+ * events), merged with the hours of flow traffic of its addresses and the findings about it.
+ * Never held in memory whole: events stream from one ordered query.
  */
 export async function* timelineEntries(graph: Graph, ref: EntityRef, options: ExportOptions): AsyncGenerator<TimelineEntry[]> {
   const side = isFiltered(options.filters) ? [] : [...(await findingEntries(graph, ref, options)), ...(await flowEntries(graph, ref, options))].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));

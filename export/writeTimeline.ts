@@ -13,9 +13,6 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
 };
 
-/** Formats that carry fields of the stored record beyond a timeline row (identity, request id, the record itself). */
-export const NEEDS_RECORDS: Record<ExportFormat, boolean> = { csv: false, timesketch: false, ocsf: true, json: true };
-
 export const FILE_EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', timesketch: 'jsonl', ocsf: 'ocsf.jsonl', json: 'json' };
 
 /**

@@ -8,7 +8,7 @@ export function fullEventRecord(stored: {
   requestParameters?: string | null;
   responseElements?: string | null;
 }): Record<string, unknown> {
-  const rest = parseObject(stored.raw);
+  const rest = storedRecord(stored.raw);
   const { eventID, eventTime, eventSource, eventName, ...others } = rest;
   return {
     ...(eventID !== undefined ? { eventID } : {}),
@@ -26,10 +26,6 @@ export function fullEventRecord(stored: {
  * exports read their extra fields from, at tens of thousands of events a second.
  */
 export function storedRecord(text: string | null | undefined): Record<string, unknown> {
-  return parseObject(text);
-}
-
-function parseObject(text: string | null | undefined): Record<string, unknown> {
   if (!text) return {};
   const value: unknown = JSON.parse(text);
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};

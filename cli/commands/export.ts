@@ -6,8 +6,8 @@ import { Graph } from '../../graph/driver';
 import { TrailhoundError } from '../../graph/errors';
 import { parseEntityRef } from '../../graph/investigations/entities';
 import { findEntityQuery } from '../../graph/investigations/readQueries';
-import { timelineEntries } from '../../export/timelineEntries';
-import { EXPORT_FORMATS, NEEDS_RECORDS, writeTimeline, type ExportFormat } from '../../export/writeTimeline';
+import { exportTimeline } from '../../export/exportTimeline';
+import { EXPORT_FORMATS, type ExportFormat } from '../../export/writeTimeline';
 import { parseTime } from '../time';
 
 export function exportCommand(): Command {
@@ -29,13 +29,12 @@ export function exportCommand(): Command {
         if (!found.records[0]) throw new TrailhoundError('NOT_FOUND', `No ${ref.kind} ${ref.key} in the graph.`, 'Check the key; `trailhound ingest` loads data first.');
         const out = flags.out ? createWriteStream(flags.out) : process.stdout;
         const started = Date.now();
-        const entries = timelineEntries(graph, ref, {
+        const options = {
           from: flags.from ? parseTime(flags.from, '--from') : 0,
           to: flags.to ? parseTime(flags.to, '--to') : 8_640_000_000_000,
           includeSessions: flags.sessions,
-          withRecords: NEEDS_RECORDS[flags.format],
-        });
-        const count = await writeTimeline(entries, flags.format, async (text) => {
+        };
+        const count = await exportTimeline(graph, ref, options, flags.format, async (text) => {
           if (!out.write(text)) await once(out, 'drain');
         });
         if (flags.out) {

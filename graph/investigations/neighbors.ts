@@ -76,17 +76,23 @@ export async function expandNeighbours(graph: Graph, elementIds: readonly string
   }));
 }
 
-// The types are spelled in the pattern, not filtered after it: Neo4j then reads only those
-// relationship groups of a dense node, not the tens of thousands of TOUCHED events of a bucket.
+/**
+ * `n`'s neighbours `m` over walked relationships `r` active in the scope, with the neighbour's
+ * kind, relationship type and direction. The types are spelled in the pattern, not filtered
+ * after it: Neo4j then reads only those relationship groups of a dense node, not the tens of
+ * thousands of TOUCHED events of a bucket.
+ */
+const NEIGHBOURS_IN_SCOPE = `MATCH (n)-[r:${WALKED_RELATIONSHIPS.map(escape).join('|')}]-(m)
+  WHERE (r.lastSeen IS NULL OR (r.lastSeen >= $from AND r.firstSeen <= $to))
+  WITH n, r, m, [l IN labels(m) WHERE l <> $group][0] AS kind
+  WHERE NOT kind IN $excluded AND ($kinds IS NULL OR kind IN $kinds)
+  WITH r, m, kind, type(r) AS rel, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction`;
+
 const EXPAND_QUERY = `
 UNWIND $ids AS id
 MATCH (n) WHERE elementId(n) = id
 CALL (n) {
-  MATCH (n)-[r:${WALKED_RELATIONSHIPS.map(escape).join('|')}]-(m)
-  WHERE (r.lastSeen IS NULL OR (r.lastSeen >= $from AND r.firstSeen <= $to))
-  WITH n, r, m, [l IN labels(m) WHERE l <> $group][0] AS kind
-  WHERE NOT kind IN $excluded AND ($kinds IS NULL OR kind IN $kinds)
-  WITH r, m, kind, type(r) AS rel, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction
+  ${NEIGHBOURS_IN_SCOPE}
   ORDER BY coalesce(r.count, 0) DESC, coalesce(r.lastSeen, 0) DESC
   // One entry per neighbour: parallel relationships (flows per hour and port) summed.
   WITH rel, direction, kind, m, collect(r) AS rs, sum(coalesce(r.count, 0)) AS count, min(r.firstSeen) AS firstSeen, max(r.lastSeen) AS lastSeen
@@ -101,15 +107,12 @@ RETURN id, rel, direction, kind, total, kept`;
  * scope: the profile's "what else is there" list, without fetching the neighbours themselves.
  */
 export async function countNeighbours(graph: Graph, elementId: string, options: { from: number; to: number }): Promise<{ relationship: RelationshipType; direction: 'out' | 'in'; kind: string; count: number }[]> {
-  const result = await graph.read(COUNT_QUERY, { id: elementId, group: Group.Principal, excluded: [Label.Event, Label.Account], from: cypherInt(options.from), to: cypherInt(options.to) }, { timeoutMs: 15_000 });
+  const result = await graph.read(COUNT_QUERY, { id: elementId, group: Group.Principal, excluded: [Label.Event, Label.Account], kinds: null, from: cypherInt(options.from), to: cypherInt(options.to) }, { timeoutMs: 15_000 });
   return result.records.map((r) => ({ relationship: r.get('rel') as RelationshipType, direction: r.get('direction') as 'out' | 'in', kind: r.get('kind') as string, count: r.get('total') as number }));
 }
 
 const COUNT_QUERY = `
 MATCH (n) WHERE elementId(n) = $id
-MATCH (n)-[r:${WALKED_RELATIONSHIPS.map(escape).join('|')}]-(m)
-WHERE (r.lastSeen IS NULL OR (r.lastSeen >= $from AND r.firstSeen <= $to))
-WITH type(r) AS rel, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction, [l IN labels(m) WHERE l <> $group][0] AS kind, m
-WHERE NOT kind IN $excluded
+${NEIGHBOURS_IN_SCOPE}
 RETURN rel, direction, kind, count(DISTINCT m) AS total
 ORDER BY rel, direction, kind`;

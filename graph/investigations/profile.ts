@@ -70,7 +70,7 @@ export async function entityProfile(graph: Graph, ref: EntityRef, scope: Profile
   const window = { from, to, baselineFrom, cap: scope.cap };
 
   // The sections' queries are independent: they run at once (a profile waits for the slowest, not the sum).
-  const neighbours = neighbourSummary(graph, node.elementId, from, to);
+  const neighbours = countNeighbours(graph, node.elementId, { from, to });
   const sections: Record<string, unknown> = isPrincipalLabel(ref.kind)
     ? await principalSections(graph, ref.key, node, window)
     : ref.kind === Label.IpAddress
@@ -295,9 +295,4 @@ async function instanceSections(graph: Graph, key: string, node: Neo4jNode, w: W
     traffic: [...hours.entries()].sort(([a], [b]) => a - b).map(([hour, t]) => ({ hour: iso(hour), ...t })),
     findings,
   };
-}
-
-/** Neighbour counts by relationship and kind, in the scope: what else there is to look at. */
-async function neighbourSummary(graph: Graph, elementId: string, from: number, to: number) {
-  return countNeighbours(graph, elementId, { from, to });
 }

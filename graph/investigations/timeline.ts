@@ -183,8 +183,8 @@ async function timelineSource(graph: Graph, ref: EntityRef, includeSessions: boo
 
 /** Whether any filter narrows the timeline (errorsOnly=false keeps all; readOnly=false does not). */
 export function isFiltered(filters: TimelineFilters | undefined): boolean {
-  const f = filters ?? {};
-  return f.eventSource !== undefined || f.eventName !== undefined || f.errorsOnly === true || f.readOnly !== undefined || f.sourceIp !== undefined || f.userAgent !== undefined;
+  const { errorsOnly, ...values } = filterParams(filters);
+  return errorsOnly === true || Object.values(values).some((value) => value !== null);
 }
 
 function filterParams(filters: TimelineFilters | undefined): Record<string, unknown> {

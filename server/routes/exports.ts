@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { TrailhoundError } from '../../graph/errors';
 import { parseEntityRef } from '../../graph/investigations/entities';
 import { findEntityQuery } from '../../graph/investigations/readQueries';
-import { timelineEntries } from '../../export/timelineEntries';
-import { CONTENT_TYPES, EXPORT_FORMATS, FILE_EXTENSIONS, NEEDS_RECORDS, writeTimeline, type ExportFormat } from '../../export/writeTimeline';
+import { exportTimeline } from '../../export/exportTimeline';
+import { CONTENT_TYPES, EXPORT_FORMATS, FILE_EXTENSIONS, type ExportFormat } from '../../export/writeTimeline';
 import { booleanParam, entityParam, timeParam, timelineFilterParams, timelineFilters } from '../params';
 import { route } from '../routeSpec';
 
@@ -37,8 +37,8 @@ export const exportRoutes = [
       res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
       let closed = false;
       req.on('close', () => (closed = true));
-      const entries = timelineEntries(context.graph, ref, { from: query.from ?? 0, to: query.to ?? 8_640_000_000_000, includeSessions: query.includeSessions, filters: timelineFilters(query), withRecords: NEEDS_RECORDS[format] });
-      await writeTimeline(entries, format, async (text) => {
+      const options = { from: query.from ?? 0, to: query.to ?? 8_640_000_000_000, includeSessions: query.includeSessions, filters: timelineFilters(query) };
+      await exportTimeline(context.graph, ref, options, format, async (text) => {
         if (closed) throw new TrailhoundError('CLIENT_GONE', 'the client went away');
         if (!res.write(text)) await new Promise<void>((resolve) => res.once('drain', resolve));
       }).catch((error: { code?: string }) => {
