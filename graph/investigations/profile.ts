@@ -3,18 +3,23 @@ import type { Graph } from '../driver';
 import { cypherInt } from '../driver';
 import { Label, isPrincipalLabel } from '../vocabulary';
 import { type EntityRef } from './entities';
+import { summariseActivity, type Activity, type ApiCount, type ApiHourCount, type HourCount } from './activity';
 import { countNeighbours } from './neighbors';
 import {
   ADDRESS_EDGES,
   ADDRESS_FLOWS,
   APIS_IN_BASELINE,
+  CALLS_PER_API,
+  CALLS_PER_HOUR,
+  FAILED_CALLS,
   FINDINGS_ABOUT,
   INSTANCE_EDGES,
   INSTANCE_TRAFFIC,
-  PRINCIPAL_ACTIVITY,
   PRINCIPAL_DEGREES,
   PRINCIPAL_EDGES,
-  PRINCIPAL_FINDINGS,
+  FINDINGS_SHAPE,
+  PRINCIPAL_FINDINGS_VIA_FINDINGS,
+  PRINCIPAL_FINDINGS_VIA_SESSIONS,
   SESSION_TREE,
   STARTED_BY_CHAIN,
 } from './profileQueries';
@@ -22,7 +27,7 @@ import { findEntityQuery } from './readQueries';
 import { iso, presentProperties, toGraphEdge, toGraphNode, type GraphEdge, type GraphNode } from './shapes';
 
 const HOUR = 3_600_000;
-/** The activity histogram reads every call in the scope: in this many slices, read at once. */
+/** The per-API activity reads every call's index entry in the scope: in this many slices, read at once. */
 const ACTIVITY_SLICES = 2;
 const DAY = 24 * HOUR;
 
@@ -108,17 +113,13 @@ function item(rel: Relationship, node: Neo4jNode, from: number): ProfileItem | n
 
 async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
   const params = { key, cap: cypherInt(w.cap) };
-  // Activity reads events (the slowest part): the baseline check follows it alone, while the
-  // aggregate-edge queries run beside it.
+  // Activity reads index values of every call in the scope (the slowest part): the baseline
+  // check follows it alone, while the aggregate-edge queries run beside it.
   const activityAndBaseline = (async () => {
-    // Community Neo4j runs a query on one core: the scope is read in slices at once.
-    const slices = await Promise.all(
-      timeSlices(w.from, w.to, ACTIVITY_SLICES).map(([from, to]) => graph.read(PRINCIPAL_ACTIVITY, { keys: [key], from: cypherInt(from), to: cypherInt(to) }, { timeoutMs: 30_000 })),
-    );
-    const activity = { records: slices.flatMap((slice) => slice.records) };
-    const names = [...new Set(activity.records.map((r) => String(r.get('name') ?? 'unknown')))];
+    const activity = await principalActivity(graph, key, w.from, w.to);
+    const names = activity.apis.filter((a) => a.service !== 'unknown').map((a) => a.name);
     const baseline = names.length
-      ? await graph.read(APIS_IN_BASELINE, { keys: [key], baselineFrom: cypherInt(w.baselineFrom), scopeFrom: cypherInt(w.from), names }, { timeoutMs: 30_000 })
+      ? await graph.read(APIS_IN_BASELINE, { key, baselineFrom: cypherInt(w.baselineFrom), scopeFrom: cypherInt(w.from), names: [...new Set(names)] }, { timeoutMs: 30_000 })
       : null;
     return { activity, seenBefore: new Set(baseline?.records.map((r) => r.get('name') as string) ?? []) };
   })();
@@ -128,27 +129,8 @@ async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w:
     graph.read(PRINCIPAL_DEGREES, { key }),
     graph.read(SESSION_TREE, params),
     graph.read(STARTED_BY_CHAIN, { key }),
-    graph.read(PRINCIPAL_FINDINGS, params),
+    principalFindings(graph, params),
   ]);
-
-  // Activity: hourly success/failure, and the top APIs by service.
-  const hours = new Map<number, { success: number; failure: number }>();
-  const apis = new Map<string, { service: string; name: string; calls: number; failures: number }>();
-  for (const r of activity.records) {
-    const hour = r.get('hour') as number;
-    const calls = r.get('calls') as number;
-    const failed = r.get('failed') as boolean;
-    const bucket = hours.get(hour) ?? { success: 0, failure: 0 };
-    if (failed) bucket.failure += calls;
-    else bucket.success += calls;
-    hours.set(hour, bucket);
-    const service = String(r.get('source') ?? 'unknown').replace(/\.amazonaws\.com$/, '');
-    const name = String(r.get('name') ?? 'unknown');
-    const api = apis.get(`${service}:${name}`) ?? { service, name, calls: 0, failures: 0 };
-    api.calls += calls;
-    if (failed) api.failures += calls;
-    apis.set(`${service}:${name}`, api);
-  }
 
   const lists: Record<string, ProfileItem[]> = { sourceIps: [], userAgents: [], resources: [], accessKeys: [], runsAs: [], instances: [] };
   for (const r of edges.records) {
@@ -163,11 +145,11 @@ async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w:
 
   return {
     activity: {
-      hourly: [...hours.entries()].sort(([a], [b]) => a - b).map(([hour, c]) => ({ hour: iso(hour), ...c })),
-      totalCalls: [...hours.values()].reduce((s, c) => s + c.success + c.failure, 0),
-      failures: [...hours.values()].reduce((s, c) => s + c.failure, 0),
+      hourly: activity.hourly.map(({ hour, ...c }) => ({ hour: iso(hour), ...c })),
+      totalCalls: activity.hourly.reduce((s, c) => s + c.success + c.failure, 0),
+      failures: activity.hourly.reduce((s, c) => s + c.failure, 0),
     },
-    topApis: [...apis.values()]
+    topApis: activity.apis
       .sort((a, b) => b.calls - a.calls)
       .slice(0, w.cap)
       .map((a) => ({ ...a, newlyObserved: !seenBefore.has(a.name) })),
@@ -182,6 +164,36 @@ async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w:
     sessions: { total: d?.get('sessions') ?? 0, ...sessionGraph },
     findings: findings.records.map((r) => toGraphNode(r.get('f') as Neo4jNode)).filter((n): n is GraphNode => n !== null),
   };
+}
+
+/**
+ * Findings about the principal, its keys and its sessions, by the cheaper of two equal queries:
+ * a session has a dozen relationships to walk, a finding's AFFECTS link one.
+ */
+async function principalFindings(graph: Graph, params: { key: string; cap: unknown }) {
+  const shape = (await graph.read(FINDINGS_SHAPE, { key: params.key })).records[0];
+  const sessions = (shape?.get('sessions') as number | undefined) ?? 0;
+  const findingLinks = (shape?.get('findingLinks') as number | undefined) ?? 0;
+  const viaFindings = findingLinks < sessions * 12;
+  return graph.read(viaFindings ? PRINCIPAL_FINDINGS_VIA_FINDINGS : PRINCIPAL_FINDINGS_VIA_SESSIONS, params);
+}
+
+/** Calls per hour and per API in the scope, from index values only (see activity.ts). */
+async function principalActivity(graph: Graph, key: string, from: number, to: number): Promise<Activity> {
+  const read = (query: string, range: [number, number]) =>
+    graph.read(query, { key, from: cypherInt(range[0]), to: cypherInt(range[1]) }, { timeoutMs: 30_000 });
+  const rows = <T>(result: { records: { toObject(): unknown }[] }) => result.records.map((r) => r.toObject() as T);
+  // Community Neo4j runs a query on one core: the per-API read, the largest, is cut in slices read at once.
+  const [perHour, failed, ...perApi] = await Promise.all([
+    read(CALLS_PER_HOUR, [from, to]),
+    read(FAILED_CALLS, [from, to]),
+    ...timeSlices(from, to, ACTIVITY_SLICES).map((slice) => read(CALLS_PER_API, slice)),
+  ]);
+  return summariseActivity({
+    perHour: rows<HourCount>(perHour),
+    failed: rows<ApiHourCount>(failed),
+    perApi: perApi.flatMap((slice) => rows<ApiCount>(slice)),
+  });
 }
 
 /**

@@ -4,21 +4,38 @@ import { Group, Label, Rel } from '../vocabulary';
 /**
  * The queries behind an entity profile (graph/investigations/profile.ts), composed from the
  * vocabulary. Aggregate edges answer most questions without touching events; only the activity
- * histogram and newly observed APIs read events, through the (principalKey, time) index.
+ * histogram and newly observed APIs read events, and then only index values.
  */
 
 const P = n(Group.Principal);
 
-/** Calls per hour, API and outcome, in the scope. */
-export const PRINCIPAL_ACTIVITY = `
-MATCH (e:${n(Label.Event)})
-WHERE e.principalKey IN $keys AND e.time >= $from AND e.time <= $to
-RETURN e.time - e.time % 3600000 AS hour, e.eventSource AS source, e.eventName AS name, e.errorCode IS NOT NULL AS failed, count(*) AS calls`;
+const E = n(Label.Event);
+
+// A principal's activity (graph/investigations/activity.ts) is read from index values alone:
+// the hints name the indexes whose values answer the query without reading any event.
+
+/** Calls per hour in the scope: every event of the principal. */
+export const CALLS_PER_HOUR = `
+MATCH (e:${E}) USING INDEX e:${E}(principalKey, time)
+WHERE e.principalKey = $key AND e.time >= $from AND e.time <= $to
+RETURN e.time - e.time % 3600000 AS hour, count(*) AS calls`;
+
+/** Calls per API in the scope: only events that have both a source and a name. */
+export const CALLS_PER_API = `
+MATCH (e:${E}) USING INDEX e:${E}(principalKey, time, eventSource, eventName)
+WHERE e.principalKey = $key AND e.time >= $from AND e.time <= $to AND e.eventSource IS NOT NULL AND e.eventName IS NOT NULL
+RETURN e.eventSource AS source, e.eventName AS name, count(*) AS calls`;
+
+/** Failed calls per hour and API in the scope (the index holds only events with an error code). */
+export const FAILED_CALLS = `
+MATCH (e:${E}) USING INDEX e:${E}(principalKey, time, errorCode)
+WHERE e.principalKey = $key AND e.time >= $from AND e.time <= $to AND e.errorCode IS NOT NULL
+RETURN e.time - e.time % 3600000 AS hour, e.eventSource AS source, e.eventName AS name, count(*) AS calls`;
 
 /** API names seen in the baseline window before the scope (to tell which are new). */
 export const APIS_IN_BASELINE = `
-MATCH (e:${n(Label.Event)})
-WHERE e.principalKey IN $keys AND e.time >= $baselineFrom AND e.time < $scopeFrom AND e.eventName IN $names
+MATCH (e:${E}) USING INDEX e:${E}(principalKey, time, eventSource, eventName)
+WHERE e.principalKey = $key AND e.time >= $baselineFrom AND e.time < $scopeFrom AND e.eventSource IS NOT NULL AND e.eventName IN $names
 RETURN DISTINCT e.eventName AS name`;
 
 /** Out- and in-neighbours of a principal over its aggregate edges, ranked by evidence. */
@@ -123,13 +140,37 @@ CALL (ip) {
 RETURN f.hour AS hour, direction, sum(f.bytes) AS bytes, sum(f.count) AS flows
 ORDER BY hour`;
 
-/** Findings about a principal, its access keys, or the sessions it started. */
-export const PRINCIPAL_FINDINGS = `
+/**
+ * Findings about a principal, its access keys, or the sessions it started (through role chains).
+ * Two ways to find those about sessions, equal in result: walking down every session the
+ * principal started, or walking up from every session a finding is about. The first costs the
+ * principal's sessions (a CI user can start thousands a month) and their relationships, the
+ * second every finding's AFFECTS relationships; FINDINGS_SHAPE counts both from Neo4j's count
+ * store and the node's degree, which cost nothing, so the profile takes the cheaper way.
+ */
+export const FINDINGS_SHAPE = `
 MATCH (p:${P} {principalKey: $key})
-OPTIONAL MATCH (k:${n(Label.AccessKey)})-[:${n(Rel.KEY_OF)}]->(p)
-OPTIONAL MATCH (p)-[:${n(Rel.ASSUMED)}*1..4]->(s)
-WITH p, collect(DISTINCT k) AS keys, collect(DISTINCT s) AS sessions
-WITH [p] + keys + sessions AS subjects
-UNWIND subjects AS x
-MATCH (f:${n(Label.Finding)})-[:${n(Rel.AFFECTS)}|${n(Rel.INVOLVES)}]->(x)
-RETURN DISTINCT f ORDER BY f.severity DESC, f.updatedAt DESC LIMIT $cap`;
+CALL () { MATCH ()-[r:${n(Rel.AFFECTS)}]->() RETURN count(r) AS findingLinks }
+RETURN COUNT { (p)-[:${n(Rel.ASSUMED)}]->() } AS sessions, findingLinks`;
+
+const FINDINGS_OF_PRINCIPAL = (sessionsBranch: string) => `
+MATCH (p:${P} {principalKey: $key})
+CALL (p) {
+  MATCH (f:${n(Label.Finding)})-[:${n(Rel.AFFECTS)}|${n(Rel.INVOLVES)}]->(p) RETURN f
+  UNION
+  MATCH (f:${n(Label.Finding)})-[:${n(Rel.AFFECTS)}|${n(Rel.INVOLVES)}]->(:${n(Label.AccessKey)})-[:${n(Rel.KEY_OF)}]->(p) RETURN f
+  UNION
+  ${sessionsBranch}
+}
+RETURN f ORDER BY f.severity DESC, f.updatedAt DESC LIMIT $cap`;
+
+/** Down from the principal through every session it started. */
+export const PRINCIPAL_FINDINGS_VIA_SESSIONS = FINDINGS_OF_PRINCIPAL(
+  `MATCH (p)-[:${n(Rel.ASSUMED)}*1..4]->(s:${n(Label.RoleSession)})<-[:${n(Rel.AFFECTS)}]-(f:${n(Label.Finding)}) RETURN f`,
+);
+
+/** Up from every session a finding is about, to see whether the principal started it. */
+export const PRINCIPAL_FINDINGS_VIA_FINDINGS = FINDINGS_OF_PRINCIPAL(
+  `MATCH (f:${n(Label.Finding)})-[:${n(Rel.AFFECTS)}]->(s:${n(Label.RoleSession)}) USING SCAN f:${n(Label.Finding)}
+  WHERE EXISTS { (s)<-[:${n(Rel.ASSUMED)}*1..4]-(p) } RETURN f`,
+);

@@ -209,8 +209,16 @@ export const nodes = {
       responseElements: 'json',
       raw: 'json',
     },
-    // Each index costs every write: these serve the timelines (principal, IP) and time-range scans.
-    indexes: [['time'], ['principalKey', 'time'], ['sourceIp', 'time']],
+    // Each index costs every write: these serve the timelines (principal, IP) and time-range scans,
+    // and a principal's activity, which profiles read from index values alone (the last two;
+    // the error-code one holds only failed calls, as a range index leaves out nodes without it).
+    indexes: [
+      ['time'],
+      ['principalKey', 'time'],
+      ['sourceIp', 'time'],
+      ['principalKey', 'time', 'eventSource', 'eventName'],
+      ['principalKey', 'time', 'errorCode'],
+    ],
   },
   Finding: {
     description:

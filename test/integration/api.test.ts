@@ -21,7 +21,9 @@ import {
 import { startServer, type RunningServer } from '../../server/start';
 import { getJson, getStatus } from '../support/api';
 import { connectTestGraph, wipeGraph } from '../support/testGraph';
-import { Label } from '../../graph/vocabulary';
+import { Group, Label, Rel } from '../../graph/vocabulary';
+import { cypherInt } from '../../graph/driver';
+import { PRINCIPAL_FINDINGS_VIA_FINDINGS, PRINCIPAL_FINDINGS_VIA_SESSIONS } from '../../graph/investigations/profileQueries';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const CHRISTOPHE = 'arn:aws:iam::900138736586:user/christophe';
@@ -126,6 +128,62 @@ describe('the investigation API', () => {
     const exported = (await (await fetch(`${base}/api/export/timeline?entity=${enc(`IamUser:${CHRISTOPHE}`)}&format=json`)).json()) as { type: string; event?: { time: string; eventName: string; inSession: boolean; principal: { id: string } | null } }[];
     const events = exported.filter((e) => e.type === 'event').map(({ event: e }) => `${e!.time}|${e!.eventName}|${e!.inSession}|${e!.principal?.id}`);
     expect(events).toEqual(all);
+  });
+
+  it("finds the same findings about a principal's sessions walking down from it or up from the findings", async () => {
+    // A finding about a session that christophe started (the fixtures' findings are about keys and instances).
+    const findingId = 'test-finding-about-a-session';
+    await graph.write((tx) =>
+      tx.run(
+        `MATCH (s:${Label.RoleSession} {principalKey: 'ASIA9F6MXE9HSYOXYQOS'})
+         CREATE (:${Label.Finding} {findingId: $findingId, severity: 8.0, updatedAt: 1})-[:${Rel.AFFECTS}]->(s)`,
+        { findingId },
+      ),
+    );
+    try {
+      const principals = await graph.read(`MATCH (p:${Group.Principal}) RETURN p.principalKey AS key`);
+      for (const record of principals.records) {
+        const params = { key: record.get('key') as string, cap: cypherInt(100) };
+        const ids = async (query: string) => (await graph.read(query, params)).records.map((r) => (r.get('f') as { properties: { findingId: string } }).properties.findingId).sort();
+        const down = await ids(PRINCIPAL_FINDINGS_VIA_SESSIONS);
+        expect(await ids(PRINCIPAL_FINDINGS_VIA_FINDINGS)).toEqual(down);
+        if (params.key === CHRISTOPHE) expect(down).toContain(findingId);
+      }
+      const profile = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}`, ProfileSchema);
+      expect((profile.sections.findings as { id: string }[]).map((f) => f.id)).toContain(`Finding:${findingId}`);
+    } finally {
+      await graph.write((tx) => tx.run(`MATCH (f:${Label.Finding} {findingId: $findingId}) DETACH DELETE f`, { findingId }));
+    }
+  });
+
+  it("counts a principal's activity per hour and API exactly as its own events add up", async () => {
+    const scope = 'from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z';
+    const profile = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}?${scope}&limit=200`, ProfileSchema);
+    const activity = profile.sections.activity as { hourly: { hour: string; success: number; failure: number }[]; totalCalls: number; failures: number };
+    const apis = profile.sections.topApis as { service: string; name: string; calls: number; failures: number }[];
+
+    const own = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}/timeline?includeSessions=false&limit=1000&${scope}`, TimelinePageSchema);
+    expect(own.nextCursor).toBeNull();
+    const hours = new Map<string, { success: number; failure: number }>();
+    const perApi = new Map<string, { calls: number; failures: number }>();
+    for (const e of own.events) {
+      const hour = new Date(Math.floor(Date.parse(e.time) / 3_600_000) * 3_600_000).toISOString();
+      const h = hours.get(hour) ?? { success: 0, failure: 0 };
+      const api = `${e.eventSource!.replace(/\.amazonaws\.com$/, '')}:${e.eventName}`;
+      const a = perApi.get(api) ?? { calls: 0, failures: 0 };
+      a.calls += 1;
+      if (e.errorCode) {
+        h.failure += 1;
+        a.failures += 1;
+      } else h.success += 1;
+      hours.set(hour, h);
+      perApi.set(api, a);
+    }
+    expect(own.events.some((e) => e.errorCode)).toBe(true);
+    expect(activity.totalCalls).toBe(own.events.length);
+    expect(activity.failures).toBe(own.events.filter((e) => e.errorCode).length);
+    expect(activity.hourly).toEqual([...hours].sort(([a], [b]) => a.localeCompare(b)).map(([hour, c]) => ({ hour, ...c })));
+    expect(new Map(apis.map((a) => [`${a.service}:${a.name}`, { calls: a.calls, failures: a.failures }]))).toEqual(perApi);
   });
 
   it("narrows a principal's timeline to one user agent: exactly the calls its USED_AGENT edge counts, old graphs too", async () => {

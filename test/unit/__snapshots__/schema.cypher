@@ -22,6 +22,8 @@ CREATE CONSTRAINT Event_eventId_unique IF NOT EXISTS FOR (x:Event) REQUIRE x.eve
 CREATE INDEX Event_time IF NOT EXISTS FOR (x:Event) ON (x.time);
 CREATE INDEX Event_principalKey_time IF NOT EXISTS FOR (x:Event) ON (x.principalKey, x.time);
 CREATE INDEX Event_sourceIp_time IF NOT EXISTS FOR (x:Event) ON (x.sourceIp, x.time);
+CREATE INDEX Event_principalKey_time_eventSource_eventName IF NOT EXISTS FOR (x:Event) ON (x.principalKey, x.time, x.eventSource, x.eventName);
+CREATE INDEX Event_principalKey_time_errorCode IF NOT EXISTS FOR (x:Event) ON (x.principalKey, x.time, x.errorCode);
 CREATE CONSTRAINT Finding_findingId_unique IF NOT EXISTS FOR (x:Finding) REQUIRE x.findingId IS UNIQUE;
 CREATE INDEX Finding_severity IF NOT EXISTS FOR (x:Finding) ON (x.severity);
 CREATE INDEX Finding_updatedAt IF NOT EXISTS FOR (x:Finding) ON (x.updatedAt);
