@@ -28,11 +28,15 @@ export const CSV_COLUMNS = [
   'id',
 ] as const;
 
+/** First characters that make a spreadsheet evaluate a cell: = + - @, tab, carriage return. */
+const FORMULA_START = new Set([61, 43, 45, 64, 9, 13]);
+
 export function neutraliseCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
+  let text = typeof value === 'string' ? value : String(value);
+  if (FORMULA_START.has(text.charCodeAt(0))) text = `'${text}`;
+  // Most cells hold no quote: skip the replace (this runs for every cell of every exported row).
+  return `"${text.includes('"') ? text.replaceAll('"', '""') : text}"`;
 }
 
 export function csvHeader(): string {
@@ -87,5 +91,7 @@ export function csvRow(entry: TimelineEntry): string {
     const f = entry.finding;
     Object.assign(row, { action: f.type, service: 'guardduty', error_message: f.title, region: f.region, account: f.accountId, severity: f.severity, id: f.findingId });
   }
-  return `${CSV_COLUMNS.map((c) => neutraliseCell(row[c])).join(',')}\r\n`;
+  let line = neutraliseCell(row[CSV_COLUMNS[0]]);
+  for (let i = 1; i < CSV_COLUMNS.length; i++) line += `,${neutraliseCell(row[CSV_COLUMNS[i]!])}`;
+  return `${line}\r\n`;
 }

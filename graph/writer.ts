@@ -104,17 +104,19 @@ export class GraphWriter {
     let created = 0;
     for (const [label, facts] of recordsByLabel) {
       const fresh = facts.filter(isNew);
-      for (const f of fresh) created += f.records ?? 1;
       if (fresh.length === 0) continue;
       if (nodes[label].write === 'versioned') {
+        // Counted by the merge itself: a concurrent writer may have committed the same version
+        // since the check above (one versioned record is one input record).
         const rows = fresh.map((f) => ({
           key: f.record!.key,
           firstSeen: cypherInt(f.record!.firstSeen ?? f.time),
           lastSeen: cypherInt(f.record!.lastSeen ?? f.time),
           props: toCypherProps(label, { ...f.record!.props, [nodes[label].key]: f.record!.key }),
         }));
-        runChunked(tx, nodeMergeQuery(label), rows, statements);
+        runChunked(tx, nodeMergeQuery(label), rows, statements, (applied) => (created += applied));
       } else {
+        for (const f of fresh) created += f.records ?? 1;
         const rows = fresh.map((f) => toCypherProps(label, { ...f.record!.props, [nodes[label].key]: f.record!.key }));
         runChunked(tx, createRecordsQuery(label), rows, statements);
       }
@@ -169,9 +171,18 @@ function intsOf(values: Record<string, unknown>): Record<string, unknown> {
  * file can aggregate to hundreds of thousands of rows, and one giant parameter list would cost
  * memory on both sides for nothing.
  */
-function runChunked(tx: Pick<ManagedTransaction, 'run'>, query: string, rows: readonly unknown[], statements: Promise<unknown>[]): void {
+function runChunked(
+  tx: Pick<ManagedTransaction, 'run'>,
+  query: string,
+  rows: readonly unknown[],
+  statements: Promise<unknown>[],
+  onApplied?: (applied: number) => void,
+): void {
   const size = 10_000;
-  for (let i = 0; i < rows.length; i += size) statements.push(tx.run(query, { rows: rows.slice(i, i + size) }));
+  for (let i = 0; i < rows.length; i += size) {
+    const run = tx.run(query, { rows: rows.slice(i, i + size) });
+    statements.push(onApplied ? run.then((result) => onApplied(Number(result.records[0]?.get('applied') ?? 0))) : run);
+  }
 }
 
 /** The version of a versioned record (a finding's updatedAt); 0 for others. */

@@ -95,13 +95,18 @@ export function mergeVersionedQuery(label: NodeLabel): string {
   const decl: NodeDeclaration = nodes[label];
   if (decl.write !== 'versioned' || !decl.version) throw new Error(`${label} is not a versioned label`);
   const version = n(decl.version);
+  // `applied` counts the rows that created the node or brought a strictly newer version. The
+  // writer checks versions before it writes, but another writer's transaction can commit the
+  // same version in between: MERGE then waits for it and sees it, and the row counts as a duplicate.
   return [
     'UNWIND $rows AS row',
     `MERGE (x:${n(label)} {${n(decl.key)}: row.key})`,
-    `WITH x, row, (x.${version} IS NULL OR row.props.${version} >= x.${version}) AS newer`,
+    `WITH x, row, x.${version} IS NULL OR row.props.${version} > x.${version} AS applied,`,
+    `     (x.${version} IS NULL OR row.props.${version} >= x.${version}) AS newer`,
     'SET x += CASE WHEN newer THEN row.props ELSE {} END,',
     `    x.firstSeen = ${earlier('x.firstSeen', 'row.firstSeen')},`,
     `    x.lastSeen = ${later('x.lastSeen', 'row.lastSeen')}`,
+    'RETURN count(CASE WHEN applied THEN 1 END) AS applied',
   ].join('\n');
 }
 

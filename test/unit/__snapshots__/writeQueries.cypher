@@ -150,10 +150,12 @@ RETURN k.key AS key
 // merge Finding
 UNWIND $rows AS row
 MERGE (x:Finding {findingId: row.key})
-WITH x, row, (x.updatedAt IS NULL OR row.props.updatedAt >= x.updatedAt) AS newer
+WITH x, row, x.updatedAt IS NULL OR row.props.updatedAt > x.updatedAt AS applied,
+     (x.updatedAt IS NULL OR row.props.updatedAt >= x.updatedAt) AS newer
 SET x += CASE WHEN newer THEN row.props ELSE {} END,
     x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
     x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+RETURN count(CASE WHEN applied THEN 1 END) AS applied
 
 // existing IngestedObject
 UNWIND $keys AS key
