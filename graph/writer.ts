@@ -7,6 +7,7 @@ import { cypherInt, type Graph } from './driver';
 import { Label } from './vocabulary';
 import type { RecordFacts } from './facts';
 import { planWrites, toCypherProps } from './writePlan';
+import { StatementPipeline } from './statementPipeline';
 
 export interface BatchOutcome {
   /** Input records that were new to the graph and whose evidence was counted. */
@@ -100,7 +101,8 @@ export class GraphWriter {
       for (const r of result.records) existing.add(`${label}\u0000${r.get('key') as string}`);
     }
     const isNew = (f: RecordFacts) => !f.record || !existing.has(`${f.record.label}\u0000${f.record.key}`);
-    const statements: Promise<unknown>[] = [];
+    // Statements are pipelined: sent without waiting for each result, a bounded number of rows ahead.
+    const pipeline = new StatementPipeline(tx);
     let created = 0;
     for (const [label, facts] of recordsByLabel) {
       const fresh = facts.filter(isNew);
@@ -108,36 +110,32 @@ export class GraphWriter {
       if (nodes[label].write === 'versioned') {
         // Counted by the merge itself: a concurrent writer may have committed the same version
         // since the check above (one versioned record is one input record).
-        const rows = fresh.map((f) => ({
+        const toParam = (f: RecordFacts) => ({
           key: f.record!.key,
           firstSeen: cypherInt(f.record!.firstSeen ?? f.time),
           lastSeen: cypherInt(f.record!.lastSeen ?? f.time),
           props: toCypherProps(label, { ...f.record!.props, [nodes[label].key]: f.record!.key }),
-        }));
-        runChunked(tx, nodeMergeQuery(label), rows, statements, (applied) => (created += applied));
+        });
+        await pipeline.run(nodeMergeQuery(label), fresh, toParam, (result) => (created += Number(result.records[0]?.get('applied') ?? 0)));
       } else {
         for (const f of fresh) created += f.records ?? 1;
-        const rows = fresh.map((f) => toCypherProps(label, { ...f.record!.props, [nodes[label].key]: f.record!.key }));
-        runChunked(tx, createRecordsQuery(label), rows, statements);
+        await pipeline.run(createRecordsQuery(label), fresh, (f) => toCypherProps(label, { ...f.record!.props, [nodes[label].key]: f.record!.key }));
       }
     }
     for (const f of candidates) if (!f.record) created += f.records ?? 1;
 
-    // 2. Only new records' evidence is aggregated and written: nodes first, then edges. The
-    //    statements are pipelined (sent without waiting for each result): Neo4j runs them in
-    //    order without idling between them while Node prepares the next.
+    // 2. Only new records' evidence is aggregated and written: nodes first, then edges.
     const plan = planWrites(candidates.filter(isNew), (id) => this.knownStructural.has(id));
     for (const [label, rows] of plan.entities) {
-      const params = rows.map((row) => ({
+      await pipeline.run(nodeMergeQuery(label), rows, (row) => ({
         key: row.key,
         firstSeen: row.firstSeen === null ? null : cypherInt(row.firstSeen),
         lastSeen: row.lastSeen === null ? null : cypherInt(row.lastSeen),
         props: toCypherProps(label, row.props),
       }));
-      runChunked(tx, nodeMergeQuery(label), params, statements);
     }
     for (const group of plan.observedEdges) {
-      const params = group.rows.map((row) => ({
+      await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, (row) => ({
         ...row,
         firstSeen: cypherInt(row.firstSeen),
         lastSeen: cypherInt(row.lastSeen),
@@ -146,12 +144,11 @@ export class GraphWriter {
         ...(row.sums ? { sums: intsOf(row.sums) } : {}),
         ...(row.props ? { props: intsOf(row.props) } : {}),
       }));
-      runChunked(tx, edgeQuery(group.type, group.from, group.to), params, statements);
     }
     for (const group of [...plan.perEventEdges, ...plan.structuralEdges]) {
-      runChunked(tx, edgeQuery(group.type, group.from, group.to), group.rows.map(({ from, to }) => ({ from, to })), statements);
+      await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, ({ from, to }) => ({ from, to }));
     }
-    await Promise.all(statements);
+    await pipeline.finish();
     return { created, structural: plan.structuralEdges.flatMap((g) => g.rows.map((r) => r.id)) };
   }
 }
@@ -164,25 +161,6 @@ function intsOf(values: Record<string, unknown>): Record<string, unknown> {
     out[name] = typeof value === 'number' && Number.isInteger(value) ? cypherInt(value) : value;
   }
   return out;
-}
-
-/**
- * Sends rows in statements of at most 10,000, all in the same transaction: a whole flow-log
- * file can aggregate to hundreds of thousands of rows, and one giant parameter list would cost
- * memory on both sides for nothing.
- */
-function runChunked(
-  tx: Pick<ManagedTransaction, 'run'>,
-  query: string,
-  rows: readonly unknown[],
-  statements: Promise<unknown>[],
-  onApplied?: (applied: number) => void,
-): void {
-  const size = 10_000;
-  for (let i = 0; i < rows.length; i += size) {
-    const run = tx.run(query, { rows: rows.slice(i, i + size) });
-    statements.push(onApplied ? run.then((result) => onApplied(Number(result.records[0]?.get('applied') ?? 0))) : run);
-  }
 }
 
 /** The version of a versioned record (a finding's updatedAt); 0 for others. */
