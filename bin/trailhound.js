@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const HEAP_FLAG = '--max-old-space-size';
-const heapMb = process.env.TRAILHOUND_HEAP_MB ?? '320';
+const heapMb = process.env.TRAILHOUND_HEAP_MB ?? '256';
 
 if (process.execArgv.some((arg) => arg.startsWith(HEAP_FLAG))) {
   if (process.channel) {
