@@ -11,6 +11,12 @@ import { fileURLToPath } from 'node:url';
 
 const HEAP_FLAG = '--max-old-space-size';
 const heapMb = process.env.TRAILHOUND_HEAP_MB ?? '256';
+// Serving and exporting decode a row per event, garbage a moment later. V8's young generation
+// (16 MB semi-spaces) filled every few thousand rows and copied what was in flight each time;
+// 32 MB halves the collector's share of an export (docs/benchmarks.md). Ingest keeps the default:
+// its memory target is tighter, and a larger young generation did not make it faster.
+const YOUNG_FLAG = '--max-semi-space-size';
+const youngMb = ['serve', 'demo', 'export'].includes(process.argv[2] ?? '') ? ['32'] : [];
 
 if (process.execArgv.some((arg) => arg.startsWith(HEAP_FLAG))) {
   if (process.channel) {
@@ -23,7 +29,7 @@ if (process.execArgv.some((arg) => arg.startsWith(HEAP_FLAG))) {
   const { main } = await import('../cli/main.ts');
   process.exitCode = await main(process.argv);
 } else {
-  const child = spawn(process.execPath, [`${HEAP_FLAG}=${heapMb}`, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+  const child = spawn(process.execPath, [`${HEAP_FLAG}=${heapMb}`, ...youngMb.map((mb) => `${YOUNG_FLAG}=${mb}`), ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   // Ctrl-C reaches both processes from the terminal; anything sent to this one is passed on.

@@ -43,37 +43,29 @@ export function csvHeader(): string {
   return `${CSV_COLUMNS.join(',')}\r\n`;
 }
 
+type CsvCells = Record<(typeof CSV_COLUMNS)[number], unknown>;
+
 export function csvRow(entry: TimelineEntry): string {
-  const row: Record<(typeof CSV_COLUMNS)[number], unknown> = {
-    time: entry.time,
-    type: entry.type,
-    action: null,
-    service: null,
-    principal: null,
-    principal_kind: null,
-    source_ip: null,
-    destination: null,
-    port: null,
-    error_code: null,
-    error_message: null,
-    read_only: null,
-    region: null,
-    account: null,
-    user_agent: null,
-    access_key: null,
-    in_session: null,
-    bytes: null,
-    severity: null,
-    id: null,
-  };
+  const row = cellsOf(entry);
+  let line = neutraliseCell(row[CSV_COLUMNS[0]]);
+  for (let i = 1; i < CSV_COLUMNS.length; i++) line += `,${neutraliseCell(row[CSV_COLUMNS[i]!])}`;
+  return `${line}\r\n`;
+}
+
+/** One complete literal per kind of entry (this runs for every exported row: no merging of partial objects). */
+function cellsOf(entry: TimelineEntry): CsvCells {
   if (entry.type === 'event') {
     const e = entry.event;
-    Object.assign(row, {
+    return {
+      time: entry.time,
+      type: entry.type,
       action: e.eventName,
       service: e.eventSource,
       principal: e.principal?.label ?? null,
       principal_kind: e.principal?.kind ?? null,
       source_ip: e.sourceIPAddress ?? e.sourceIp,
+      destination: null,
+      port: null,
       error_code: e.errorCode,
       error_message: e.errorMessage,
       read_only: e.readOnly,
@@ -82,16 +74,57 @@ export function csvRow(entry: TimelineEntry): string {
       user_agent: e.userAgent,
       access_key: e.accessKeyId,
       in_session: e.inSession,
+      bytes: null,
+      severity: null,
       id: e.eventId,
-    });
-  } else if (entry.type === 'flow') {
-    const f = entry.flow;
-    Object.assign(row, { action: `flow ${f.action}`, service: `protocol ${f.protocol}`, source_ip: f.src, destination: f.dst, port: f.dstPort, bytes: f.bytes });
-  } else {
-    const f = entry.finding;
-    Object.assign(row, { action: f.type, service: 'guardduty', error_message: f.title, region: f.region, account: f.accountId, severity: f.severity, id: f.findingId });
+    };
   }
-  let line = neutraliseCell(row[CSV_COLUMNS[0]]);
-  for (let i = 1; i < CSV_COLUMNS.length; i++) line += `,${neutraliseCell(row[CSV_COLUMNS[i]!])}`;
-  return `${line}\r\n`;
+  if (entry.type === 'flow') {
+    const f = entry.flow;
+    return {
+      time: entry.time,
+      type: entry.type,
+      action: `flow ${f.action}`,
+      service: `protocol ${f.protocol}`,
+      principal: null,
+      principal_kind: null,
+      source_ip: f.src,
+      destination: f.dst,
+      port: f.dstPort,
+      error_code: null,
+      error_message: null,
+      read_only: null,
+      region: null,
+      account: null,
+      user_agent: null,
+      access_key: null,
+      in_session: null,
+      bytes: f.bytes,
+      severity: null,
+      id: null,
+    };
+  }
+  const f = entry.finding;
+  return {
+    time: entry.time,
+    type: entry.type,
+    action: f.type,
+    service: 'guardduty',
+    principal: null,
+    principal_kind: null,
+    source_ip: null,
+    destination: null,
+    port: null,
+    error_code: null,
+    error_message: f.title,
+    read_only: null,
+    region: f.region,
+    account: f.accountId,
+    user_agent: null,
+    access_key: null,
+    in_session: null,
+    bytes: null,
+    severity: f.severity,
+    id: f.findingId,
+  };
 }

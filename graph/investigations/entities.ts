@@ -50,9 +50,12 @@ export function kindOf(labels: readonly string[]): NodeLabel | null {
   return label && isNodeLabel(label) ? label : null;
 }
 
+/** The properties (besides the key) that displayName reads: queries that only need a name fetch just these. */
+export const DISPLAY_NAME_PROPERTIES = ['userName', 'roleName', 'roleArn', 'sessionName', 'accountId', 'name', 'type', 'eventName'] as const;
+
 /** What a person calls this entity, from its properties. */
 export function displayName(kind: NodeLabel, props: Record<string, unknown>): string {
-  const s = (name: string) => (typeof props[name] === 'string' && props[name] !== '' ? (props[name] as string) : undefined);
+  const s = (name: (typeof DISPLAY_NAME_PROPERTIES)[number]) => (typeof props[name] === 'string' && props[name] !== '' ? (props[name] as string) : undefined);
   const key = String(props[keyProperty(kind)] ?? '');
   switch (kind) {
     case Label.IamUser:

@@ -1,4 +1,5 @@
 import type { Node as Neo4jNode, Relationship } from 'neo4j-driver';
+import { isoTime } from '../isoTime';
 import { displayName, keyProperty, kindOf } from './entities';
 
 /** An entity as the API returns it: enough to draw it, name it and ask about it. */
@@ -52,7 +53,7 @@ export function presentProperties(props: Record<string, unknown>, keepHeavy = fa
 }
 
 export function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  return isoTime(ms);
 }
 
 export function toGraphNode(node: Neo4jNode): GraphNode | null {

@@ -4,13 +4,14 @@ import { cypherInt } from '../driver';
 import { TrailhoundError } from '../errors';
 import { storedRecord } from '../events';
 import { Label, isPrincipalLabel, type NodeLabel } from '../vocabulary';
-import { displayName, type EntityRef, kindOf } from './entities';
+import { DISPLAY_NAME_PROPERTIES, displayName, type EntityRef, keyProperty, kindOf } from './entities';
 import {
   ALL_EVENTS_FROM_ADDRESS,
   ALL_EVENTS_OF_PRINCIPALS,
   EVENTS_FROM_ADDRESS,
   EVENTS_OF_PRINCIPALS,
   KEY_OWNER,
+  NAMED_SESSIONS_STARTED_BY,
   PRINCIPALS_BY_KEY,
   SESSIONS_STARTED_BY,
   TIMELINE_COLUMNS,
@@ -114,26 +115,25 @@ export async function* timelineStream(
     readonly withRecords: boolean;
   },
 ): AsyncGenerator<{ readonly event: TimelineEvent; readonly raw: Record<string, unknown> | null }[]> {
-  const source = await timelineSource(graph, ref, options.includeSessions);
+  // A principal's timeline names only itself and its sessions: their names come with the walk
+  // that finds the sessions, not a lookup per batch in the middle of the stream (for a user with
+  // 6,652 sessions those lookups were half of the export's time).
+  const principals = new PrincipalNames(graph);
+  const source = await timelineSource(graph, ref, options.includeSessions, principals);
   const query = source.of === 'principals' ? ALL_EVENTS_OF_PRINCIPALS : source.of === 'address' ? ALL_EVENTS_FROM_ADDRESS : allEventsTouchingQuery(ref.kind);
   const params = { ...filterParams(options.filters), ...source.params, from: cypherInt(options.from), to: cypherInt(options.to), withRecords: options.withRecords };
-  const principals = new PrincipalNames(graph);
   for await (const rows of graph.stream<{ row: unknown[] }>(query, params, { timeoutMs: STREAM_TIMEOUT_MS })) {
-    const batch = rows.map(({ row }) => {
-      const properties: Record<string, unknown> = {};
-      for (let i = 0; i < TIMELINE_COLUMNS.length; i++) properties[TIMELINE_COLUMNS[i]!] = row[i];
-      return properties;
-    });
-    await principals.learn(batch.map((e) => e.principalKey));
-    yield batch.map((e) => eventFromProperties(e, principals.of(e.principalKey), source.own));
+    await principals.learn(rows.map(({ row }) => row[COLUMN.principalKey]));
+    yield rows.map(({ row }) => eventFromRow(row, principals.of(row[COLUMN.principalKey]), source.own));
   }
 }
 
-/** Principals' display names by key, fetched for a batch of rows at once and remembered. */
+/** Principals' display names by key, learnt in bulk and remembered. */
 class PrincipalNames {
   private readonly known = new Map<string, TimelineEvent['principal']>();
   constructor(private readonly graph: Graph) {}
 
+  /** Looks up the keys not known yet (one query for a batch of rows). */
   async learn(keys: unknown[]): Promise<void> {
     const unknown = [...new Set(keys.filter((k): k is string => typeof k === 'string' && !this.known.has(k)))];
     if (unknown.length === 0) return;
@@ -141,12 +141,17 @@ class PrincipalNames {
     if (this.known.size > 100_000) this.known.clear();
     for (const k of unknown) this.known.set(k, null);
     const result = await this.graph.read(PRINCIPALS_BY_KEY, { keys: unknown });
-    for (const record of result.records) {
-      const key = record.get('key') as string;
-      if (this.known.get(key)) continue;
-      const p = record.get('p') as Neo4jNode;
-      const kind = kindOf(p.labels);
-      if (kind) this.known.set(key, { id: `${kind}:${key}`, kind, label: displayName(kind, p.properties as Record<string, unknown>) });
+    this.remember(result.records.map((r) => r.get('name') as PrincipalNameRow));
+  }
+
+  /** Names from rows of [key, labels, [DISPLAY_NAME_PROPERTIES]] (PRINCIPALS_BY_KEY, NAMED_SESSIONS_STARTED_BY). */
+  remember(rows: readonly PrincipalNameRow[]): void {
+    for (const [key, labels, values] of rows) {
+      const kind = kindOf(labels);
+      if (!kind || this.known.get(key)) continue;
+      const properties: Record<string, unknown> = { [keyProperty(kind)]: key };
+      DISPLAY_NAME_PROPERTIES.forEach((name, i) => (properties[name] = values[i]));
+      this.known.set(key, { id: `${kind}:${key}`, kind, label: displayName(kind, properties) });
     }
   }
 
@@ -154,6 +159,8 @@ class PrincipalNames {
     return typeof key === 'string' ? (this.known.get(key) ?? null) : null;
   }
 }
+
+type PrincipalNameRow = readonly [key: string, labels: string[], values: unknown[]];
 
 /** Where an entity's events come from: principal keys (itself and its sessions), an address, or a resource. */
 interface TimelineSource {
@@ -164,10 +171,12 @@ interface TimelineSource {
   readonly principals: TimelinePage['principals'];
 }
 
-async function timelineSource(graph: Graph, ref: EntityRef, includeSessions: boolean): Promise<TimelineSource> {
+/** With `names`, the principals' names are learnt on the way (for streams, which name every row's principal). */
+async function timelineSource(graph: Graph, ref: EntityRef, includeSessions: boolean, names?: PrincipalNames): Promise<TimelineSource> {
   if (isPrincipalLabel(ref.kind) || ref.kind === Label.AccessKey) {
     const key = ref.kind === Label.AccessKey ? await keyOwner(graph, ref.key) : ref.key;
-    const sessions = includeSessions ? await sessionsStartedBy(graph, key) : { keys: [], truncated: false };
+    const sessions = includeSessions ? await sessionsStartedBy(graph, key, names) : { keys: [], truncated: false };
+    await names?.learn([key]);
     const keys = [key, ...sessions.keys];
     return {
       of: 'principals',
@@ -207,12 +216,20 @@ async function keyOwner(graph: Graph, accessKeyId: string): Promise<string> {
   return owner;
 }
 
-export async function sessionsStartedBy(graph: Graph, principalKey: string): Promise<{ keys: string[]; truncated: boolean }> {
-  const result = await graph.read(SESSIONS_STARTED_BY, { key: principalKey, cap: cypherInt(MAX_SESSIONS) });
+/** The sessions a principal started, through role chains (capped); with `names`, their names are learnt too. */
+export async function sessionsStartedBy(graph: Graph, principalKey: string, names?: PrincipalNames): Promise<{ keys: string[]; truncated: boolean }> {
+  const result = await graph.read(names ? NAMED_SESSIONS_STARTED_BY : SESSIONS_STARTED_BY, { key: principalKey, cap: cypherInt(MAX_SESSIONS) });
   const record = result.records[0];
   if (!record) return { keys: [], truncated: false };
-  const keys = record.get('sessions') as string[];
-  return { keys, truncated: (record.get('total') as number) > keys.length };
+  const total = record.get('total') as number;
+  if (!names) {
+    const keys = record.get('sessions') as string[];
+    return { keys, truncated: total > keys.length };
+  }
+  // The principal first, then its sessions.
+  const named = record.get('names') as PrincipalNameRow[];
+  names.remember(named);
+  return { keys: named.slice(1).map(([key]) => key), truncated: total > named.length - 1 };
 }
 
 export function toTimelineEvent(event: Neo4jNode, principal: Neo4jNode | null, own: ReadonlySet<string>): TimelineEvent {
@@ -220,29 +237,38 @@ export function toTimelineEvent(event: Neo4jNode, principal: Neo4jNode | null, o
   const kind = principal ? kindOf(principal.labels) : null;
   const principalKey = typeof e.principalKey === 'string' ? e.principalKey : null;
   const named = principal && kind && principalKey ? { id: `${kind}:${principalKey}`, kind, label: displayName(kind, principal.properties as Record<string, unknown>) } : null;
-  return eventFromProperties(e, named, own).event;
+  return eventFromRow(TIMELINE_COLUMNS.map((c) => e[c]), named, own).event;
 }
 
-/** A timeline row from an Event's stored properties and its principal's name, and the stored record it was read from. */
-function eventFromProperties(e: Record<string, unknown>, principal: TimelineEvent['principal'], own: ReadonlySet<string>): { event: TimelineEvent; raw: Record<string, unknown> | null } {
-  const stored = typeof e.raw === 'string' ? storedRecord(e.raw) : null;
-  const raw = stored ?? {};
-  const text = (v: unknown) => (typeof v === 'string' ? v : null);
-  const principalKey = text(e.principalKey);
+/** Where each of TIMELINE_COLUMNS sits in a streamed row. */
+const COLUMN = Object.fromEntries(TIMELINE_COLUMNS.map((c, i) => [c, i])) as Record<(typeof TIMELINE_COLUMNS)[number], number>;
+
+const text = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/**
+ * A timeline row from an Event's properties (in TIMELINE_COLUMNS order) and its principal's
+ * name, and the stored record it was read from. Runs for every row of an export: no
+ * intermediate objects.
+ */
+function eventFromRow(row: readonly unknown[], principal: TimelineEvent['principal'], own: ReadonlySet<string>): { event: TimelineEvent; raw: Record<string, unknown> | null } {
+  const storedText = row[COLUMN.raw];
+  const stored = typeof storedText === 'string' ? storedRecord(storedText) : null;
+  const principalKey = text(row[COLUMN.principalKey]);
+  const readOnly = row[COLUMN.readOnly];
   const event: TimelineEvent = {
-    eventId: String(e.eventId),
-    time: iso(e.time as number),
-    eventName: text(e.eventName),
-    eventSource: text(e.eventSource),
-    region: text(e.region),
-    accountId: text(e.accountId),
-    readOnly: typeof e.readOnly === 'boolean' ? e.readOnly : null,
-    errorCode: text(e.errorCode),
-    errorMessage: text(raw.errorMessage),
-    sourceIp: text(e.sourceIp),
-    sourceIPAddress: text(raw.sourceIPAddress),
-    userAgent: text(e.userAgent) ?? text(raw.userAgent),
-    accessKeyId: text(e.accessKeyId),
+    eventId: String(row[COLUMN.eventId]),
+    time: iso(row[COLUMN.time] as number),
+    eventName: text(row[COLUMN.eventName]),
+    eventSource: text(row[COLUMN.eventSource]),
+    region: text(row[COLUMN.region]),
+    accountId: text(row[COLUMN.accountId]),
+    readOnly: typeof readOnly === 'boolean' ? readOnly : null,
+    errorCode: text(row[COLUMN.errorCode]),
+    errorMessage: stored ? text(stored.errorMessage) : null,
+    sourceIp: text(row[COLUMN.sourceIp]),
+    sourceIPAddress: stored ? text(stored.sourceIPAddress) : null,
+    userAgent: text(row[COLUMN.userAgent]) ?? (stored ? text(stored.userAgent) : null),
+    accessKeyId: text(row[COLUMN.accessKeyId]),
     principal,
     inSession: principalKey !== null && own.size > 0 && !own.has(principalKey),
   };

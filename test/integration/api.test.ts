@@ -111,7 +111,7 @@ describe('the investigation API', () => {
     let pages = 0;
     do {
       const page: z.output<typeof TimelinePageSchema> = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}/timeline?limit=2${cursor ? `&cursor=${enc(cursor)}` : ''}`, TimelinePageSchema);
-      all.push(...page.events.map((e) => `${e.time}|${e.eventName}|${e.inSession}|${e.principal?.id}`));
+      all.push(...page.events.map((e) => `${e.time}|${e.eventName}|${e.inSession}|${e.principal?.id}|${e.principal?.label}`));
       cursor = page.nextCursor;
       pages += 1;
     } while (cursor && pages < 50);
@@ -119,14 +119,17 @@ describe('the investigation API', () => {
     expect(new Set(all).size).toBe(all.length);
     expect([...all].sort()).toEqual(all); // time order
     expect(all.some((e) => e.includes('|RunInstances|true|RoleSession:ASIA9F6MXE9HSYOXYQOS'))).toBe(true);
+    // A session is named by its role and session name, not its key.
+    expect(all.filter((e) => e.includes('|true|RoleSession:')).every((e) => /\|RoleSession:ASIA\w+\|[^|]+\/[^|]+$/.test(e))).toBe(true);
     expect(all.some((e) => e.includes('|AssumeRole|false|IamUser:'))).toBe(true);
     const own = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}/timeline?includeSessions=false&limit=1000`, TimelinePageSchema);
     expect(own.events.every((e) => !e.inSession)).toBe(true);
     expect(own.events.length).toBeLessThan(all.length);
 
-    // The export streams the same events in one ordered query: same order, sessions, principals.
-    const exported = (await (await fetch(`${base}/api/export/timeline?entity=${enc(`IamUser:${CHRISTOPHE}`)}&format=json`)).json()) as { type: string; event?: { time: string; eventName: string; inSession: boolean; principal: { id: string } | null } }[];
-    const events = exported.filter((e) => e.type === 'event').map(({ event: e }) => `${e!.time}|${e!.eventName}|${e!.inSession}|${e!.principal?.id}`);
+    // The export streams the same events in one ordered query: same order, sessions, principals
+    // (named from the walk that finds the sessions; the pages name them from their nodes).
+    const exported = (await (await fetch(`${base}/api/export/timeline?entity=${enc(`IamUser:${CHRISTOPHE}`)}&format=json`)).json()) as { type: string; event?: { time: string; eventName: string; inSession: boolean; principal: { id: string; label: string } | null } }[];
+    const events = exported.filter((e) => e.type === 'event').map(({ event: e }) => `${e!.time}|${e!.eventName}|${e!.inSession}|${e!.principal?.id}|${e!.principal?.label}`);
     expect(events).toEqual(all);
   });
 
