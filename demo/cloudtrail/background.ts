@@ -35,11 +35,13 @@ export class BackgroundActivity {
     this.time = start;
   }
 
-  /** `count` events spread evenly over the time window. */
+  /** `count` events spread evenly over the time window, in time order, none after its end. */
   *events(count: number): Generator<CloudTrailRecord> {
-    const step = (this.end - this.time) / Math.max(1, count);
+    const start = this.time;
+    const slot = (this.end - start) / Math.max(1, count);
     for (let i = 0; i < count; i++) {
-      this.time += this.random.next() * 2 * step;
+      // Somewhere in the i-th of `count` equal slots: random gaps whose sum cannot overshoot the end.
+      this.time = start + (i + this.random.next()) * slot;
       yield this.nextEvent();
     }
   }

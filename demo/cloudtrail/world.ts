@@ -108,9 +108,13 @@ export function buildWorld(random: Random, scale = 1): World {
   };
 }
 
-/** Corporate egress: a few public /24s. */
+/**
+ * Corporate egress: a few public /24s of US transit networks (Cogent, Zayo, Level 3), which the
+ * offline database places, so that a user's usual country and network are known and an
+ * attacker's stand out as newly observed.
+ */
 function officeIp(random: Random): string {
-  return `${random.pick(['198.51.100', '203.0.113', '192.0.2'])}.${random.int(10, 40)}`;
+  return `${random.pick(['38.140.201', '64.124.12', '4.14.104'])}.${random.int(10, 40)}`;
 }
 
 function homeIp(random: Random): string {

@@ -121,7 +121,8 @@ export function guardDutyFinding(random: Random, spec: FindingSpec): Record<stri
       serviceName: 'guardduty',
       detectorId: detector,
       action,
-      resourceRole: spec.action.kind === 'NETWORK_CONNECTION' ? 'ACTOR' : 'TARGET',
+      // The instance made the connection (beaconing out) or was on its receiving end (brute force, probes).
+      resourceRole: spec.action.kind === 'NETWORK_CONNECTION' && spec.action.direction === 'OUTBOUND' ? 'ACTOR' : 'TARGET',
       additionalInfo: { value: '{}', type: 'default' },
       eventFirstSeen: iso(spec.firstSeen),
       eventLastSeen: iso(spec.lastSeen),

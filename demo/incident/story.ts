@@ -213,7 +213,7 @@ export function buildIncident(random: Random, world: World, hosts: readonly Host
       description: `EC2 instance ${instance.instanceId} is communicating with ${ATTACKER.c2.ip} on port ${ATTACKER.c2Port}, a known command and control server.`,
       account: home, region, firstSeen: beaconStart, lastSeen: Math.min(end, beaconStart + 20 * HOUR), count: 120,
       resource: { kind: 'instance', instanceId: instance.instanceId, interfaceId: instance.interfaceId, privateIp: instance.privateIp, subnetId: 'subnet-0a1b2c3d4e5f60001', vpcId: 'vpc-0a1b2c3d4e5f60001', name: 'batch-worker-1' },
-      action: { kind: 'NETWORK_CONNECTION', remoteIp: ATTACKER.c2, remotePort: ATTACKER.c2Port, localPort: 45022, localIp: instance.privateIp, direction: 'OUTBOUND' },
+      action: { kind: 'NETWORK_CONNECTION', remoteIp: ATTACKER.c2, remotePort: ATTACKER.c2Port, localPort: flows[0]?.srcPort ?? 45022, localIp: instance.privateIp, direction: 'OUTBOUND' },
     }),
   ];
   const ids = findings.map((f) => String(f.id));

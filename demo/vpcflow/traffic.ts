@@ -60,13 +60,14 @@ const SCANNERS = ['45.146.164.110', '80.82.77.33', '89.248.165.52', '185.156.73.
  * as flow logs capture them.
  */
 export function* everydayFlows(random: Random, hosts: readonly Host[], start: number, end: number, count: number): Generator<FlowLine> {
-  const step = (end - start) / Math.max(1, count);
-  let time = start;
+  const slot = (end - start) / Math.max(1, count);
   let emitted = 0;
   const db = hosts[0]!;
   const clients = new ClientPopulation(random, 50_000);
   while (emitted < count) {
-    time += random.next() * 2 * step * 2;
+    // Within the slot of the next line to emit (an iteration emits one or two): in time order,
+    // spread evenly, none after the end.
+    const time = start + (emitted + random.next()) * slot;
     const t = Math.floor(time / 1000);
     const host = random.pick(hosts);
     const kind = random.weighted([

@@ -1,15 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopLocalNeo4j } from '../../db/localNeo4j';
 import { Graph } from '../../graph/driver';
-import { Label } from '../../graph/vocabulary';
+import { Label, Rel } from '../../graph/vocabulary';
 import { ATTACKER } from '../../demo/incident/story';
 import type { ScenarioManifest } from '../../demo/scenario';
-import { GraphViewSchema, PathsSchema, TimelinePageSchema } from '../../server/schemas';
+import { GraphViewSchema, PathsSchema, ProfileSchema, TimelinePageSchema } from '../../server/schemas';
 import { getJson } from '../support/api';
 import { freePort } from '../support/freePort';
 import { runCli } from '../support/runCli';
@@ -94,6 +95,32 @@ describe('trailhound demo', () => {
     const ids = view.nodes.map((n) => n.id);
     expect(ids).toContain(`Ec2Instance:${manifest.cast.instance.instanceId}`);
     expect(ids).toContain(`IpAddress:${ATTACKER.c2.ip}`);
+    // Reached through the flow logs too, not only through the finding's own action block: the
+    // instance's address talked to the C2 address on the C2 port.
+    const beacons = view.edges.filter((e) => e.kind === Rel.FLOW && e.source === `IpAddress:${manifest.cast.instance.privateIp}` && e.target === `IpAddress:${ATTACKER.c2.ip}`);
+    expect(beacons.length).toBeGreaterThan(0);
+    expect(beacons.some((e) => e.properties.dstPort === ATTACKER.c2Port)).toBe(true);
+  });
+
+  it("shows the attacker's country, network and user agent as newly observed for the key's owner, and her usual ones not", async () => {
+    const from = manifest.cast.startedAt;
+    const to = new Date(Date.parse(from) + 2 * 24 * 3_600_000).toISOString();
+    const profile = await getJson(base, `/api/entities/IamUser/${enc(manifest.cast.victim.arn)}?from=${from}&to=${to}`, ProfileSchema);
+    const s = profile.sections as Record<string, unknown> & {
+      sourceIps: { items: { entity: { id: string; properties: Record<string, unknown> }; newlyObserved?: boolean }[] };
+      userAgents: { items: { entity: { id: string }; newlyObserved?: boolean }[] };
+    };
+    expect(s.newlyObservedCountries).toContain(ATTACKER.keyUse.country);
+    expect(s.newlyObservedAsns).toContain(`AS${ATTACKER.keyUse.asn} ${ATTACKER.keyUse.asnOrg}`);
+    const attackerIp = s.sourceIps.items.find((i) => i.entity.id === `IpAddress:${ATTACKER.keyUse.ip}`);
+    expect(attackerIp?.newlyObserved).toBe(true);
+    expect(attackerIp?.entity.properties.country).toBe(ATTACKER.keyUse.country);
+    expect(s.userAgents.items.find((i) => i.entity.id === `UserAgent:${ATTACKER.userAgent}`)?.newlyObserved).toBe(true);
+    // Her own addresses in the scope were seen in the 45 days before it, placed in her usual country.
+    const usual = s.sourceIps.items.filter((i) => !i.newlyObserved);
+    expect(usual.length).toBeGreaterThan(0);
+    expect(usual.every((i) => typeof i.entity.properties.country === 'string')).toBe(true);
+    expect(s.newlyObservedCountries).not.toContain(usual[0]!.entity.properties.country);
   });
 
   it("finds a path from the exfiltration finding to the leaked key's owner", async () => {
@@ -104,6 +131,11 @@ describe('trailhound demo', () => {
     const path = result.paths[0]!;
     expect(path.nodes[0]).toBe(from);
     expect(path.nodes.at(-1)).toBe(to);
+    // As the README's walkthrough says: two hops from the finding reach the sessions of the role
+    // chain and carol (through the address her key was used from).
+    const view = await getJson(base, `/api/findings/${manifest.cast.findingIds.exfiltration}/blast-radius?hops=2`, GraphViewSchema);
+    const ids = view.nodes.map((n) => n.id);
+    expect(ids).toEqual(expect.arrayContaining([to, `RoleSession:${manifest.cast.chainedSession}`, `RoleSession:${manifest.cast.adminSession}`, `IpAddress:${ATTACKER.keyUse.ip}`]));
   });
 
   it('loads nothing twice when run again, and --reset starts from an empty database', async () => {
@@ -140,6 +172,10 @@ describe('trailhound demo', () => {
     expect(small.cast).toEqual(manifest.cast); // the incident does not depend on the volume
     const again = await runCli(args, env);
     expect(again.stderr).toContain('Already there');
+    // Deterministic: the same seed and size write the same bytes, file for file.
+    const elsewhere = join(dir, 'generated-again');
+    expect((await runCli(['demo', 'generate', elsewhere, ...args.slice(3)], env)).code).toBe(0);
+    expect(fileHashes(elsewhere)).toEqual(fileHashes(out));
   });
 
   it('refuses --reset on a database the user configured', async () => {
@@ -148,6 +184,17 @@ describe('trailhound demo', () => {
     expect(refused.stderr).toContain('the demo will not wipe it');
   });
 });
+
+/** Every file under a directory (relative path) with its SHA-256. */
+function fileHashes(root: string): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    hashes[relative(root, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+  }
+  return hashes;
+}
 
 /** Nodes, relationships and events in the demo database (its Neo4j answers on dbPort). */
 async function graphSize(dbPort: number): Promise<{ nodes: number; relationships: number; events: number }> {
