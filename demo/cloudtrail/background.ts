@@ -10,7 +10,11 @@ import {
   type CloudTrailRecord,
   type SessionIdentity,
 } from './events';
-import type { Owned, Role, User, World } from './world';
+import { GITHUB_OIDC, type Owned, type Role, type User, type World } from './world';
+
+/** Repositories whose pipelines deploy with the ci-deploy role, from GitHub-hosted runners. */
+const CI_REPOS = ['acme/webapp', 'acme/billing-service', 'acme/infrastructure'];
+const CI_RUNNER_NETWORKS = ['20.172', '4.227', '52.176'];
 
 interface ActiveSession extends SessionIdentity {
   readonly caller: Caller;
@@ -96,6 +100,7 @@ export class BackgroundActivity {
         resources: [{ ARN: role.arn, accountId: role.account, type: 'AWS::IAM::Role' }],
       });
     }
+    if (role.assumedBy === GITHUB_OIDC) return this.assumeRoleFromCi(role, expiresAt);
     // Instance profiles and Lambda: the service assumes the role for the workload.
     const service = role.assumedBy as string;
     const instance = service === 'ec2.amazonaws.com' ? this.random.pick(this.world.instances) : null;
@@ -123,7 +128,35 @@ export class BackgroundActivity {
     });
   }
 
-  private newSession(role: Role, sessionName: string, caller: Caller, expiresAt: number, instanceId?: string): ActiveSession {
+  /** A CI job on a GitHub-hosted runner trades its OIDC token for the deploy role's credentials. */
+  private assumeRoleFromCi(role: Role, expiresAt: number): CloudTrailRecord {
+    const subject = `repo:${this.random.pick(CI_REPOS)}:ref:refs/heads/main`;
+    const runner = `${this.random.pick(CI_RUNNER_NETWORKS)}.${this.random.int(0, 255)}.${this.random.int(1, 254)}`;
+    const caller: Caller = {
+      identity: { type: 'WebIdentityUser', principalId: `${GITHUB_OIDC}:sts.amazonaws.com:${subject}`, userName: subject, identityProvider: GITHUB_OIDC },
+      sourceIPAddress: runner,
+      userAgent: 'aws-sdk-nodejs/2.1692.0 linux/v20.17.0 configure-aws-credentials-for-github-actions promise',
+    };
+    const job = { identity: {}, sourceIPAddress: runner, userAgent: 'aws-cli/2.17.20 Python/3.11.9 Linux/6.5.0-1025-azure exe/x86_64.ubuntu.22 prompt/off' };
+    const session = this.newSession(role, `GitHubActions-${this.random.int(1_000_000_000, 9_999_999_999)}`, job, expiresAt, undefined, { provider: GITHUB_OIDC, subject });
+    return cloudTrailRecord(this.random, this.time, caller, {
+      eventSource: 'sts.amazonaws.com',
+      eventName: 'AssumeRoleWithWebIdentity',
+      region: 'us-east-1',
+      account: role.account,
+      readOnly: true,
+      requestParameters: { roleArn: role.arn, roleSessionName: session.sessionName, durationSeconds: 3600 },
+      responseElements: {
+        ...assumeRoleResponse(this.random, session, expiresAt),
+        subjectFromWebIdentityToken: subject,
+        provider: `arn:aws:iam::${role.account}:oidc-provider/${GITHUB_OIDC}`,
+        audience: 'sts.amazonaws.com',
+      },
+      resources: [{ ARN: role.arn, accountId: role.account, type: 'AWS::IAM::Role' }],
+    });
+  }
+
+  private newSession(role: Role, sessionName: string, caller: Caller, expiresAt: number, instanceId?: string, webIdentity?: SessionIdentity['webIdentity']): ActiveSession {
     const session: ActiveSession = {
       roleArn: role.arn,
       roleName: role.name,
@@ -135,6 +168,7 @@ export class BackgroundActivity {
       caller,
       expiresAt,
       ...(instanceId ? { instanceId } : {}),
+      ...(webIdentity ? { webIdentity } : {}),
     };
     this.sessions.push(session);
     if (this.sessions.length > 400) this.sessions.shift();

@@ -82,6 +82,8 @@ export interface SessionIdentity {
   readonly accessKeyId: string;
   readonly creationTime: number;
   readonly instanceId?: string;
+  /** For sessions from AssumeRoleWithWebIdentity: the identity provider and the token's subject. */
+  readonly webIdentity?: { readonly provider: string; readonly subject: string };
 }
 
 export function assumedRoleIdentity(session: SessionIdentity) {
@@ -96,6 +98,9 @@ export function assumedRoleIdentity(session: SessionIdentity) {
     attributes: { creationDate: new Date(session.creationTime).toISOString().replace(/\.\d{3}Z$/, 'Z'), mfaAuthenticated: 'false' },
   };
   if (session.instanceId) context.ec2RoleDelivery = '2.0';
+  if (session.webIdentity) {
+    context.webIdFederationData = { federatedProvider: `arn:aws:iam::${session.account}:oidc-provider/${session.webIdentity.provider}`, attributes: {} };
+  }
   return {
     type: 'AssumedRole',
     principalId: `${session.rolePrincipalId}:${session.sessionName}`,

@@ -30,9 +30,12 @@ export interface Role {
   readonly account: string;
   readonly arn: string;
   readonly principalId: string;
-  /** Who normally assumes it: people (user names), or an AWS service. */
-  readonly assumedBy: readonly string[] | 'ec2.amazonaws.com' | 'lambda.amazonaws.com';
+  /** Who normally assumes it: people (user names), an AWS service, or CI jobs through GitHub's OIDC provider. */
+  readonly assumedBy: readonly string[] | 'ec2.amazonaws.com' | 'lambda.amazonaws.com' | typeof GITHUB_OIDC;
 }
+
+/** GitHub Actions' OIDC provider: CI jobs assume deploy roles with AssumeRoleWithWebIdentity. */
+export const GITHUB_OIDC = 'token.actions.githubusercontent.com';
 
 export interface Owned {
   readonly name: string;
@@ -76,7 +79,7 @@ export function buildWorld(random: Random, scale = 1): World {
     ['Admin', people.slice(0, 3)],
     ['ReadOnly', people],
     ['DataEngineer', people.slice(2, 9)],
-    ['ci-deploy', people.slice(0, 2)],
+    ['ci-deploy', GITHUB_OIDC],
     ['app-server', 'ec2.amazonaws.com'],
     ['batch-worker', 'ec2.amazonaws.com'],
     ['thumbnailer-lambda', 'lambda.amazonaws.com'],

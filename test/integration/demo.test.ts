@@ -10,6 +10,7 @@ import { Graph } from '../../graph/driver';
 import { Label, Rel } from '../../graph/vocabulary';
 import { ATTACKER } from '../../demo/incident/story';
 import type { ScenarioManifest } from '../../demo/scenario';
+import { GITHUB_OIDC } from '../../demo/cloudtrail/world';
 import { GraphViewSchema, PathsSchema, ProfileSchema, TimelinePageSchema } from '../../server/schemas';
 import { getJson } from '../support/api';
 import { freePort } from '../support/freePort';
@@ -88,6 +89,17 @@ describe('trailhound demo', () => {
     // Her own calls from the attacker's address, and the two AssumeRole calls of the chain.
     expect(events.some((e) => e.eventName === 'GetCallerIdentity' && !e.inSession && e.sourceIp === ATTACKER.keyUse.ip)).toBe(true);
     expect(events.filter((e) => e.eventName === 'AssumeRole' && e.sourceIp === ATTACKER.keyUse.ip)).toHaveLength(2);
+  });
+
+  it('has CI pipelines in the background: GitHub Actions jobs assume the deploy role through OIDC and work in its sessions', async () => {
+    const pipeline = `WebIdentityUser:${GITHUB_OIDC}:repo:acme/webapp:ref:refs/heads/main`;
+    const trail = await getJson(base, `/api/entities/FederatedUser/${enc(pipeline)}/timeline?limit=1000`, TimelinePageSchema);
+    const own = trail.events.filter((e) => !e.inSession);
+    const inSessions = trail.events.filter((e) => e.inSession);
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((e) => e.eventName === 'AssumeRoleWithWebIdentity')).toBe(true);
+    expect(inSessions.length).toBeGreaterThan(0);
+    expect(inSessions.every((e) => e.principal?.kind === Label.RoleSession && /^ci-deploy\/GitHubActions-\d+$/.test(e.principal.label))).toBe(true);
   });
 
   it("reaches the C2 address from the instance's finding", async () => {
