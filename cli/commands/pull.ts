@@ -91,8 +91,9 @@ export async function runPullCommand(source: 'cloudtrail' | 'guardduty', flags: 
         onProgress: (p) => line.update(`${region}: ${formatCount(p.read)} read, ${formatCount(p.loaded)} loaded, ${formatCount(p.duplicates)} duplicates, ${formatCount(p.rejected)} rejected  [${p.currentFile ?? ''}]`),
       });
       // Only a complete pull moves the checkpoints: LookupEvents answers newest first, so an
-      // interrupted one has a gap below what it loaded.
-      if (graph) for (const [accountId, time] of seen) await advanceCheckpoint(graph, { source: checkpointSource, accountId, region, lastEventTime: time });
+      // interrupted one has a gap below what it loaded. A pull narrowed by --attribute saw only
+      // some of the account's events: it moves nothing, or --since last would skip the rest.
+      if (graph && !attribute) for (const [accountId, time] of seen) await advanceCheckpoint(graph, { source: checkpointSource, accountId, region, lastEventTime: time });
       summaries.push(summary);
       line.done(`${region}: ${formatCount(summary.read)} ${source === 'cloudtrail' ? 'events' : 'findings'} pulled from ${since === 'last' ? 'the last checkpoint' : new Date(from ?? 0).toISOString()} in ${summary.seconds.toFixed(1)} s: ${formatCount(summary.loaded)} loaded, ${formatCount(summary.duplicates)} duplicates, ${formatCount(summary.rejected)} rejected.`);
     }
@@ -125,8 +126,13 @@ async function fromCheckpoint(graph: Graph | null, source: string, region: strin
   if (checkpoints.length > 1) {
     throw new TrailhoundError('AMBIGUOUS_CHECKPOINT', `Pulls from ${region} were made for several accounts (${checkpoints.map((c) => c.accountId).join(', ')}).`, 'Say which with --account <id>.');
   }
-  return checkpoints[0]!.lastEventTime;
+  // CloudTrail delivers most events to LookupEvents within minutes, some later: start a little
+  // before the newest event seen, so late ones are not skipped (those already loaded count as duplicates).
+  return checkpoints[0]!.lastEventTime - LATE_ARRIVAL_MS;
 }
+
+/** How late an event may reach LookupEvents after its eventTime (CloudTrail: typically within 5 minutes, 15 at most). */
+export const LATE_ARRIVAL_MS = 15 * 60_000;
 
 function sum(summaries: readonly IngestSummary[], key: 'read' | 'loaded' | 'duplicates' | 'rejected' | 'files'): number {
   return summaries.reduce((total, s) => total + s[key], 0);

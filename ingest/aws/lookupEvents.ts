@@ -1,4 +1,5 @@
-import { CloudTrailClient, LookupEventsCommand, type LookupAttribute, type LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, paginateLookupEvents, type LookupAttribute, type LookupAttributeKey, type LookupEventsCommandInput, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-cloudtrail';
+import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { TrailhoundError } from '../../graph/errors';
 import type { PulledPage } from '../pipeline/runPull';
 import { clientConfig, describeAwsError, type AwsOptions } from './awsClients';
@@ -32,34 +33,33 @@ export interface LookupOptions extends AwsOptions {
 }
 
 /**
- * The events of one region, page by page, newest first (the API's order), at most two calls a
- * second. Each event's CloudTrailEvent (the full record as a JSON string) is what the file
- * ingest would read; an unreadable one becomes a record the normaliser rejects with the reason.
+ * The events of one region, page by page, newest first (the API's order), through the SDK's
+ * paginator, at most two calls a second. Each event's CloudTrailEvent (the full record as a JSON
+ * string) is what the file ingest would read; an unreadable one becomes a record the normaliser
+ * rejects with the reason.
  */
 export async function* lookupEvents(options: LookupOptions): AsyncGenerator<PulledPage> {
   const client = new CloudTrailClient(clientConfig(options));
-  const limit = new RateLimit(CALLS_PER_SECOND);
-  let token: string | undefined;
+  rateLimited(client, new RateLimit(CALLS_PER_SECOND));
+  // The paginator writes NextToken and MaxResults into its input: a fresh object per pull.
+  const input: LookupEventsCommandInput = {
+    StartTime: new Date(options.from),
+    EndTime: new Date(options.to),
+    ...(options.attribute ? { LookupAttributes: [options.attribute] } : {}),
+  };
+  const pages = paginateLookupEvents({ client, pageSize: PAGE_SIZE }, input)[Symbol.asyncIterator]();
   let page = 0;
   try {
-    do {
-      await limit.take();
-      let output;
+    for (;;) {
+      let next;
       try {
-        output = await client.send(
-          new LookupEventsCommand({
-            StartTime: new Date(options.from),
-            EndTime: new Date(options.to),
-            MaxResults: PAGE_SIZE,
-            ...(options.attribute ? { LookupAttributes: [options.attribute] } : {}),
-            ...(token ? { NextToken: token } : {}),
-          }),
-        );
+        next = await pages.next();
       } catch (error) {
         throw describeAwsError(error, `CloudTrail LookupEvents in ${options.region}`);
       }
+      if (next.done) return;
       page += 1;
-      const records = (output.Events ?? []).map((event) => {
+      const records = (next.value.Events ?? []).map((event) => {
         try {
           const record = JSON.parse(event.CloudTrailEvent ?? '') as Record<string, unknown>;
           const time = Date.parse(String(record.eventTime));
@@ -70,9 +70,21 @@ export async function* lookupEvents(options: LookupOptions): AsyncGenerator<Pull
         }
       });
       yield { where: `cloudtrail:LookupEvents ${options.region} page ${page}`, records };
-      token = output.NextToken;
-    } while (token);
+    }
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * Every request the client sends waits its turn, retries included: the limit is per account and
+ * region, and a retry that went out at once after throttling would only be throttled again.
+ * (Placed after the retry step, which calls the rest of the stack once per attempt.)
+ */
+function rateLimited(client: CloudTrailClient, limit: RateLimit): void {
+  const waitTurn: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
+    await limit.take();
+    return next(args);
+  };
+  client.middlewareStack.addRelativeTo(waitTurn, { relation: 'after', toMiddleware: 'retryMiddleware', name: 'trailhoundRateLimit' });
 }

@@ -8,6 +8,7 @@ import { BackgroundActivity } from '../../demo/cloudtrail/background';
 import { Random } from '../../demo/random';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
 import { runCli } from '../support/runCli';
+import { LATE_ARRIVAL_MS } from '../../cli/commands/pull';
 import { connectTestGraph, testEnv, wipeGraph } from '../support/testGraph';
 
 const staged = stageScenario(42, DEMO_END);
@@ -86,18 +87,35 @@ describe('pulling from AWS APIs', () => {
     const first = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'us-east-1', '--since', START, '--until', AFTER, '--json'], env);
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout).loaded).toBe(fake.events.length);
-    // Two throttled answers, retried: two more calls than pages.
+    // Two throttled answers, retried: two more calls than pages. The retries waited their turn
+    // too (the rate limit sits under the SDK's retries), so no two calls came closer than 0.5 s.
     expect(fake.calls.length).toBe(JSON.parse(first.stdout).pages + 2);
+    for (let i = 1; i < fake.calls.length; i++) expect(fake.calls[i]!.at - fake.calls[i - 1]!.at).toBeGreaterThanOrEqual(450);
 
     const newest = Math.max(...fake.events.map((e) => Date.parse(String(e.eventTime))));
     fake.events = homeEvents.slice();
+    const time = (e: Record<string, unknown>) => Date.parse(String(e.eventTime));
+    const userName = (e: Record<string, unknown>) => (e.userIdentity as { userName?: string }).userName;
+
+    // A pull narrowed to one user sees only part of the account: it loads that user's newer
+    // events but leaves the checkpoint alone (or --since last would skip everyone else's).
+    const user = userName(homeEvents.find((e) => time(e) > newest && (e.userIdentity as { type?: string }).type === 'IAMUser')!)!;
+    const narrowed = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'us-east-1', '--since', START, '--until', AFTER, '--attribute', `Username=${user}`, '--json'], env);
+    expect(narrowed.code, narrowed.stderr).toBe(0);
+    const usersLater = homeEvents.filter((e) => time(e) > newest && userName(e) === user).length;
+    expect(usersLater).toBeGreaterThan(0);
+    expect(JSON.parse(narrowed.stdout).loaded).toBe(usersLater);
+
     fake.calls.length = 0;
     const next = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'us-east-1', '--since', 'last', '--until', AFTER, '--json'], env);
     expect(next.code, next.stderr).toBe(0);
-    expect(Number(fake.calls[0]!.body.StartTime) * 1000).toBe(newest);
-    const later = homeEvents.filter((e) => Date.parse(String(e.eventTime)) > newest).length;
-    expect(later).toBeGreaterThan(0);
-    expect(JSON.parse(next.stdout).loaded).toBe(later);
+    // From a quarter of an hour before the newest event of the last full pull (events reach
+    // LookupEvents late): what was already loaded since then counts as duplicates.
+    expect(Number(fake.calls[0]!.body.StartTime) * 1000).toBe(newest - LATE_ARRIVAL_MS);
+    const later = homeEvents.filter((e) => time(e) > newest).length;
+    const again = homeEvents.filter((e) => time(e) >= newest - LATE_ARRIVAL_MS && time(e) <= newest).length;
+    expect(again).toBeGreaterThan(0);
+    expect(JSON.parse(next.stdout)).toMatchObject({ loaded: later - usersLater, duplicates: again + usersLater });
     expect(await events()).toBe(homeEvents.length);
   });
 
