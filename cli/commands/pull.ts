@@ -3,6 +3,7 @@ import { neo4jSettingsFromEnv } from '../../graph/config';
 import { Graph } from '../../graph/driver';
 import { TrailhoundError } from '../../graph/errors';
 import { advanceCheckpoint, readCheckpoints, type PullCheckpoint } from '../../graph/pullCheckpoints';
+import { defaultRegion, listOption } from '../../ingest/aws/awsClients';
 import { guardDutyFindings } from '../../ingest/aws/guardDutyApi';
 import { LOOKUP_MAX_AGE_MS, lookupEvents, parseLookupAttribute } from '../../ingest/aws/lookupEvents';
 import { parseTimeArg } from '../../ingest/aws/timeArgs';
@@ -19,6 +20,7 @@ export interface PullFlags {
   lookup?: boolean;
   api?: boolean;
   region?: string;
+  regions?: string;
   since?: string;
   until?: string;
   attribute?: string;
@@ -47,8 +49,12 @@ export function isPull(flags: PullFlags): boolean {
 }
 
 export async function runPullCommand(source: 'cloudtrail' | 'guardduty', flags: PullFlags): Promise<void> {
-  const regions = (flags.region ?? process.env.AWS_REGION ?? '').split(',').map((r) => r.trim()).filter(Boolean);
-  if (regions.length === 0) throw new TrailhoundError('BAD_OPTION', `${source === 'cloudtrail' ? '--lookup' : '--api'} needs --region (or AWS_REGION).`, 'Example: --region us-east-1,eu-west-1');
+  const named = listOption(flags.region ?? flags.regions);
+  const fallback = named.length === 0 ? await defaultRegion(flags.profile) : undefined;
+  const regions = fallback ? [fallback] : named;
+  if (regions.length === 0) {
+    throw new TrailhoundError('BAD_OPTION', `${source === 'cloudtrail' ? '--lookup' : '--api'} needs a region: none was named and the AWS configuration has none.`, 'Pass --region us-east-1,eu-west-1, or set AWS_REGION or a region in your AWS profile.');
+  }
   const now = Date.now();
   const since = parseTimeArg('--since', flags.since ?? (source === 'cloudtrail' ? '1d' : '3650d'), now);
   const until = flags.until ? (parseTimeArg('--until', flags.until, now) as number) : now;

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { TrailhoundError } from '../../graph/errors';
+import { defaultRegion, listOption } from '../../ingest/aws/awsClients';
 import { listS3Logs, parseS3Url } from '../../ingest/aws/s3Objects';
 import { parseTimeArg } from '../../ingest/aws/timeArgs';
 import type { SourceName } from '../../ingest/detect';
@@ -8,6 +9,7 @@ import type { InputFile } from '../../ingest/pipeline/types';
 export interface S3Flags {
   accounts?: string;
   region?: string;
+  regions?: string;
   since?: string;
   until?: string;
   profile?: string;
@@ -17,7 +19,8 @@ export interface S3Flags {
 /** The AWS options every ingest command takes: for s3:// locations, and for API pulls. */
 export function withAwsOptions(command: Command): Command {
   return command
-    .option('--region <regions>', 'AWS region(s), comma-separated: the regions to pull (--lookup, --api); with s3://, the region folders to read')
+    .option('--region <regions>', 'AWS region(s), comma-separated: the regions to pull (--lookup, --api); with s3://, the region folders to read (default: the AWS configuration\'s region for pulls, every region folder for s3://)')
+    .option('--regions <regions>', 'the same as --region')
     .option('--accounts <ids>', 'with s3://: only these accounts\' folders (comma-separated)')
     .option('--since <time>', 'from when: 30m, 12h, 2d or an ISO time (with s3://: days from then); "last" continues the previous pull (--lookup, --api)')
     .option('--until <time>', 'until when (default: now)')
@@ -33,22 +36,24 @@ export function isS3(paths: readonly string[]): boolean {
 
 /**
  * The objects under each s3:// location, the AWSLogs layout pruned by --accounts, --region and
- * --since/--until. The client starts in AWS_REGION (or us-east-1) and follows the bucket's
- * region redirect; --region only chooses region folders.
+ * --since/--until. The client starts in the AWS configuration's region (AWS_REGION, the
+ * profile's; us-east-1 when there is none) and follows the bucket's region redirect; --region
+ * only chooses region folders.
  */
 export async function listS3Inputs(paths: readonly string[], sources: readonly SourceName[], flags: S3Flags): Promise<InputFile[]> {
-  const regions = (flags.region ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  const regions = listOption(flags.region ?? flags.regions);
+  const clientRegion = (await defaultRegion(flags.profile)) ?? 'us-east-1';
   const since = flags.since ? parseTimeArg('--since', flags.since) : undefined;
   if (since === 'last') throw new TrailhoundError('BAD_OPTION', '--since last continues an API pull; S3 objects already read are skipped by the ledger anyway.', 'Give a time (2d, an ISO time) or leave --since out.');
   const until = flags.until ? parseTimeArg('--until', flags.until) : undefined;
   const inputs: InputFile[] = [];
   for (const path of paths) {
     const listed = await listS3Logs(parseS3Url(path), {
-      region: process.env.AWS_REGION || 'us-east-1',
+      region: clientRegion,
       profile: flags.profile,
       endpointUrl: flags.endpointUrl,
       sources,
-      ...(flags.accounts ? { accounts: flags.accounts.split(',').map((a) => a.trim()).filter(Boolean) } : {}),
+      ...(flags.accounts ? { accounts: listOption(flags.accounts) } : {}),
       ...(regions.length ? { regions } : {}),
       ...(typeof since === 'number' ? { from: since } : {}),
       ...(typeof until === 'number' ? { to: until } : {}),

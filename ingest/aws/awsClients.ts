@@ -1,3 +1,4 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { TrailhoundError } from '../../graph/errors';
 
@@ -21,6 +22,26 @@ export function clientConfig(options: AwsOptions) {
     credentials: defaultProvider(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
   };
+}
+
+/**
+ * The region the SDK's own chain gives when none is named: AWS_REGION, then the profile's
+ * `region` in the shared config file (~/.aws/config, or AWS_CONFIG_FILE). Undefined when it has none.
+ */
+export async function defaultRegion(profile?: string): Promise<string | undefined> {
+  const client = new CloudTrailClient(profile ? { profile } : {});
+  try {
+    return await client.config.region();
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** A comma-separated option (--region, --regions, --accounts) as a list. */
+export function listOption(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 }
 
 /**

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { describeAwsError } from '../../ingest/aws/awsClients';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultRegion, describeAwsError, listOption } from '../../ingest/aws/awsClients';
 import { parseLookupAttribute } from '../../ingest/aws/lookupEvents';
 import { RateLimit } from '../../ingest/aws/rateLimit';
 import { parseTimeArg } from '../../ingest/aws/timeArgs';
@@ -51,5 +54,38 @@ describe('AWS errors', () => {
     expect(denied.code).toBe('AWS_ACCESS_DENIED');
     expect(denied.message).not.toContain('AKIAABCDEFGHIJKLMNOP');
     expect(describeAwsError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'x').code).toBe('AWS_NO_CREDENTIALS');
+  });
+});
+
+describe('the region when none is named', () => {
+  it("comes from the SDK's chain: AWS_REGION first, then the profile's region in the shared config", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailhound-aws-config-'));
+    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_PROFILE: process.env.AWS_PROFILE };
+    try {
+      writeFileSync(join(dir, 'config'), '[default]\nregion = eu-central-1\n[profile incident]\nregion = ap-southeast-2\n');
+      process.env.AWS_CONFIG_FILE = join(dir, 'config');
+      delete process.env.AWS_REGION;
+      delete process.env.AWS_PROFILE;
+      expect(await defaultRegion('incident')).toBe('ap-southeast-2');
+      expect(await defaultRegion()).toBe('eu-central-1');
+      process.env.AWS_REGION = 'sa-east-1';
+      expect(await defaultRegion('incident')).toBe('sa-east-1');
+      delete process.env.AWS_REGION;
+      // (The SDK keeps a config file it has read: a file without a region is another file.)
+      writeFileSync(join(dir, 'no-region'), '[default]\noutput = json\n');
+      process.env.AWS_CONFIG_FILE = join(dir, 'no-region');
+      expect(await defaultRegion()).toBeUndefined();
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads --region and --regions lists', () => {
+    expect(listOption(' us-east-1, eu-west-1 ,,')).toEqual(['us-east-1', 'eu-west-1']);
+    expect(listOption(undefined)).toEqual([]);
   });
 });
