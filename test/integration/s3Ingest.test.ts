@@ -85,6 +85,20 @@ describe('ingest from S3', () => {
     expect(accounts.records.map((r) => r.get('a'))).toEqual([account]);
   });
 
+  it("prunes below a prefix inside the layout too: one account's CloudTrail folder, one region, one day", async () => {
+    const account = manifest.cast.bucketAccount;
+    const day = manifest.cast.startedAt.slice(0, 10);
+    const inAccount = objects.filter((f) => f.includes(`/AWSLogs/${account}/CloudTrail/`));
+    const region = inAccount[0]!.split(`/AWSLogs/${account}/CloudTrail/`)[1]!.split('/')[0]!;
+    const result = await runCli(['ingest', 'cloudtrail', `s3://${BUCKET}/AWSLogs/${account}/CloudTrail/`, '--regions', region, '--since', `${day}T00:00:00Z`, '--until', `${day}T23:59:59Z`, '--json'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const wanted = inAccount.filter((f) => f.includes(`/CloudTrail/${region}/${day.replace(/-/g, '/')}/`));
+    const expected = wanted.reduce((n, f) => n + (JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')) as { Records: unknown[] }).Records.length, 0);
+    expect(wanted.length).toBeGreaterThan(0);
+    expect(wanted.length).toBeLessThan(inAccount.length);
+    expect(JSON.parse(result.stdout)).toMatchObject({ files: wanted.length, read: expected });
+  });
+
   it('says what is wrong with a bucket that does not exist or a prefix that holds nothing', async () => {
     const missing = await runCli(['ingest', 'cloudtrail', 's3://no-such-bucket-here/AWSLogs/'], env);
     expect(missing.code).toBe(1);

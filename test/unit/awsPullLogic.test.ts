@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRegion, describeAwsError, listOption } from '../../ingest/aws/awsClients';
 import { parseLookupAttribute } from '../../ingest/aws/lookupEvents';
+import { layoutStart } from '../../ingest/aws/s3Objects';
 import { RateLimit } from '../../ingest/aws/rateLimit';
 import { parseTimeArg } from '../../ingest/aws/timeArgs';
 
@@ -87,5 +88,26 @@ describe('the region when none is named', () => {
   it('reads --region and --regions lists', () => {
     expect(listOption(' us-east-1, eu-west-1 ,,')).toEqual(['us-east-1', 'eu-west-1']);
     expect(listOption(undefined)).toEqual([]);
+  });
+});
+
+describe('where an S3 prefix sits in the AWSLogs layout', () => {
+  it('names the levels a prefix gives, at any depth, with or without an organisation folder', () => {
+    expect(layoutStart('')).toEqual({ root: 'AWSLogs/', date: [] });
+    expect(layoutStart('AWSLogs')).toEqual({ root: 'AWSLogs/', date: [] });
+    expect(layoutStart('trails/AWSLogs/')).toEqual({ root: 'trails/AWSLogs/', date: [] });
+    expect(layoutStart('AWSLogs/111122223333/CloudTrail/')).toEqual({ root: 'AWSLogs/', account: '111122223333', service: 'CloudTrail', date: [] });
+    expect(layoutStart('AWSLogs/o-abc123/111122223333/vpcflowlogs/eu-west-1/2026/11/')).toEqual({
+      root: 'AWSLogs/', org: 'o-abc123', account: '111122223333', service: 'vpcflowlogs', region: 'eu-west-1', date: ['2026', '11'],
+    });
+    expect(layoutStart('AWSLogs/o-abc123/')).toEqual({ root: 'AWSLogs/', org: 'o-abc123', date: [] });
+  });
+  it('leaves anything else to be read whole: partial names, other layouts, other services', () => {
+    expect(layoutStart('AWSLogs/1111')).toBeNull();
+    expect(layoutStart('exports/2026/')).toBeNull();
+    expect(layoutStart('MyAWSLogs/')).toBeNull();
+    expect(layoutStart('AWSLogs/111122223333/Config/')).toBeNull();
+    expect(layoutStart('AWSLogs/not-an-account/CloudTrail/')).toBeNull();
+    expect(layoutStart('AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/28/extra/')).toBeNull();
   });
 });
