@@ -108,16 +108,9 @@ export async function runPullCommand(source: 'cloudtrail' | 'guardduty', flags: 
     line.done();
     await graph?.close();
   }
-  const total = {
-    source,
-    regions,
-    read: sum(summaries, 'read'),
-    loaded: sum(summaries, 'loaded'),
-    duplicates: sum(summaries, 'duplicates'),
-    rejected: sum(summaries, 'rejected'),
-    pages: sum(summaries, 'files'),
-    rejectsFile: summaries.find((s) => s.rejected > 0)?.rejectsFile ?? null,
-  };
+  // The same summary as a file ingest (pages stand for files), with the regions pulled.
+  const merged = mergeSummaries(source, Boolean(flags.dryRun), summaries);
+  const total = { ...merged, regions, pages: merged.files };
   if (flags.json) process.stdout.write(`${JSON.stringify(total)}\n`);
   else if (total.rejectsFile) process.stderr.write(`  Rejected records, with page and reason: ${total.rejectsFile}\n`);
   process.exitCode = total.rejected > 0 && !flags.allowRejects ? 2 : 0;
@@ -140,6 +133,28 @@ async function fromCheckpoint(graph: Graph | null, source: string, region: strin
 /** How late an event may reach LookupEvents after its eventTime (CloudTrail: typically within 5 minutes, 15 at most). */
 export const LATE_ARRIVAL_MS = 15 * 60_000;
 
-function sum(summaries: readonly IngestSummary[], key: 'read' | 'loaded' | 'duplicates' | 'rejected' | 'files'): number {
-  return summaries.reduce((total, s) => total + s[key], 0);
+/** Per-region summaries as one, in the shape of a file ingest's. */
+function mergeSummaries(source: string, dryRun: boolean, summaries: readonly IngestSummary[]): IngestSummary {
+  const sum = (key: 'files' | 'bytes' | 'read' | 'loaded' | 'duplicates' | 'rejected' | 'skippedFiles' | 'alreadyIngestedFiles' | 'seconds') => summaries.reduce((total, s) => total + s[key], 0);
+  const filesBySource: Record<string, number> = {};
+  for (const s of summaries) for (const [name, count] of Object.entries(s.filesBySource)) filesBySource[name] = (filesBySource[name] ?? 0) + count;
+  const seconds = sum('seconds');
+  return {
+    source,
+    filesBySource,
+    dryRun,
+    files: sum('files'),
+    bytes: sum('bytes'),
+    read: sum('read'),
+    loaded: sum('loaded'),
+    duplicates: sum('duplicates'),
+    rejected: sum('rejected'),
+    failedFiles: summaries.flatMap((s) => s.failedFiles),
+    skippedFiles: sum('skippedFiles'),
+    alreadyIngestedFiles: sum('alreadyIngestedFiles'),
+    rejectsFile: summaries.find((s) => s.rejected > 0)?.rejectsFile ?? null,
+    seconds,
+    recordsPerSecond: seconds > 0 ? Math.round(sum('read') / seconds) : 0,
+    peakRssMb: Math.max(0, ...summaries.map((s) => s.peakRssMb)),
+  };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Graph } from '../../graph/driver';
@@ -133,6 +134,25 @@ describe('pulling from AWS APIs', () => {
     const list = fake.calls.find((c) => c.target.includes('/findings') && !c.target.endsWith('/get'))!;
     expect((list.body.findingCriteria as { criterion: { updatedAt: { greaterThanOrEqual: number } } }).criterion.updatedAt.greaterThanOrEqual).toBe(newest);
     expect(JSON.parse(again.stdout)).toMatchObject({ loaded: 0 });
+  });
+
+  it('pages ListFindings and gets the findings 50 at a time, from every region asked, with the summary of a file ingest', async () => {
+    fake.findings = Array.from({ length: 120 }, (_, i) => {
+      const base = incident.findings[i % incident.findings.length]!;
+      const id = createHash('md5').update(`finding ${i}`).digest('hex');
+      return { ...base, id, arn: String(base.arn).replace(String(base.id), id) };
+    });
+    const pulled = await runCli(['ingest', 'guardduty', '--api', '--regions', 'us-east-1,eu-west-1', '--json'], env);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    // The fake answers every region with the same detector: the second region's are duplicates.
+    const summary = JSON.parse(pulled.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ regions: ['us-east-1', 'eu-west-1'], read: 240, loaded: 120, duplicates: 120, rejected: 0, failedFiles: [], alreadyIngestedFiles: 0 });
+    expect(Object.keys(summary)).toEqual(expect.arrayContaining(['files', 'seconds', 'recordsPerSecond', 'peakRssMb', 'filesBySource']));
+    const lists = fake.calls.filter((c) => c.target.endsWith('/findings'));
+    const gets = fake.calls.filter((c) => c.target.endsWith('/findings/get'));
+    expect(lists).toHaveLength(2 * 3); // 50 + 50 + 20 ids, per region
+    expect(gets.map((c) => (c.body.findingIds as string[]).length)).toEqual([50, 50, 20, 50, 50, 20]);
+    expect(Number((await graph.read(`MATCH (f:${Label.Finding}) RETURN count(f) AS n`)).records[0]!.get('n'))).toBe(120);
   });
 
   it('says what to do about refused or expired credentials, without retrying them or showing them', async () => {
