@@ -196,7 +196,7 @@ export function buildIncident(random: Random, world: World, hosts: readonly Host
       title: `Anomalous data reads from S3 bucket ${bucket}.`,
       description: `An IAM entity read an unusual number of objects from ${bucket}.`,
       account: data.account, region, firstSeen: chained.creationTime, lastSeen: chained.creationTime + 12 * MINUTE, count: 240,
-      resource: { kind: 's3Bucket', bucket, accessKeyId: chained.accessKeyId, userName: data.name, userType: 'AssumedRole', principalId: data.principalId },
+      resource: { kind: 's3Bucket', bucket, accessKeyId: chained.accessKeyId, userName: data.name, userType: 'AssumedRole', principalId: `${data.principalId}:${chained.sessionName}` },
       action: { kind: 'AWS_API_CALL', api: 'GetObject', service: 's3.amazonaws.com', remoteIp: keyUse },
     }),
     guardDutyFinding(random, {
@@ -204,7 +204,7 @@ export function buildIncident(random: Random, world: World, hosts: readonly Host
       title: 'Unusual IAM user creation by an assumed role.',
       description: `The assumed role ${admin.name} created IAM user ${ATTACKER.backdoorUser} and an access key for it.`,
       account: home, region, firstSeen: end2 - 9 * HOUR - 20 * MINUTE, lastSeen: end2 - 9 * HOUR - 10 * MINUTE, count: 3,
-      resource: { kind: 'accessKey', accessKeyId: adminSession.accessKeyId, userName: admin.name, userType: 'AssumedRole', principalId: admin.principalId },
+      resource: { kind: 'accessKey', accessKeyId: adminSession.accessKeyId, userName: admin.name, userType: 'AssumedRole', principalId: `${admin.principalId}:${adminSession.sessionName}` },
       action: { kind: 'AWS_API_CALL', api: 'CreateUser', service: 'iam.amazonaws.com', remoteIp: keyUse },
     }),
     guardDutyFinding(random, {
