@@ -135,9 +135,15 @@ describe('the investigation UI', () => {
     expect(to).toBeGreaterThan(from);
     await expect.poll(() => page.locator('.scope').textContent()).toContain(new Date(from).toISOString().slice(0, 10));
 
-    // Drill down from an address in her profile to her calls from it.
-    await page.locator('.items li', { hasText: ATTACKER.keyUse.ip }).locator('button.events').click();
+    // Drill down from an address in her profile to her calls from it: exactly the calls the
+    // profile counted (her own, in the brushed scope; her sessions also called from there).
+    const item = page.locator('.items li', { hasText: ATTACKER.keyUse.ip });
+    const counted = Number((await item.locator('.num').textContent())!.replace(/[^\d]/g, ''));
+    expect(counted).toBeGreaterThan(0);
+    await item.locator('button.events').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('tlip')).toBe(ATTACKER.keyUse.ip);
+    expect(new URL(page.url()).searchParams.get('tlown')).toBe('1');
+    await expect.poll(async () => (await page.locator('.timeline-panel footer').textContent())?.trim()).toBe(`${counted.toLocaleString('en-US')} events`);
     await page.locator('.timeline-body .timeline-row').first().waitFor();
     const addresses = await page.locator('.timeline-body .timeline-row > span:nth-child(4)').allTextContents();
     expect(addresses.length).toBeGreaterThan(0);

@@ -62,7 +62,7 @@ describe('URL state <-> view state', () => {
       hidden: ['UserAgent:aws-cli/2.15 & more=stuff?x#y'],
       selected: ['IpAddress:185.220.101.45', 'S3Bucket:acme-customer-exports-6666'],
       layout: 'dagre',
-      timeline: { entity: 'IamUser:arn:aws:iam::111122223333:user/carol', eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorsOnly: true, readOnly: false, sourceIp: '2001:db8::7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) & kali' },
+      timeline: { entity: 'IamUser:arn:aws:iam::111122223333:user/carol', eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorsOnly: true, readOnly: false, sourceIp: '2001:db8::7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) & kali', ownCalls: true },
       findings: { q: 'Exfiltration', severityMin: 7, sort: 'updatedAt', includeArchived: true },
     };
     expect(parseState(serializeState(state))).toEqual(state);
@@ -77,10 +77,10 @@ describe('URL state <-> view state', () => {
 describe('drill-down from an edge to the events behind it', () => {
   const carol = 'IamUser:arn:aws:iam::111122223333:user/carol';
   it("opens the principal's calls from an address, a session's calls, a key's calls", () => {
-    expect(eventsBehind({ kind: 'CALLED_FROM', source: carol, target: 'IpAddress:185.220.101.45' })).toEqual({ entity: carol, sourceIp: '185.220.101.45' });
+    expect(eventsBehind({ kind: 'CALLED_FROM', source: carol, target: 'IpAddress:185.220.101.45' })).toEqual({ entity: carol, sourceIp: '185.220.101.45', ownCalls: true });
     expect(eventsBehind({ kind: 'ASSUMED', source: carol, target: 'RoleSession:ASIA1' })).toEqual({ entity: 'RoleSession:ASIA1' });
     expect(eventsBehind({ kind: 'KEY_OF', source: 'AccessKey:AKIA1', target: carol })).toEqual({ entity: 'AccessKey:AKIA1' });
-    expect(eventsBehind({ kind: 'USED_AGENT', source: carol, target: 'UserAgent:python-requests/2.31.0: x' })).toEqual({ entity: carol, userAgent: 'python-requests/2.31.0: x' });
+    expect(eventsBehind({ kind: 'USED_AGENT', source: carol, target: 'UserAgent:python-requests/2.31.0: x' })).toEqual({ entity: carol, userAgent: 'python-requests/2.31.0: x', ownCalls: true });
   });
   it('has nothing to open behind flows', () => {
     expect(eventsBehind({ kind: 'FLOW', source: 'IpAddress:10.0.0.1', target: 'IpAddress:10.0.0.2' })).toBeNull();

@@ -80,18 +80,23 @@ export const api = {
   neighbors: (id: string, scope: Scope, options: { kinds?: string; perKind?: number } = {}, signal?: AbortSignal) =>
     get<GraphView>(`${entityPath(id)}/neighbors${query({ from: scope.from, to: scope.to, kinds: options.kinds, perKind: options.perKind, limit: 1000 })}`, signal),
   profile: (id: string, scope: Scope, signal?: AbortSignal) => get<Profile>(`${entityPath(id)}${query({ from: scope.from, to: scope.to })}`, signal),
-  timeline: (id: string, scope: Scope, filters: TimelineFilters, cursor: string | null, signal?: AbortSignal) =>
+  timeline: (id: string, scope: Scope, filters: TimelineQuery, cursor: string | null, signal?: AbortSignal) =>
     get<TimelinePage>(`${entityPath(id)}/timeline${query({ from: scope.from, to: scope.to, cursor, limit: 500, ...filterParams(filters) })}`, signal),
   event: (eventId: string, signal?: AbortSignal) => get<{ record: Record<string, unknown> }>(`/api/events/${enc(eventId)}`, signal),
   search: (q: string, signal?: AbortSignal) => get<SearchResult>(`/api/search${query({ q, limit: 20 })}`, signal),
   paths: (from: string, to: string, signal?: AbortSignal) => get<Paths>(`/api/paths${query({ from, to, maxHops: 6 })}`, signal),
-  exportUrl: (id: string, format: string, scope: Scope, filters: TimelineFilters) =>
+  exportUrl: (id: string, format: string, scope: Scope, filters: TimelineQuery) =>
     `/api/export/timeline${query({ entity: id, format, from: scope.from, to: scope.to, ...filterParams(filters) })}`,
 };
 
 
-function filterParams(f: TimelineFilters) {
-  return { eventSource: f.eventSource, eventName: f.eventName, errorsOnly: f.errorsOnly ? true : null, readOnly: f.readOnly, sourceIp: f.sourceIp, userAgent: f.userAgent };
+function filterParams(f: TimelineQuery) {
+  return { eventSource: f.eventSource, eventName: f.eventName, errorsOnly: f.errorsOnly ? true : null, readOnly: f.readOnly, sourceIp: f.sourceIp, userAgent: f.userAgent, includeSessions: f.ownCalls ? false : null };
+}
+
+/** A timeline's filters, and for a principal whether to leave out its sessions' calls (a profile's counts are its own calls). */
+export interface TimelineQuery extends TimelineFilters {
+  readonly ownCalls?: boolean | undefined;
 }
 
 export type { TimelineFilters };

@@ -1,4 +1,4 @@
-import { api, type Scope, type TimelineFilters } from '../api/client';
+import { api, type Scope, type TimelineQuery } from '../api/client';
 import type { ApiNode, Profile } from '../api/types';
 import { Label } from '../../../graph/vocabulary';
 import { lookOf } from '../graph/kinds';
@@ -12,7 +12,8 @@ interface Props {
   /** null while the graph (which decides the scope) loads. */
   readonly scope: Scope | null;
   readonly onScope: (from: string, to: string) => void;
-  readonly onTimeline: (entity: string, filters?: TimelineFilters) => void;
+  /** `within`: the scope the drilled-down count was made in (the profile's). */
+  readonly onTimeline: (entity: string, filters?: TimelineQuery, within?: Scope) => void;
   readonly onInvestigate: (entity: string) => void;
 }
 
@@ -57,6 +58,8 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
   const look = lookOf(e.kind);
   const activity = s.activity as { hourly?: Bucket[]; totalCalls?: number; failures?: number } | undefined;
   const hasTimeline = !NO_TIMELINE.includes(e.kind);
+  // The events behind a count: in the scope the profile counted them in.
+  const drill = (entity: string, filters: TimelineQuery) => onTimeline(entity, filters, { from: profile.scope.from, to: profile.scope.to });
   return (
     <div className="profile">
       <header>
@@ -90,7 +93,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
               {(s.topApis as { service: string; name: string; calls: number; failures: number; newlyObserved: boolean }[]).map((a) => (
                 <tr key={`${a.service}:${a.name}`}>
                   <td>
-                    <button type="button" className="link" onClick={() => onTimeline(e.id, { eventName: a.name })} title="Show these calls">
+                    <button type="button" className="link" onClick={() => drill(e.id, { eventName: a.name, ownCalls: true })} title="Show these calls">
                       {a.service}:{a.name}
                     </button>
                     {a.newlyObserved ? <span className="new">new</span> : null}
@@ -115,7 +118,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
         ] as const
       ).map(([name, title]) => {
         const list = s[name] as { total: number; items: Item[] } | undefined;
-        return list?.items ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} onEvents={(item) => eventsOf(e, item, onTimeline)} /> : null;
+        return list?.items ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} onEvents={(item) => eventsOf(e, item, drill)} /> : null;
       })}
       {s.sessions && (s.sessions as { nodes?: ApiNode[] }).nodes?.length ? (
         <Section title={`Sessions and role chain (${(s.sessions as { total: number }).total})`}>
@@ -155,15 +158,16 @@ function NewlyObserved({ sections }: { sections: Record<string, unknown> }) {
 }
 
 /**
- * The raw events behind a profile item: a principal's calls from an address or with a user
- * agent (its timeline, filtered), or the item's own timeline (calls with a key, naming a resource).
+ * The raw events behind a profile item: a principal's own calls from an address or with a user
+ * agent (its timeline, filtered: the profile counts its own calls, not its sessions'), or the
+ * item's own timeline (calls with a key, naming a resource).
  */
-function eventsOf(owner: ApiNode, item: Item, onTimeline: Props['onTimeline']): (() => void) | null {
+function eventsOf(owner: ApiNode, item: Item, onTimeline: (entity: string, filters: TimelineQuery) => void): (() => void) | null {
   const kind = item.entity.kind;
-  if (kind === Label.IpAddress) return PRINCIPALS.includes(owner.kind) ? () => onTimeline(owner.id, { sourceIp: item.entity.key }) : () => onTimeline(item.entity.id);
-  if (kind === Label.UserAgent) return PRINCIPALS.includes(owner.kind) ? () => onTimeline(owner.id, { userAgent: item.entity.key }) : null;
+  if (kind === Label.IpAddress) return PRINCIPALS.includes(owner.kind) ? () => onTimeline(owner.id, { sourceIp: item.entity.key, ownCalls: true }) : () => onTimeline(item.entity.id, {});
+  if (kind === Label.UserAgent) return PRINCIPALS.includes(owner.kind) ? () => onTimeline(owner.id, { userAgent: item.entity.key, ownCalls: true }) : null;
   if (NO_TIMELINE.includes(kind)) return null;
-  return () => onTimeline(item.entity.id);
+  return () => onTimeline(item.entity.id, {});
 }
 
 function ItemList({ title, list, onInvestigate, onEvents }: { title: string; list: { total: number; items: Item[] }; onInvestigate: (id: string) => void; onEvents: (item: Item) => (() => void) | null }) {

@@ -21,7 +21,7 @@ export function TimelinePanel({ timeline, scope, onChange }: { timeline: Timelin
   const [scrollTop, setScrollTop] = useState(0);
   const [open, setOpen] = useState<string | null>(null);
   const body = useRef<HTMLDivElement>(null);
-  const filters = { eventSource: timeline.eventSource, eventName: timeline.eventName, errorsOnly: timeline.errorsOnly, readOnly: timeline.readOnly, sourceIp: timeline.sourceIp, userAgent: timeline.userAgent };
+  const filters = { eventSource: timeline.eventSource, eventName: timeline.eventName, errorsOnly: timeline.errorsOnly, readOnly: timeline.readOnly, sourceIp: timeline.sourceIp, userAgent: timeline.userAgent, ownCalls: timeline.ownCalls };
   const key = JSON.stringify([timeline, scope]);
 
   const loadMore = async (from: string | null, reset: boolean, signal?: AbortSignal) => {
@@ -78,6 +78,11 @@ export function TimelinePanel({ timeline, scope, onChange }: { timeline: Timelin
           <option value="true">read-only</option>
           <option value="false">changes only</option>
         </select>
+        {timeline.ownCalls ? (
+          <button type="button" className="chip-button" title="Include the calls made in the sessions it started" onClick={() => set({ ownCalls: undefined })}>
+            own calls only ✕
+          </button>
+        ) : null}
         {timeline.sourceIp ? (
           <button type="button" className="chip-button" title="Remove this filter" onClick={() => set({ sourceIp: undefined })}>
             from {timeline.sourceIp} ✕

@@ -14,6 +14,8 @@ export interface TimelineState {
   readonly readOnly?: boolean;
   readonly sourceIp?: string;
   readonly userAgent?: string;
+  /** A principal's own calls, without those of the sessions it started. */
+  readonly ownCalls?: boolean;
 }
 
 export interface ViewState {
@@ -66,6 +68,7 @@ export function parseState(search: string): ViewState {
           ...(p.get('tlro') === '1' ? { readOnly: true } : p.get('tlro') === '0' ? { readOnly: false } : {}),
           ...(p.get('tlip') ? { sourceIp: p.get('tlip')! } : {}),
           ...(p.get('tlua') ? { userAgent: p.get('tlua')! } : {}),
+          ...(p.get('tlown') === '1' ? { ownCalls: true } : {}),
         }
       : null,
     findings: {
@@ -97,6 +100,7 @@ export function serializeState(state: ViewState): string {
     if (state.timeline.readOnly !== undefined) set('tlro', state.timeline.readOnly ? '1' : '0');
     set('tlip', state.timeline.sourceIp);
     set('tlua', state.timeline.userAgent);
+    if (state.timeline.ownCalls) set('tlown', '1');
   }
   set('q', state.findings.q);
   if (state.findings.severityMin !== null) set('sev', String(state.findings.severityMin));

@@ -233,10 +233,14 @@ export function InvestigationView({ state, dark, onChange }: Props) {
         entity={focus}
         scope={load.status === 'ready' ? effectiveScope : null}
         onScope={(from, to) => change(() => ({ from, to }))}
-        onTimeline={(entity, filters) => change(() => ({ timeline: { entity, ...filters } }))}
+        onTimeline={(entity, filters, within) =>
+          // A drill-down from the profile of an entity viewed without a scope time takes the
+          // profile's (its last 30 days), so the graph, the profile and the events agree.
+          change(() => ({ timeline: { entity, ...filters }, ...(within && state.from === null && state.to === null && state.root && rootKind(state.root) === 'entity' ? { from: within.from, to: within.to } : {}) }))
+        }
         onInvestigate={(entity) => onChange((s) => ({ ...s, root: entity, expanded: [], hidden: [], selected: [], from: null, to: null }), 'push')}
       />
-      {state.timeline ? <TimelinePanel timeline={state.timeline} scope={scope} onChange={(timeline) => change(() => ({ timeline }))} /> : null}
+      {state.timeline ? <TimelinePanel timeline={state.timeline} scope={load.status === 'ready' ? effectiveScope : scope} onChange={(timeline) => change(() => ({ timeline }))} /> : null}
     </main>
   );
 }
