@@ -94,18 +94,22 @@ export async function writeScenario(options: ScenarioOptions, progress: (message
     const event = { version: '0', id: random.uuid(), 'detail-type': 'GuardDuty Finding', source: 'aws.guardduty', account: finding.accountId, time: finding.updatedAt, region: finding.region, resources: [], detail: finding };
     await writeFile(join(await ensure(join(logs, 'guardduty-eventbridge')), `${String(finding.id)}.json`), `${JSON.stringify(event, null, 2)}\n`);
   }
-  for (const account of new Set(findings.map((f) => String(f.accountId)))) {
-    const mine = findings.filter((f) => f.accountId === account);
+  // Each detector (account and region) exports its own findings under its own region's folder.
+  let exports = 0;
+  for (const detector of new Set(findings.map((f) => `${String(f.accountId)}/${String(f.region)}`))) {
+    const [account, region] = detector.split('/') as [string, string];
+    const mine = findings.filter((f) => f.accountId === account && f.region === region);
     const day = new Date(options.end);
-    const path = join(logs, 'AWSLogs', account, 'GuardDuty', 'us-east-1', String(day.getUTCFullYear()), String(day.getUTCMonth() + 1).padStart(2, '0'), String(day.getUTCDate()).padStart(2, '0'), `${random.uuid()}.jsonl.gz`);
+    const path = join(logs, 'AWSLogs', account, 'GuardDuty', region, String(day.getUTCFullYear()), String(day.getUTCMonth() + 1).padStart(2, '0'), String(day.getUTCDate()).padStart(2, '0'), `${random.uuid()}.jsonl.gz`);
     await ensure(join(path, '..'));
     await writeStreamed(path, mine.map((f) => `${JSON.stringify(f)}\n`), { gzip: true });
+    exports += 1;
   }
 
   const manifest: ScenarioManifest = {
     options: { seed: options.seed, events: options.events, flowLines: options.flowLines, days: options.days, end: options.end },
     cast: incident.cast,
-    counts: { cloudTrailEvents, flowRecords, findings: findings.length, files: trails.files + flowFiles.files + findings.length + 1 },
+    counts: { cloudTrailEvents, flowRecords, findings: findings.length, files: trails.files + flowFiles.files + findings.length + exports },
   };
   await writeFile(join(options.dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;

@@ -109,6 +109,14 @@ describe('the investigation UI', () => {
     expect(await graphNodes(page, 1)).not.toContain(aggregate);
     expect(await graphNodes(page, 1)).toContain(`IpAddress:${ATTACKER.c2.ip}`);
 
+    // The zoom keys do what the zoom buttons say.
+    const zoom = () => page.evaluate(() => window.__trailhoundGraph!.zoom());
+    const before = await zoom();
+    await page.keyboard.press('+');
+    await expect.poll(zoom).toBeGreaterThan(before);
+    await page.keyboard.press('-');
+    await expect.poll(zoom).toBeCloseTo(before, 5);
+
     // The link reproduces it: the aggregate expanded from the URL, without its stale edge.
     const copy = await browser.browser.newPage();
     const expanded = await graphNodes(page, 1);
@@ -148,6 +156,10 @@ describe('the investigation UI', () => {
     const addresses = await page.locator('.timeline-body .timeline-row > span:nth-child(4)').allTextContents();
     expect(addresses.length).toBeGreaterThan(0);
     expect(new Set(addresses)).toEqual(new Set([ATTACKER.keyUse.ip]));
+
+    // Escape closes the timeline (nothing is selected).
+    await page.keyboard.press('Escape');
+    await expect.poll(() => new URL(page.url()).searchParams.get('tl')).toBeNull();
   });
 
   it("opens a principal's timeline with its sessions' calls, filters it and exports it", async () => {

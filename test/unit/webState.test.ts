@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newElements, parseAggregateId, shortLabel, toElements } from '../../web/src/graph/elements';
+import { mergeExpansion, newElements, parseAggregateId, shortLabel, toElements } from '../../web/src/graph/elements';
 import { EMPTY_STATE, parseState, serializeState, type ViewState } from '../../web/src/state/urlState';
 import { eventsBehind } from '../../web/src/graph/drillDown';
 
@@ -44,6 +44,27 @@ describe('API graph payload -> Cytoscape elements', () => {
     });
     const fresh = newElements(incoming, new Set(['IpAddress:1.2.3.4']));
     expect(fresh.map((e) => e.data.id).sort()).toEqual(['FLOW:9', 'IpAddress:5.6.7.8']);
+  });
+
+  it('replaces an expanded aggregate with what it stood for, and keeps what its own cap left out, marked', () => {
+    const host = 'IpAddress:10.0.0.1';
+    const id = `aggregate:${host}:FLOW:out:IpAddress`;
+    const aggregate = (count: number) => node(id, { kind: 'IpAddress', label: `+${count}`, aggregate: { parent: host, relationship: 'FLOW', direction: 'out', kind: 'IpAddress', count } });
+    const edge = { id: `${host}->${id}`, kind: 'FLOW', source: host, target: id, properties: {} };
+    const view = toElements({ nodes: [node(host), aggregate(900)], edges: [edge] });
+    // The expansion brings 500 of them and, for the 400 left, an aggregate of the same id.
+    const incoming = toElements({
+      nodes: [node(host), node('IpAddress:1.1.1.1'), aggregate(400)],
+      edges: [{ id: 'FLOW:1', kind: 'FLOW', source: host, target: 'IpAddress:1.1.1.1', properties: {} }, edge],
+    });
+    const merged = mergeExpansion(view, id, incoming);
+    expect(merged.map((e) => e.data.id).sort()).toEqual(['FLOW:1', host, `${host}->${id}`, 'IpAddress:1.1.1.1', id].sort());
+    const rest = merged.find((e) => e.data.id === id)!;
+    expect(rest.data.label).toBe('+400 more IpAddress');
+    expect(rest.data.aggregate).toMatchObject({ count: 400, beyondCap: true });
+    // An expansion that brings them all leaves no aggregate behind.
+    const all = mergeExpansion(view, id, toElements({ nodes: [node(host), node('IpAddress:1.1.1.1')], edges: [] }));
+    expect(all.map((e) => e.data.id)).not.toContain(id);
   });
 
   it('reads aggregate ids whatever the parent key holds (IPv6 addresses have colons)', () => {

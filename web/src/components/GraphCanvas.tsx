@@ -181,9 +181,9 @@ export function GraphCanvas(props: GraphCanvasProps) {
 function describeNode(node: NodeSingular): Tip {
   const d = node.data() as Record<string, unknown>;
   const pos = node.renderedPosition();
-  const aggregate = d.aggregate as { count: number; relationship: string; kind: string } | null;
+  const aggregate = d.aggregate as { count: number; relationship: string; kind: string; beyondCap?: boolean } | null;
   const lines = aggregate
-    ? [`${aggregate.count} more ${aggregate.kind} over ${aggregate.relationship}`, 'click to expand']
+    ? [`${aggregate.count} more ${aggregate.kind} over ${aggregate.relationship}`, aggregate.beyondCap ? 'beyond the 500 an expansion shows: narrow the scope time, or export the timeline' : 'click to expand']
     : [lookOf(String(d.kind)).title, ...(Number(d.findingCount) > 0 ? [`${d.findingCount} finding(s), max severity ${d.severity ?? '?'}`] : []), ...(d.hop !== null ? [`${d.hop} hop(s) from the start`] : []), 'double-click to expand'];
   return { x: pos.x, y: pos.y, title: String(d.fullLabel ?? d.label), lines };
 }
@@ -192,7 +192,8 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value.replace('T', ' ').slice(0, 19) : '–';
 }
 
-function zoomBy(cy: Core | null, factor: number): void {
+/** Zoom about the centre of the canvas (the buttons and the + and - keys). */
+export function zoomBy(cy: Core | null, factor: number): void {
   if (!cy) return;
   cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
 }

@@ -67,6 +67,30 @@ export function newElements(incoming: readonly ElementDefinition[], present: Rea
   return fresh.filter((e) => e.group === 'nodes' || (nodeIds.has(String(e.data.source)) && nodeIds.has(String(e.data.target))));
 }
 
+/**
+ * The view after one expansion: the new nodes and the edges whose ends are known. An expanded
+ * aggregate gives way to what it stood for; where more neighbours stand behind it than one
+ * expansion brings (500), the server answers with an aggregate of the same id for the rest. It
+ * stays, marked as beyond the cap, so that the view never hides that there are more.
+ */
+export function mergeExpansion(view: readonly ElementDefinition[], expanded: string, incoming: readonly ElementDefinition[]): ElementDefinition[] {
+  const isAggregate = parseAggregateId(expanded) !== null;
+  const kept = isAggregate ? view.filter((e) => e.data.id !== expanded && e.data.source !== expanded && e.data.target !== expanded) : view;
+  const present = new Set(kept.map((e) => String(e.data.id)));
+  const marked = isAggregate ? incoming.map((e) => (e.data.id === expanded ? beyondCap(e) : e)) : incoming;
+  return [...kept, ...newElements(marked, present)];
+}
+
+function beyondCap(element: ElementDefinition): ElementDefinition {
+  const aggregate = element.data.aggregate as { count: number; kind: string } | null;
+  if (!aggregate) return element;
+  return {
+    ...element,
+    data: { ...element.data, label: `+${aggregate.count} more ${aggregate.kind}`, aggregate: { ...aggregate, beyondCap: true } },
+    classes: `${element.classes ?? ''} beyond-cap`.trim(),
+  };
+}
+
 /** aggregate:<parent>:<relationship>:<direction>:<kind>, the parent being kind:key. */
 export function parseAggregateId(id: string): { parent: string; relationship: string; direction: string; kind: string } | null {
   if (!id.startsWith('aggregate:')) return null;

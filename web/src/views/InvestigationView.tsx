@@ -3,11 +3,11 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Scope } from '../api/client';
 import type { GraphView } from '../api/types';
 import { EntityPanel } from '../components/EntityPanel';
-import { GraphCanvas } from '../components/GraphCanvas';
+import { GraphCanvas, zoomBy } from '../components/GraphCanvas';
 import { Legend } from '../components/Legend';
 import { Failure, Loading } from '../components/States';
 import { TimelinePanel } from '../components/TimelinePanel';
-import { newElements, parseAggregateId, toElements } from '../graph/elements';
+import { mergeExpansion, newElements, parseAggregateId, toElements } from '../graph/elements';
 import { LAYOUTS, rootKind, type Layout, type ViewState } from '../state/urlState';
 import { eventsBehind } from '../graph/drillDown';
 import type { SetViewState } from '../state/useViewState';
@@ -73,12 +73,8 @@ export function InvestigationView({ state, dark, onChange }: Props) {
       state.expanded.forEach((id, i) => {
         const view = views[i];
         if (!view) return;
-        const aggregate = parseAggregateId(id);
         truncated += view.truncated.aggregatedNeighbours;
-        const present = new Set(all.map((e) => String(e.data.id)));
-        // An expanded aggregate gives way to what it stood for: drop it and its edge.
-        const kept = aggregate ? all.filter((e) => e.data.id !== id && e.data.source !== id && e.data.target !== id) : all;
-        all = [...kept, ...newElements(toElements(view), present)];
+        all = mergeExpansion(all, id, toElements(view));
       });
       // A finding's scope (its sightings ± a day) frames the profile too; an entity's own
       // neighbourhood leaves the profile its default (the 30 days before it was last seen).
@@ -141,6 +137,11 @@ export function InvestigationView({ state, dark, onChange }: Props) {
     e: () => state.selected.forEach(expand),
     t: () => state.selected[0] && change((s) => ({ timeline: { entity: s.selected[0]! } })),
     f: () => window.__trailhoundGraph?.fit(undefined, 40),
+    '+': () => zoomBy(window.__trailhoundGraph ?? null, 1.25),
+    '=': () => zoomBy(window.__trailhoundGraph ?? null, 1.25),
+    '-': () => zoomBy(window.__trailhoundGraph ?? null, 0.8),
+    // Escape steps back: first the selection, then the open timeline.
+    escape: () => (state.selected.length > 0 ? change(() => ({ selected: [] })) : state.timeline ? change(() => ({ timeline: null })) : undefined),
   };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
