@@ -40,6 +40,22 @@ export interface RemoteIp {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * What GuardDuty's anomaly detection found unusual, for its *AnomalousBehavior findings (the
+ * hours and the principal outside the learned profile); other findings carry nothing extra.
+ */
+function unusualBehaviour(spec: FindingSpec): Record<string, unknown> {
+  if (!spec.type.endsWith('/AnomalousBehavior') || !('userName' in spec.resource)) return {};
+  const hour = spec.firstSeen - (spec.firstSeen % 3_600_000);
+  return {
+    unusual: {
+      hoursOfDay: [hour],
+      userNames: [spec.resource.userName],
+      ...(spec.action.kind === 'AWS_API_CALL' ? { apis: [`${spec.action.service}:${spec.action.api}`], asns: [String(spec.action.remoteIp.asn)] } : {}),
+    },
+  };
+}
+
 /** A GuardDuty finding in the camelCase shape of S3 exports and EventBridge's detail. */
 export function guardDutyFinding(random: Random, spec: FindingSpec): Record<string, unknown> {
   const id = random.hex(32);
@@ -123,7 +139,7 @@ export function guardDutyFinding(random: Random, spec: FindingSpec): Record<stri
       action,
       // The instance made the connection (beaconing out) or was on its receiving end (brute force, probes).
       resourceRole: spec.action.kind === 'NETWORK_CONNECTION' && spec.action.direction === 'OUTBOUND' ? 'ACTOR' : 'TARGET',
-      additionalInfo: { value: '{}', type: 'default' },
+      additionalInfo: { value: JSON.stringify(unusualBehaviour(spec)), type: 'default' },
       eventFirstSeen: iso(spec.firstSeen),
       eventLastSeen: iso(spec.lastSeen),
       archived: false,
