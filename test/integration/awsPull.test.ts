@@ -186,6 +186,35 @@ describe('pulling from AWS APIs', () => {
     expect(noCheckpoint.stderr).toContain('No previous pull from ap-south-1');
   });
 
+  it('walks an S3 log bucket only where it is asked to, through listings of several pages', async () => {
+    const objects: Record<string, Buffer> = {};
+    for (const account of [HOME, '444455556666']) {
+      for (const region of ['us-east-1', 'eu-west-1']) {
+        for (const date of ['2026/11/17', '2026/11/18', '2026/11/19']) {
+          for (let i = 0; i < 3; i++) {
+            const key = `AWSLogs/${account}/CloudTrail/${region}/${date}/${account}_CloudTrail_${region}_${date.replace(/\//g, '')}T0${i}00Z_x.json.gz`;
+            objects[key] = gzipSync(JSON.stringify({ Records: homeEvents.slice(i * 2, i * 2 + 2) }));
+          }
+        }
+      }
+    }
+    fake.s3 = { bucket: 'acme-trail', region: 'us-east-1', objects, pageSize: 2 };
+    const result = await runCli(['ingest', 'cloudtrail', 's3://acme-trail', '--accounts', HOME, '--regions', 'eu-west-1', '--since', '2026-11-18T00:00:00Z', '--until', '2026-11-18T23:59:59Z', '--json'], { ...env, AWS_REGION: 'us-east-1' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ files: 3, read: 6, rejected: 0 });
+    const listed = fake.calls.filter((c) => /^S3 GET \/acme-trail\/?\?/.test(c.target)).map((c) => new URL(`http://x${c.target.split(' ')[2]}`).searchParams);
+    // Listings of two keys a page: the walk followed continuation tokens.
+    expect(listed.some((p) => p.has('continuation-token'))).toBe(true);
+    // Pruned: never below another account, another region or another day.
+    const prefixes = listed.map((p) => p.get('prefix') ?? '');
+    expect(prefixes.length).toBeGreaterThan(0);
+    for (const prefix of prefixes) {
+      expect(prefix).not.toContain('444455556666/');
+      expect(prefix).not.toContain('/us-east-1/');
+      expect(prefix).not.toMatch(/\/2026\/11\/(17|19)\//);
+    }
+  });
+
   it('reads a log bucket that lives in another region: the client follows S3\'s redirect', async () => {
     const key = `AWSLogs/${HOME}/CloudTrail/eu-west-1/2026/11/19/${HOME}_CloudTrail_eu-west-1_20261119T1000Z_abc.json.gz`;
     fake.s3 = { bucket: 'acme-eu-trail', region: 'eu-west-1', objects: { [key]: gzipSync(JSON.stringify({ Records: homeEvents.slice(0, 30) })) } };

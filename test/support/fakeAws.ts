@@ -19,9 +19,10 @@ export interface FakeAws {
   failWith: { type: string; message: string; status: number } | null;
   /**
    * One S3 bucket (path-style, ListObjectsV2 and GetObject) living in `region`: a request signed
-   * for another region gets S3's 301 PermanentRedirect naming the bucket's region.
+   * for another region gets S3's 301 PermanentRedirect naming the bucket's region. `pageSize`
+   * cuts listings into pages of that many keys and prefixes (S3's MaxKeys, 1,000 by default).
    */
-  s3: { bucket: string; region: string; objects: Record<string, Buffer>; denyReads?: boolean } | null;
+  s3: { bucket: string; region: string; objects: Record<string, Buffer>; denyReads?: boolean; pageSize?: number } | null;
   readonly calls: { at: number; target: string; body: Record<string, unknown> }[];
   close(): Promise<void>;
 }
@@ -111,19 +112,24 @@ export async function startFakeAws(): Promise<FakeAws> {
     const prefix = url.searchParams.get('prefix') ?? '';
     const delimiter = url.searchParams.get('delimiter');
     const keys = Object.keys(bucket.objects).filter((k) => k.startsWith(prefix)).sort();
-    const common = new Set<string>();
-    const contents: string[] = [];
+    // Keys and common prefixes in key order, as S3 pages them.
+    const entries = new Map<string, string>();
     for (const k of keys) {
       const rest = k.slice(prefix.length);
       const cut = delimiter ? rest.indexOf(delimiter) : -1;
-      if (cut >= 0) common.add(prefix + rest.slice(0, cut + 1));
-      else contents.push(`<Contents><Key>${k}</Key><Size>${bucket.objects[k]!.length}</Size><ETag>"${k.length}${bucket.objects[k]!.length}"</ETag></Contents>`);
+      if (cut >= 0) entries.set(prefix + rest.slice(0, cut + 1), `<CommonPrefixes><Prefix>${prefix + rest.slice(0, cut + 1)}</Prefix></CommonPrefixes>`);
+      else entries.set(k, `<Contents><Key>${k}</Key><Size>${bucket.objects[k]!.length}</Size><ETag>"${k.length}${bucket.objects[k]!.length}"</ETag></Contents>`);
     }
+    const all = [...entries.keys()].sort();
+    const start = Number(url.searchParams.get('continuation-token') ?? 0);
+    const size = bucket.pageSize ?? 1000;
+    const page = all.slice(start, start + size);
+    const truncated = start + size < all.length;
     res.writeHead(200, { 'content-type': 'application/xml' });
     return res.end(
       `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket.bucket}</Name><Prefix>${prefix}</Prefix>` +
-        `<KeyCount>${contents.length + common.size}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>${contents.join('')}` +
-        `${[...common].map((c) => `<CommonPrefixes><Prefix>${c}</Prefix></CommonPrefixes>`).join('')}</ListBucketResult>`,
+        `<KeyCount>${page.length}</KeyCount><MaxKeys>${size}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextContinuationToken>${start + size}</NextContinuationToken>` : ''}` +
+        `${page.map((k) => entries.get(k)).join('')}</ListBucketResult>`,
     );
   }
 
