@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Graph } from '../../graph/driver';
@@ -155,6 +158,25 @@ describe('pulling from AWS APIs', () => {
     expect(Number((await graph.read(`MATCH (f:${Label.Finding}) RETURN count(f) AS n`)).records[0]!.get('n'))).toBe(120);
   });
 
+  it('takes credentials and region from a named profile when none are given otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailhound-profile-'));
+    try {
+      writeFileSync(join(dir, 'config'), '[profile incident]\nregion = eu-west-1\n');
+      writeFileSync(join(dir, 'credentials'), '[incident]\naws_access_key_id = AKIAPROFILEKEY000001\naws_secret_access_key = profile-secret\n');
+      const profileEnv: NodeJS.ProcessEnv = { ...env, AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
+      for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_PROFILE']) delete profileEnv[name];
+      const pulled = await runCli(['ingest', 'cloudtrail', '--lookup', '--profile', 'incident', '--since', START, '--until', AFTER, '--json'], profileEnv);
+      expect(pulled.code, pulled.stderr).toBe(0);
+      expect(JSON.parse(pulled.stdout)).toMatchObject({ regions: ['eu-west-1'], loaded: homeEvents.length });
+      const lookups = fake.calls.filter((c) => c.target.endsWith('.LookupEvents'));
+      expect(lookups.length).toBeGreaterThan(0);
+      expect(lookups.every((c) => c.signedWith?.accessKeyId === 'AKIAPROFILEKEY000001' && c.signedWith.region === 'eu-west-1')).toBe(true);
+      expect(`${pulled.stdout}${pulled.stderr}`).not.toContain('AKIAPROFILEKEY000001');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says what to do about refused or expired credentials, without retrying them or showing them', async () => {
     fake.failWith = { type: 'AccessDeniedException', message: 'User: arn:aws:iam::111122223333:user/x is not authorized to perform: cloudtrail:LookupEvents', status: 400 };
     const denied = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'eu-west-1', '--since', '2d'], env);
@@ -235,5 +257,24 @@ describe('pulling from AWS APIs', () => {
     expect(denied.stderr).toContain('access denied');
     expect(denied.stderr).toContain('GetObject');
     expect(await events()).toBe(0);
+  });
+
+  it('says what to do when the bucket cannot be listed, or the credentials have expired', async () => {
+    const key = `AWSLogs/${HOME}/CloudTrail/eu-west-1/2026/11/19/${HOME}_CloudTrail_eu-west-1_20261119T1000Z_ghi.json.gz`;
+    const objects = { [key]: gzipSync(JSON.stringify({ Records: homeEvents.slice(0, 5) })) };
+    fake.s3 = { bucket: 'acme-eu-trail', region: 'eu-west-1', objects, denyList: true };
+    const denied = await runCli(['ingest', 'cloudtrail', 's3://acme-eu-trail/AWSLogs/'], { ...env, AWS_REGION: 'eu-west-1' });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain('access denied');
+    expect(denied.stderr).toContain('ListObjectsV2');
+    // One line saying what failed, one saying what to do (whatever the SDK itself warns about).
+    const ours = denied.stderr.split('\n').filter((line) => line.startsWith('trailhound:') || line.startsWith('  → '));
+    expect(ours).toEqual([expect.stringContaining('S3 ListObjectsV2 on acme-eu-trail: access denied'), expect.stringContaining('read permission')]);
+    fake.s3 = { bucket: 'acme-eu-trail', region: 'eu-west-1', objects, expired: true };
+    const expired = await runCli(['ingest', 'cloudtrail', 's3://acme-eu-trail/AWSLogs/'], { ...env, AWS_REGION: 'eu-west-1' });
+    expect(expired.code).toBe(1);
+    expect(expired.stderr).toContain('have expired');
+    expect(expired.stderr).toContain('run the same command again');
+    expect(`${denied.stderr}${expired.stderr}`).not.toContain(String(env.AWS_SECRET_ACCESS_KEY));
   });
 });

@@ -22,8 +22,9 @@ export interface FakeAws {
    * for another region gets S3's 301 PermanentRedirect naming the bucket's region. `pageSize`
    * cuts listings into pages of that many keys and prefixes (S3's MaxKeys, 1,000 by default).
    */
-  s3: { bucket: string; region: string; objects: Record<string, Buffer>; denyReads?: boolean; pageSize?: number } | null;
-  readonly calls: { at: number; target: string; body: Record<string, unknown> }[];
+  s3: { bucket: string; region: string; objects: Record<string, Buffer>; denyReads?: boolean; denyList?: boolean; expired?: boolean; pageSize?: number } | null;
+  /** Every call, with the access key id and region it was signed with (SigV4's Credential scope). */
+  readonly calls: { at: number; target: string; body: Record<string, unknown>; signedWith?: { accessKeyId: string; region: string } }[];
   close(): Promise<void>;
 }
 
@@ -43,7 +44,8 @@ export async function startFakeAws(): Promise<FakeAws> {
     if (fake.s3 && url.pathname.startsWith(`/${fake.s3.bucket}`)) return s3(req, res, url, fake.s3);
     const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
     const target = String(req.headers['x-amz-target'] ?? `${req.method} ${req.url}`);
-    fake.calls.push({ at: Date.now(), target, body });
+    const credential = /Credential=([^/]+)\/\d+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
+    fake.calls.push({ at: Date.now(), target, body, ...(credential ? { signedWith: { accessKeyId: credential[1]!, region: credential[2]! } } : {}) });
     if (fake.failWith) return send(res, fake.failWith.status, { __type: fake.failWith.type, message: fake.failWith.message }, fake.failWith.type);
 
     if (target.endsWith('.LookupEvents')) {
@@ -96,6 +98,14 @@ export async function startFakeAws(): Promise<FakeAws> {
       return res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Bucket>${bucket.bucket}</Bucket></Error>`);
     }
     const key = decodeURIComponent(url.pathname.slice(bucket.bucket.length + 2));
+    if (bucket.expired) {
+      res.writeHead(400, { 'content-type': 'application/xml' });
+      return res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>');
+    }
+    if (!key && bucket.denyList) {
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      return res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+    }
     if (key && bucket.denyReads) {
       res.writeHead(403, { 'content-type': 'application/xml' });
       return res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
