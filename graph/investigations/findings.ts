@@ -2,7 +2,7 @@ import type { Node as Neo4jNode, Relationship } from 'neo4j-driver';
 import type { Graph } from '../driver';
 import { cypherInt } from '../driver';
 import { Rel } from '../vocabulary';
-import { FINDING_BY_ID, findingsQuery } from './readQueries';
+import { FINDING_BY_ID, findingsQuery, type FindingSort } from './readQueries';
 import { presentProperties, toGraphEdge, toGraphNode, type GraphEdge, type GraphNode } from './shapes';
 
 export interface FindingFilters {
@@ -16,7 +16,7 @@ export interface FindingFilters {
   readonly text: string | null;
   readonly includeSamples: boolean;
   readonly includeArchived: boolean;
-  readonly sort: 'severity' | 'updatedAt' | 'eventFirstSeen' | 'count';
+  readonly sort: FindingSort;
   readonly order: 'asc' | 'desc';
   readonly limit: number;
   readonly offset: number;

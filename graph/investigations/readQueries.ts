@@ -13,6 +13,10 @@ import { Group, Label, Rel } from '../vocabulary';
 /** What a principal's name is made of, as a list (decoded faster than a node): [key, labels, [DISPLAY_NAME_PROPERTIES]]. */
 const nameOf = (v: string) => `[${v}.principalKey, labels(${v}), [${DISPLAY_NAME_PROPERTIES.map((name) => `${v}.${n(name)}`).join(', ')}]]`;
 
+/** What a findings list sorts by (each a Finding property). */
+export const FINDING_SORTS = ['severity', 'updatedAt', 'eventFirstSeen', 'eventLastSeen', 'count'] as const;
+export type FindingSort = (typeof FINDING_SORTS)[number];
+
 /** One entity by kind and key. */
 export function findEntityQuery(kind: NodeLabel): string {
   return `MATCH (n:${n(kind)} {${n(nodes[kind].key)}: $key}) RETURN n`;
@@ -169,7 +173,7 @@ RETURN p.principalKey AS owner ORDER BY r.count DESC LIMIT 1`;
  * Findings, filtered and sorted. Filters are parameters (null = not filtering); the sort
  * column is chosen from a fixed list by the caller, never taken from the request.
  */
-export function findingsQuery(sort: 'severity' | 'updatedAt' | 'eventFirstSeen' | 'count', descending: boolean): string {
+export function findingsQuery(sort: FindingSort, descending: boolean): string {
   const where = `
 WHERE ($severityMin IS NULL OR f.severity >= $severityMin)
   AND ($severityMax IS NULL OR f.severity <= $severityMax)

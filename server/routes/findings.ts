@@ -1,3 +1,4 @@
+import { FINDING_SORTS } from '../../graph/investigations/readQueries';
 import { z } from 'zod';
 import { TrailhoundError } from '../../graph/errors';
 import { blastRadius } from '../../graph/investigations/blastRadius';
@@ -26,7 +27,7 @@ export const findingRoutes = [
       q: z.string().max(200).optional().describe('text in the title, type or description'),
       includeSamples: booleanParam.optional(),
       includeArchived: booleanParam.optional(),
-      sort: z.enum(['severity', 'updatedAt', 'eventFirstSeen', 'count']).default('severity'),
+      sort: z.enum(FINDING_SORTS).default('severity'),
       order: z.enum(['asc', 'desc']).default('desc'),
       limit: limitParam(500, 50),
       offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

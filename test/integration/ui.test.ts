@@ -63,6 +63,20 @@ describe('the investigation UI', () => {
     await page.waitForSelector('.finding-row');
     const first = await page.locator('.finding-row').first().getAttribute('data-finding');
     expect([manifest.cast.findingIds.exfiltration, manifest.cast.findingIds.c2]).toContain(first);
+
+    // Narrowed by a type prefix, sorted by a column header (in the URL, like everything else).
+    const all = await page.locator('.finding-row').count();
+    await page.getByLabel('Type prefix').fill('Backdoor:');
+    await page.getByLabel('Type prefix').press('Enter');
+    await expect.poll(() => new URL(page.url()).searchParams.get('type')).toBe('Backdoor:');
+    const types = () => page.locator('.finding-row td:nth-child(2)').allTextContents();
+    await expect.poll(async () => (await types()).length > 0 && (await types()).every((t) => t.startsWith('Backdoor:'))).toBe(true);
+    expect((await types()).length).toBeLessThan(all);
+    await page.getByRole('button', { name: 'Last seen' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('eventLastSeen');
+    await page.getByLabel('Type prefix').fill('');
+    await page.getByLabel('Type prefix').press('Enter');
+    await expect.poll(() => page.locator('.finding-row').count()).toBe(all);
     await page.click(`.finding-row[data-finding="${manifest.cast.findingIds.exfiltration}"]`);
     const ids = await graphNodes(page, 5);
     expect(ids).toContain(`Finding:${manifest.cast.findingIds.exfiltration}`);

@@ -84,7 +84,7 @@ describe('URL state <-> view state', () => {
       selected: ['IpAddress:185.220.101.45', 'S3Bucket:acme-customer-exports-6666'],
       layout: 'dagre',
       timeline: { entity: 'IamUser:arn:aws:iam::111122223333:user/carol', eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorsOnly: true, readOnly: false, sourceIp: '2001:db8::7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) & kali', ownCalls: true },
-      findings: { q: 'Exfiltration', severityMin: 7, sort: 'updatedAt', includeArchived: true },
+      findings: { q: 'Exfiltration', severityMin: 7, sort: 'eventLastSeen', ascending: true, includeArchived: true, type: 'Backdoor:EC2/', account: '111122223333', region: 'eu-west-1' },
     };
     expect(parseState(serializeState(state))).toEqual(state);
   });

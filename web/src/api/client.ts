@@ -1,4 +1,5 @@
 import type { TimelineFilters } from '../../../graph/investigations/timeline';
+import type { ViewState } from '../state/urlState';
 import type { FindingDetail, FindingList, GraphView, Paths, Profile, SearchResult, TimelinePage } from './types';
 
 /** An API error as the server's envelope gives it: what happened and what to do. */
@@ -72,8 +73,11 @@ export interface Scope {
 }
 
 export const api = {
-  findings: (q: { q: string; severityMin: number | null; sort: string; includeArchived: boolean }, signal?: AbortSignal) =>
-    get<FindingList>(`/api/findings${query({ q: q.q, severityMin: q.severityMin, sort: q.sort, includeArchived: q.includeArchived || null, limit: 500 })}`, signal),
+  findings: (q: ViewState['findings'], signal?: AbortSignal) =>
+    get<FindingList>(
+      `/api/findings${query({ q: q.q, severityMin: q.severityMin, sort: q.sort, order: q.ascending ? 'asc' : null, type: q.type, account: q.account, region: q.region, includeArchived: q.includeArchived || null, limit: 500 })}`,
+      signal,
+    ),
   finding: (id: string, signal?: AbortSignal) => get<FindingDetail>(`/api/findings/${enc(findingKey(id))}`, signal),
   blastRadius: (id: string, scope: Scope, signal?: AbortSignal) =>
     get<GraphView>(`/api/findings/${enc(findingKey(id))}/blast-radius${query({ hops: 2, from: scope.from, to: scope.to, limit: 1500 })}`, signal),

@@ -28,7 +28,18 @@ export interface ViewState {
   readonly selected: readonly string[];
   readonly layout: Layout;
   readonly timeline: TimelineState | null;
-  readonly findings: { readonly q: string; readonly severityMin: number | null; readonly sort: string; readonly includeArchived: boolean };
+  readonly findings: {
+    readonly q: string;
+    readonly severityMin: number | null;
+    readonly sort: string;
+    /** Ascending instead of the default (most severe, newest, most frequent first). */
+    readonly ascending: boolean;
+    readonly includeArchived: boolean;
+    /** A type prefix ("Backdoor:", "UnauthorizedAccess:IAMUser/"), an account, a region. */
+    readonly type: string;
+    readonly account: string;
+    readonly region: string;
+  };
 }
 
 export const EMPTY_STATE: ViewState = {
@@ -40,7 +51,7 @@ export const EMPTY_STATE: ViewState = {
   selected: [],
   layout: 'fcose',
   timeline: null,
-  findings: { q: '', severityMin: null, sort: 'severity', includeArchived: false },
+  findings: { q: '', severityMin: null, sort: 'severity', ascending: false, includeArchived: false, type: '', account: '', region: '' },
 };
 
 // Entity ids contain ":" and "/", never a newline: lists are newline-separated in one parameter.
@@ -75,7 +86,11 @@ export function parseState(search: string): ViewState {
       q: p.get('q') ?? '',
       severityMin: severity !== null && severity !== '' && Number.isFinite(Number(severity)) ? Number(severity) : null,
       sort: p.get('sort') || 'severity',
+      ascending: p.get('order') === 'asc',
       includeArchived: p.get('archived') === '1',
+      type: p.get('type') ?? '',
+      account: p.get('account') ?? '',
+      region: p.get('region') ?? '',
     },
   };
 }
@@ -106,6 +121,10 @@ export function serializeState(state: ViewState): string {
   if (state.findings.severityMin !== null) set('sev', String(state.findings.severityMin));
   if (state.findings.sort !== 'severity') set('sort', state.findings.sort);
   if (state.findings.includeArchived) set('archived', '1');
+  if (state.findings.ascending) set('order', 'asc');
+  set('type', state.findings.type);
+  set('account', state.findings.account);
+  set('region', state.findings.region);
   const text = p.toString();
   return text ? `?${text}` : '';
 }

@@ -6,12 +6,13 @@ import { lookOf, severityBand } from '../graph/kinds';
 import { useApi } from '../state/useApi';
 import type { ViewState } from '../state/urlState';
 
-const SORTS: Record<string, string> = { severity: 'Severity', updatedAt: 'Last updated', eventFirstSeen: 'First seen', count: 'Count' };
+const SORTS: Record<string, string> = { severity: 'Severity', updatedAt: 'Last updated', eventFirstSeen: 'First seen', eventLastSeen: 'Last seen', count: 'Count' };
 
 /** Every finding, most severe first: the investigator's starting point. A click investigates it. */
 export function FindingsView({ state, onChange, onOpen }: { state: ViewState; onChange: (s: ViewState) => void; onOpen: (findingId: string) => void }) {
   const f = state.findings;
   const [text, setText] = useState(f.q);
+  const [narrow, setNarrow] = useState({ type: f.type, account: f.account, region: f.region });
   const findings = useApi(JSON.stringify(f), (signal) => api.findings(f, signal));
   const set = (patch: Partial<ViewState['findings']>) => onChange({ ...state, findings: { ...f, ...patch } });
   return (
@@ -20,10 +21,14 @@ export function FindingsView({ state, onChange, onOpen }: { state: ViewState; on
         className="toolbar"
         onSubmit={(e) => {
           e.preventDefault();
-          set({ q: text.trim() });
+          set({ q: text.trim(), type: narrow.type.trim(), account: narrow.account.trim(), region: narrow.region.trim() });
         }}
       >
         <input type="search" placeholder="Filter findings: type, title, resource…" value={text} onChange={(e) => setText(e.target.value)} aria-label="Filter findings" />
+        <input type="search" placeholder="Type prefix, e.g. Backdoor:" value={narrow.type} onChange={(e) => setNarrow({ ...narrow, type: e.target.value })} aria-label="Type prefix" />
+        <input type="search" placeholder="Account id" value={narrow.account} onChange={(e) => setNarrow({ ...narrow, account: e.target.value })} aria-label="Account id" size={14} />
+        <input type="search" placeholder="Region" value={narrow.region} onChange={(e) => setNarrow({ ...narrow, region: e.target.value })} aria-label="Region" size={12} />
+        <button type="submit">Filter</button>
         <label>
           Severity ≥{' '}
           <select value={f.severityMin ?? ''} onChange={(e) => set({ severityMin: e.target.value === '' ? null : Number(e.target.value) })} aria-label="Minimum severity">
@@ -43,18 +48,35 @@ export function FindingsView({ state, onChange, onOpen }: { state: ViewState; on
             ))}
           </select>
         </label>
+        <button type="button" onClick={() => set({ ascending: !f.ascending })} aria-label="Sort order" title="Reverse the order">
+          {f.ascending ? '↑ ascending' : '↓ descending'}
+        </button>
         <label>
           <input type="checkbox" checked={f.includeArchived} onChange={(e) => set({ includeArchived: e.target.checked })} /> archived
         </label>
       </form>
       <Show value={findings} what="findings">
-        {(data) => <FindingsTable data={data} onOpen={onOpen} />}
+        {(data) => <FindingsTable data={data} onOpen={onOpen} sort={f.sort} ascending={f.ascending} onSort={(sort) => set(sort === f.sort ? { ascending: !f.ascending } : { sort, ascending: false })} />}
       </Show>
     </main>
   );
 }
 
-function FindingsTable({ data, onOpen }: { data: FindingList; onOpen: (id: string) => void }) {
+/** A column header that sorts by its column (a second click reverses the order). */
+function SortHeader({ column, label, sort, ascending, onSort }: { column: string; label: string; sort: string; ascending: boolean; onSort: (column: string) => void }) {
+  const active = sort === column;
+  return (
+    <th aria-sort={active ? (ascending ? 'ascending' : 'descending') : 'none'}>
+      <button type="button" className="link" onClick={() => onSort(column)} title={`Sort by ${label.toLowerCase()}`}>
+        {label}
+        {active ? (ascending ? ' ↑' : ' ↓') : ''}
+      </button>
+    </th>
+  );
+}
+
+function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: FindingList; onOpen: (id: string) => void; sort: string; ascending: boolean; onSort: (column: string) => void }) {
+  const header = (column: string, label: string) => <SortHeader column={column} label={label} sort={sort} ascending={ascending} onSort={onSort} />;
   if (data.findings.length === 0) return <Empty>No findings match. Load GuardDuty findings with <code>npx trailhound ingest</code>, or widen the filter.</Empty>;
   return (
     <>
@@ -65,14 +87,14 @@ function FindingsTable({ data, onOpen }: { data: FindingList; onOpen: (id: strin
       <table className="findings" aria-label="Findings">
         <thead>
           <tr>
-            <th>Severity</th>
+            {header('severity', 'Severity')}
             <th>Type</th>
             <th>Title</th>
             <th>Affected</th>
             <th>Account / region</th>
-            <th>First seen</th>
-            <th>Last seen</th>
-            <th>Count</th>
+            {header('eventFirstSeen', 'First seen')}
+            {header('eventLastSeen', 'Last seen')}
+            {header('count', 'Count')}
           </tr>
         </thead>
         <tbody>
