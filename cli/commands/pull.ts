@@ -3,7 +3,7 @@ import { neo4jSettingsFromEnv } from '../../graph/config';
 import { Graph } from '../../graph/driver';
 import { TrailhoundError } from '../../graph/errors';
 import { advanceCheckpoint, readCheckpoints, type PullCheckpoint } from '../../graph/pullCheckpoints';
-import { defaultRegion, listOption } from '../../ingest/aws/awsClients';
+import { defaultRegion, regionsOption } from '../../ingest/aws/awsClients';
 import { guardDutyFindings } from '../../ingest/aws/guardDutyApi';
 import { LOOKUP_MAX_AGE_MS, lookupEvents, parseLookupAttribute } from '../../ingest/aws/lookupEvents';
 import { parseTimeArg } from '../../ingest/aws/timeArgs';
@@ -49,7 +49,7 @@ export function isPull(flags: PullFlags): boolean {
 }
 
 export async function runPullCommand(source: 'cloudtrail' | 'guardduty', flags: PullFlags): Promise<void> {
-  const named = listOption(flags.region ?? flags.regions);
+  const named = regionsOption(flags);
   const fallback = named.length === 0 ? await defaultRegion(flags.profile) : undefined;
   const regions = fallback ? [fallback] : named;
   if (regions.length === 0) {

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { TrailhoundError } from '../../graph/errors';
-import { defaultRegion, listOption } from '../../ingest/aws/awsClients';
+import { defaultRegion, listOption, regionsOption } from '../../ingest/aws/awsClients';
 import { listS3Logs, parseS3Url } from '../../ingest/aws/s3Objects';
 import { parseTimeArg } from '../../ingest/aws/timeArgs';
 import type { SourceName } from '../../ingest/detect';
@@ -41,7 +41,7 @@ export function isS3(paths: readonly string[]): boolean {
  * only chooses region folders.
  */
 export async function listS3Inputs(paths: readonly string[], sources: readonly SourceName[], flags: S3Flags): Promise<InputFile[]> {
-  const regions = listOption(flags.region ?? flags.regions);
+  const regions = regionsOption(flags);
   const clientRegion = (await defaultRegion(flags.profile)) ?? 'us-east-1';
   const since = flags.since ? parseTimeArg('--since', flags.since) : undefined;
   if (since === 'last') throw new TrailhoundError('BAD_OPTION', '--since last continues an API pull; S3 objects already read are skipped by the ledger anyway.', 'Give a time (2d, an ISO time) or leave --since out.');

@@ -39,6 +39,11 @@ export async function defaultRegion(profile?: string): Promise<string | undefine
   }
 }
 
+/** --region and --regions (the same option, either or both given) as one list. */
+export function regionsOption(flags: { readonly region?: string | undefined; readonly regions?: string | undefined }): string[] {
+  return [...new Set(listOption([flags.region, flags.regions].filter(Boolean).join(',')))];
+}
+
 /** A comma-separated option (--region, --regions, --accounts) as a list. */
 export function listOption(text: string | undefined): string[] {
   return (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultRegion, describeAwsError, listOption } from '../../ingest/aws/awsClients';
+import { defaultRegion, describeAwsError, listOption, regionsOption } from '../../ingest/aws/awsClients';
 import { parseLookupAttribute } from '../../ingest/aws/lookupEvents';
 import { layoutStart } from '../../ingest/aws/s3Objects';
 import { RateLimit } from '../../ingest/aws/rateLimit';
@@ -85,9 +85,12 @@ describe('the region when none is named', () => {
     }
   });
 
-  it('reads --region and --regions lists', () => {
+  it('reads --region and --regions lists, either or both', () => {
     expect(listOption(' us-east-1, eu-west-1 ,,')).toEqual(['us-east-1', 'eu-west-1']);
     expect(listOption(undefined)).toEqual([]);
+    expect(regionsOption({ region: 'us-east-1', regions: 'eu-west-1,us-east-1' })).toEqual(['us-east-1', 'eu-west-1']);
+    expect(regionsOption({ regions: 'ap-south-1' })).toEqual(['ap-south-1']);
+    expect(regionsOption({})).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { FindingList } from '../api/types';
 import { Empty, Show } from '../components/States';
@@ -13,6 +13,11 @@ export function FindingsView({ state, onChange, onOpen }: { state: ViewState; on
   const f = state.findings;
   const [text, setText] = useState(f.q);
   const [narrow, setNarrow] = useState({ type: f.type, account: f.account, region: f.region });
+  // Back and Forward change the URL: the boxes show what the list is filtered by.
+  useEffect(() => {
+    setText(f.q);
+    setNarrow({ type: f.type, account: f.account, region: f.region });
+  }, [f.q, f.type, f.account, f.region]);
   const findings = useApi(JSON.stringify(f), (signal) => api.findings(f, signal));
   const set = (patch: Partial<ViewState['findings']>) => onChange({ ...state, findings: { ...f, ...patch } });
   return (
