@@ -47,6 +47,13 @@ export const GraphViewSchema = z.object({
   scope: z.object({ from: z.string(), to: z.string() }),
 });
 
+export const RoleChainSchema = GraphViewSchema.extend({
+  sessions: z.object({
+    total: z.number().int().describe('sessions the principal started in the scope time, through role chains'),
+    shown: z.number().int().describe('of those, how many the limit let through (most recently started first)'),
+  }),
+});
+
 export const ErrorSchema = z.object({
   error: z.object({
     code: z.string(),

@@ -93,7 +93,7 @@ export async function walkGraph(graph: Graph, start: readonly Neo4jNode[], optio
 }
 
 /** Which of these nodes findings are about (the red badges of a graph view). */
-async function findingMarkers(graph: Graph, elementIds: string[]): Promise<Map<string, { count: number; maxSeverity: number | null }>> {
+export async function findingMarkers(graph: Graph, elementIds: string[]): Promise<Map<string, { count: number; maxSeverity: number | null }>> {
   if (elementIds.length === 0) return new Map();
   // Typed pattern: a bucket touched by fifty thousand events must not have them all read.
   const result = await graph.read(

@@ -4,11 +4,12 @@ import { TrailhoundError } from '../../graph/errors';
 import { entityRef } from '../../graph/investigations/entities';
 import { walkGraph } from '../../graph/investigations/graphView';
 import { entityProfile } from '../../graph/investigations/profile';
+import { roleChain } from '../../graph/investigations/roleChain';
 import { findEntityQuery } from '../../graph/investigations/readQueries';
 import { iso, toGraphNode } from '../../graph/investigations/shapes';
 import { timelinePage } from '../../graph/investigations/timeline';
 import { booleanParam, keyParam, kindParam, limitParam, timeParam, timelineFilterParams, timelineFilters } from '../params';
-import { GraphViewSchema, ProfileSchema, TimelinePageSchema } from '../schemas';
+import { GraphViewSchema, ProfileSchema, RoleChainSchema, TimelinePageSchema } from '../schemas';
 import { route, type ApiContext } from '../routeSpec';
 
 const DAY = 24 * 3_600_000;
@@ -69,6 +70,30 @@ export const entityRoutes = [
       const from = query.from ?? (typeof props.firstSeen === 'number' ? props.firstSeen : to - 30 * DAY);
       const kinds = query.kinds?.split(',').map((k) => k.trim()).filter(Boolean);
       const view = await walkGraph(context.graph, [node], { hops: 1, limit: query.limit + 1, perGroup: query.perKind, from, to, ...(kinds?.length ? { kinds } : {}) });
+      return { ...view, scope: { from: iso(from), to: iso(to) } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/entities/:kind/:key/role-chain',
+    operationId: 'entityRoleChain',
+    summary: 'The role chain of a principal: who started it, and every session it started through role chains, with the role each runs as',
+    description:
+      'For a graph laid out as a chain. Sessions are those whose start (the ASSUMED relationship) overlaps the scope time, all time by default; ' +
+      'the most recently started come first, and sessions.total says how many there are when the limit leaves some out.',
+    tag: 'entities',
+    params: entity,
+    query: z.object({
+      from: timeParam.optional(),
+      to: timeParam.optional(),
+      limit: limitParam(2000, 300).describe('most sessions shown'),
+    }),
+    response: RoleChainSchema,
+    handler: async ({ params, query, context }) => {
+      const node = await findNode(context, params.kind, params.key);
+      const from = query.from ?? 0;
+      const to = query.to ?? 8_640_000_000_000;
+      const view = await roleChain(context.graph, node, { from, to, limit: query.limit });
       return { ...view, scope: { from: iso(from), to: iso(to) } };
     },
   }),

@@ -11,7 +11,7 @@ import { Label, Rel } from '../../graph/vocabulary';
 import { ATTACKER } from '../../demo/incident/story';
 import type { ScenarioManifest } from '../../demo/scenario';
 import { GITHUB_OIDC } from '../../demo/cloudtrail/world';
-import { GraphViewSchema, PathsSchema, ProfileSchema, TimelinePageSchema } from '../../server/schemas';
+import { GraphViewSchema, PathsSchema, ProfileSchema, RoleChainSchema, TimelinePageSchema } from '../../server/schemas';
 import { getJson } from '../support/api';
 import { freePort } from '../support/freePort';
 import { runCli } from '../support/runCli';
@@ -89,6 +89,40 @@ describe('trailhound demo', () => {
     // Her own calls from the attacker's address, and the two AssumeRole calls of the chain.
     expect(events.some((e) => e.eventName === 'GetCallerIdentity' && !e.inSession && e.sourceIp === ATTACKER.keyUse.ip)).toBe(true);
     expect(events.filter((e) => e.eventName === 'AssumeRole' && e.sourceIp === ATTACKER.keyUse.ip)).toHaveLength(2);
+  });
+
+  it("draws the role chain: carol's admin session, the session chained from it, the roles they run as, and who started each", async () => {
+    const carol = `${Label.IamUser}:${manifest.cast.victim.arn}`;
+    const admin = `${Label.RoleSession}:${manifest.cast.adminSession}`;
+    const chained = `${Label.RoleSession}:${manifest.cast.chainedSession}`;
+    const down = await getJson(base, `/api/entities/IamUser/${enc(manifest.cast.victim.arn)}/role-chain`, RoleChainSchema);
+    const assumed = (view: typeof down) => view.edges.filter((e) => e.kind === Rel.ASSUMED).map((e) => `${e.source} -> ${e.target}`);
+    expect(assumed(down)).toEqual(expect.arrayContaining([`${carol} -> ${admin}`, `${admin} -> ${chained}`]));
+    expect(down.edges.filter((e) => e.kind === Rel.SESSION_OF).map((e) => e.source)).toEqual(expect.arrayContaining([admin, chained]));
+    const sessions = down.nodes.filter((n) => n.kind === Label.RoleSession);
+    expect(down.sessions).toEqual({ total: sessions.length, shown: sessions.length });
+    expect(down.truncated.nodeLimitReached).toBe(false);
+    // The chained session is what the exfiltration finding is about: its marker comes along.
+    expect(down.nodes.find((n) => n.id === chained)?.findings?.count).toBeGreaterThan(0);
+
+    // From the chained session: who started it, up to the user whose key started it all.
+    const up = await getJson(base, `/api/entities/RoleSession/${enc(manifest.cast.chainedSession)}/role-chain`, RoleChainSchema);
+    expect(assumed(up)).toEqual(expect.arrayContaining([`${carol} -> ${admin}`, `${admin} -> ${chained}`]));
+    expect(up.sessions.total).toBe(0);
+
+    // A CI pipeline starts a session per job: the limit shows the most recently started, and says so.
+    const pipeline = `WebIdentityUser:${GITHUB_OIDC}:repo:acme/webapp:ref:refs/heads/main`;
+    const all = await getJson(base, `/api/entities/FederatedUser/${enc(pipeline)}/role-chain?limit=2000`, RoleChainSchema);
+    expect(all.sessions.total).toBeGreaterThan(3);
+    const few = await getJson(base, `/api/entities/FederatedUser/${enc(pipeline)}/role-chain?limit=3`, RoleChainSchema);
+    expect(few.sessions).toEqual({ total: all.sessions.total, shown: 3 });
+    expect(few.truncated.nodeLimitReached).toBe(true);
+    const started = (view: typeof all) => view.edges.filter((e) => e.kind === Rel.ASSUMED).map((e) => e.firstSeen!).sort().reverse();
+    expect(started(few)).toEqual(started(all).slice(0, 3));
+    // The scope time narrows it to the sessions started in it.
+    const oldest = started(all).at(-1)!;
+    const first = await getJson(base, `/api/entities/FederatedUser/${enc(pipeline)}/role-chain?to=${enc(oldest)}`, RoleChainSchema);
+    expect(first.sessions.total).toBe(started(all).filter((t) => t === oldest).length);
   });
 
   it('has CI pipelines in the background: GitHub Actions jobs assume the deploy role through OIDC and work in its sessions', async () => {

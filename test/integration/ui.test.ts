@@ -192,13 +192,131 @@ describe('the investigation UI', () => {
     await rows.first().click();
     await expect.poll(() => page.getByTestId('raw-event').textContent()).toContain('"eventName": "GetObject"');
 
-    const download = page.waitForEvent('download');
-    await page.locator('.exports a', { hasText: 'CSV' }).click();
-    const file = await (await download).path();
-    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const downloaded = async (format: string) => {
+      const download = page.waitForEvent('download');
+      await page.locator('.exports a', { hasText: format }).click();
+      return readFileSync((await (await download).path())!, 'utf8').trim().split('\n');
+    };
+    const lines = await downloaded('CSV');
     expect(lines[0]).toMatch(/^time,type,action,/);
     expect(lines).toHaveLength(total + 1);
     expect(lines.slice(1).every((l) => l.includes('"GetObject"'))).toBe(true);
+
+    // The same events for Timesketch (JSON Lines, microsecond timestamps) and as OCSF API Activity.
+    const sketch = (await downloaded('Timesketch')).map((l) => JSON.parse(l) as { message: string; datetime: string; timestamp: number; timestamp_desc: string });
+    expect(sketch).toHaveLength(total);
+    expect(sketch.every((e) => e.message.includes('GetObject') && e.timestamp === Date.parse(e.datetime) * 1000 && e.timestamp_desc.length > 0)).toBe(true);
+    const ocsf = (await downloaded('OCSF')).map((l) => JSON.parse(l) as { class_uid: number; api: { operation: string } });
+    expect(ocsf).toHaveLength(total);
+    expect(ocsf.every((e) => e.class_uid === 6003 && e.api.operation === 'GetObject')).toBe(true);
+  });
+
+  it('selects, pins, hides, undoes and highlights a path, every step in the URL', async () => {
+    const exfiltration = `Finding:${manifest.cast.findingIds.exfiltration}`;
+    const carol = `IamUser:${manifest.cast.victim.arn}`;
+    const bucket = `S3Bucket:${manifest.cast.bucket}`;
+    await page.goto(`${server.url}/?root=${encodeURIComponent(exfiltration)}`);
+    await graphNodes(page, 5);
+    const params = () => new URL(page.url()).searchParams;
+
+    // A click selects; a shift-click adds to the selection.
+    await clickNode(page, carol);
+    await expect.poll(() => params().get('sel')).toBe(carol);
+    await page.keyboard.down('Shift');
+    await clickNode(page, bucket);
+    await page.keyboard.up('Shift');
+    await expect.poll(() => params().get('sel')?.split('\n').sort()).toEqual([bucket, carol].sort());
+
+    // The path between the two: highlighted on the canvas, and in a copied link.
+    await page.getByRole('button', { name: 'Path', exact: true }).click();
+    await expect.poll(() => params().get('path')?.split('\n')).toEqual([carol, bucket]);
+    await expect.poll(() => page.locator('.notice').textContent()).toMatch(/Path of \d+ hop\(s\) highlighted/);
+    const onPath = (p: Page) => p.evaluate(() => window.__trailhoundGraph!.nodes('.on-path').map((n) => n.id()).sort());
+    await expect.poll(() => onPath(page)).toEqual(expect.arrayContaining([bucket, carol]));
+    const copy = await browser.browser.newPage();
+    await copy.goto(page.url());
+    await graphNodes(copy, 5);
+    await expect.poll(() => onPath(copy)).toEqual(await onPath(page));
+    await copy.close();
+
+    // Pinned: carol stays where she is while the rest is laid out again.
+    await page.keyboard.press('Escape');
+    await clickNode(page, carol);
+    await expect.poll(() => params().get('sel')).toBe(carol);
+    await page.keyboard.press('p');
+    await expect.poll(() => params().get('pin')).toBe(carol);
+    const position = (id: string) => page.evaluate((nodeId) => window.__trailhoundGraph!.getElementById(nodeId).position(), id);
+    await expect.poll(() => page.evaluate((id) => window.__trailhoundGraph!.getElementById(id).locked(), carol)).toBe(true);
+    const pinnedAt = await position(carol);
+    const bucketAt = await position(bucket);
+    await page.getByLabel('Layout').selectOption('concentric');
+    await expect.poll(() => params().get('layout')).toBe('concentric');
+    await expect.poll(async () => JSON.stringify(await position(bucket))).not.toBe(JSON.stringify(bucketAt));
+    expect(await position(carol)).toEqual(pinnedAt);
+
+    // Hidden, then back with Undo (and the URL with it).
+    await page.keyboard.press('Escape');
+    await clickNode(page, bucket);
+    await expect.poll(() => params().get('sel')).toBe(bucket);
+    await page.getByRole('button', { name: 'Hide', exact: true }).click();
+    await expect.poll(() => params().get('hide')).toBe(bucket);
+    expect(await graphNodes(page, 1)).not.toContain(bucket);
+    await expect.poll(() => page.getByRole('button', { name: 'Show 1 hidden' }).count()).toBe(1);
+    await page.keyboard.press('u');
+    await expect.poll(() => params().get('hide')).toBeNull();
+    await expect.poll(() => graphNodes(page, 1)).toContain(bucket);
+
+    // The legend draws each kind as the graph does: its shape, colour and icon.
+    await page.getByRole('button', { name: 'Legend' }).click();
+    expect(await page.locator('.legend svg.kind-icon[aria-label="S3 bucket"]').count()).toBe(1);
+    expect(await page.locator('.legend svg.kind-icon').count()).toBeGreaterThan(10);
+
+    // The theme switches the page and the canvas, and is remembered.
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const labelColour = () => page.evaluate((id) => window.__trailhoundGraph!.getElementById(id).style('color'), carol);
+    const before = { theme: await theme(), colour: await labelColour() };
+    await page.locator('button.theme').click();
+    await expect.poll(theme).not.toBe(before.theme);
+    await expect.poll(labelColour).not.toBe(before.colour);
+    await page.reload();
+    await graphNodes(page, 5);
+    expect(await theme()).not.toBe(before.theme);
+    await page.locator('button.theme').click();
+    await expect.poll(theme).toBe(before.theme);
+  });
+
+  it("shows a principal's sessions as a tree, and as a chain laid out left to right", async () => {
+    const carol = `IamUser:${manifest.cast.victim.arn}`;
+    const admin = `RoleSession:${manifest.cast.adminSession}`;
+    const chained = `RoleSession:${manifest.cast.chainedSession}`;
+    await page.goto(`${server.url}/?root=${encodeURIComponent(carol)}`);
+    await graphNodes(page, 2);
+    // The chained session sits under the admin session that started it.
+    const tree = page.locator('.role-chain');
+    await tree.locator(`li[data-entity="${chained}"]`).waitFor();
+    expect(await tree.locator(`li[data-entity="${admin}"] li[data-entity="${chained}"]`).count()).toBe(1);
+
+    await tree.getByRole('button', { name: 'Show as a graph' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('view')).toBe('chain');
+    expect(new URL(page.url()).searchParams.get('layout')).toBeNull();
+    expect(await page.getByLabel('Layout').inputValue()).toBe('dagre');
+    await expect.poll(() => graphNodes(page, 3)).toEqual(expect.arrayContaining([carol, admin, chained]));
+    // Left to right, in the order they were started; nothing but principals and their roles.
+    const x = (id: string) => page.evaluate((nodeId) => window.__trailhoundGraph!.getElementById(nodeId).position().x, id);
+    await expect.poll(async () => (await x(carol)) < (await x(admin)) && (await x(admin)) < (await x(chained))).toBe(true);
+    const kinds = await page.evaluate(() => [...new Set(window.__trailhoundGraph!.nodes().map((n) => n.data('kind') as string))].sort());
+    expect(kinds).toEqual(['IamRole', 'IamUser', 'RoleSession']);
+
+    // From a session, its starters above it; back to the neighbourhood with one click.
+    await page.goto(`${server.url}/?root=${encodeURIComponent(chained)}`);
+    const startedBy = page.locator('.role-chain .started-by li');
+    await expect.poll(() => startedBy.allTextContents()).toEqual([expect.stringContaining('carol'), expect.stringMatching(/^Admin\/carol-/), expect.stringContaining('(this)')]);
+    await page.getByRole('button', { name: 'Role chain' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('view')).toBe('chain');
+    await expect.poll(() => graphNodes(page, 3)).toEqual(expect.arrayContaining([carol, admin, chained]));
+    await page.getByRole('button', { name: 'Neighbourhood' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('view')).toBeNull();
+    await expect.poll(async () => (await graphNodes(page, 2)).some((id) => id.startsWith('IpAddress:'))).toBe(true);
   });
 
   it('asks for the access token of a server that has one, then works with it', async () => {

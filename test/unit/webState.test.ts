@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeExpansion, newElements, parseAggregateId, shortLabel, toElements } from '../../web/src/graph/elements';
-import { EMPTY_STATE, parseState, serializeState, type ViewState } from '../../web/src/state/urlState';
+import { EMPTY_STATE, investigate, parseState, serializeState, type ViewState } from '../../web/src/state/urlState';
 import { eventsBehind } from '../../web/src/graph/drillDown';
 
 const node = (id: string, extra: Record<string, unknown> = {}) => {
@@ -82,11 +82,34 @@ describe('URL state <-> view state', () => {
       expanded: ['IamUser:arn:aws:iam::111122223333:user/carol', 'aggregate:IpAddress:10.0.1.10:FLOW:in:IpAddress'],
       hidden: ['UserAgent:aws-cli/2.15 & more=stuff?x#y'],
       selected: ['IpAddress:185.220.101.45', 'S3Bucket:acme-customer-exports-6666'],
+      pinned: ['IamUser:arn:aws:iam::111122223333:user/carol'],
+      path: ['IpAddress:185.220.101.45', 'S3Bucket:acme-customer-exports-6666'],
+      mode: 'neighbourhood',
       layout: 'dagre',
       timeline: { entity: 'IamUser:arn:aws:iam::111122223333:user/carol', eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorsOnly: true, readOnly: false, sourceIp: '2001:db8::7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) & kali', ownCalls: true },
       findings: { q: 'Exfiltration', severityMin: 7, sort: 'eventLastSeen', ascending: true, includeArchived: true, type: 'Backdoor:EC2/', account: '111122223333', region: 'eu-west-1' },
     };
     expect(parseState(serializeState(state))).toEqual(state);
+  });
+
+  it('lays out a role chain as a chain until another layout is picked, and keeps that choice', () => {
+    const chain = parseState('?root=IamUser%3Acarol&view=chain');
+    expect(chain).toMatchObject({ mode: 'chain', layout: 'dagre' });
+    expect(serializeState(chain)).toBe('?root=IamUser%3Acarol&view=chain');
+    const picked: ViewState = { ...chain, layout: 'fcose' };
+    expect(parseState(serializeState(picked))).toMatchObject({ mode: 'chain', layout: 'fcose' });
+    expect(parseState('?root=IamUser%3Acarol')).toMatchObject({ mode: 'neighbourhood', layout: 'fcose' });
+  });
+
+  it('opens a new root fresh, keeping only the findings filters', () => {
+    const busy = parseState('?root=Finding%3Aabc&exp=IamUser%3Acarol&hide=x&sel=y&pin=z&path=a%0Ab&view=chain&layout=concentric&from=2026-01-01&tl=IamUser%3Acarol&sev=7');
+    expect(investigate(busy, 'IpAddress:1.2.3.4')).toEqual({ ...EMPTY_STATE, root: 'IpAddress:1.2.3.4', findings: busy.findings });
+    expect(investigate(busy, 'IamUser:carol', 'chain')).toMatchObject({ root: 'IamUser:carol', mode: 'chain', layout: 'dagre', expanded: [] });
+  });
+
+  it('keeps a path only between two entities', () => {
+    expect(parseState('?path=a').path).toEqual([]);
+    expect(parseState('?path=a%0Ab%0Ac').path).toEqual([]);
   });
 
   it('writes nothing for the default view, and ignores what it does not know', () => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { SearchBox } from './components/SearchBox';
-import { EMPTY_STATE } from './state/urlState';
+import { EMPTY_STATE, investigate } from './state/urlState';
 import { useViewState } from './state/useViewState';
 import { FindingsView } from './views/FindingsView';
 import { InvestigationView } from './views/InvestigationView';
@@ -31,7 +31,7 @@ export function App() {
         >
           Trailhound
         </a>
-        <SearchBox onPick={(node) => setState({ ...state, root: node.id, expanded: [], hidden: [], selected: [], timeline: null }, 'push')} />
+        <SearchBox onPick={(node) => setState(investigate(state, node.id), 'push')} />
         <button type="button" className="theme" onClick={() => setDark(!dark)} title="Switch theme">
           {dark ? 'Light' : 'Dark'}
         </button>
@@ -39,9 +39,9 @@ export function App() {
       {state.root ? (
         <InvestigationView state={state} dark={dark} onChange={setState} />
       ) : (
-        <FindingsView state={state} onChange={(s) => setState(s)} onOpen={(id) => setState({ ...state, root: id, expanded: [], hidden: [], selected: [], timeline: null }, 'push')} />
+        <FindingsView state={state} onChange={(s) => setState(s)} onOpen={(id) => setState(investigate(state, id), 'push')} />
       )}
-      <footer className="shortcuts muted">Keys: / search · E expand · H hide · P pin · U undo · T timeline · F fit</footer>
+      <footer className="shortcuts muted">Keys: / search · E expand · H hide · P pin · L path · U undo · T timeline · F fit · + − zoom · Esc back</footer>
     </div>
   );
 }

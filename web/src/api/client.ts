@@ -1,6 +1,6 @@
 import type { TimelineFilters } from '../../../graph/investigations/timeline';
 import type { ViewState } from '../state/urlState';
-import type { FindingDetail, FindingList, GraphView, Paths, Profile, SearchResult, TimelinePage } from './types';
+import type { FindingDetail, FindingList, GraphView, Paths, Profile, RoleChain, SearchResult, TimelinePage } from './types';
 
 /** An API error as the server's envelope gives it: what happened and what to do. */
 export class ApiError extends Error {
@@ -83,6 +83,7 @@ export const api = {
     get<GraphView>(`/api/findings/${enc(findingKey(id))}/blast-radius${query({ hops: 2, from: scope.from, to: scope.to, limit: 1500 })}`, signal),
   neighbors: (id: string, scope: Scope, options: { kinds?: string; perKind?: number } = {}, signal?: AbortSignal) =>
     get<GraphView>(`${entityPath(id)}/neighbors${query({ from: scope.from, to: scope.to, kinds: options.kinds, perKind: options.perKind, limit: 1000 })}`, signal),
+  roleChain: (id: string, scope: Scope, signal?: AbortSignal) => get<RoleChain>(`${entityPath(id)}/role-chain${query({ from: scope.from, to: scope.to, limit: 300 })}`, signal),
   profile: (id: string, scope: Scope, signal?: AbortSignal) => get<Profile>(`${entityPath(id)}${query({ from: scope.from, to: scope.to })}`, signal),
   timeline: (id: string, scope: Scope, filters: TimelineQuery, cursor: string | null, signal?: AbortSignal) =>
     get<TimelinePage>(`${entityPath(id)}/timeline${query({ from: scope.from, to: scope.to, cursor, limit: 500, ...filterParams(filters) })}`, signal),

@@ -7,6 +7,7 @@ import type {
   GraphViewSchema,
   PathsSchema,
   ProfileSchema,
+  RoleChainSchema,
   SearchSchema,
   TimelineEventSchema,
   TimelinePageSchema,
@@ -19,6 +20,7 @@ export type GraphView = z.output<typeof GraphViewSchema>;
 export type FindingList = z.output<typeof FindingListSchema>;
 export type FindingDetail = z.output<typeof FindingDetailSchema>;
 export type Profile = z.output<typeof ProfileSchema>;
+export type RoleChain = z.output<typeof RoleChainSchema>;
 export type TimelinePage = z.output<typeof TimelinePageSchema>;
 export type TimelineEvent = z.output<typeof TimelineEventSchema>;
 export type SearchResult = z.output<typeof SearchSchema>;

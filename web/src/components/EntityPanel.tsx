@@ -1,11 +1,14 @@
 import { api, type Scope, type TimelineQuery } from '../api/client';
-import type { ApiNode, Profile } from '../api/types';
+import type { ApiEdge, ApiNode, Profile } from '../api/types';
 import { Label } from '../../../graph/vocabulary';
 import { lookOf } from '../graph/kinds';
 import { parseAggregateId } from '../graph/elements';
 import { Histogram, type Bucket } from './Histogram';
 import { Show } from './States';
 import { useApi } from '../state/useApi';
+import type { GraphMode } from '../state/urlState';
+import { KindIcon } from './KindIcon';
+import { RoleChain } from './RoleChain';
 
 interface Props {
   readonly entity: string;
@@ -14,7 +17,7 @@ interface Props {
   readonly onScope: (from: string, to: string) => void;
   /** `within`: the scope the drilled-down count was made in (the profile's). */
   readonly onTimeline: (entity: string, filters?: TimelineQuery, within?: Scope) => void;
-  readonly onInvestigate: (entity: string) => void;
+  readonly onInvestigate: (entity: string, mode?: GraphMode) => void;
 }
 
 /** Kinds the API has no event timeline for. */
@@ -121,15 +124,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
         return list?.items ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} onEvents={(item) => eventsOf(e, item, drill)} /> : null;
       })}
       {s.sessions && (s.sessions as { nodes?: ApiNode[] }).nodes?.length ? (
-        <Section title={`Sessions and role chain (${(s.sessions as { total: number }).total})`}>
-          <ul className="items">
-            {(s.sessions as { nodes: ApiNode[] }).nodes.slice(0, 50).map((n) => (
-              <li key={n.id}>
-                <EntityLink node={n} onInvestigate={onInvestigate} />
-              </li>
-            ))}
-          </ul>
-        </Section>
+        <RoleChain entity={e} sessions={s.sessions as { total: number; nodes: ApiNode[]; edges: ApiEdge[] }} onInvestigate={onInvestigate} onTimeline={(id) => onTimeline(id)} />
       ) : null}
       {Array.isArray(s.findings) && s.findings.length ? (
         <Section title="Findings">
@@ -198,7 +193,7 @@ function ItemList({ title, list, onInvestigate, onEvents }: { title: string; lis
 function EntityLink({ node, onInvestigate }: { node: ApiNode; onInvestigate: (id: string) => void }) {
   return (
     <button type="button" className="link" title={`${node.id}\n(centre the graph here)`} onClick={() => onInvestigate(node.id)}>
-      <span className="kind-dot" style={{ background: lookOf(node.kind).colour }} />
+      <KindIcon kind={node.kind} />
       {node.label}
     </button>
   );

@@ -134,7 +134,11 @@ export function GraphCanvas(props: GraphCanvasProps) {
     cyRef.current?.style(graphStyle(props.dark, drawnForSpeed.current));
   }, [props.dark]);
 
-  // Selection, pins and the highlighted path follow the view state.
+  // Selection, pins and the highlighted path follow the view state. Keyed by content, not array
+  // identity: a render between a tap and its state update must not undo the tap's selection.
+  const selectedKey = props.selected.join('\n');
+  const pinnedKey = props.pinned.join('\n');
+  const highlightedKey = props.highlighted.join('\n');
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
@@ -149,7 +153,8 @@ export function GraphCanvas(props: GraphCanvasProps) {
       cy.elements().removeClass('on-path');
       for (const id of props.highlighted) cy.getElementById(id).addClass('on-path');
     });
-  }, [props.selected, props.pinned, props.highlighted, props.elements]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedKey, pinnedKey, highlightedKey, props.elements]);
 
   return (
     <div className="graph-canvas">

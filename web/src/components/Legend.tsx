@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { LEGEND } from '../graph/kinds';
+import { KindIcon } from './KindIcon';
 
 /** What each colour and shape means; collapsible so it never hides the graph. */
 export function Legend() {
@@ -13,7 +14,7 @@ export function Legend() {
         <ul>
           {LEGEND.map(({ kind, look }) => (
             <li key={kind}>
-              <span className="kind-dot" style={{ background: look.colour }} /> {look.title}
+              <KindIcon kind={kind} size={18} /> {look.title}
             </li>
           ))}
           <li>

@@ -69,7 +69,8 @@ export function TimelinePanel({ timeline, scope, onChange }: { timeline: Timelin
             </option>
           ))}
         </select>
-        <input type="search" placeholder="API, e.g. GetObject" defaultValue={timeline.eventName ?? ''} aria-label="API" onKeyDown={(e) => e.key === 'Enter' && set({ eventName: (e.target as HTMLInputElement).value.trim() || undefined })} />
+        {/* Remounted when the URL's API filter changes (Back, Forward, a drill-down): never a stale box. */}
+        <input key={timeline.eventName ?? ''} type="search" placeholder="API, e.g. GetObject" defaultValue={timeline.eventName ?? ''} aria-label="API" onKeyDown={(e) => e.key === 'Enter' && set({ eventName: (e.target as HTMLInputElement).value.trim() || undefined })} />
         <label>
           <input type="checkbox" checked={Boolean(timeline.errorsOnly)} onChange={(e) => set({ errorsOnly: e.target.checked || undefined })} /> errors only
         </label>

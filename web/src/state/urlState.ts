@@ -6,6 +6,17 @@
 export type Layout = 'fcose' | 'force' | 'dagre' | 'breadthfirst' | 'concentric';
 export const LAYOUTS: readonly Layout[] = ['fcose', 'force', 'dagre', 'breadthfirst', 'concentric'];
 
+/**
+ * What the graph shows around the root: its neighbourhood (a finding's blast radius), or for a
+ * principal its role chain (who started it, the sessions it started).
+ */
+export type GraphMode = 'neighbourhood' | 'chain';
+
+/** The layout suited to each purpose, used until the investigator picks another. */
+export function defaultLayout(mode: GraphMode): Layout {
+  return mode === 'chain' ? 'dagre' : 'fcose';
+}
+
 export interface TimelineState {
   readonly entity: string;
   readonly eventSource?: string;
@@ -26,6 +37,11 @@ export interface ViewState {
   readonly expanded: readonly string[];
   readonly hidden: readonly string[];
   readonly selected: readonly string[];
+  /** Nodes locked where they are while the rest is laid out again. */
+  readonly pinned: readonly string[];
+  /** Two entities whose shortest observed path is highlighted. */
+  readonly path: readonly string[];
+  readonly mode: GraphMode;
   readonly layout: Layout;
   readonly timeline: TimelineState | null;
   readonly findings: {
@@ -49,6 +65,9 @@ export const EMPTY_STATE: ViewState = {
   expanded: [],
   hidden: [],
   selected: [],
+  pinned: [],
+  path: [],
+  mode: 'neighbourhood',
   layout: 'fcose',
   timeline: null,
   findings: { q: '', severityMin: null, sort: 'severity', ascending: false, includeArchived: false, type: '', account: '', region: '' },
@@ -62,6 +81,8 @@ export function parseState(search: string): ViewState {
   const layout = p.get('layout');
   const timelineEntity = p.get('tl');
   const severity = p.get('sev');
+  const mode: GraphMode = p.get('view') === 'chain' ? 'chain' : 'neighbourhood';
+  const path = list(p.get('path'));
   return {
     root: p.get('root') || null,
     from: p.get('from') || null,
@@ -69,7 +90,10 @@ export function parseState(search: string): ViewState {
     expanded: list(p.get('exp')),
     hidden: list(p.get('hide')),
     selected: list(p.get('sel')),
-    layout: LAYOUTS.includes(layout as Layout) ? (layout as Layout) : 'fcose',
+    pinned: list(p.get('pin')),
+    path: path.length === 2 ? path : [],
+    mode,
+    layout: LAYOUTS.includes(layout as Layout) ? (layout as Layout) : defaultLayout(mode),
     timeline: timelineEntity
       ? {
           entity: timelineEntity,
@@ -106,7 +130,10 @@ export function serializeState(state: ViewState): string {
   set('exp', state.expanded.join('\n'));
   set('hide', state.hidden.join('\n'));
   set('sel', state.selected.join('\n'));
-  if (state.layout !== 'fcose') set('layout', state.layout);
+  set('pin', state.pinned.join('\n'));
+  if (state.path.length === 2) set('path', state.path.join('\n'));
+  if (state.mode !== 'neighbourhood') set('view', state.mode);
+  if (state.layout !== defaultLayout(state.mode)) set('layout', state.layout);
   if (state.timeline) {
     set('tl', state.timeline.entity);
     set('tlsvc', state.timeline.eventSource);
@@ -132,4 +159,12 @@ export function serializeState(state: ViewState): string {
 /** A finding id (hex) or an entity id (Kind:key). */
 export function rootKind(root: string): 'finding' | 'entity' {
   return root.startsWith('Finding:') || !root.includes(':') ? 'finding' : 'entity';
+}
+
+/**
+ * A fresh investigation of `root`: nothing expanded, hidden, selected, pinned or scoped yet,
+ * laid out for its purpose. The findings list keeps its filters for the way back.
+ */
+export function investigate(state: ViewState, root: string | null, mode: GraphMode = 'neighbourhood'): ViewState {
+  return { ...EMPTY_STATE, root, mode, layout: defaultLayout(mode), findings: state.findings };
 }

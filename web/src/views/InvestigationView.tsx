@@ -8,7 +8,8 @@ import { Legend } from '../components/Legend';
 import { Failure, Loading } from '../components/States';
 import { TimelinePanel } from '../components/TimelinePanel';
 import { mergeExpansion, newElements, parseAggregateId, toElements } from '../graph/elements';
-import { LAYOUTS, rootKind, type Layout, type ViewState } from '../state/urlState';
+import { defaultLayout, investigate, LAYOUTS, rootKind, type GraphMode, type Layout, type ViewState } from '../state/urlState';
+import { isPrincipalLabel } from '../../../graph/vocabulary';
 import { eventsBehind } from '../graph/drillDown';
 import type { SetViewState } from '../state/useViewState';
 
@@ -19,6 +20,8 @@ const LAYOUT_NAMES: Record<Layout, string> = {
   breadthfirst: 'by hop',
   concentric: 'rings by degree',
 };
+
+const NOTHING: readonly string[] = [];
 
 interface Props {
   readonly state: ViewState;
@@ -37,22 +40,26 @@ export function InvestigationView({ state, dark, onChange }: Props) {
   const [elements, setElements] = useState<ElementDefinition[]>([]);
   const [load, setLoad] = useState<{ status: 'loading' | 'ready' } | { status: 'error'; error: Error }>({ status: 'loading' });
   const [notice, setNotice] = useState<string | null>(null);
-  const [highlighted, setHighlighted] = useState<string[]>([]);
-  const [pinned, setPinned] = useState<string[]>([]);
+  // The highlighted path: its elements (some may not be in the view yet) and what to say of it.
+  const [path, setPath] = useState<{ elements: ElementDefinition[]; highlighted: string[]; notice: string } | null>(null);
   // The time scope the graph was drawn in: the brushed one, else the finding's (its sightings
   // ± a day). The profile uses it too, so "newly observed" means new in this scope.
   const [effectiveScope, setEffectiveScope] = useState<Scope>(scope);
   const history = useRef<ViewState[]>([]);
 
   const rootId = rootKind(root) === 'finding' ? (root.startsWith('Finding:') ? root : `Finding:${root}`) : root;
-  const graphKey = JSON.stringify([root, state.from, state.to, state.expanded]);
+  // A role chain is drawn for principals; anything else shows its neighbourhood.
+  const chainable = rootKind(root) === 'entity' && isPrincipalLabel(root.slice(0, root.indexOf(':')));
+  const mode: GraphMode = state.mode === 'chain' && chainable ? 'chain' : 'neighbourhood';
+  const graphKey = JSON.stringify([root, mode, state.from, state.to, state.expanded]);
 
   useEffect(() => {
     const controller = new AbortController();
     setLoad({ status: 'loading' });
     performance.mark('trailhound:graph-requested');
     (async () => {
-      const base: GraphView = rootKind(root) === 'finding' ? await api.blastRadius(root, scope, controller.signal) : await api.neighbors(root, scope, {}, controller.signal);
+      const chain = mode === 'chain' ? await api.roleChain(root, scope, controller.signal) : null;
+      const base: GraphView = chain ?? (rootKind(root) === 'finding' ? await api.blastRadius(root, scope, controller.signal) : await api.neighbors(root, scope, {}, controller.signal));
       let all = toElements(base);
       let truncated = base.truncated.aggregatedNeighbours;
       // Expansions use the time scope of the view (a finding's: its sightings ± a day).
@@ -83,6 +90,10 @@ export function InvestigationView({ state, dark, onChange }: Props) {
       performance.mark('trailhound:graph-received');
       setElements(all);
       const notes = [
+        ...(chain && chain.sessions.shown < chain.sessions.total
+          ? [`The ${chain.sessions.shown.toLocaleString('en-US')} most recently started of ${chain.sessions.total.toLocaleString('en-US')} sessions are shown: narrow the scope time to see others, or open the timeline for all of their calls.`]
+          : []),
+        ...(chain && chain.sessions.total === 0 ? ['No role sessions were started by this principal in the scope time.'] : []),
         ...(truncated > 0 ? [`${truncated.toLocaleString('en-US')} neighbours are grouped into aggregate nodes (click one to expand it).`] : []),
         ...(failed.length ? [`Could not expand ${failed.join('; ')}`] : []),
       ];
@@ -93,8 +104,37 @@ export function InvestigationView({ state, dark, onChange }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [graphKey]);
 
+  // The path between two selected entities, found again whenever the link is opened.
+  const pathKey = state.path.join('\n');
+  useEffect(() => {
+    const [from, to] = state.path;
+    if (!from || !to) {
+      setPath(null);
+      return;
+    }
+    const controller = new AbortController();
+    api
+      .paths(from, to, controller.signal)
+      .then((result) => {
+        const found = result.paths[0];
+        setPath(
+          found
+            ? { elements: toElements(result), highlighted: [...found.nodes, ...found.edges], notice: `Path of ${found.edges.length} hop(s) highlighted.` }
+            : { elements: [], highlighted: [], notice: 'No observed path between the two selected entities within 6 hops.' },
+        );
+      })
+      .catch((error: Error) => !controller.signal.aborted && setPath({ elements: [], highlighted: [], notice: error.message }));
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [pathKey]);
+
+  const withPath = useMemo(() => {
+    if (!path?.elements.length) return elements;
+    const extra = newElements(path.elements, new Set(elements.map((e) => String(e.data.id))));
+    return extra.length ? [...elements, ...extra] : elements;
+  }, [elements, path]);
   const hidden = useMemo(() => new Set(state.hidden), [state.hidden]);
-  const shown = useMemo(() => elements.filter((e) => !hidden.has(String(e.data.id)) && !hidden.has(String(e.data.source)) && !hidden.has(String(e.data.target))), [elements, hidden]);
+  const shown = useMemo(() => withPath.filter((e) => !hidden.has(String(e.data.id)) && !hidden.has(String(e.data.source)) && !hidden.has(String(e.data.target))), [withPath, hidden]);
 
   // Changes apply to the latest state (several can fire from one gesture), and can be undone.
   const change = (patch: (s: ViewState) => Partial<ViewState>, mode: 'push' | 'replace' = 'replace') =>
@@ -108,32 +148,20 @@ export function InvestigationView({ state, dark, onChange }: Props) {
     const previous = history.current.pop();
     if (previous) onChange(previous);
   };
-  const togglePin = () => setPinned((p) => (state.selected.every((id) => p.includes(id)) ? p.filter((id) => !state.selected.includes(id)) : [...p, ...state.selected]));
-  const findPath = async () => {
-    const [from, to] = state.selected;
-    if (!from || !to) return;
-    try {
-      const result = await api.paths(from, to);
-      const path = result.paths[0];
-      if (!path) {
-        setNotice('No observed path between the two selected entities within 6 hops.');
-        return;
-      }
-      const present = new Set(elements.map((e) => String(e.data.id)));
-      const extra = newElements(toElements(result), present);
-      if (extra.length) setElements([...elements, ...extra]);
-      setHighlighted([...path.nodes, ...path.edges]);
-      setNotice(`Path of ${path.edges.length} hop(s) highlighted.`);
-    } catch (error) {
-      setNotice((error as Error).message);
-    }
+  const togglePin = () =>
+    change((s) => ({ pinned: s.selected.every((id) => s.pinned.includes(id)) ? s.pinned.filter((id) => !s.selected.includes(id)) : [...new Set([...s.pinned, ...s.selected])] }));
+  const findPath = () => {
+    if (state.selected.length === 2) change((s) => ({ path: [...s.selected] }));
   };
+  const showAs = (next: GraphMode) => change(() => ({ mode: next, layout: defaultLayout(next), expanded: [], hidden: [], selected: [], pinned: [], path: [] }), 'push');
 
   const keys = useRef<Record<string, () => void>>({});
   keys.current = {
     h: hideSelected,
     u: undo,
     p: togglePin,
+    // The path between the two selected nodes; again clears it.
+    l: () => (state.path.length ? change(() => ({ path: [] })) : findPath()),
     e: () => state.selected.forEach(expand),
     t: () => state.selected[0] && change((s) => ({ timeline: { entity: s.selected[0]! } })),
     f: () => window.__trailhoundGraph?.fit(undefined, 40),
@@ -162,9 +190,19 @@ export function InvestigationView({ state, dark, onChange }: Props) {
     <main className="investigation">
       <div className="graph-pane">
         <div className="toolbar" role="toolbar" aria-label="Graph">
-          <button type="button" onClick={() => onChange({ ...state, root: null, expanded: [], hidden: [], selected: [], timeline: null, from: null, to: null }, 'push')}>
+          <button type="button" onClick={() => onChange(investigate(state, null), 'push')}>
             ← Findings
           </button>
+          {chainable ? (
+            <span className="segmented" role="group" aria-label="Show">
+              <button type="button" aria-pressed={mode === 'neighbourhood'} onClick={() => mode !== 'neighbourhood' && showAs('neighbourhood')} title="Everything connected to it">
+                Neighbourhood
+              </button>
+              <button type="button" aria-pressed={mode === 'chain'} onClick={() => mode !== 'chain' && showAs('chain')} title="Who started it, and the sessions it started through role chains">
+                Role chain
+              </button>
+            </span>
+          ) : null}
           <label>
             Layout{' '}
             <select value={state.layout} onChange={(e) => change(() => ({ layout: e.target.value as Layout }))} aria-label="Layout">
@@ -181,12 +219,17 @@ export function InvestigationView({ state, dark, onChange }: Props) {
           <button type="button" title="Hide the selected nodes (H)" disabled={!state.selected.length} onClick={hideSelected}>
             Hide
           </button>
-          <button type="button" title="Pin the selected nodes in place (P)" disabled={!state.selected.length} onClick={togglePin}>
-            Pin
+          <button type="button" title="Pin the selected nodes in place, or unpin them (P)" disabled={!state.selected.length} onClick={togglePin}>
+            {state.selected.length && state.selected.every((id) => state.pinned.includes(id)) ? 'Unpin' : 'Pin'}
           </button>
-          <button type="button" title="Highlight the shortest observed path between two selected nodes" disabled={state.selected.length !== 2} onClick={findPath}>
+          <button type="button" title="Highlight the shortest observed path between two selected nodes (L)" disabled={state.selected.length !== 2} onClick={findPath}>
             Path
           </button>
+          {state.path.length ? (
+            <button type="button" title="Clear the highlighted path (L)" onClick={() => change(() => ({ path: [] }))}>
+              Clear path
+            </button>
+          ) : null}
           <button type="button" title="Undo (U or Ctrl+Z)" disabled={history.current.length === 0} onClick={undo}>
             Undo
           </button>
@@ -204,9 +247,9 @@ export function InvestigationView({ state, dark, onChange }: Props) {
             </span>
           ) : null}
         </div>
-        {notice ? (
+        {notice || path?.notice ? (
           <div className="notice" role="status">
-            {notice}
+            {[notice, path?.notice].filter(Boolean).join(' ')}
           </div>
         ) : null}
         {load.status === 'error' ? <Failure error={load.error} what="the graph" /> : null}
@@ -216,10 +259,18 @@ export function InvestigationView({ state, dark, onChange }: Props) {
           root={rootId}
           layout={state.layout}
           selected={state.selected}
-          pinned={pinned}
-          highlighted={highlighted}
+          pinned={state.pinned}
+          highlighted={path?.highlighted ?? NOTHING}
           dark={dark}
-          onSelect={(ids) => onChange((s) => (ids.join('\n') === s.selected.join('\n') ? s : { ...s, selected: ids }))}
+          onSelect={(ids) =>
+            onChange((s) => {
+              // In the order they were picked: the path runs from the first to the second, the
+              // panel shows the last.
+              const now = new Set(ids);
+              const selected = [...s.selected.filter((id) => now.has(id)), ...ids.filter((id) => !s.selected.includes(id))];
+              return selected.join('\n') === s.selected.join('\n') ? s : { ...s, selected };
+            })
+          }
           onExpand={expand}
           onEdge={(edge) => {
             const drill = eventsBehind(edge);
@@ -239,7 +290,7 @@ export function InvestigationView({ state, dark, onChange }: Props) {
           // profile's (its last 30 days), so the graph, the profile and the events agree.
           change(() => ({ timeline: { entity, ...filters }, ...(within && state.from === null && state.to === null && state.root && rootKind(state.root) === 'entity' ? { from: within.from, to: within.to } : {}) }))
         }
-        onInvestigate={(entity) => onChange((s) => ({ ...s, root: entity, expanded: [], hidden: [], selected: [], from: null, to: null }), 'push')}
+        onInvestigate={(entity, as) => onChange((s) => investigate(s, entity, as), 'push')}
       />
       {state.timeline ? <TimelinePanel timeline={state.timeline} scope={load.status === 'ready' ? effectiveScope : scope} onChange={(timeline) => change(() => ({ timeline }))} /> : null}
     </main>
