@@ -35,6 +35,12 @@ await page.locator('.histogram').waitFor();
 await page.waitForTimeout(500);
 await page.screenshot({ path: join(out, 'investigation.png') });
 
+await page.goto(`${base}/?root=${enc(carol)}&view=chain`);
+await settle(page);
+await page.locator('.role-chain').scrollIntoViewIfNeeded();
+await page.waitForTimeout(500);
+await page.screenshot({ path: join(out, 'role-chain.png') });
+
 await page.goto(`${base}/?root=${enc(`Finding:${cast.findingIds.exfiltration}`)}&sel=${enc(carol)}&tl=${enc(carol)}&tlsvc=s3.amazonaws.com&tlro=1`);
 await settle(page);
 await page.locator('.timeline-body .timeline-row').first().waitFor();

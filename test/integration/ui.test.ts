@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../graph/driver';
 import { DEMO_END } from '../../demo/prepare';
 import { ATTACKER } from '../../demo/incident/story';
+import { GITHUB_OIDC } from '../../demo/cloudtrail/world';
 import { writeScenario, type ScenarioManifest } from '../../demo/scenario';
 import { AUTO } from '../../ingest/autoSource';
 import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
@@ -317,6 +318,19 @@ describe('the investigation UI', () => {
     await page.getByRole('button', { name: 'Neighbourhood' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('view')).toBeNull();
     await expect.poll(async () => (await graphNodes(page, 2)).some((id) => id.startsWith('IpAddress:'))).toBe(true);
+    // A CI pipeline starts a session per job: the quiet ones stand behind one node, a click brings them all.
+    const pipeline = `FederatedUser:WebIdentityUser:${GITHUB_OIDC}:repo:acme/webapp:ref:refs/heads/main`;
+    await page.goto(`${server.url}/?root=${encodeURIComponent(pipeline)}&view=chain`);
+    const ids = await graphNodes(page, 3);
+    const aggregate = ids.find((id) => id.startsWith('aggregate:'));
+    expect(aggregate, ids.join(', ')).toBeDefined();
+    const sessions = async () => (await graphNodes(page, 1)).filter((id) => id.startsWith('RoleSession:')).length;
+    const shown = await sessions();
+    const grouped = await page.evaluate((id) => (window.__trailhoundGraph!.getElementById(id).data('aggregate') as { count: number }).count, aggregate!);
+    await clickNode(page, aggregate!);
+    await expect.poll(() => new URL(page.url()).searchParams.get('exp')).toBe(aggregate);
+    await expect.poll(sessions).toBe(shown + grouped);
+    expect(await graphNodes(page, 1)).not.toContain(aggregate);
   });
 
   it('asks for the access token of a server that has one, then works with it', async () => {

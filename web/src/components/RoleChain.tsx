@@ -20,13 +20,11 @@ export function RoleChain({ entity, sessions, onInvestigate, onTimeline }: Props
   if (!tree.startedBy.length && !tree.sessions.length) return null;
   return (
     <section className="role-chain" aria-label="Sessions and role chain">
-      <h3>
-        Sessions and role chain ({sessions.total.toLocaleString('en-US')}
-        {sessions.total > tree.size ? `, ${tree.size} most recent shown` : ''})
-      </h3>
+      <h3>Sessions and role chain</h3>
       <button type="button" className="link" onClick={() => onInvestigate(entity.id, 'chain')} title="Draw who started it and every session it started, as a chain">
         Show as a graph
       </button>
+      {tree.startedBy.length ? <div className="muted">Started by</div> : null}
       {tree.startedBy.length ? (
         <ol className="started-by" aria-label="Started by">
           {tree.startedBy.map((node) => (
@@ -39,6 +37,10 @@ export function RoleChain({ entity, sessions, onInvestigate, onTimeline }: Props
           </li>
         </ol>
       ) : null}
+      <div className="muted">
+        Started {sessions.total.toLocaleString('en-US')} session{sessions.total === 1 ? '' : 's'}
+        {sessions.total > tree.sessions.length ? ` (${tree.sessions.length} most recent shown, with the sessions they started)` : ''}
+      </div>
       {tree.sessions.length ? <Branches branches={tree.sessions} onInvestigate={onInvestigate} onTimeline={onTimeline} /> : null}
     </section>
   );

@@ -11,6 +11,7 @@ import { mergeExpansion, newElements, parseAggregateId, toElements } from '../gr
 import { defaultLayout, investigate, LAYOUTS, rootKind, type GraphMode, type Layout, type ViewState } from '../state/urlState';
 import { isPrincipalLabel } from '../../../graph/vocabulary';
 import { eventsBehind } from '../graph/drillDown';
+import { groupQuietSessions } from '../graph/quietSessions';
 import type { SetViewState } from '../state/useViewState';
 
 const LAYOUT_NAMES: Record<Layout, string> = {
@@ -60,7 +61,7 @@ export function InvestigationView({ state, dark, onChange }: Props) {
     (async () => {
       const chain = mode === 'chain' ? await api.roleChain(root, scope, controller.signal) : null;
       const base: GraphView = chain ?? (rootKind(root) === 'finding' ? await api.blastRadius(root, scope, controller.signal) : await api.neighbors(root, scope, {}, controller.signal));
-      let all = toElements(base);
+      let all = toElements(chain ? groupQuietSessions(chain) : base);
       let truncated = base.truncated.aggregatedNeighbours;
       // Expansions use the time scope of the view (a finding's: its sightings ± a day).
       const within: Scope = { from: scope.from ?? base.scope.from, to: scope.to ?? base.scope.to };
