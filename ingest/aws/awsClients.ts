@@ -2,6 +2,11 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { TrailhoundError } from '../../graph/errors';
 
+// Under Node 20 the SDK prints a nine-line warning on every run that its releases after January
+// 2027 will need Node 22: news for whoever upgrades our dependencies (package.json pins versions
+// that work), not for an investigator pulling logs mid-incident. Setting the variable wins.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** What every pull takes from the command line; the rest comes from the SDK's provider chain. */
 export interface AwsOptions {
   readonly region: string;
