@@ -20,15 +20,41 @@ export function severityLabel(severity: number): string {
 }
 
 /**
- * Sample findings (GuardDuty's "generate sample findings") are flagged in additionalInfo, and
- * even without the flag they are full of placeholders: "GeneratedFinding...", i-99999999.
+ * Sample findings (GuardDuty's "generate sample findings") say so in additionalInfo: `sample:
+ * true`, or in the GetFindings API's form a JSON string `value` holding it. Older samples lack
+ * the flag but carry placeholders where AWS assigns identifiers (instance i-99999999, key and
+ * principal ids "GeneratedFinding...") or where GuardDuty's own geolocation names a city, which
+ * no real finding can have. Text the attacker
+ * writes (a user agent, a domain queried) is never looked at: a word in it must not turn a real
+ * finding into a sample and detach it from the real key and user.
  */
 export function isSampleFinding(finding: Record<string, unknown>): boolean {
   const info = fieldObj(fieldObj(finding, 'service'), 'additionalInfo');
-  const flag = field(info, 'sample');
-  if (flag === true || flag === 'true') return true;
-  const text = JSON.stringify(finding);
-  return text.includes('GeneratedFinding') || text.includes('"i-99999999"');
+  if (isTrue(field(info, 'sample'))) return true;
+  const value = field(info, 'value');
+  if (typeof value === 'string' && value.includes('sample')) {
+    try {
+      const parsed = JSON.parse(value) as unknown;
+      if (parsed && typeof parsed === 'object' && isTrue((parsed as Record<string, unknown>).sample)) return true;
+    } catch {
+      // Not JSON: not a flag.
+    }
+  }
+  const resource = fieldObj(finding, 'resource');
+  const instanceId = field(fieldObj(resource, 'instanceDetails'), 'instanceId');
+  const key = fieldObj(resource, 'accessKeyDetails');
+  const generated = (v: unknown) => typeof v === 'string' && v.startsWith('GeneratedFinding');
+  if (instanceId === 'i-99999999' || generated(field(key, 'accessKeyId')) || generated(field(key, 'principalId'))) return true;
+  // The remote address's city comes from GuardDuty's geolocation data, never from the logs.
+  const action = fieldObj(fieldObj(finding, 'service'), 'action') ?? {};
+  return Object.values(action).some((detail) => {
+    const remote = detail && typeof detail === 'object' ? fieldObj(detail as Record<string, unknown>, 'remoteIpDetails') : undefined;
+    return generated(field(fieldObj(remote, 'city'), 'cityName'));
+  });
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
 }
 
 /**

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { RecordFacts } from '../../graph/facts';
 import { unwrapFindings } from '../../ingest/guardduty/container';
-import { normalizeFinding, severityLabel } from '../../ingest/guardduty/normalize';
+import { isSampleFinding, normalizeFinding, severityLabel } from '../../ingest/guardduty/normalize';
 import { detectSource } from '../../ingest/detect';
 import { edgesOf, nodesOf } from '../support/facts';
 
@@ -98,6 +98,27 @@ describe('normalizeFinding', () => {
     expect(keys.length).toBeGreaterThan(3);
     for (const k of keys) expect(k.split(':').slice(1).join(':')).toMatch(/^sample:/);
     expect(nodesOf(sample!).get('Ec2Instance:sample:i-99999999')).toMatchObject({ sample: true });
+  });
+
+  it('knows a sample by its flag, in either form, or by placeholders where AWS assigns ids', () => {
+    const real = () => json('leaked-key.valid.json') as { resource: { accessKeyDetails: Record<string, string> }; service: { additionalInfo: Record<string, unknown> } };
+    expect(isSampleFinding(real())).toBe(false);
+    const flagged = real();
+    flagged.service.additionalInfo = { value: '{"sample":true}', type: 'default' };
+    expect(isSampleFinding(flagged)).toBe(true);
+    const placeholder = real();
+    placeholder.resource.accessKeyDetails.accessKeyId = 'GeneratedFindingAccessKeyId';
+    expect(isSampleFinding(placeholder)).toBe(true);
+  });
+
+  it('never takes a real finding for a sample because of text the attacker wrote', () => {
+    const finding = json('leaked-key.valid.json') as { service: { action: { awsApiCallAction: Record<string, unknown> }; additionalInfo: Record<string, unknown> } };
+    finding.service.action.awsApiCallAction.userAgent = 'GeneratedFinding "i-99999999" sample:true';
+    finding.service.additionalInfo = { value: 'sample', note: '{"sample":true}' };
+    expect(isSampleFinding(finding)).toBe(false);
+    const [facts] = findingFacts(finding);
+    expect(facts?.record?.props.sample).toBe(false);
+    expect([...nodesOf(facts!).keys()]).toContain('AccessKey:AKIAR7ISFR69YWROPYAN');
   });
 
   it('rejects a finding without id or time', () => {
