@@ -46,7 +46,9 @@ export async function* readJsonRecordFile(source: JsonRecordSource, chunks: Asyn
   } catch (error) {
     const reason = describeGzipError(error);
     if (!reason) throw error;
-    yield [{ kind: 'reject', position: { index: 0, line: 0, byteOffset: -1 }, reason }];
+    // The records before the break are loaded; the reject says where the rest was lost.
+    const at = scanner.breakOff;
+    yield [{ kind: 'reject', position: at, reason: `${reason}: record ${at.index} and any after it are lost (line ${at.line}, byte ${at.byteOffset} of the decompressed text)` }];
     return;
   }
   const tail = toParsed(source, scanner.end(), state);

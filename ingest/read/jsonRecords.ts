@@ -122,6 +122,16 @@ export class JsonRecordScanner {
     return out;
   }
 
+  /**
+   * Where the input stopped, for a stream that broke off (a truncated .gz): the record it was
+   * in, or the next one, counted from 1, its line, and its offset in the decompressed text.
+   */
+  get breakOff(): { readonly index: number; readonly line: number; readonly byteOffset: number } {
+    return this.capturing
+      ? { index: this.records + 1, line: this.captureLine, byteOffset: this.captureStart }
+      : { index: this.records + 1, line: this.line, byteOffset: this.chunkBase };
+  }
+
   /** Signals the end of input; reports a record cut off by the end of the file. */
   end(): ScanItem[] {
     const out: ScanItem[] = [];

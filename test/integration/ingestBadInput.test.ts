@@ -64,6 +64,11 @@ describe('ingest cloudtrail: bad input costs only itself', () => {
       expect.objectContaining({ scope: 'record', record: 3, line: 3, reason: 'missing eventID' }),
     ]);
     expect(byFile('truncated.json.gz')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/gzip data ends early \(truncated file\)/) })]);
+    // Where it broke off: the first record not read whole, its line and its offset.
+    const cut = byFile('truncated.json.gz')[0] as { record: number; line: number; byteOffset: number };
+    expect(cut.record).toBeGreaterThan(1);
+    expect(cut.line).toBe(1); // one line of JSON, as CloudTrail writes it
+    expect(cut.byteOffset).toBeGreaterThan(0);
     expect(byFile('flows.json')).toEqual([expect.objectContaining({ scope: 'file' })]);
     expect(summary.rejected).toBe(3);
 

@@ -126,6 +126,47 @@ describe('normalizeCloudTrailEvent on identity types the real data lacks', () =>
     expect(f.edges).toEqual([]);
   });
 
+  it('follows GetSessionToken (MFA sessions) from the IAM user to the session its temporary key signs for', () => {
+    const user = { type: 'IAMUser', principalId: 'AIDAEXAMPLEMFAUSER01', arn: 'arn:aws:iam::123456789012:user/dana', accountId: '123456789012', userName: 'dana' };
+    const start = facts({
+      eventVersion: '1.08',
+      userIdentity: { ...user, accessKeyId: 'AKIAEXAMPLEMFAUSER01' },
+      eventTime: '2026-11-19T10:00:00Z',
+      eventSource: 'sts.amazonaws.com',
+      eventName: 'GetSessionToken',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '198.51.100.20',
+      userAgent: 'aws-cli/2.15.0',
+      requestParameters: { durationSeconds: 3600, serialNumber: 'arn:aws:iam::123456789012:mfa/dana' },
+      responseElements: { credentials: { accessKeyId: 'ASIAEXAMPLEMFASESS01', sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLETOKEN', expiration: 'Nov 19, 2026, 11:00:00 AM' } },
+      eventID: '11111111-0000-4000-8000-0000000000a1',
+      eventType: 'AwsApiCall',
+      recipientAccountId: '123456789012',
+    });
+    const edges = edgesOf(start);
+    expect(edges).toContain('IamUser:arn:aws:iam::123456789012:user/dana -ASSUMED-> RoleSession:ASIAEXAMPLEMFASESS01');
+    expect(edges).toContain('RoleSession:ASIAEXAMPLEMFASESS01 -SESSION_OF-> IamUser:arn:aws:iam::123456789012:user/dana');
+    expect(JSON.stringify(start)).not.toContain('IQoJb3JpZ2luX2VjEXAMPLETOKEN');
+    // Her calls with the temporary key are the session's.
+    const call = facts({
+      eventVersion: '1.08',
+      userIdentity: { ...user, accessKeyId: 'ASIAEXAMPLEMFASESS01', sessionContext: { attributes: { creationDate: '2026-11-19T10:00:00Z', mfaAuthenticated: 'true' } } },
+      eventTime: '2026-11-19T10:05:00Z',
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'ListUsers',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '198.51.100.20',
+      userAgent: 'aws-cli/2.15.0',
+      requestParameters: null,
+      responseElements: null,
+      eventID: '11111111-0000-4000-8000-0000000000a2',
+      eventType: 'AwsApiCall',
+      recipientAccountId: '123456789012',
+    });
+    expect(edgesOf(call)).toContain('RoleSession:ASIAEXAMPLEMFASESS01 -CALLED_FROM-> IpAddress:198.51.100.20');
+    expect(call.record?.props.principalKey).toBe('ASIAEXAMPLEMFASESS01');
+  });
+
   it('links a SAML user to the session AssumeRoleWithSAML started, which an empty sessionIssuer then uses', () => {
     const start = edgesOf(facts(byId(shapes, '11111111-0000-4000-8000-000000000006')));
     expect(start).toContain('FederatedUser:SAMLUser:abc123=:alice@example.com -ASSUMED-> RoleSession:ASIAEXAMPLESAML00001');
