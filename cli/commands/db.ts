@@ -34,8 +34,8 @@ function optionsFrom(flags: DbFlags): LocalNeo4jOptions {
 
 const common = (command: Command) =>
   command
-    .addOption(new Option('--data-dir <dir>', 'where the database files live').env('TRAILHOUND_DATA_DIR').default(undefined, '.data/neo4j'))
-    .addOption(new Option('--port <port>', 'Bolt port on 127.0.0.1').env('TRAILHOUND_NEO4J_PORT').default(undefined, '7687, or the port of a loopback NEO4J_URI'));
+    .addOption(new Option('--data-dir <dir>', 'where the database files live (default: .data/neo4j)').env('TRAILHOUND_DATA_DIR'))
+    .addOption(new Option('--port <port>', 'Bolt port on 127.0.0.1 (default: 7687, or the port of a loopback NEO4J_URI)').env('TRAILHOUND_NEO4J_PORT'));
 
 export function dbCommand(): Command {
   const db = new Command('db').description(
@@ -44,10 +44,10 @@ export function dbCommand(): Command {
 
   common(db.command('start'))
     .description('start the local Neo4j in the background and wait until it answers (the first start fetches the jars with Maven)')
-    .addOption(new Option('--host <host>', 'listen address; keep the default unless you know why').env('TRAILHOUND_NEO4J_HOST').default(undefined, '127.0.0.1'))
-    .addOption(new Option('--heap <size>', 'JVM heap (-Xms/-Xmx)').env('TRAILHOUND_NEO4J_HEAP').default(undefined, '3g'))
-    .addOption(new Option('--pagecache <size>', 'Neo4j page cache').env('TRAILHOUND_NEO4J_PAGECACHE').default(undefined, '4g'))
-    .addOption(new Option('--timeout <seconds>', 'how long to wait for the first answer').env('TRAILHOUND_NEO4J_START_TIMEOUT').default(undefined, '120'))
+    .addOption(new Option('--host <host>', 'listen address; keep the default unless you know why (default: 127.0.0.1)').env('TRAILHOUND_NEO4J_HOST'))
+    .addOption(new Option('--heap <size>', 'JVM heap (-Xms/-Xmx) (default: 3g)').env('TRAILHOUND_NEO4J_HEAP'))
+    .addOption(new Option('--pagecache <size>', 'Neo4j page cache (default: 4g)').env('TRAILHOUND_NEO4J_PAGECACHE'))
+    .addOption(new Option('--timeout <seconds>', 'how long to wait for the first answer (default: 120)').env('TRAILHOUND_NEO4J_START_TIMEOUT'))
     .action(async (flags: DbFlags) => {
       const options = optionsFrom(flags);
       const line = new ProgressLine();

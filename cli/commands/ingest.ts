@@ -51,7 +51,7 @@ function withCommonOptions(command: Command): Command {
   return withAwsOptions(command)
     .option('--json', 'print one JSON summary object on stdout when done')
     .option('--allow-rejects', 'exit 0 even if some records were rejected')
-    .addOption(new Option('--rejects <file>', 'where to write rejected records (JSON Lines)').default(undefined, './trailhound-rejects-<time>.jsonl'))
+    .addOption(new Option('--rejects <file>', 'where to write rejected records (JSON Lines) (default: ./trailhound-rejects-<time>.jsonl)'))
     .addOption(new Option('--batch-size <n>', 'records per write transaction').default(String(DEFAULT_BATCH_SIZE)))
     .addOption(new Option('--writers <n>', 'write transactions in flight at once').default(String(DEFAULT_WRITERS)))
     .option('--dry-run', 'parse and check the files without a database')
