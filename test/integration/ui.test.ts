@@ -333,6 +333,33 @@ describe('the investigation UI', () => {
     expect(await graphNodes(page, 1)).not.toContain(aggregate);
   });
 
+  it('profiles a finding, its instance and the address it called: what it is about, traffic by port, location', async () => {
+    const c2 = `Finding:${manifest.cast.findingIds.c2}`;
+    const instance = `Ec2Instance:${manifest.cast.instance.instanceId}`;
+    await page.goto(`${server.url}/?root=${encodeURIComponent(c2)}`);
+    await graphNodes(page, 3);
+    // The finding's panel: the instance it is about, the address its action names, the raw finding.
+    const panel = page.locator('.entity-panel');
+    await panel.locator('section', { hasText: 'About' }).getByRole('button', { name: manifest.cast.instance.instanceId }).waitFor();
+    await panel.locator('section', { hasText: 'Involves' }).getByRole('button', { name: ATTACKER.c2.ip }).waitFor();
+    await panel.getByText('Raw finding').click();
+    await expect.poll(() => page.getByTestId('raw-finding').textContent()).toContain(`"id": "${manifest.cast.findingIds.c2}"`);
+
+    // The address: where it is, and the instance's connections to it on the C2 port.
+    await page.goto(`${server.url}/?root=${encodeURIComponent(c2)}&sel=${encodeURIComponent(`IpAddress:${ATTACKER.c2.ip}`)}`);
+    await panel.locator('section', { hasText: 'Location' }).waitFor();
+    expect(await panel.locator('section', { hasText: 'Location' }).textContent()).toContain(`AS${ATTACKER.c2.asn}`);
+    const flows = panel.locator('table.flows tbody tr');
+    await flows.first().waitFor();
+    expect(await flows.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^← in${ATTACKER.c2Port}/TCPACCEPT`))]));
+
+    // The instance: its interface and addresses, and its traffic.
+    await page.goto(`${server.url}/?root=${encodeURIComponent(c2)}&sel=${encodeURIComponent(instance)}`);
+    await panel.locator('section', { hasText: 'Interfaces' }).getByRole('button', { name: manifest.cast.instance.interfaceId }).waitFor();
+    await panel.locator('section', { hasText: 'Traffic' }).waitFor();
+    expect(await panel.locator('section', { hasText: 'Traffic' }).textContent()).toMatch(/out, .* in over \d+ hours?/);
+  });
+
   it('asks for the access token of a server that has one, then works with it', async () => {
     const guarded = await startServer({ graph, host: '127.0.0.1', port: 0, version: 'test', token: 'a-long-random-test-token' });
     const tab = await browser.browser.newPage();

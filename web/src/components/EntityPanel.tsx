@@ -1,7 +1,7 @@
 import { api, type Scope, type TimelineQuery } from '../api/client';
 import type { ApiEdge, ApiNode, Profile } from '../api/types';
 import { Label } from '../../../graph/vocabulary';
-import { lookOf } from '../graph/kinds';
+import { lookOf, NO_TIMELINE } from '../graph/kinds';
 import { parseAggregateId } from '../graph/elements';
 import { Histogram, type Bucket } from './Histogram';
 import { Show } from './States';
@@ -9,6 +9,7 @@ import { useApi } from '../state/useApi';
 import type { GraphMode } from '../state/urlState';
 import { KindIcon } from './KindIcon';
 import { RoleChain } from './RoleChain';
+import { FindingSection, FlowsSection, LocationSection, TrafficSection } from './ProfileExtras';
 
 interface Props {
   readonly entity: string;
@@ -20,8 +21,6 @@ interface Props {
   readonly onInvestigate: (entity: string, mode?: GraphMode) => void;
 }
 
-/** Kinds the API has no event timeline for. */
-const NO_TIMELINE: readonly string[] = [Label.Finding, Label.NetworkInterface, Label.Account, Label.UserAgent, Label.Subnet, Label.Vpc];
 const PRINCIPALS: readonly string[] = [Label.IamUser, Label.IamRole, Label.RoleSession, Label.FederatedUser, Label.RootUser, Label.AwsService, Label.AwsAccountPrincipal, Label.UnknownPrincipal];
 
 interface Item {
@@ -83,13 +82,15 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
         </div>
       </header>
       <Properties properties={e.properties} open={e.kind === Label.Finding} />
+      {e.kind === Label.Finding ? <FindingSection id={e.id} onInvestigate={onInvestigate} /> : null}
+      {s.location ? <LocationSection location={s.location as Parameters<typeof LocationSection>[0]['location']} /> : null}
       {activity?.hourly ? (
         <Section title={`Activity: ${(activity.totalCalls ?? 0).toLocaleString('en-US')} calls, ${(activity.failures ?? 0).toLocaleString('en-US')} failed`}>
           <Histogram buckets={activity.hourly} onBrush={onScope} />
         </Section>
       ) : null}
       <NewlyObserved sections={s} />
-      {Array.isArray(s.topApis) ? (
+      {Array.isArray(s.topApis) && s.topApis.length ? (
         <Section title="Top APIs">
           <table className="mini">
             <tbody>
@@ -118,11 +119,16 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
           ['principals', 'Principals'],
           ['interfaces', 'Interfaces'],
           ['addresses', 'Addresses'],
+          ['runsAs', 'Runs as'],
+          ['instances', 'On instances'],
+          ['sessions', 'Sessions on it'],
         ] as const
       ).map(([name, title]) => {
-        const list = s[name] as { total: number; items: Item[] } | undefined;
-        return list?.items ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} onEvents={(item) => eventsOf(e, item, drill)} /> : null;
+        const list = listOf(s[name]);
+        return list ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} onEvents={(item) => eventsOf(e, item, drill)} /> : null;
       })}
+      {Array.isArray(s.flows) ? <FlowsSection flows={s.flows as Parameters<typeof FlowsSection>[0]['flows']} /> : null}
+      {Array.isArray(s.traffic) ? <TrafficSection traffic={s.traffic as Parameters<typeof TrafficSection>[0]['traffic']} /> : null}
       {s.sessions && (s.sessions as { nodes?: ApiNode[] }).nodes?.length ? (
         <RoleChain entity={e} sessions={s.sessions as { total: number; nodes: ApiNode[]; edges: ApiEdge[] }} onInvestigate={onInvestigate} onTimeline={(id) => onTimeline(id)} />
       ) : null}
@@ -139,6 +145,13 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
       ) : null}
     </div>
   );
+}
+
+/** A profile list: `{ total, items }`, or a plain list of items (addresses, instances); none when empty. */
+function listOf(value: unknown): { total: number; items: Item[] } | null {
+  if (Array.isArray(value)) return value.length ? { total: value.length, items: value as Item[] } : null;
+  const list = value as { total?: number; items?: Item[] } | undefined;
+  return list?.items?.length ? { total: list.total ?? list.items.length, items: list.items } : null;
 }
 
 function NewlyObserved({ sections }: { sections: Record<string, unknown> }) {

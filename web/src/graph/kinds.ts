@@ -46,6 +46,14 @@ const LOOKS: Partial<Record<NodeLabel, KindLook>> = {
   [Label.Finding]: { colour: '#d33a2c', shape: 'diamond', icon: SHIELD, title: 'GuardDuty finding' },
 };
 
+/** Kinds the API has no event timeline for. */
+export const NO_TIMELINE: readonly string[] = [Label.Finding, Label.NetworkInterface, Label.Account, Label.UserAgent, Label.Subnet, Label.Vpc];
+
+/** Whether an entity (kind:key) has a timeline of events. */
+export function hasTimeline(id: string): boolean {
+  return !NO_TIMELINE.includes(id.slice(0, id.indexOf(':')));
+}
+
 const OTHER: KindLook = { colour: '#8b8f96', shape: 'ellipse', icon: DOTS, title: 'Other' };
 
 export function lookOf(kind: string): KindLook {

@@ -12,6 +12,7 @@ import { defaultLayout, investigate, LAYOUTS, rootKind, type GraphMode, type Lay
 import { isPrincipalLabel } from '../../../graph/vocabulary';
 import { eventsBehind } from '../graph/drillDown';
 import { groupQuietSessions } from '../graph/quietSessions';
+import { hasTimeline } from '../graph/kinds';
 import type { SetViewState } from '../state/useViewState';
 
 const LAYOUT_NAMES: Record<Layout, string> = {
@@ -62,7 +63,6 @@ export function InvestigationView({ state, dark, onChange }: Props) {
       const chain = mode === 'chain' ? await api.roleChain(root, scope, controller.signal) : null;
       const base: GraphView = chain ?? (rootKind(root) === 'finding' ? await api.blastRadius(root, scope, controller.signal) : await api.neighbors(root, scope, {}, controller.signal));
       let all = toElements(chain ? groupQuietSessions(chain) : base);
-      let truncated = base.truncated.aggregatedNeighbours;
       // Expansions use the time scope of the view (a finding's: its sightings ± a day).
       const within: Scope = { from: scope.from ?? base.scope.from, to: scope.to ?? base.scope.to };
       const failed: string[] = [];
@@ -81,7 +81,6 @@ export function InvestigationView({ state, dark, onChange }: Props) {
       state.expanded.forEach((id, i) => {
         const view = views[i];
         if (!view) return;
-        truncated += view.truncated.aggregatedNeighbours;
         all = mergeExpansion(all, id, toElements(view));
       });
       // A finding's scope (its sightings ± a day) frames the profile too; an entity's own
@@ -90,6 +89,8 @@ export function InvestigationView({ state, dark, onChange }: Props) {
       if (controller.signal.aborted) return;
       performance.mark('trailhound:graph-received');
       setElements(all);
+      // What the aggregates still on the canvas stand for (those expanded are gone from it).
+      const truncated = all.reduce((sum, e) => sum + (e.group === 'nodes' && e.data.aggregate ? Number((e.data.aggregate as { count: number }).count) : 0), 0);
       const notes = [
         ...(chain && chain.sessions.shown < chain.sessions.total
           ? [`The ${chain.sessions.shown.toLocaleString('en-US')} most recently started of ${chain.sessions.total.toLocaleString('en-US')} sessions are shown: narrow the scope time to see others, or open the timeline for all of their calls.`]
@@ -143,7 +144,12 @@ export function InvestigationView({ state, dark, onChange }: Props) {
       history.current.push(current);
       return { ...current, ...patch(current) };
     }, mode);
-  const expand = (id: string) => change((s) => (s.expanded.includes(id) ? {} : { expanded: [...s.expanded, id] }));
+  // An expanded aggregate leaves the canvas, so it leaves the selection too.
+  const expand = (id: string) => change((s) => (s.expanded.includes(id) ? {} : { expanded: [...s.expanded, id], selected: s.selected.filter((x) => x !== id || !parseAggregateId(x)) }));
+  // Undo steps back within one investigation, never into the previous one.
+  useEffect(() => {
+    history.current = [];
+  }, [root]);
   const hideSelected = () => change((s) => ({ hidden: [...s.hidden, ...s.selected.filter((id) => id !== rootId)], selected: [] }));
   const undo = () => {
     const previous = history.current.pop();
@@ -164,7 +170,11 @@ export function InvestigationView({ state, dark, onChange }: Props) {
     // The path between the two selected nodes; again clears it.
     l: () => (state.path.length ? change(() => ({ path: [] })) : findPath()),
     e: () => state.selected.forEach(expand),
-    t: () => state.selected[0] && change((s) => ({ timeline: { entity: s.selected[0]! } })),
+    // The timeline of the entity in the panel (the last one picked), when it has one.
+    t: () => {
+      const entity = state.selected[state.selected.length - 1] ?? rootId;
+      if (!parseAggregateId(entity) && hasTimeline(entity)) change(() => ({ timeline: { entity } }));
+    },
     f: () => window.__trailhoundGraph?.fit(undefined, 40),
     '+': () => zoomBy(window.__trailhoundGraph ?? null, 1.25),
     '=': () => zoomBy(window.__trailhoundGraph ?? null, 1.25),
@@ -284,7 +294,9 @@ export function InvestigationView({ state, dark, onChange }: Props) {
       <EntityPanel
         key={focus}
         entity={focus}
-        scope={load.status === 'ready' ? effectiveScope : null}
+        // While the graph loads it decides the scope; if it fails, the profile still loads (and
+        // says what is wrong when the entity is not there either).
+        scope={load.status === 'loading' ? null : effectiveScope}
         onScope={(from, to) => change(() => ({ from, to }))}
         onTimeline={(entity, filters, within) =>
           // A drill-down from the profile of an entity viewed without a scope time takes the
