@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ADDRESSABLE_KINDS, MAX_KEY_LENGTH } from '../graph/investigations/entities';
+import { ADDRESSABLE_KINDS, MAX_KEY_LENGTH, parseEntityRef } from '../graph/investigations/entities';
 
 /** A time: ISO 8601 or epoch milliseconds. */
 export const timeParam = z
@@ -30,8 +30,28 @@ export const timelineFilterParams = {
   readOnly: booleanParam.optional().describe('true: only read-only calls; false: only calls that change something'),
   sourceIp: z.string().max(64).optional().describe('only calls from this address'),
   userAgent: z.string().max(1024).optional().describe('only calls made with this user agent (a UserAgent key)'),
+  by: entityParam
+    .optional()
+    .describe('only calls made by this principal (kind:key), its sessions not included; on a user, role or access key: the calls that principal made naming it (the events behind an ACCESSED edge)'),
 };
 
-export function timelineFilters(query: { eventSource?: string | undefined; eventName?: string | undefined; errorsOnly: boolean; readOnly?: boolean | undefined; sourceIp?: string | undefined; userAgent?: string | undefined }) {
-  return { eventSource: query.eventSource, eventName: query.eventName, errorsOnly: query.errorsOnly, readOnly: query.readOnly, sourceIp: query.sourceIp, userAgent: query.userAgent };
+export function timelineFilters(query: {
+  eventSource?: string | undefined;
+  eventName?: string | undefined;
+  errorsOnly: boolean;
+  readOnly?: boolean | undefined;
+  sourceIp?: string | undefined;
+  userAgent?: string | undefined;
+  by?: string | undefined;
+}) {
+  return {
+    eventSource: query.eventSource,
+    eventName: query.eventName,
+    errorsOnly: query.errorsOnly,
+    readOnly: query.readOnly,
+    sourceIp: query.sourceIp,
+    userAgent: query.userAgent,
+    // Events carry their principal's key, the key part of its id.
+    principalKey: query.by === undefined ? undefined : parseEntityRef(query.by).key,
+  };
 }

@@ -41,7 +41,7 @@ RETURN [${nameOf('p')}] + [s IN sessions | ${nameOf('s')}] AS names, total`;
 
 /**
  * The timeline's filters (service, API, failures only, read-only or not, source address, user
- * agent): null/false keep all. Events loaded before the user agent was a property of its own are
+ * agent, the principal that made the call): null/false keep all. Events loaded before the user agent was a property of its own are
  * matched on their stored record's text instead.
  * They narrow what each seek returns; the seek itself stays on the (principalKey, time) index.
  */
@@ -50,7 +50,8 @@ const EVENT_FILTERS = `($eventSource IS NULL OR e.eventSource = $eventSource)
     AND (NOT $errorsOnly OR e.errorCode IS NOT NULL)
     AND ($readOnly IS NULL OR e.readOnly = $readOnly)
     AND ($sourceIp IS NULL OR e.sourceIp = $sourceIp)
-    AND ($userAgent IS NULL OR e.userAgent = $userAgent OR (e.userAgent IS NULL AND e.raw CONTAINS $userAgent))`;
+    AND ($userAgent IS NULL OR e.userAgent = $userAgent OR (e.userAgent IS NULL AND e.raw CONTAINS $userAgent))
+    AND ($principalKey IS NULL OR e.principalKey = $principalKey)`;
 
 /** Which events a timeline holds, by what it is about: `e`, in the time scope, filtered. */
 const PRINCIPAL_EVENTS = `MATCH (e:${n(Label.Event)})

@@ -3,7 +3,7 @@ import type { Graph } from '../driver';
 import { cypherInt } from '../driver';
 import { TrailhoundError } from '../errors';
 import { storedRecord } from '../events';
-import { Label, isPrincipalLabel, type NodeLabel } from '../vocabulary';
+import { Label, RESOURCE_LABELS, isPrincipalLabel, type NodeLabel } from '../vocabulary';
 import { DISPLAY_NAME_PROPERTIES, displayName, type EntityRef, keyProperty, kindOf } from './entities';
 import {
   ALL_EVENTS_FROM_ADDRESS,
@@ -66,6 +66,11 @@ export interface TimelineFilters {
   readonly readOnly?: boolean | undefined;
   readonly sourceIp?: string | undefined;
   readonly userAgent?: string | undefined;
+  /**
+   * Only calls made by this principal (its key), not its sessions. On a user, role or access key
+   * it asks for the calls that principal made naming it: the events behind an ACCESSED edge.
+   */
+  readonly principalKey?: string | undefined;
 }
 
 /** Sessions followed through role chains, at most: a service principal may start millions. */
@@ -79,7 +84,7 @@ export const MAX_SESSIONS = 20_000;
  */
 export async function timelinePage(graph: Graph, ref: EntityRef, options: TimelineOptions): Promise<TimelinePage> {
   const after = decodeCursor(options.cursor);
-  const source = await timelineSource(graph, ref, options.includeSessions);
+  const source = await timelineSource(graph, ref, options.includeSessions, undefined, Boolean(options.filters?.principalKey));
   const params = {
     ...filterParams(options.filters),
     ...source.params,
@@ -119,7 +124,7 @@ export async function* timelineStream(
   // that finds the sessions, not a lookup per batch in the middle of the stream (for a user with
   // 6,652 sessions those lookups were half of the export's time).
   const principals = new PrincipalNames(graph);
-  const source = await timelineSource(graph, ref, options.includeSessions, principals);
+  const source = await timelineSource(graph, ref, options.includeSessions, principals, Boolean(options.filters?.principalKey));
   const query = source.of === 'principals' ? ALL_EVENTS_OF_PRINCIPALS : source.of === 'address' ? ALL_EVENTS_FROM_ADDRESS : allEventsTouchingQuery(ref.kind);
   const params = { ...filterParams(options.filters), ...source.params, from: cypherInt(options.from), to: cypherInt(options.to), withRecords: options.withRecords };
   for await (const rows of graph.stream<{ row: unknown[] }>(query, params, { timeoutMs: STREAM_TIMEOUT_MS })) {
@@ -171,8 +176,13 @@ interface TimelineSource {
   readonly principals: TimelinePage['principals'];
 }
 
-/** With `names`, the principals' names are learnt on the way (for streams, which name every row's principal). */
-async function timelineSource(graph: Graph, ref: EntityRef, includeSessions: boolean, names?: PrincipalNames): Promise<TimelineSource> {
+/**
+ * With `names`, the principals' names are learnt on the way (for streams, which name every row's
+ * principal). `namedBy`: the events are those naming the entity (a user, role or key as the
+ * resource of a call), narrowed to one principal by the filters.
+ */
+async function timelineSource(graph: Graph, ref: EntityRef, includeSessions: boolean, names?: PrincipalNames, namedBy = false): Promise<TimelineSource> {
+  if (namedBy && (RESOURCE_LABELS as readonly NodeLabel[]).includes(ref.kind)) return { of: 'resource', params: { key: ref.key }, own: new Set(), principals: null };
   if (isPrincipalLabel(ref.kind) || ref.kind === Label.AccessKey) {
     const key = ref.kind === Label.AccessKey ? await keyOwner(graph, ref.key) : ref.key;
     const sessions = includeSessions ? await sessionsStartedBy(graph, key, names) : { keys: [], truncated: false };
@@ -204,6 +214,7 @@ function filterParams(filters: TimelineFilters | undefined): Record<string, unkn
     readOnly: filters?.readOnly ?? null,
     sourceIp: filters?.sourceIp ?? null,
     userAgent: filters?.userAgent ?? null,
+    principalKey: filters?.principalKey ?? null,
   };
 }
 

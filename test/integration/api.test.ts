@@ -23,6 +23,7 @@ import { getJson, getStatus } from '../support/api';
 import { connectTestGraph, wipeGraph } from '../support/testGraph';
 import { Group, Label, Rel } from '../../graph/vocabulary';
 import { cypherInt } from '../../graph/driver';
+import { keyProperty, kindOf } from '../../graph/investigations/entities';
 import { PRINCIPAL_FINDINGS_VIA_FINDINGS, PRINCIPAL_FINDINGS_VIA_SESSIONS } from '../../graph/investigations/profileQueries';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -258,6 +259,33 @@ describe('the investigation API', () => {
     const assumed = neighbours.find((g) => g.relationship === 'ASSUMED' && g.direction === 'out')?.count;
     expect(assumed).toBeGreaterThan(0);
     expect(assumed).toBe(view.nodes.filter((n) => n.kind === 'RoleSession').length);
+  });
+
+  it('drills down from every aggregate edge to exactly the events it counts', async () => {
+    // Each kind of edge a principal's calls make, and the timeline that holds its events, over the
+    // edge's own span: the count on the edge and the events behind it must agree, edge by edge.
+    // (KEY_OF and SESSION_OF also count the call that issued the key, made by the session's starter.)
+    const drills: Record<string, (from: string, to: string) => string> = {
+      [Rel.CALLED_FROM]: (p, ip) => `entity=${enc(p)}&sourceIp=${enc(ip.slice(ip.indexOf(':') + 1))}&includeSessions=false`,
+      [Rel.USED_AGENT]: (p, ua) => `entity=${enc(p)}&userAgent=${enc(ua.slice(ua.indexOf(':') + 1))}&includeSessions=false`,
+      [Rel.ACCESSED]: (p, r) => `entity=${enc(r)}&by=${enc(p)}`,
+    };
+    for (const [type, query] of Object.entries(drills)) {
+      const edges = await graph.read(
+        `MATCH (a)-[r:${type}]->(b) RETURN a, b, r.count AS count, r.firstSeen AS firstSeen, r.lastSeen AS lastSeen ORDER BY r.count DESC, elementId(r) LIMIT 12`,
+      );
+      expect(edges.records.length, type).toBeGreaterThan(0);
+      for (const r of edges.records) {
+        const [a, b] = (['a', 'b'] as const).map((end) => {
+          const node = r.get(end) as { labels: string[]; properties: Record<string, unknown> };
+          const kind = kindOf(node.labels)!;
+          return `${kind}:${String(node.properties[keyProperty(kind)])}`;
+        });
+        const span = `from=${Number(r.get('firstSeen'))}&to=${Number(r.get('lastSeen'))}`;
+        const body = await (await fetch(`${base}/api/export/timeline?format=json&${query(a!, b!)}&${span}`)).json() as { type: string }[];
+        expect(body.filter((e) => e.type === 'event').length, `${a} -${type}-> ${b}`).toBe(Number(r.get('count')));
+      }
+    }
   });
 
   it('profiles an address and an instance: flows by port, principals, interfaces, traffic, findings', async () => {

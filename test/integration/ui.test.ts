@@ -175,6 +175,17 @@ describe('the investigation UI', () => {
     // Escape closes the timeline (nothing is selected).
     await page.keyboard.press('Escape');
     await expect.poll(() => new URL(page.url()).searchParams.get('tl')).toBeNull();
+    // A resource in a session's profile: the calls that session made naming it, as many as counted.
+    const chained = `RoleSession:${manifest.cast.chainedSession}`;
+    await page.goto(`${server.url}/?root=${encodeURIComponent(`Finding:${manifest.cast.findingIds.exfiltration}`)}&sel=${encodeURIComponent(chained)}`);
+    const bucket = page.locator('.items li', { hasText: manifest.cast.bucket });
+    await bucket.waitFor();
+    const accessed = Number((await bucket.locator('.num').textContent())!.replace(/[^\d]/g, ''));
+    expect(accessed).toBeGreaterThanOrEqual(240);
+    await bucket.locator('button.events').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('tlby')).toBe(chained);
+    expect(new URL(page.url()).searchParams.get('tl')).toBe(`S3Bucket:${manifest.cast.bucket}`);
+    await expect.poll(async () => (await page.locator('.timeline-panel footer').textContent())?.trim()).toBe(`${accessed.toLocaleString('en-US')} events`);
   });
 
   it("opens a principal's timeline with its sessions' calls, filters it and exports it", async () => {

@@ -86,7 +86,7 @@ describe('URL state <-> view state', () => {
       path: ['IpAddress:185.220.101.45', 'S3Bucket:acme-customer-exports-6666'],
       mode: 'neighbourhood',
       layout: 'dagre',
-      timeline: { entity: 'IamUser:arn:aws:iam::111122223333:user/carol', eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorsOnly: true, readOnly: false, sourceIp: '2001:db8::7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) & kali', ownCalls: true },
+      timeline: { entity: 'IamUser:arn:aws:iam::111122223333:user/carol', eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorsOnly: true, readOnly: false, sourceIp: '2001:db8::7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) & kali', ownCalls: true, by: 'RoleSession:ASIA1', from: '2026-11-12T08:00:00.000Z', to: '2026-11-19T10:00:00.000Z' },
       findings: { q: 'Exfiltration', severityMin: 7, sort: 'eventLastSeen', ascending: true, includeArchived: true, type: 'Backdoor:EC2/', account: '111122223333', region: 'eu-west-1' },
     };
     expect(parseState(serializeState(state))).toEqual(state);
@@ -120,11 +120,18 @@ describe('URL state <-> view state', () => {
 
 describe('drill-down from an edge to the events behind it', () => {
   const carol = 'IamUser:arn:aws:iam::111122223333:user/carol';
-  it("opens the principal's calls from an address, a session's calls, a key's calls", () => {
-    expect(eventsBehind({ kind: 'CALLED_FROM', source: carol, target: 'IpAddress:185.220.101.45' })).toEqual({ entity: carol, sourceIp: '185.220.101.45', ownCalls: true });
-    expect(eventsBehind({ kind: 'ASSUMED', source: carol, target: 'RoleSession:ASIA1' })).toEqual({ entity: 'RoleSession:ASIA1' });
-    expect(eventsBehind({ kind: 'KEY_OF', source: 'AccessKey:AKIA1', target: carol })).toEqual({ entity: 'AccessKey:AKIA1' });
-    expect(eventsBehind({ kind: 'USED_AGENT', source: carol, target: 'UserAgent:python-requests/2.31.0: x' })).toEqual({ entity: carol, userAgent: 'python-requests/2.31.0: x', ownCalls: true });
+  const span = { firstSeen: '2026-11-12T08:00:00.000Z', lastSeen: '2026-11-19T10:00:00.000Z' };
+  const within = { from: span.firstSeen, to: span.lastSeen };
+  it("opens the events the edge counts, over the edge's own span", () => {
+    expect(eventsBehind({ kind: 'CALLED_FROM', source: carol, target: 'IpAddress:185.220.101.45', ...span })).toEqual({ entity: carol, sourceIp: '185.220.101.45', ownCalls: true, ...within });
+    expect(eventsBehind({ kind: 'USED_AGENT', source: carol, target: 'UserAgent:python-requests/2.31.0: x', ...span })).toEqual({ entity: carol, userAgent: 'python-requests/2.31.0: x', ownCalls: true, ...within });
+    // A resource, a user or a role: the calls that principal made naming it.
+    expect(eventsBehind({ kind: 'ACCESSED', source: carol, target: 'IamRole:arn:aws:iam::111122223333:role/Admin', ...span })).toEqual({ entity: 'IamRole:arn:aws:iam::111122223333:role/Admin', by: carol, ...within });
+    // A key's and a session's own calls, not those of the sessions chained from them.
+    expect(eventsBehind({ kind: 'KEY_OF', source: 'AccessKey:ASIA1', target: 'RoleSession:ASIA1', ...span })).toEqual({ entity: 'AccessKey:ASIA1', ownCalls: true, ...within });
+    expect(eventsBehind({ kind: 'SESSION_OF', source: 'RoleSession:ASIA1', target: 'IamRole:arn:aws:iam::1:role/Admin' })).toEqual({ entity: 'RoleSession:ASIA1', ownCalls: true });
+    // A session's start: its starter's calls to STS at that moment.
+    expect(eventsBehind({ kind: 'ASSUMED', source: carol, target: 'RoleSession:ASIA1', firstSeen: span.lastSeen, lastSeen: span.lastSeen })).toEqual({ entity: carol, eventSource: 'sts.amazonaws.com', ownCalls: true, from: span.lastSeen, to: span.lastSeen });
   });
   it('has nothing to open behind flows', () => {
     expect(eventsBehind({ kind: 'FLOW', source: 'IpAddress:10.0.0.1', target: 'IpAddress:10.0.0.2' })).toBeNull();

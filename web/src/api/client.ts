@@ -96,12 +96,14 @@ export const api = {
 
 
 function filterParams(f: TimelineQuery) {
-  return { eventSource: f.eventSource, eventName: f.eventName, errorsOnly: f.errorsOnly ? true : null, readOnly: f.readOnly, sourceIp: f.sourceIp, userAgent: f.userAgent, includeSessions: f.ownCalls ? false : null };
+  return { eventSource: f.eventSource, eventName: f.eventName, errorsOnly: f.errorsOnly ? true : null, readOnly: f.readOnly, sourceIp: f.sourceIp, userAgent: f.userAgent, by: f.by, includeSessions: f.ownCalls ? false : null };
 }
 
 /** A timeline's filters, and for a principal whether to leave out its sessions' calls (a profile's counts are its own calls). */
-export interface TimelineQuery extends TimelineFilters {
+export interface TimelineQuery extends Omit<TimelineFilters, 'principalKey'> {
   readonly ownCalls?: boolean | undefined;
+  /** Only the calls of this principal (kind:key). */
+  readonly by?: string | undefined;
 }
 
 export type { TimelineFilters };

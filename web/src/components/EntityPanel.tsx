@@ -1,12 +1,13 @@
-import { api, type Scope, type TimelineQuery } from '../api/client';
+import { api, type Scope } from '../api/client';
 import type { ApiEdge, ApiNode, Profile } from '../api/types';
-import { Label } from '../../../graph/vocabulary';
-import { lookOf, NO_TIMELINE } from '../graph/kinds';
+import { Label, Rel } from '../../../graph/vocabulary';
+import { hasTimeline, lookOf, NO_TIMELINE } from '../graph/kinds';
+import { eventsBehind, type Link } from '../graph/drillDown';
 import { parseAggregateId } from '../graph/elements';
 import { Histogram, type Bucket } from './Histogram';
 import { Show } from './States';
 import { useApi } from '../state/useApi';
-import type { GraphMode } from '../state/urlState';
+import type { GraphMode, TimelineState } from '../state/urlState';
 import { KindIcon } from './KindIcon';
 import { RoleChain } from './RoleChain';
 import { FindingSection, FlowsSection, LocationSection, TrafficSection } from './ProfileExtras';
@@ -16,12 +17,11 @@ interface Props {
   /** null while the graph (which decides the scope) loads. */
   readonly scope: Scope | null;
   readonly onScope: (from: string, to: string) => void;
-  /** `within`: the scope the drilled-down count was made in (the profile's). */
-  readonly onTimeline: (entity: string, filters?: TimelineQuery, within?: Scope) => void;
+  /** The timeline of an entity, narrowed (and over its own span, for a drill-down). */
+  readonly onTimeline: (entity: string, narrowed?: Omit<TimelineState, 'entity'>) => void;
   readonly onInvestigate: (entity: string, mode?: GraphMode) => void;
 }
 
-const PRINCIPALS: readonly string[] = [Label.IamUser, Label.IamRole, Label.RoleSession, Label.FederatedUser, Label.RootUser, Label.AwsService, Label.AwsAccountPrincipal, Label.UnknownPrincipal];
 
 interface Item {
   readonly entity: ApiNode;
@@ -61,7 +61,8 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
   const activity = s.activity as { hourly?: Bucket[]; totalCalls?: number; failures?: number } | undefined;
   const hasTimeline = !NO_TIMELINE.includes(e.kind);
   // The events behind a count: in the scope the profile counted them in.
-  const drill = (entity: string, filters: TimelineQuery) => onTimeline(entity, filters, { from: profile.scope.from, to: profile.scope.to });
+  // Top APIs are counted in the profile's scope: their calls are listed in that scope.
+  const inScope = { from: profile.scope.from, to: profile.scope.to };
   return (
     <div className="profile">
       <header>
@@ -97,7 +98,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
               {(s.topApis as { service: string; name: string; calls: number; failures: number; newlyObserved: boolean }[]).map((a) => (
                 <tr key={`${a.service}:${a.name}`}>
                   <td>
-                    <button type="button" className="link" onClick={() => drill(e.id, { eventName: a.name, ownCalls: true })} title="Show these calls">
+                    <button type="button" className="link" onClick={() => onTimeline(e.id, { eventName: a.name, ownCalls: true, ...inScope })} title="Show these calls">
                       {a.service}:{a.name}
                     </button>
                     {a.newlyObserved ? <span className="new">new</span> : null}
@@ -125,7 +126,10 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
         ] as const
       ).map(([name, title]) => {
         const list = listOf(s[name]);
-        return list ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} onEvents={(item) => eventsOf(e, item, drill)} /> : null;
+        return list ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} onEvents={(item) => {
+              const events = eventsOf(e, name, item);
+              return events ? () => onTimeline(events.entity, events) : null;
+            }} /> : null;
       })}
       {Array.isArray(s.flows) ? <FlowsSection flows={s.flows as Parameters<typeof FlowsSection>[0]['flows']} /> : null}
       {Array.isArray(s.traffic) ? <TrafficSection traffic={s.traffic as Parameters<typeof TrafficSection>[0]['traffic']} /> : null}
@@ -165,17 +169,25 @@ function NewlyObserved({ sections }: { sections: Record<string, unknown> }) {
   );
 }
 
+/** How each profile list links its items to the entity, as the aggregate edge it was read from. */
+const LINKS: Record<string, (owner: string, item: string) => Link> = {
+  sourceIps: (owner, item) => ({ kind: Rel.CALLED_FROM, source: owner, target: item }),
+  userAgents: (owner, item) => ({ kind: Rel.USED_AGENT, source: owner, target: item }),
+  resources: (owner, item) => ({ kind: Rel.ACCESSED, source: owner, target: item }),
+  accessKeys: (owner, item) => ({ kind: Rel.KEY_OF, source: item, target: owner }),
+  principals: (owner, item) => ({ kind: Rel.CALLED_FROM, source: item, target: owner }),
+  runsAs: (owner, item) => ({ kind: Rel.SESSION_OF, source: owner, target: item }),
+};
+
 /**
- * The raw events behind a profile item: a principal's own calls from an address or with a user
- * agent (its timeline, filtered: the profile counts its own calls, not its sessions'), or the
- * item's own timeline (calls with a key, naming a resource).
+ * The raw events behind a profile item: those its count counts (the aggregate edge's, over the
+ * edge's span: a principal's own calls from an address or with an agent, its calls naming a
+ * resource, the calls signed with a key), else the item's own timeline when it has one.
  */
-function eventsOf(owner: ApiNode, item: Item, onTimeline: (entity: string, filters: TimelineQuery) => void): (() => void) | null {
-  const kind = item.entity.kind;
-  if (kind === Label.IpAddress) return PRINCIPALS.includes(owner.kind) ? () => onTimeline(owner.id, { sourceIp: item.entity.key, ownCalls: true }) : () => onTimeline(item.entity.id, {});
-  if (kind === Label.UserAgent) return PRINCIPALS.includes(owner.kind) ? () => onTimeline(owner.id, { userAgent: item.entity.key, ownCalls: true }) : null;
-  if (NO_TIMELINE.includes(kind)) return null;
-  return () => onTimeline(item.entity.id, {});
+function eventsOf(owner: ApiNode, section: string, item: Item): TimelineState | null {
+  const link = LINKS[section]?.(owner.id, item.entity.id);
+  if (link) return eventsBehind({ ...link, firstSeen: item.firstSeen, lastSeen: item.lastSeen });
+  return hasTimeline(item.entity.id) ? { entity: item.entity.id } : null;
 }
 
 function ItemList({ title, list, onInvestigate, onEvents }: { title: string; list: { total: number; items: Item[] }; onInvestigate: (id: string) => void; onEvents: (item: Item) => (() => void) | null }) {

@@ -3,6 +3,7 @@ import dagre from 'cytoscape-dagre';
 import fcose from 'cytoscape-fcose';
 import { useEffect, useRef, useState } from 'react';
 import { layoutOptions } from '../graph/layouts';
+import type { Link } from '../graph/drillDown';
 import { graphStyle, LARGE_VIEW } from '../graph/style';
 import { lookOf } from '../graph/kinds';
 import type { Layout } from '../state/urlState';
@@ -24,7 +25,7 @@ export interface GraphCanvasProps {
   readonly onSelect: (ids: string[]) => void;
   readonly onExpand: (id: string) => void;
   /** A click on an edge: drill down to the events behind it. */
-  readonly onEdge: (edge: { kind: string; source: string; target: string }) => void;
+  readonly onEdge: (edge: Link) => void;
 }
 
 interface Tip {
@@ -78,8 +79,8 @@ export function GraphCanvas(props: GraphCanvasProps) {
     cy.on('dbltap', 'node', (e: EventObject) => handlers.current.onExpand(e.target.id()));
     cy.on('tap', 'node.aggregate', (e: EventObject) => handlers.current.onExpand(e.target.id()));
     cy.on('tap', 'edge', (e: EventObject) => {
-      const d = e.target.data() as { kind: string; source: string; target: string };
-      handlers.current.onEdge({ kind: d.kind, source: d.source, target: d.target });
+      const d = e.target.data() as { kind: string; source: string; target: string; firstSeen: string | null; lastSeen: string | null };
+      handlers.current.onEdge({ kind: d.kind, source: d.source, target: d.target, firstSeen: d.firstSeen, lastSeen: d.lastSeen });
     });
     cy.on('mouseover', 'node', (e: EventObject) => setTip(describeNode(e.target as NodeSingular)));
     cy.on('mouseover', 'edge', (e: EventObject) => {

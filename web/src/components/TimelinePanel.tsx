@@ -12,7 +12,9 @@ const OVERSCAN = 10;
  * virtualised table: only the rows in view are in the DOM, so 100,000 events scroll smoothly.
  * Pages load as the table scrolls; filters go to the server; exports take the same filters.
  */
-export function TimelinePanel({ timeline, scope, onChange }: { timeline: TimelineState; scope: Scope; onChange: (t: TimelineState | null) => void }) {
+export function TimelinePanel({ timeline, scope: viewScope, onChange }: { timeline: TimelineState; scope: Scope; onChange: (t: TimelineState | null) => void }) {
+  // A drill-down from an aggregate brings its own span (all of its evidence); else the view's scope.
+  const scope: Scope = timeline.from || timeline.to ? { from: timeline.from ?? null, to: timeline.to ?? null } : viewScope;
   const [events, setEvents] = useState<TimelineEvent[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [done, setDone] = useState(false);
@@ -21,7 +23,7 @@ export function TimelinePanel({ timeline, scope, onChange }: { timeline: Timelin
   const [scrollTop, setScrollTop] = useState(0);
   const [open, setOpen] = useState<string | null>(null);
   const body = useRef<HTMLDivElement>(null);
-  const filters = { eventSource: timeline.eventSource, eventName: timeline.eventName, errorsOnly: timeline.errorsOnly, readOnly: timeline.readOnly, sourceIp: timeline.sourceIp, userAgent: timeline.userAgent, ownCalls: timeline.ownCalls };
+  const filters = { eventSource: timeline.eventSource, eventName: timeline.eventName, errorsOnly: timeline.errorsOnly, readOnly: timeline.readOnly, sourceIp: timeline.sourceIp, userAgent: timeline.userAgent, ownCalls: timeline.ownCalls, by: timeline.by };
   const key = JSON.stringify([timeline, scope]);
 
   const loadMore = async (from: string | null, reset: boolean, signal?: AbortSignal) => {
@@ -82,6 +84,16 @@ export function TimelinePanel({ timeline, scope, onChange }: { timeline: Timelin
         {timeline.ownCalls ? (
           <button type="button" className="chip-button" title="Include the calls made in the sessions it started" onClick={() => set({ ownCalls: undefined })}>
             own calls only ✕
+          </button>
+        ) : null}
+        {timeline.by ? (
+          <button type="button" className="chip-button" title={`Remove this filter: ${timeline.by}`} onClick={() => set({ by: undefined })}>
+            by {timeline.by.slice(timeline.by.indexOf(':') + 1).split('/').pop()} ✕
+          </button>
+        ) : null}
+        {timeline.from || timeline.to ? (
+          <button type="button" className="chip-button" title="The span of the link drilled into; remove to use the view's scope time" onClick={() => set({ from: undefined, to: undefined })}>
+            {(timeline.from ?? '…').slice(0, 16).replace('T', ' ')} → {(timeline.to ?? '…').slice(0, 16).replace('T', ' ')} ✕
           </button>
         ) : null}
         {timeline.sourceIp ? (

@@ -27,6 +27,11 @@ export interface TimelineState {
   readonly userAgent?: string;
   /** A principal's own calls, without those of the sessions it started. */
   readonly ownCalls?: boolean;
+  /** Only the calls this principal made (on a resource, user, role or key: naming it). */
+  readonly by?: string;
+  /** The timeline's own span (a drill-down from an aggregate: all its evidence); else the view's scope. */
+  readonly from?: string;
+  readonly to?: string;
 }
 
 export interface ViewState {
@@ -104,6 +109,9 @@ export function parseState(search: string): ViewState {
           ...(p.get('tlip') ? { sourceIp: p.get('tlip')! } : {}),
           ...(p.get('tlua') ? { userAgent: p.get('tlua')! } : {}),
           ...(p.get('tlown') === '1' ? { ownCalls: true } : {}),
+          ...(p.get('tlby') ? { by: p.get('tlby')! } : {}),
+          ...(p.get('tlfrom') ? { from: p.get('tlfrom')! } : {}),
+          ...(p.get('tlto') ? { to: p.get('tlto')! } : {}),
         }
       : null,
     findings: {
@@ -143,6 +151,9 @@ export function serializeState(state: ViewState): string {
     set('tlip', state.timeline.sourceIp);
     set('tlua', state.timeline.userAgent);
     if (state.timeline.ownCalls) set('tlown', '1');
+    set('tlby', state.timeline.by);
+    set('tlfrom', state.timeline.from);
+    set('tlto', state.timeline.to);
   }
   set('q', state.findings.q);
   if (state.findings.severityMin !== null) set('sev', String(state.findings.severityMin));

@@ -298,11 +298,7 @@ export function InvestigationView({ state, dark, onChange }: Props) {
         // says what is wrong when the entity is not there either).
         scope={load.status === 'loading' ? null : effectiveScope}
         onScope={(from, to) => change(() => ({ from, to }))}
-        onTimeline={(entity, filters, within) =>
-          // A drill-down from the profile of an entity viewed without a scope time takes the
-          // profile's (its last 30 days), so the graph, the profile and the events agree.
-          change(() => ({ timeline: { entity, ...filters }, ...(within && state.from === null && state.to === null && state.root && rootKind(state.root) === 'entity' ? { from: within.from, to: within.to } : {}) }))
-        }
+        onTimeline={(entity, narrowed) => change(() => ({ timeline: { entity, ...narrowed } }))}
         onInvestigate={(entity, as) => onChange((s) => investigate(s, entity, as), 'push')}
       />
       {state.timeline ? <TimelinePanel timeline={state.timeline} scope={load.status === 'ready' ? effectiveScope : scope} onChange={(timeline) => change(() => ({ timeline }))} /> : null}
