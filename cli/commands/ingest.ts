@@ -73,7 +73,7 @@ const EXAMPLES: Record<string, string> = {
 const NOTES: Record<string, string> = {
   cloudtrail: 'Each rejected record (malformed JSON, no eventID or time, truncated file) goes to the rejects\nfile with its file, position and reason; the rest of the file still loads.',
   vpcflow:
-    'Files are aggregated whole (per hour, addresses, destination port, protocol, action) and each commits\nwith its entry in the ingest ledger: a file already loaded is skipped, a crash mid-file loads it again\nwhole, never twice. A truncated .gz loads nothing (its flows have no ids), so a complete copy can\nbe loaded later. A malformed line goes to the rejects file; the rest of the file loads.',
+    'Flows are aggregated (per hour, addresses, destination port, protocol, action) in parts of up to 50,000\naggregates; each part commits with a ledger entry for its lines, and the whole file gets one when done:\na file already loaded is skipped, a crash mid-file loads only the parts not yet in the ledger, never\ntwice. A truncated .gz loads its complete parts and says how many records; a complete copy later adds\nthe rest. A malformed line goes to the rejects file; the rest of the file loads.',
   guardduty:
     'A finding that arrives again (an update) replaces the one node when its updatedAt is newer.\nSample findings load flagged (sample = true), apart from real entities.',
 };

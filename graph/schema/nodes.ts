@@ -256,8 +256,9 @@ export const nodes = {
   },
   IngestedObject: {
     description:
-      'The ingest ledger: one node per input object (file or S3 object) whose records carry no ids of their ' +
-      'own (flow logs). Its evidence commits with it, in one transaction, so a rerun skips it and never counts twice.',
+      'The ingest ledger for input whose records carry no ids of their own (flow logs): one node per part of a ' +
+      'file (the hash of its lines), whose evidence commits with it in one transaction, and one per finished file ' +
+      '(the hash of its bytes). A rerun skips what is in, so nothing is counted twice.',
     key: 'contentHash',
     write: 'event',
     properties: {

@@ -18,8 +18,10 @@ const PART_SIZE = Number(process.env.TRAILHOUND_FLOW_PART_SIZE) || 50_000;
 /**
  * VPC Flow Logs from files: the default version 2 format without a header, or any custom
  * format (fields of versions 3 to 8 in any order) named by its header line, as S3 delivers
- * them (.log / .log.gz under AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/). Each file is
- * aggregated whole and committed with its ledger entry.
+ * them (.log / .log.gz under AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/). A file is
+ * aggregated in parts of PART_SIZE aggregates; each part commits with a ledger entry keyed by the
+ * hash of its lines (so a rerun after a crash, or a complete copy of a truncated file, skips the
+ * parts already in), and the finished file gets its own entry.
  */
 export const vpcFlowSource: LogSource = {
   name: 'vpcflow',

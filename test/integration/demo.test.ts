@@ -182,6 +182,14 @@ describe('trailhound demo', () => {
     const view = await getJson(base, `/api/findings/${manifest.cast.findingIds.exfiltration}/blast-radius?hops=2`, GraphViewSchema);
     const ids = view.nodes.map((n) => n.id);
     expect(ids).toEqual(expect.arrayContaining([to, `RoleSession:${manifest.cast.chainedSession}`, `RoleSession:${manifest.cast.adminSession}`, `IpAddress:${ATTACKER.keyUse.ip}`]));
+    // Both two hops out, carol and the session she started are linked, as in the graph.
+    const links = view.edges.map((e) => `${e.source} -${e.kind}-> ${e.target}`);
+    expect(links).toContain(`${to} -${Rel.ASSUMED}-> RoleSession:${manifest.cast.adminSession}`);
+    // One edge per pair and kind, and none to a node not in the view.
+    const shown = new Set(ids);
+    expect(view.edges.every((e) => shown.has(e.source) && shown.has(e.target))).toBe(true);
+    const pairs = view.edges.filter((e) => !e.id.startsWith('aggregate:')).map((e) => `${e.kind} ${e.source} ${e.target}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
   });
 
   it('loads nothing twice when run again, and --reset starts from an empty database', async () => {

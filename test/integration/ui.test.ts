@@ -146,6 +146,9 @@ describe('the investigation UI', () => {
     await graphNodes(page, 2);
     const histogram = page.getByTestId('histogram');
     await histogram.waitFor();
+    // Her whole history is inside the default scope: nothing to compare with, so nothing is "new".
+    await page.locator('.no-baseline').waitFor();
+    expect(await page.locator('.entity-panel .new').count()).toBe(0);
     const box = (await histogram.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
     await page.mouse.down();
@@ -157,6 +160,10 @@ describe('the investigation UI', () => {
     const to = Date.parse(url.searchParams.get('to')!);
     expect(to).toBeGreaterThan(from);
     await expect.poll(() => page.locator('.scope').textContent()).toContain(new Date(from).toISOString().slice(0, 10));
+
+    // Narrowed to the later days, what came before is the baseline: the attacker's address is new.
+    await expect.poll(() => page.locator('.no-baseline').count()).toBe(0);
+    await expect.poll(() => page.locator('.items li', { hasText: ATTACKER.keyUse.ip }).locator('.new').count()).toBe(1);
 
     // Drill down from an address in her profile to her calls from it: exactly the calls the
     // profile counted (her own, in the brushed scope; her sessions also called from there).
@@ -270,9 +277,12 @@ describe('the investigation UI', () => {
     await page.keyboard.press('Escape');
     await clickNode(page, bucket);
     await expect.poll(() => params().get('sel')).toBe(bucket);
+    const rootAt = await position(exfiltration);
     await page.getByRole('button', { name: 'Hide', exact: true }).click();
     await expect.poll(() => params().get('hide')).toBe(bucket);
     expect(await graphNodes(page, 1)).not.toContain(bucket);
+    // Hiding moves nothing else: the picture stays as the investigator left it.
+    expect(await position(exfiltration)).toEqual(rootAt);
     await expect.poll(() => page.getByRole('button', { name: 'Show 1 hidden' }).count()).toBe(1);
     await page.keyboard.press('u');
     await expect.poll(() => params().get('hide')).toBeNull();

@@ -60,9 +60,13 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
   const look = lookOf(e.kind);
   const activity = s.activity as { hourly?: Bucket[]; totalCalls?: number; failures?: number } | undefined;
   const hasTimeline = !NO_TIMELINE.includes(e.kind);
-  // The events behind a count: in the scope the profile counted them in.
   // Top APIs are counted in the profile's scope: their calls are listed in that scope.
   const inScope = { from: profile.scope.from, to: profile.scope.to };
+  // Seen for the first time inside the scope: nothing came before to compare with, so every
+  // address, agent and API would be "new". Say so instead of marking them all.
+  const firstSeen = typeof e.properties.firstSeen === 'string' ? e.properties.firstSeen : null;
+  const noBaseline = firstSeen !== null && firstSeen >= profile.scope.from;
+  const isNew = (flag: boolean | undefined) => Boolean(flag) && !noBaseline;
   return (
     <div className="profile">
       <header>
@@ -85,12 +89,17 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
       <Properties properties={e.properties} open={e.kind === Label.Finding} />
       {e.kind === Label.Finding ? <FindingSection id={e.id} onInvestigate={onInvestigate} /> : null}
       {s.location ? <LocationSection location={s.location as Parameters<typeof LocationSection>[0]['location']} /> : null}
+      {noBaseline && activity?.hourly ? (
+        <p className="muted no-baseline" role="note">
+          First seen {firstSeen!.slice(0, 16).replace('T', ' ')}, inside this scope: there is no earlier activity to compare with, so nothing is marked new. Drag on the histogram to narrow the scope and compare with what came before it.
+        </p>
+      ) : null}
       {activity?.hourly ? (
         <Section title={`Activity: ${(activity.totalCalls ?? 0).toLocaleString('en-US')} calls, ${(activity.failures ?? 0).toLocaleString('en-US')} failed`}>
           <Histogram buckets={activity.hourly} onBrush={onScope} />
         </Section>
       ) : null}
-      <NewlyObserved sections={s} />
+      {noBaseline ? null : <NewlyObserved sections={s} />}
       {Array.isArray(s.topApis) && s.topApis.length ? (
         <Section title="Top APIs">
           <table className="mini">
@@ -101,7 +110,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
                     <button type="button" className="link" onClick={() => onTimeline(e.id, { eventName: a.name, ownCalls: true, ...inScope })} title="Show these calls">
                       {a.service}:{a.name}
                     </button>
-                    {a.newlyObserved ? <span className="new">new</span> : null}
+                    {isNew(a.newlyObserved) ? <span className="new">new</span> : null}
                   </td>
                   <td className="num">{a.calls.toLocaleString('en-US')}</td>
                   <td className="num failed">{a.failures ? a.failures.toLocaleString('en-US') : ''}</td>
@@ -126,7 +135,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
         ] as const
       ).map(([name, title]) => {
         const list = listOf(s[name]);
-        return list ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} onEvents={(item) => {
+        return list ? <ItemList key={name} title={title} list={list} onInvestigate={onInvestigate} isNew={isNew} onEvents={(item) => {
               const events = eventsOf(e, name, item);
               return events ? () => onTimeline(events.entity, events) : null;
             }} /> : null;
@@ -190,14 +199,14 @@ function eventsOf(owner: ApiNode, section: string, item: Item): TimelineState | 
   return hasTimeline(item.entity.id) ? { entity: item.entity.id } : null;
 }
 
-function ItemList({ title, list, onInvestigate, onEvents }: { title: string; list: { total: number; items: Item[] }; onInvestigate: (id: string) => void; onEvents: (item: Item) => (() => void) | null }) {
+function ItemList({ title, list, onInvestigate, onEvents, isNew }: { title: string; list: { total: number; items: Item[] }; onInvestigate: (id: string) => void; onEvents: (item: Item) => (() => void) | null; isNew: (flag: boolean | undefined) => boolean }) {
   return (
     <Section title={`${title} (${list.total.toLocaleString('en-US')}${list.total > list.items.length ? `, ${list.items.length} shown` : ''})`}>
       <ul className="items">
         {list.items.map((item) => (
           <li key={item.entity.id}>
             <EntityLink node={item.entity} onInvestigate={onInvestigate} />
-            {item.newlyObserved ? <span className="new">new</span> : null}
+            {isNew(item.newlyObserved) ? <span className="new">new</span> : null}
             {item.count !== null ? <span className="num muted"> ×{item.count.toLocaleString('en-US')}</span> : null}
             {typeof item.entity.properties.country === 'string' ? <span className="muted"> {item.entity.properties.country}</span> : null}
             {(() => {

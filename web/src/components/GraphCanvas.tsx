@@ -101,7 +101,12 @@ export function GraphCanvas(props: GraphCanvasProps) {
     };
   }, [large]);
 
-  // Sync the elements: add what is new, remove what is gone, then lay out.
+  // What the canvas was last laid out for: a change of layout or root lays everything out again.
+  const laidOut = useRef<{ layout: Layout; root: string | null } | null>(null);
+
+  // Sync the elements: add what is new, remove what is gone, then lay out only as much as needed:
+  // hiding a node moves nothing, an expansion places the new nodes beside their neighbours and
+  // settles the picture from where it is, so the investigator's mental map survives.
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
@@ -115,18 +120,25 @@ export function GraphCanvas(props: GraphCanvasProps) {
       drawnForSpeed.current = speed;
       cy.style(graphStyle(handlers.current.dark, speed));
     }
+    let added = cy.collection().nodes();
     cy.batch(() => {
       cy.elements().filter((e) => !wanted.has(e.id())).remove();
       // Edges go in only with both ends: a stray edge would stop Cytoscape.
       const nodes = new Set(props.elements.filter((e) => e.group === 'nodes').map((e) => String(e.data.id)));
       const fresh = props.elements.filter((e) => !present.has(String(e.data.id)) && (e.group === 'nodes' || (nodes.has(String(e.data.source)) && nodes.has(String(e.data.target)))));
-      cy.add(fresh as ElementDefinition[]);
+      added = cy.add(fresh as ElementDefinition[]).nodes();
       cy.nodes().removeClass('root');
       if (props.root) cy.getElementById(props.root).addClass('root');
     });
     performance.mark('trailhound:elements-added');
-    const run = cy.layout(layoutOptions(props.layout, cy.nodes().length, props.root));
-    run.run();
+    const same = laidOut.current !== null && laidOut.current.layout === props.layout && laidOut.current.root === props.root && present.size > 0;
+    if (!same || added.length > cy.nodes().length / 2) {
+      cy.layout(layoutOptions(props.layout, cy.nodes().length, props.root)).run();
+    } else if (added.length > 0) {
+      placeBesideNeighbours(added);
+      cy.layout(layoutOptions(props.layout, cy.nodes().length, props.root, true)).run();
+    }
+    laidOut.current = { layout: props.layout, root: props.root };
     performance.mark('trailhound:layout-done');
     cy.container()?.setAttribute('data-ready', String(cy.nodes().length));
   }, [props.elements, props.layout, props.root, webgl]);
@@ -182,6 +194,16 @@ export function GraphCanvas(props: GraphCanvasProps) {
       ) : null}
     </div>
   );
+}
+
+/** New nodes start beside the nodes they link to (or in the middle), spread on a small circle. */
+function placeBesideNeighbours(added: cytoscape.NodeCollection): void {
+  added.forEach((node, i) => {
+    const placed = node.neighborhood('node').filter((m) => !added.has(m));
+    const centre = placed.length ? placed.boundingBox({}) : node.cy().extent();
+    const angle = (i * 2 * Math.PI) / Math.max(6, added.length);
+    node.position({ x: (centre.x1 + centre.x2) / 2 + 60 * Math.cos(angle), y: (centre.y1 + centre.y2) / 2 + 60 * Math.sin(angle) });
+  });
 }
 
 function describeNode(node: NodeSingular): Tip {
