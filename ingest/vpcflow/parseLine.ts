@@ -145,6 +145,8 @@ export class FlowLineParser {
     const status = this.text(this.iStatus);
     if (status === 'NODATA' || status === 'SKIPDATA') return status;
     if (status !== undefined && status !== 'OK') return this.invalid(`unknown log-status "${status.slice(0, 20)}"`);
+    // A format without log-status still gets no-data records: every traffic field "-".
+    if (this.iStatus < 0 && this.isDashOrAbsent(this.iSrc) && this.isDashOrAbsent(this.iDst) && this.isDashOrAbsent(this.iPktSrc) && this.isDashOrAbsent(this.iPktDst)) return 'NODATA';
 
     const start = this.number(this.iStart);
     const end = this.number(this.iEnd);
@@ -211,6 +213,10 @@ export class FlowLineParser {
       while (i < len && (line.charCodeAt(i) === SPACE || line.charCodeAt(i) === 9)) i++;
     }
     return field === n;
+  }
+
+  private isDashOrAbsent(i: number): boolean {
+    return i < 0 || this.isDash(i);
   }
 
   private isDash(i: number): boolean {

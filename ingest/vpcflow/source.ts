@@ -15,6 +15,9 @@ const MAX_LINE = 64 * 1024;
  */
 const PART_SIZE = Number(process.env.TRAILHOUND_FLOW_PART_SIZE) || 50_000;
 
+/** Bad lines in a row, before any good one, that make a file "not a flow log" rather than a flow log with broken records. */
+const EARLY_BAD_LINES = 5;
+
 /**
  * VPC Flow Logs from files: the default version 2 format without a header, or any custom
  * format (fields of versions 3 to 8 in any order) named by its header line, as S3 delivers
@@ -47,6 +50,12 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
   let refusal: ParsedItem | null = null;
   let out: ParsedItem[] = [];
   let lastLine = 0;
+  const early: (ParsedItem & { kind: 'reject' })[] = [];
+  const notAFlowLog = (first: ParsedItem & { kind: 'reject' }): ParsedItem =>
+    refuse({
+      looksLike: `text that does not parse as a flow log (line ${first.position.line}: ${first.reason})`,
+      hint: given ? 'Check --fields against the file.' : 'A file without a header must be in the default version 2 format; for a custom format without a header, pass --fields "<field list>".',
+    });
 
   const onLine = (line: string, number: number, byteOffset: number): void => {
     if (refusal) return;
@@ -70,16 +79,21 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
     parser ??= new FlowLineParser(DEFAULT_FORMAT);
     const outcome = parser.parseInto(line, flow);
     if (outcome === 'invalid') {
-      if (!sawData) {
-        // The first data line decides whether this is a flow log at all.
-        refusal = refuse({
-          looksLike: `text that does not parse as a flow log (line ${number}: ${parser.lastReason})`,
-          hint: given ? 'Check --fields against the file.' : 'A file without a header must be in the default version 2 format; for a custom format without a header, pass --fields "<field list>".',
-        });
+      const reject: ParsedItem = { kind: 'reject', position: { index: number, line: number, byteOffset }, reason: parser.lastReason, excerpt: excerpt(line.trim(), 200) };
+      if (sawData) {
+        out.push(reject);
         return;
       }
-      out.push({ kind: 'reject', position: { index: number, line: number, byteOffset }, reason: parser.lastReason, excerpt: excerpt(line.trim(), 200) });
+      // Before any good line, a bad one may be one broken record or a file that is not a flow
+      // log at all: the next lines decide. Bad lines are held until a good one (they are then
+      // rejected one by one, and the file loads) or until too many in a row (the file is refused).
+      early.push(reject);
+      if (early.length >= EARLY_BAD_LINES) refusal = notAFlowLog(early[0]!);
       return;
+    }
+    if (!sawData) {
+      out.push(...early);
+      early.length = 0;
     }
     sawData = true;
     valid += 1;
@@ -137,6 +151,8 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
     return;
   }
   splitter.end(onLine);
+  // Nothing but bad lines (fewer than EARLY_BAD_LINES): not a flow log.
+  if (!refusal && !sawData && early.length > 0) refusal = notAFlowLog(early[0]!);
   if (refusal) {
     yield [refusal];
     return;

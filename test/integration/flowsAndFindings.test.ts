@@ -142,6 +142,25 @@ describe('one graph from CloudTrail, flow logs and GuardDuty', () => {
     expect(all.records[0]?.get('n')).toBe(3000);
   });
 
+  it('rejects a broken first record alone, and loads the rest of the file; a file of text that is not flows is refused', async () => {
+    const dir = join(work, 'first-line');
+    mkdirSync(dir, { recursive: true });
+    const good = Array.from({ length: 20 }, (_, i) => `2 111122223333 eni-0a1b2c3d4e5ffirst 10.0.9.${i + 1} 198.51.100.90 ${41000 + i} 443 6 5 500 1722560400 1722560460 ACCEPT OK`);
+    writeFileSync(join(dir, 'broken-first.log'), ['2 111122223333 eni-0a1b2c3d4e5ffirst 10.0.9.999 garbage', ...good].join('\n'));
+    const rejects = join(work, 'first-line.jsonl');
+    const run = await runCli(['ingest', 'vpcflow', dir, '--json', '--rejects', rejects], testEnv());
+    expect(json(run.stdout)).toMatchObject({ loaded: 20, rejected: 1, failedFiles: [] });
+    const logged = readFileSync(rejects, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged).toEqual([expect.objectContaining({ file: join(dir, 'broken-first.log'), line: 1, reason: expect.stringMatching(/expected 14 fields/) })]);
+    const counted = await graph.read(`MATCH ()-[f:${Rel.FLOW}]->(:${Label.IpAddress} {ip: '198.51.100.90'}) RETURN sum(f.count) AS n`);
+    expect(counted.records[0]?.get('n')).toBe(20);
+
+    // Prose in a .log file is not a flow log: refused whole, with one line saying so.
+    writeFileSync(join(dir, 'notes.log'), ['meeting notes for the incident', 'call at 10, bring coffee', 'nothing here is a flow', 'still not', 'nor this', 'last line'].join('\n'));
+    const prose = await runCli(['ingest', 'vpcflow', join(dir, 'notes.log'), '--json', '--rejects', join(work, 'prose.jsonl')], testEnv());
+    expect(json(prose.stdout).failedFiles).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^not a VPC flow log/) })]);
+  });
+
   it('tells the user which command reads a file given to the wrong one', async () => {
     const flowFile = join(FIXTURES, 'vpcflow', 'default-v2.valid.log');
     const asCloudTrail = await runCli(['ingest', 'cloudtrail', flowFile, '--json', '--rejects', join(work, 'w1.jsonl')], testEnv());

@@ -45,6 +45,12 @@ describe('FlowLineParser', () => {
     expect(parser.parse('2 111122223333 eni-0a1b2c3d4e5f60001 - - - - - - - 1722474360 1722474420 - SKIPDATA')).toEqual({ kind: 'status', status: 'SKIPDATA' });
   });
 
+  it('knows a no-data record in a custom format without log-status by its empty traffic fields', () => {
+    const custom = new FlowLineParser(['version', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action']);
+    expect(custom.parse('5 eni-0a1b2c3d4e5f60001 - - - - - - - 1722474300 1722474360 -')).toEqual({ kind: 'status', status: 'NODATA' });
+    expect(custom.parse('5 eni-0a1b2c3d4e5f60001 10.0.1.5 - 443 5000 6 1 40 1722474300 1722474360 ACCEPT').kind).toBe('invalid');
+  });
+
   it('reads ICMP (ports 0 0) and IPv6, normalising addresses', () => {
     const [, , , , icmp, ipv6] = flows(lines('default-v2.valid.log'));
     expect(icmp).toMatchObject({ protocol: 1, srcPort: 0, dstPort: 0 });
