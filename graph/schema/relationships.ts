@@ -117,8 +117,8 @@ export const relationships = {
     mode: 'structural',
   },
   IN_VPC: {
-    description: 'A subnet belongs to this VPC.',
-    from: ['Subnet'],
+    description: 'A subnet belongs to this VPC; an interface whose subnet is not known, directly.',
+    from: ['Subnet', 'NetworkInterface'],
     to: ['Vpc'],
     mode: 'structural',
   },

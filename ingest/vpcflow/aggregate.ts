@@ -194,15 +194,16 @@ export class FlowAggregator {
         edge(Rel.HAS_INTERFACE, instance, iface, i.first, i.last);
         if (owner) edge(Rel.IN_ACCOUNT, instance, owner, i.first, i.last);
       }
-      if (i.subnetId) {
-        const subnet = node(Label.Subnet, i.subnetId, { subnetId: i.subnetId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last);
+      const subnet = i.subnetId ? node(Label.Subnet, i.subnetId, { subnetId: i.subnetId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last) : null;
+      if (subnet) {
         edge(Rel.IN_SUBNET, iface, subnet, i.first, i.last);
         if (owner) edge(Rel.IN_ACCOUNT, subnet, owner, i.first, i.last);
-        if (i.vpcId) {
-          const vpc = node(Label.Vpc, i.vpcId, { vpcId: i.vpcId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last);
-          edge(Rel.IN_VPC, subnet, vpc, i.first, i.last);
-          if (owner) edge(Rel.IN_ACCOUNT, vpc, owner, i.first, i.last);
-        }
+      }
+      if (i.vpcId) {
+        // Through its subnet when the format names one; else the interface itself is in the VPC.
+        const vpc = node(Label.Vpc, i.vpcId, { vpcId: i.vpcId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last);
+        edge(Rel.IN_VPC, subnet ?? iface, vpc, i.first, i.last);
+        if (owner) edge(Rel.IN_ACCOUNT, vpc, owner, i.first, i.last);
       }
     }
     let time = Number.POSITIVE_INFINITY;

@@ -113,6 +113,22 @@ describe('FlowAggregator', () => {
     expect(reply.lists?.srcPorts).toEqual(['4444']);
   });
 
+  it('places the interface in its subnet and VPC, or in its VPC when the format has no subnet', () => {
+    const withSubnet = new FlowLineParser(['version', 'interface-id', 'subnet-id', 'vpc-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action']);
+    const vpcOnly = new FlowLineParser(['version', 'interface-id', 'vpc-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action']);
+    const edges = (parser: FlowLineParser, line: string) => {
+      const a = new FlowAggregator();
+      const parsed = parser.parse(line);
+      if (parsed.kind !== 'flow') throw new Error(JSON.stringify(parsed));
+      a.add(parsed.flow);
+      return [...edgesOf(a.drain({ partHash: 'p', location: 'x', records: 1, ingestedAt: 0 }))];
+    };
+    expect(edges(withSubnet, '5 eni-0a1b2c3d4e5f6aaaa subnet-0aaa vpc-0bbb 10.0.1.5 10.0.2.6 40000 443 6 1 40 1722474300 1722474360 ACCEPT')).toEqual(
+      expect.arrayContaining(['NetworkInterface:eni-0a1b2c3d4e5f6aaaa -IN_SUBNET-> Subnet:subnet-0aaa', 'Subnet:subnet-0aaa -IN_VPC-> Vpc:vpc-0bbb']),
+    );
+    expect(edges(vpcOnly, '5 eni-0a1b2c3d4e5f6aaaa vpc-0bbb 10.0.1.5 10.0.2.6 40000 443 6 1 40 1722474300 1722474360 ACCEPT')).toContain('NetworkInterface:eni-0a1b2c3d4e5f6aaaa -IN_VPC-> Vpc:vpc-0bbb');
+  });
+
   it('ties the instance to its interface and the interface to its own address', () => {
     const edges = edgesOf(facts);
     expect(edges).toContain('Ec2Instance:i-0a1b2c3d4e5f60718 -HAS_INTERFACE-> NetworkInterface:eni-0f1e2d3c4b5a69788');

@@ -372,6 +372,12 @@ MATCH (a:Subnet {subnetId: row.from})
 MATCH (b:Vpc {vpcId: row.to})
 MERGE (a)-[:IN_VPC]->(b)
 
+// IN_VPC NetworkInterface->Vpc
+UNWIND $rows AS row
+MATCH (a:NetworkInterface {interfaceId: row.from})
+MATCH (b:Vpc {vpcId: row.to})
+MERGE (a)-[:IN_VPC]->(b)
+
 // AFFECTS Finding->Principal
 UNWIND $rows AS row
 MATCH (a:Finding {findingId: row.from})
