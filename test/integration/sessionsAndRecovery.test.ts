@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../graph/driver';
 import { Label, Rel } from '../../graph/vocabulary';
 import { generateCloudTrailFile } from '../bench/generateCloudTrail';
+import { generateFlowFile } from '../bench/generateFlows';
 import { runCli } from '../support/runCli';
 import { connectTestGraph, graphCounts, relationshipTuples, testEnv, wipeGraph } from '../support/testGraph';
 
@@ -87,5 +88,53 @@ describe('a crash in the middle of an ingest, then a rerun', () => {
     expect(rerun.code).toBe(0);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ loaded: 6000 - partial, duplicates: partial });
     expect(await graphCounts(graph)).toEqual(clean);
+  });
+});
+
+describe('a crash in the middle of a flow-log file, then a rerun', () => {
+  let graph: Graph;
+  let file: string;
+  // Small parts: the file commits in many of them, so a kill lands between two.
+  const env = () => ({ ...testEnv(), TRAILHOUND_FLOW_PART_SIZE: '800' });
+
+  beforeAll(async () => {
+    graph = await connectTestGraph();
+    file = join(mkdtempSync(join(tmpdir(), 'trailhound-flowcrash-')), 'flows.log.gz');
+    await generateFlowFile(file, 40_000, 11);
+  });
+  afterAll(async () => graph.close());
+
+  it('loads only the parts not yet in, and gives exactly the graph of one clean run', async () => {
+    const bytes = async () => Number((await graph.read(`MATCH ()-[f:${Rel.FLOW}]->() RETURN sum(f.bytes) AS b`)).records[0]?.get('b') ?? 0);
+    await wipeGraph(graph);
+    expect((await runCli(['ingest', 'vpcflow', file, '--json'], env())).code).toBe(0);
+    const clean = await graphCounts(graph);
+    const cleanBytes = await bytes();
+    expect(clean[`count:${Rel.FLOW}`]).toBeGreaterThan(0);
+
+    await wipeGraph(graph);
+    const child = spawn(process.execPath, [BIN, 'ingest', 'vpcflow', file, '--quiet'], { env: env(), stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const parts = async () => (await graph.read(`MATCH (o:${Label.IngestedObject}) RETURN count(o) AS n`)).records[0]?.get('n') as number;
+    // Kill it hard once a few parts, but not the whole file, are in.
+    while ((await parts()) < 3) await sleep(20);
+    child.kill('SIGKILL');
+    await exited;
+    let partial = await parts();
+    for (;;) {
+      await sleep(1000);
+      const now = await parts();
+      if (now === partial) break;
+      partial = now;
+    }
+    expect(partial).toBeLessThan(clean[`nodes:${Label.IngestedObject}`]!);
+
+    const rerun = await runCli(['ingest', 'vpcflow', file, '--json'], env());
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const summary = JSON.parse(rerun.stdout) as { loaded: number; duplicates: number; read: number };
+    expect(summary.duplicates).toBeGreaterThan(0);
+    expect(summary.loaded + summary.duplicates).toBe(summary.read);
+    expect(await graphCounts(graph)).toEqual(clean);
+    expect(await bytes()).toBe(cleanBytes);
   });
 });
