@@ -31,7 +31,9 @@ export const textSearchable = {
   S3Bucket: ['name'],
   AwsResource: ['name'],
   Ec2Instance: ['name'],
-  Finding: ['title'],
+  Finding: ['title', 'type'],
+  // A partial key id, as read off a screenshot or a ticket: "key:AKIA4CP2".
+  AccessKey: ['accessKeyId'],
   UserAgent: ['value'],
   Domain: ['name'],
 } as const;

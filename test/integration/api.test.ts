@@ -310,6 +310,8 @@ describe('the investigation API', () => {
       ['user:christophe', 'IamUser', `IamUser:${CHRISTOPHE}`],
       ['a4c8d7e6f5b4a3928170615243f2e1d0', 'finding id', 'Finding:a4c8d7e6f5b4a3928170615243f2e1d0'],
       ['malicious-iam', 'text', 'IamUser:arn:aws:iam::229654561268:user/malicious-iam-user'],
+      ['finding:Backdoor', 'Finding', 'Finding:a4c8d7e6f5b4a3928170615243f2e1d0'],
+      ['key:AKIAR7ISFR69', 'AccessKey', 'AccessKey:AKIAR7ISFR69YWROPYAN'],
     ];
     for (const [q, recognisedAs, id] of cases) {
       const result = await getJson(base, `/api/search?q=${enc(q)}`, SearchSchema);

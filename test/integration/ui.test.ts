@@ -396,6 +396,25 @@ describe('the investigation UI', () => {
     }
   });
 
+  it('searches with kind prefixes: Enter takes the first result, even before it has come; a click elsewhere closes the list', async () => {
+    await page.goto(server.url);
+    await page.waitForSelector('.finding-row');
+    const box = page.getByLabel('Search entities');
+    await box.fill('user:car');
+    await page.locator('.search-results li', { hasText: 'carol' }).first().waitFor();
+    expect(await box.getAttribute('aria-expanded')).toBe('true');
+    await page.mouse.click(5, 400);
+    await expect.poll(() => page.locator('.search-results').count()).toBe(0);
+
+    // A type prefix and a partial key find what a ticket or a screenshot names.
+    await box.fill('finding:Backdoor');
+    await box.press('Enter');
+    await expect.poll(() => new URL(page.url()).searchParams.get('root') ?? '').toMatch(/^Finding:/);
+    await expect.poll(() => page.locator('.entity-panel h2').textContent()).toMatch(/^Backdoor:/);
+    await box.fill(`key:${manifest.cast.victim.accessKeyId.slice(0, 10)}`);
+    await page.locator('.search-results li', { hasText: manifest.cast.victim.accessKeyId }).first().waitFor();
+  });
+
   it('shows attacker-controlled text as text and runs none of it', async () => {
     await page.goto(server.url);
     await page.getByLabel('Search entities').fill('user:xss-probe');

@@ -39,6 +39,8 @@ CREATE TEXT INDEX S3Bucket_name_text IF NOT EXISTS FOR (x:S3Bucket) ON (x.name);
 CREATE TEXT INDEX AwsResource_name_text IF NOT EXISTS FOR (x:AwsResource) ON (x.name);
 CREATE TEXT INDEX Ec2Instance_name_text IF NOT EXISTS FOR (x:Ec2Instance) ON (x.name);
 CREATE TEXT INDEX Finding_title_text IF NOT EXISTS FOR (x:Finding) ON (x.title);
+CREATE TEXT INDEX Finding_type_text IF NOT EXISTS FOR (x:Finding) ON (x.type);
+CREATE TEXT INDEX AccessKey_accessKeyId_text IF NOT EXISTS FOR (x:AccessKey) ON (x.accessKeyId);
 CREATE TEXT INDEX UserAgent_value_text IF NOT EXISTS FOR (x:UserAgent) ON (x.value);
 CREATE TEXT INDEX Domain_name_text IF NOT EXISTS FOR (x:Domain) ON (x.name);
 CREATE INDEX Principal_principalKey IF NOT EXISTS FOR (x:Principal) ON (x.principalKey);

@@ -10,9 +10,15 @@ import { lookOf } from '../graph/kinds';
 export function SearchBox({ onPick }: { onPick: (node: ApiNode) => void }) {
   const [q, setQ] = useState('');
   const [results, setResults] = useState<ApiNode[]>([]);
+  // The text the results answer: while the next answer is on its way, they are stale.
+  const [answered, setAnswered] = useState('');
   const [active, setActive] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
+  // Enter pressed before the answer came: take the first result when it comes.
+  const pickWhenReady = useRef(false);
   const input = useRef<HTMLInputElement>(null);
+  const list = useRef<HTMLUListElement>(null);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -36,8 +42,16 @@ export function SearchBox({ onPick }: { onPick: (node: ApiNode) => void }) {
     const timer = setTimeout(() => {
       api.search(text, controller.signal).then(
         (r) => {
+          if (pickWhenReady.current && r.results[0]) {
+            pickWhenReady.current = false;
+            pick(r.results[0]);
+            return;
+          }
+          pickWhenReady.current = false;
           setResults(r.results);
+          setAnswered(text);
           setActive(0);
+          setOpen(true);
           setMessage(r.results.length === 0 ? `Nothing found (read as ${r.recognisedAs}).` : null);
         },
         (error: Error) => !controller.signal.aborted && setMessage(error.message),
@@ -49,12 +63,17 @@ export function SearchBox({ onPick }: { onPick: (node: ApiNode) => void }) {
     };
   }, [q]);
 
-  const pick = (node: ApiNode) => {
+  function pick(node: ApiNode) {
     onPick(node);
     setQ('');
     setResults([]);
     input.current?.blur();
-  };
+  }
+
+  // The active row stays in view as the arrows move through a long list.
+  useEffect(() => {
+    list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
 
   return (
     <div className="search">
@@ -64,21 +83,33 @@ export function SearchBox({ onPick }: { onPick: (node: ApiNode) => void }) {
         value={q}
         placeholder="Search: ARN, AKIA…, i-…, 203.0.113.0/24, user:alice   ( / )"
         aria-label="Search entities"
-        onChange={(e) => setQ(e.target.value)}
+        role="combobox"
+        aria-expanded={open && (results.length > 0 || message !== null)}
+        aria-controls="search-results"
+        aria-autocomplete="list"
+        aria-activedescendant={open && results[active] ? `search-result-${active}` : undefined}
+        onChange={(e) => {
+          setQ(e.target.value);
+          setOpen(true);
+        }}
+        onFocus={() => setOpen(true)}
+        // A click elsewhere closes the list (a click on a result lands first: it picks on mousedown).
+        onBlur={() => setOpen(false)}
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, results.length - 1));
           else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
-          else if (e.key === 'Enter' && results[active]) pick(results[active]!);
+          else if (e.key === 'Enter' && results[active] && answered === q.trim()) pick(results[active]!);
+          else if (e.key === 'Enter' && q.trim().length >= 2) pickWhenReady.current = true;
           else if (e.key === 'Escape') setQ('');
           else return;
           e.preventDefault();
         }}
       />
-      {results.length > 0 || message ? (
-        <ul className="search-results" role="listbox">
+      {open && (results.length > 0 || message) ? (
+        <ul className="search-results" role="listbox" id="search-results" ref={list}>
           {message ? <li className="muted">{message}</li> : null}
           {results.map((node, i) => (
-            <li key={node.id} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onMouseDown={() => pick(node)}>
+            <li key={node.id} id={`search-result-${i}`} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onMouseDown={() => pick(node)}>
               <span className="kind-dot" style={{ background: lookOf(node.kind).colour }} />
               <span className="kind">{lookOf(node.kind).title}</span> {node.label}
             </li>
