@@ -44,7 +44,7 @@ await new Command('flow-benchmark')
         const wall = (Date.now() - started) / 1000;
         rows.push(
           `| ${name} | ${summary.read.toLocaleString('en-US')} | ${summary.loaded.toLocaleString('en-US')} | ${wall.toFixed(1)} s | ` +
-            `${Math.round(summary.read / wall).toLocaleString('en-US')} | ${summary.peakRssMb} MB |`,
+            `${Math.round(summary.read / wall).toLocaleString('en-US')} | ${summary.peakRssMb} MB | ${result.peakTreeRssMb} MB |`,
         );
         process.stderr.write(`${rows[rows.length - 1]}\n`);
       }
@@ -59,7 +59,7 @@ await new Command('flow-benchmark')
       process.stdout.write(
         `\n${lines.toLocaleString('en-US')} flow records, ${input} (${mb} MB gzipped): they became ${s.get('edges').toLocaleString('en-US')} FLOW edges ` +
           `(${(s.get('records') / s.get('edges')).toFixed(1)} records per edge) between ${s.get('addresses').toLocaleString('en-US')} addresses\n\n` +
-          '| run | lines read | loaded | wall time | lines/s (wall) | peak RSS of ingest |\n|---|---|---|---|---|---|\n' +
+          '| run | lines read | loaded | wall time | lines/s (wall) | peak RSS of ingest | peak RSS, whole command |\n|---|---|---|---|---|---|---|\n' +
           `${rows.join('\n')}\n`,
       );
     } finally {

@@ -47,14 +47,14 @@ const program = new Command('ingest-benchmark')
         const wall = (Date.now() - started) / 1000;
         rows.push(
           `| ${name} | ${summary.read.toLocaleString('en-US')} | ${summary.loaded.toLocaleString('en-US')} | ${summary.duplicates.toLocaleString('en-US')} | ` +
-            `${wall.toFixed(1)} s | ${Math.round(summary.read / wall).toLocaleString('en-US')} | ${summary.peakRssMb} MB |`,
+            `${wall.toFixed(1)} s | ${Math.round(summary.read / wall).toLocaleString('en-US')} | ${summary.peakRssMb} MB | ${result.peakTreeRssMb} MB |`,
         );
         process.stderr.write(`${name}: ${rows[rows.length - 1]}\n`);
       }
       const mb = (statSync(input).size / 1024 / 1024).toFixed(1);
       process.stdout.write(
         `\n${events.toLocaleString('en-US')} events, ${input} (${mb} MB gzipped), Neo4j heap ${flags.heap}, page cache ${flags.pagecache}\n\n` +
-          '| run | read | loaded | duplicates | wall time | events/s (wall) | peak RSS of ingest |\n|---|---|---|---|---|---|---|\n' +
+          '| run | read | loaded | duplicates | wall time | events/s (wall) | peak RSS of ingest | peak RSS, whole command |\n|---|---|---|---|---|---|---|---|\n' +
           `${rows.join('\n')}\n`,
       );
     } finally {

@@ -161,6 +161,14 @@ describe('the investigation UI', () => {
     expect(to).toBeGreaterThan(from);
     await expect.poll(() => page.locator('.scope').textContent()).toContain(new Date(from).toISOString().slice(0, 10));
 
+    // The totals open exactly the calls they count: her own, in the scope.
+    const calls = page.locator('.entity-panel h3 button', { hasText: / calls$/ });
+    await expect.poll(async () => Number((await calls.textContent())?.replace(/[^\d]/g, ''))).toBeGreaterThan(0);
+    const total = (await calls.textContent())!.replace(/ calls$/, '');
+    await calls.click();
+    await expect.poll(async () => (await page.locator('.timeline-panel footer').textContent())?.trim()).toBe(`${total} events`);
+    await page.locator('.timeline-panel button[aria-label="Close the timeline"]').click();
+
     // Narrowed to the later days, what came before is the baseline: the attacker's address is new.
     await expect.poll(() => page.locator('.no-baseline').count()).toBe(0);
     await expect.poll(() => page.locator('.items li', { hasText: ATTACKER.keyUse.ip }).locator('.new').count()).toBe(1);
@@ -359,6 +367,8 @@ describe('the investigation UI', () => {
     const instance = `Ec2Instance:${manifest.cast.instance.instanceId}`;
     await page.goto(`${server.url}/?root=${encodeURIComponent(c2)}`);
     await graphNodes(page, 3);
+    // Its scope time (its sightings, a day either side) is on the toolbar though none was chosen.
+    await page.locator('.scope.implicit').waitFor();
     // The finding's panel: the instance it is about, the address its action names, the raw finding.
     const panel = page.locator('.entity-panel');
     await panel.locator('section', { hasText: 'About' }).getByRole('button', { name: manifest.cast.instance.instanceId }).waitFor();

@@ -95,9 +95,20 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
         </p>
       ) : null}
       {activity?.hourly ? (
-        <Section title={`Activity: ${(activity.totalCalls ?? 0).toLocaleString('en-US')} calls, ${(activity.failures ?? 0).toLocaleString('en-US')} failed`}>
+        <section>
+          <h3>
+            Activity:{' '}
+            {/* The totals are its own calls in the profile's scope: each opens exactly those. */}
+            <button type="button" className="link" title="These calls" onClick={() => onTimeline(e.id, { ownCalls: true, ...inScope })}>
+              {(activity.totalCalls ?? 0).toLocaleString('en-US')} calls
+            </button>
+            ,{' '}
+            <button type="button" className="link failed" title="The calls that failed" onClick={() => onTimeline(e.id, { ownCalls: true, errorsOnly: true, ...inScope })}>
+              {(activity.failures ?? 0).toLocaleString('en-US')} failed
+            </button>
+          </h3>
           <Histogram buckets={activity.hourly} onBrush={onScope} />
-        </Section>
+        </section>
       ) : null}
       {noBaseline ? null : <NewlyObserved sections={s} />}
       {Array.isArray(s.topApis) && s.topApis.length ? (

@@ -96,6 +96,7 @@ export function InvestigationView({ state, dark, onChange }: Props) {
           ? [`The ${chain.sessions.shown.toLocaleString('en-US')} most recently started of ${chain.sessions.total.toLocaleString('en-US')} sessions are shown: narrow the scope time to see others, or open the timeline for all of their calls.`]
           : []),
         ...(chain && chain.sessions.total === 0 ? ['No role sessions were started by this principal in the scope time.'] : []),
+        ...(!chain && all.filter((e) => e.group === 'nodes').length <= 1 ? ['Nothing is linked to it in this scope time: clear or widen the scope time, or open its timeline.'] : []),
         ...(truncated > 0 ? [`${truncated.toLocaleString('en-US')} neighbours are grouped into aggregate nodes (click one to expand it).`] : []),
         ...(failed.length ? [`Could not expand ${failed.join('; ')}`] : []),
       ];
@@ -248,6 +249,11 @@ export function InvestigationView({ state, dark, onChange }: Props) {
             <button type="button" onClick={() => change(() => ({ hidden: [] }))}>
               Show {state.hidden.length} hidden
             </button>
+          ) : null}
+          {!state.from && !state.to && rootKind(root) === 'finding' && load.status === 'ready' && effectiveScope.from && effectiveScope.to ? (
+            <span className="scope implicit" title="The finding's first to last sighting, a day either side. Drag on a histogram to choose another.">
+              {effectiveScope.from.slice(0, 16).replace('T', ' ')} → {effectiveScope.to.slice(0, 16).replace('T', ' ')}
+            </span>
           ) : null}
           {state.from || state.to ? (
             <span className="scope" title="The scope time of the whole view">
