@@ -161,7 +161,11 @@ describe('the investigation UI', () => {
     expect(to).toBeGreaterThan(from);
     await expect.poll(() => page.locator('.scope').textContent()).toContain(new Date(from).toISOString().slice(0, 10));
 
-    // The totals open exactly the calls they count: her own, in the scope.
+    // Narrowed to the later days, what came before is the baseline: the attacker's address is new.
+    await expect.poll(() => page.locator('.no-baseline').count()).toBe(0);
+    await expect.poll(() => page.locator('.items li', { hasText: ATTACKER.keyUse.ip }).locator('.new').count()).toBe(1);
+
+    // The totals (of the profile in the brushed scope, now shown) open exactly the calls they count.
     const calls = page.locator('.entity-panel h3 button', { hasText: / calls$/ });
     await expect.poll(async () => Number((await calls.textContent())?.replace(/[^\d]/g, ''))).toBeGreaterThan(0);
     const total = (await calls.textContent())!.replace(/ calls$/, '');
@@ -169,12 +173,8 @@ describe('the investigation UI', () => {
     await expect.poll(async () => (await page.locator('.timeline-panel footer').textContent())?.trim()).toBe(`${total} events`);
     await page.locator('.timeline-panel button[aria-label="Close the timeline"]').click();
 
-    // Narrowed to the later days, what came before is the baseline: the attacker's address is new.
-    await expect.poll(() => page.locator('.no-baseline').count()).toBe(0);
-    await expect.poll(() => page.locator('.items li', { hasText: ATTACKER.keyUse.ip }).locator('.new').count()).toBe(1);
-
     // Drill down from an address in her profile to her calls from it: exactly the calls the
-    // profile counted (her own, in the brushed scope; her sessions also called from there).
+    // profile counted (her own over the link's whole span; her sessions also called from there).
     const item = page.locator('.items li', { hasText: ATTACKER.keyUse.ip });
     const counted = Number((await item.locator('.num').textContent())!.replace(/[^\d]/g, ''));
     expect(counted).toBeGreaterThan(0);

@@ -23,25 +23,32 @@ export function TimelinePanel({ timeline, scope: viewScope, onChange }: { timeli
   const [scrollTop, setScrollTop] = useState(0);
   const [open, setOpen] = useState<string | null>(null);
   const body = useRef<HTMLDivElement>(null);
+  const generation = useRef(0);
   const filters = { eventSource: timeline.eventSource, eventName: timeline.eventName, errorsOnly: timeline.errorsOnly, readOnly: timeline.readOnly, sourceIp: timeline.sourceIp, userAgent: timeline.userAgent, ownCalls: timeline.ownCalls, by: timeline.by };
   const key = JSON.stringify([timeline, scope]);
 
   const loadMore = async (from: string | null, reset: boolean, signal?: AbortSignal) => {
+    // Pages of an older question (the filters changed meanwhile) are dropped, and do not end the
+    // newer question's loading state.
+    const asked = generation.current;
+    const current = () => asked === generation.current && !signal?.aborted;
     setLoading(true);
     try {
       const page = await api.timeline(timeline.entity, scope, filters, from, signal);
+      if (!current()) return;
       setEvents((old) => (reset ? page.events : [...old, ...page.events]));
       setCursor(page.nextCursor);
       setDone(page.nextCursor === null);
       setError(null);
     } catch (e) {
-      if (!signal?.aborted) setError(e as Error);
+      if (current()) setError(e as Error);
     } finally {
-      setLoading(false);
+      if (current()) setLoading(false);
     }
   };
 
   useEffect(() => {
+    generation.current += 1;
     const controller = new AbortController();
     setEvents([]);
     setDone(false);
@@ -149,7 +156,9 @@ export function TimelinePanel({ timeline, scope: viewScope, onChange }: { timeli
         {!loading && events.length === 0 && !error ? <div className="state state-empty">No events in the scope with these filters.</div> : null}
       </div>
       <footer className="muted">
-        {events.length.toLocaleString('en-US')} events{done ? '' : ' loaded, more as you scroll'}
+        {error
+          ? `${events.length.toLocaleString('en-US')} events loaded before the error`
+          : `${events.length.toLocaleString('en-US')} events${done ? '' : loading && events.length === 0 ? '' : ' loaded, more as you scroll'}`}
         {loading ? ' · loading…' : ''}
       </footer>
       {open ? <RawEvent eventId={open} onClose={() => setOpen(null)} /> : null}
