@@ -97,7 +97,8 @@ export function* everydayFlows(random: Random, hosts: readonly Host[], start: nu
         lines = pair(clients.pick(), host.privateIp, ephemeral, 443, 6, 'ACCEPT');
         break;
       case 'db':
-        lines = pair(host.privateIp, db.privateIp, ephemeral, 5432, 6, 'ACCEPT');
+        // On the database's own interface: another host's connection to it, never one to itself.
+        lines = pair(host === db && hosts.length > 1 ? random.pick(hosts.slice(1)).privateIp : host.privateIp, db.privateIp, ephemeral, 5432, 6, 'ACCEPT');
         break;
       case 'dns':
         lines = pair(host.privateIp, '10.0.0.2', ephemeral, 53, 17, 'ACCEPT');
