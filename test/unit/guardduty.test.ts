@@ -100,6 +100,38 @@ describe('normalizeFinding', () => {
     expect(nodesOf(sample!).get('Ec2Instance:sample:i-99999999')).toMatchObject({ sample: true });
   });
 
+  it('takes every prober of a port-probe finding as an address it involves, with the port probed', () => {
+    const finding = json('c2-activity.valid.json') as { type: string; service: { action: unknown } };
+    finding.type = 'Recon:EC2/PortProbeUnprotectedPort';
+    finding.service.action = {
+      actionType: 'PORT_PROBE',
+      portProbeAction: {
+        blocked: false,
+        portProbeDetails: [
+          { localPortDetails: { port: 22, portName: 'SSH' }, remoteIpDetails: { ipAddressV4: '198.51.100.23', country: { countryName: 'Brazil' }, organization: { asn: '64501', asnOrg: 'Example Transit' } } },
+          { localPortDetails: { port: 3389, portName: 'RDP' }, remoteIpDetails: { ipAddressV4: '203.0.113.99' } },
+        ],
+      },
+    };
+    const [facts] = findingFacts(finding);
+    const probes = facts!.edges.filter((e) => e.type === 'INVOLVES' && e.to.label === 'IpAddress');
+    expect(probes.map((e) => [e.to.key, e.props?.role, e.props?.localPort])).toEqual([
+      ['198.51.100.23', 'portProbe', 22],
+      ['203.0.113.99', 'portProbe', 3389],
+    ]);
+    expect(nodesOf(facts!).get('IpAddress:198.51.100.23')).toMatchObject({ country: 'Brazil', asn: 64501, geoSource: 'guardduty' });
+    // Still about the instance that was probed.
+    expect(edgesOf(facts!)).toContain('Finding:a4c8d7e6f5b4a3928170615243f2e1d0 -AFFECTS-> Ec2Instance:i-0a1b2c3d4e5f60718');
+  });
+
+  it('takes the domain a DNS-request finding names, in lower case, as a domain it involves', () => {
+    const finding = json('c2-activity.valid.json') as { type: string; service: { action: unknown } };
+    finding.type = 'Backdoor:EC2/C&CActivity.B!DNS';
+    finding.service.action = { actionType: 'DNS_REQUEST', dnsRequestAction: { domain: 'C2.Evil-Example.COM', protocol: 'UDP', blocked: false } };
+    const [facts] = findingFacts(finding);
+    expect(edgesOf(facts!)).toContain('Finding:a4c8d7e6f5b4a3928170615243f2e1d0 -INVOLVES-> Domain:c2.evil-example.com');
+  });
+
   it('knows a sample by its flag, in either form, or by placeholders where AWS assigns ids', () => {
     const real = () => json('leaked-key.valid.json') as { resource: { accessKeyDetails: Record<string, string> }; service: { additionalInfo: Record<string, unknown> } };
     expect(isSampleFinding(real())).toBe(false);
