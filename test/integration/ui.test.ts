@@ -219,6 +219,15 @@ describe('the investigation UI', () => {
     await rows.first().click();
     await expect.poll(() => page.getByTestId('raw-event').textContent()).toContain('"eventName": "GetObject"');
 
+    // Any service can be typed in, not only those of the rows loaded so far.
+    await page.getByLabel('Service').fill('sts.amazonaws.com');
+    await page.getByLabel('Service').press('Enter');
+    await expect.poll(() => new URL(page.url()).searchParams.get('tlsvc')).toBe('sts.amazonaws.com');
+    await expect.poll(async () => (await page.locator('.timeline-panel footer').textContent())?.trim()).toBe('0 events');
+    await page.getByLabel('Service').fill('');
+    await expect.poll(() => new URL(page.url()).searchParams.get('tlsvc')).toBeNull();
+    await expect.poll(async () => (await page.locator('.timeline-panel footer').textContent())?.trim()).toBe(`${total.toLocaleString('en-US')} events`);
+
     const downloaded = async (format: string) => {
       const download = page.waitForEvent('download');
       await page.locator('.exports a', { hasText: format }).click();

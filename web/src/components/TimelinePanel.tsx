@@ -70,14 +70,22 @@ export function TimelinePanel({ timeline, scope: viewScope, onChange }: { timeli
     <section className="timeline-panel" aria-label="Timeline">
       <header className="toolbar">
         <strong>Timeline</strong> <span className="mono">{timeline.entity}</span>
-        <select value={timeline.eventSource ?? ''} onChange={(e) => set({ eventSource: e.target.value || undefined })} aria-label="Service">
-          <option value="">all services</option>
-          {[...new Set([...(timeline.eventSource ? [timeline.eventSource] : []), ...services])].map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
+        {/* Any service can be typed (the suggestions are those of the rows loaded so far); Enter or a suggestion applies it. */}
+        <input
+          key={`service:${timeline.eventSource ?? ''}`}
+          type="search"
+          list="timeline-services"
+          placeholder="service, e.g. s3.amazonaws.com"
+          defaultValue={timeline.eventSource ?? ''}
+          aria-label="Service"
+          onKeyDown={(e) => e.key === 'Enter' && set({ eventSource: (e.target as HTMLInputElement).value.trim() || undefined })}
+          onChange={(e) => (e.target.value === '' || services.includes(e.target.value)) && e.target.value !== (timeline.eventSource ?? '') && set({ eventSource: e.target.value || undefined })}
+        />
+        <datalist id="timeline-services">
+          {services.map((service) => (
+            <option key={service} value={service} />
           ))}
-        </select>
+        </datalist>
         {/* Remounted when the URL's API filter changes (Back, Forward, a drill-down): never a stale box. */}
         <input key={timeline.eventName ?? ''} type="search" placeholder="API, e.g. GetObject" defaultValue={timeline.eventName ?? ''} aria-label="API" onKeyDown={(e) => e.key === 'Enter' && set({ eventName: (e.target as HTMLInputElement).value.trim() || undefined })} />
         <label>
