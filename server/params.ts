@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ADDRESSABLE_KINDS, MAX_KEY_LENGTH, parseEntityRef } from '../graph/investigations/entities';
+import { isPrincipalLabel } from '../graph/vocabulary';
 
 /** A time: ISO 8601 or epoch milliseconds. */
 export const timeParam = z
@@ -31,6 +32,7 @@ export const timelineFilterParams = {
   sourceIp: z.string().max(64).optional().describe('only calls from this address'),
   userAgent: z.string().max(1024).optional().describe('only calls made with this user agent (a UserAgent key)'),
   by: entityParam
+    .refine((id) => isPrincipalLabel(id.slice(0, id.indexOf(':'))), { message: 'by names a principal (IamUser:…, RoleSession:…, …), whose calls to keep' })
     .optional()
     .describe('only calls made by this principal (kind:key), its sessions not included; on a user, role or access key: the calls that principal made naming it (the events behind an ACCESSED edge)'),
 };

@@ -121,24 +121,8 @@ async function linksAmong(graph: Graph, from: readonly string[], among: readonly
      RETURN DISTINCT r`,
     { from, among, scopeFrom: cypherInt(scope.from), scopeTo: cypherInt(scope.to) },
   );
-  // Parallel relationships to one neighbour (flows per hour and port) are one edge, as in the walk.
-  const byPair = new Map<string, { edge: GraphEdge; count: number; firstSeen: number | null; lastSeen: number | null; parallel: number }>();
-  for (const record of result.records) {
-    const rel = record.get('r') as Relationship;
-    const edge = toGraphEdge(rel, idOf);
-    if (!edge) continue;
-    const p = rel.properties as { count?: number; firstSeen?: number; lastSeen?: number };
-    const seen = byPair.get(pairOf(edge));
-    if (!seen) {
-      byPair.set(pairOf(edge), { edge, count: p.count ?? 0, firstSeen: p.firstSeen ?? null, lastSeen: p.lastSeen ?? null, parallel: 1 });
-      continue;
-    }
-    seen.count += p.count ?? 0;
-    if (p.firstSeen !== undefined && (seen.firstSeen === null || p.firstSeen < seen.firstSeen)) seen.firstSeen = p.firstSeen;
-    if (p.lastSeen !== undefined && (seen.lastSeen === null || p.lastSeen > seen.lastSeen)) seen.lastSeen = p.lastSeen;
-    seen.parallel += 1;
-  }
-  return [...byPair.values()].map((m) => (m.parallel > 1 ? mergedEdge(m.edge, m) : m.edge));
+  // One relationship per pair of these kinds: no parallel ones to merge.
+  return result.records.map((r) => toGraphEdge(r.get('r') as Relationship, idOf)).filter((e): e is GraphEdge => e !== null);
 }
 
 function pairOf(edge: GraphEdge): string {

@@ -22,11 +22,10 @@ MATCH (p) WHERE elementId(p) = $id
 MATCH path = (p)-[:${n(Rel.ASSUMED)}*1..${MAX_DEPTH}]->(:${n(Label.RoleSession)})
 WHERE ${inScope}
 WITH path ORDER BY last(relationships(path)).firstSeen DESC LIMIT $limit
-// One path per session (a session has one starter), so the paths count the sessions shown.
-WITH collect(path) AS paths
+WITH collect(path) AS paths, count(DISTINCT last(nodes(path))) AS shown
 UNWIND paths AS path
 UNWIND relationships(path) AS r
-WITH DISTINCT r, size(paths) AS shown
+WITH DISTINCT r, shown
 RETURN r, startNode(r) AS a, endNode(r) AS b, shown`;
 
 const SESSIONS_TOTAL = `

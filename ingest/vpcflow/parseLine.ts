@@ -146,7 +146,7 @@ export class FlowLineParser {
     if (status === 'NODATA' || status === 'SKIPDATA') return status;
     if (status !== undefined && status !== 'OK') return this.invalid(`unknown log-status "${status.slice(0, 20)}"`);
     // A format without log-status still gets no-data records: every traffic field "-".
-    if (this.iStatus < 0 && this.isDashOrAbsent(this.iSrc) && this.isDashOrAbsent(this.iDst) && this.isDashOrAbsent(this.iPktSrc) && this.isDashOrAbsent(this.iPktDst)) return 'NODATA';
+    if (this.iStatus < 0 && (this.iSrc >= 0 || this.iDst >= 0 || this.iPktSrc >= 0 || this.iPktDst >= 0) && this.isDashOrAbsent(this.iSrc) && this.isDashOrAbsent(this.iDst) && this.isDashOrAbsent(this.iPktSrc) && this.isDashOrAbsent(this.iPktDst)) return 'NODATA';
 
     const start = this.number(this.iStart);
     const end = this.number(this.iEnd);

@@ -286,6 +286,8 @@ describe('the investigation API', () => {
         expect(body.filter((e) => e.type === 'event').length, `${a} -${type}-> ${b}`).toBe(Number(r.get('count')));
       }
     }
+    // `by` names a principal: anything else is a mistake said so, not an empty answer.
+    expect((await getStatus(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}/timeline?by=${enc('S3Bucket:some-bucket')}`)).status).toBe(400);
   });
 
   it('profiles an address and an instance: flows by port, principals, interfaces, traffic, findings', async () => {

@@ -1,7 +1,7 @@
 import { api, type Scope } from '../api/client';
 import type { ApiEdge, ApiNode, Profile } from '../api/types';
 import { Label, Rel } from '../../../graph/vocabulary';
-import { hasTimeline, lookOf, NO_TIMELINE } from '../graph/kinds';
+import { hasTimeline, lookOf } from '../graph/kinds';
 import { eventsBehind, type Link } from '../graph/drillDown';
 import { parseAggregateId } from '../graph/elements';
 import { Histogram, type Bucket } from './Histogram';
@@ -59,7 +59,6 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
   const s = profile.sections as Record<string, unknown>;
   const look = lookOf(e.kind);
   const activity = s.activity as { hourly?: Bucket[]; totalCalls?: number; failures?: number } | undefined;
-  const hasTimeline = !NO_TIMELINE.includes(e.kind);
   // Top APIs are counted in the profile's scope: their calls are listed in that scope.
   const inScope = { from: profile.scope.from, to: profile.scope.to };
   // Seen for the first time inside the scope: nothing came before to compare with, so every
@@ -76,7 +75,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
         <h2 title={e.key}>{e.label}</h2>
         <div className="mono muted key">{e.key}</div>
         <div className="actions">
-          {hasTimeline ? (
+          {hasTimeline(e.id) ? (
             <button type="button" onClick={() => onTimeline(e.id)} title="Open the timeline (T)">
               Timeline
             </button>

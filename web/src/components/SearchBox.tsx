@@ -54,7 +54,11 @@ export function SearchBox({ onPick }: { onPick: (node: ApiNode) => void }) {
           setOpen(true);
           setMessage(r.results.length === 0 ? `Nothing found (read as ${r.recognisedAs}).` : null);
         },
-        (error: Error) => !controller.signal.aborted && setMessage(error.message),
+        (error: Error) => {
+          if (controller.signal.aborted) return;
+          pickWhenReady.current = false;
+          setMessage(error.message);
+        },
       );
     }, 200);
     return () => {
@@ -89,6 +93,7 @@ export function SearchBox({ onPick }: { onPick: (node: ApiNode) => void }) {
         aria-autocomplete="list"
         aria-activedescendant={open && results[active] ? `search-result-${active}` : undefined}
         onChange={(e) => {
+          pickWhenReady.current = false;
           setQ(e.target.value);
           setOpen(true);
         }}
@@ -99,7 +104,8 @@ export function SearchBox({ onPick }: { onPick: (node: ApiNode) => void }) {
           if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, results.length - 1));
           else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
           else if (e.key === 'Enter' && results[active] && answered === q.trim()) pick(results[active]!);
-          else if (e.key === 'Enter' && q.trim().length >= 2) pickWhenReady.current = true;
+          // Only while the answer to this text is still on its way.
+          else if (e.key === 'Enter' && q.trim().length >= 2 && answered !== q.trim()) pickWhenReady.current = true;
           else if (e.key === 'Escape') setQ('');
           else return;
           e.preventDefault();

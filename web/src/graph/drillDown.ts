@@ -35,8 +35,9 @@ export function eventsBehind(edge: Link): TimelineState | null {
     case Rel.SESSION_OF:
       return { entity: edge.source, ownCalls: true, ...span };
     case Rel.ASSUMED:
-      // The calls to STS that started the session: its starter's, in the edge's span.
-      return { entity: edge.source, eventSource: 'sts.amazonaws.com', ownCalls: true, ...span };
+      // The call to STS that started the session: its starter's, when the link was first seen
+      // (some sessions renew the link on every call they make, so its last sighting is later).
+      return { entity: edge.source, eventSource: 'sts.amazonaws.com', ownCalls: true, ...(edge.firstSeen ? { from: edge.firstSeen, to: edge.firstSeen } : {}) };
     default:
       return null;
   }

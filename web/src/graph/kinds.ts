@@ -47,7 +47,7 @@ const LOOKS: Partial<Record<NodeLabel, KindLook>> = {
 };
 
 /** Kinds the API has no event timeline for. */
-export const NO_TIMELINE: readonly string[] = [Label.Finding, Label.NetworkInterface, Label.Account, Label.UserAgent, Label.Subnet, Label.Vpc];
+export const NO_TIMELINE: readonly string[] = [Label.Finding, Label.NetworkInterface, Label.Account, Label.UserAgent, Label.Subnet, Label.Vpc, Label.Domain];
 
 /** Whether an entity (kind:key) has a timeline of events. */
 export function hasTimeline(id: string): boolean {

@@ -9,7 +9,7 @@ import { Failure, Loading } from '../components/States';
 import { TimelinePanel } from '../components/TimelinePanel';
 import { mergeExpansion, newElements, parseAggregateId, toElements } from '../graph/elements';
 import { defaultLayout, investigate, LAYOUTS, rootKind, type GraphMode, type Layout, type ViewState } from '../state/urlState';
-import { isPrincipalLabel } from '../../../graph/vocabulary';
+import { isPrincipalLabel, Label } from '../../../graph/vocabulary';
 import { eventsBehind } from '../graph/drillDown';
 import { groupQuietSessions } from '../graph/quietSessions';
 import { hasTimeline } from '../graph/kinds';
@@ -51,7 +51,9 @@ export function InvestigationView({ state, dark, onChange }: Props) {
 
   const rootId = rootKind(root) === 'finding' ? (root.startsWith('Finding:') ? root : `Finding:${root}`) : root;
   // A role chain is drawn for principals; anything else shows its neighbourhood.
-  const chainable = rootKind(root) === 'entity' && isPrincipalLabel(root.slice(0, root.indexOf(':')));
+  // Roles have sessions (SESSION_OF) but start none: their chain would be empty.
+  const rootLabel = root.slice(0, root.indexOf(':'));
+  const chainable = rootKind(root) === 'entity' && isPrincipalLabel(rootLabel) && rootLabel !== Label.IamRole;
   const mode: GraphMode = state.mode === 'chain' && chainable ? 'chain' : 'neighbourhood';
   const graphKey = JSON.stringify([root, mode, state.from, state.to, state.expanded]);
 
@@ -64,7 +66,8 @@ export function InvestigationView({ state, dark, onChange }: Props) {
       const base: GraphView = chain ?? (rootKind(root) === 'finding' ? await api.blastRadius(root, scope, controller.signal) : await api.neighbors(root, scope, {}, controller.signal));
       let all = toElements(chain ? groupQuietSessions(chain) : base);
       // Expansions use the time scope of the view (a finding's: its sightings ± a day).
-      const within: Scope = { from: scope.from ?? base.scope.from, to: scope.to ?? base.scope.to };
+      // A role chain is all time by default: its expansions take the server's default instead.
+      const within: Scope = chain ? scope : { from: scope.from ?? base.scope.from, to: scope.to ?? base.scope.to };
       const failed: string[] = [];
       // Expansions load in parallel and merge in URL order, so the view is the same every time.
       const views = await Promise.all(
@@ -163,6 +166,8 @@ export function InvestigationView({ state, dark, onChange }: Props) {
   };
   const showAs = (next: GraphMode) => change(() => ({ mode: next, layout: defaultLayout(next), expanded: [], hidden: [], selected: [], pinned: [], path: [] }), 'push');
 
+  // The entity in the panel: the last one picked, else the starting one.
+  const focus = state.selected[state.selected.length - 1] ?? rootId;
   const keys = useRef<Record<string, () => void>>({});
   keys.current = {
     h: hideSelected,
@@ -173,8 +178,7 @@ export function InvestigationView({ state, dark, onChange }: Props) {
     e: () => state.selected.forEach(expand),
     // The timeline of the entity in the panel (the last one picked), when it has one.
     t: () => {
-      const entity = state.selected[state.selected.length - 1] ?? rootId;
-      if (!parseAggregateId(entity) && hasTimeline(entity)) change(() => ({ timeline: { entity } }));
+      if (!parseAggregateId(focus) && hasTimeline(focus)) change(() => ({ timeline: { entity: focus } }));
     },
     f: () => window.__trailhoundGraph?.fit(undefined, 40),
     '+': () => zoomBy(window.__trailhoundGraph ?? null, 1.25),
@@ -197,7 +201,6 @@ export function InvestigationView({ state, dark, onChange }: Props) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const focus = state.selected[state.selected.length - 1] ?? rootId;
   return (
     <main className="investigation">
       <div className="graph-pane">
@@ -302,7 +305,7 @@ export function InvestigationView({ state, dark, onChange }: Props) {
         entity={focus}
         // While the graph loads it decides the scope; if it fails, the profile still loads (and
         // says what is wrong when the entity is not there either).
-        scope={load.status === 'loading' ? null : effectiveScope}
+        scope={load.status === 'loading' ? null : load.status === 'error' ? scope : effectiveScope}
         onScope={(from, to) => change(() => ({ from, to }))}
         onTimeline={(entity, narrowed) => change(() => ({ timeline: { entity, ...narrowed } }))}
         onInvestigate={(entity, as) => onChange((s) => investigate(s, entity, as), 'push')}
