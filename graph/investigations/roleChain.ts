@@ -3,6 +3,7 @@ import { cypherInt, type Graph } from '../driver';
 import { escapeName as n } from '../cypher/escape';
 import { Label, Rel } from '../vocabulary';
 import { findingMarkers, type GraphView } from './graphView';
+import { STARTED_BY_CHAIN } from './profileQueries';
 import { toGraphEdge, toGraphNode, type GraphNode } from './shapes';
 
 /** How many sessions a principal started, and how many of them the chain shows. */
@@ -34,15 +35,6 @@ MATCH path = (p)-[:${n(Rel.ASSUMED)}*1..${MAX_DEPTH}]->(s:${n(Label.RoleSession)
 WHERE ${inScope}
 RETURN count(DISTINCT s) AS total`;
 
-/** Who started the principal (a session), who started them, up to whoever holds the key. */
-const STARTED_BY = `
-MATCH (s) WHERE elementId(s) = $id
-MATCH path = ()-[:${n(Rel.ASSUMED)}*1..8]->(s)
-WITH path ORDER BY length(path) DESC LIMIT 5
-UNWIND relationships(path) AS r
-WITH DISTINCT r
-RETURN r, startNode(r) AS a, endNode(r) AS b`;
-
 /** The role each shown session runs as, so the chain reads "carol → admin → data-reader". */
 const RUNS_AS = `
 UNWIND $ids AS id
@@ -60,7 +52,8 @@ export async function roleChain(graph: Graph, principal: Neo4jNode, scope: { fro
   const [down, total, up] = await Promise.all([
     graph.read(SESSIONS_DOWN, { ...params, limit: cypherInt(scope.limit) }),
     graph.read(SESSIONS_TOTAL, params),
-    graph.read(STARTED_BY, { id: principal.elementId }),
+    // Who started it (a session), up to whoever holds the key: the profile's query.
+    graph.read(STARTED_BY_CHAIN, { key: (principal.properties as { principalKey: string }).principalKey }),
   ]);
   const nodes = new Map<string, GraphNode>();
   const rels = new Map<string, Relationship>();
