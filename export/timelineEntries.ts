@@ -28,12 +28,15 @@ const MAX_FINDINGS = 10_000;
  * Never held in memory whole: events stream from one ordered query.
  */
 export async function* timelineEntries(graph: Graph, ref: EntityRef, options: ExportOptions): AsyncGenerator<TimelineEntry[]> {
-  const side = isFiltered(options.filters) ? [] : [...(await findingEntries(graph, ref, options)), ...(await flowEntries(graph, ref, options))].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  // The side lists are read while Neo4j finds and sorts the events (no event can arrive sooner).
+  const sideLists = isFiltered(options.filters) ? Promise.resolve([]) : Promise.all([findingEntries(graph, ref, options), flowEntries(graph, ref, options)]).then((lists) => lists.flat().sort(byTime));
+  sideLists.catch(() => undefined); // awaited below, with the first events or at the end
   let next = 0;
   const hasEvents = ref.kind !== Label.Finding && ref.kind !== Label.NetworkInterface && ref.kind !== Label.Account && ref.kind !== Label.UserAgent;
   if (hasEvents) {
     try {
       for await (const events of timelineStream(graph, ref, options)) {
+        const side = await sideLists;
         const batch: TimelineEntry[] = [];
         for (const { event, raw } of events) {
           while (next < side.length && side[next]!.time <= event.time) batch.push(side[next++]!);
@@ -45,8 +48,11 @@ export async function* timelineEntries(graph: Graph, ref: EntityRef, options: Ex
       if ((error as { code?: string }).code !== 'NO_TIMELINE') throw error;
     }
   }
+  const side = await sideLists;
   if (next < side.length) yield side.slice(next);
 }
+
+const byTime = (a: TimelineEntry, b: TimelineEntry) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
 
 async function flowEntries(graph: Graph, ref: EntityRef, options: ExportOptions): Promise<TimelineEntry[]> {
   if (ref.kind !== Label.IpAddress && ref.kind !== Label.Ec2Instance) return [];

@@ -1,6 +1,7 @@
 import neo4j, { type Driver, type Integer, type ManagedTransaction, type QueryResult, type RecordShape } from 'neo4j-driver';
 import type { Neo4jSettings } from './config';
 import { TrailhoundError } from './errors';
+import { streamFirstColumn } from './recordStream';
 
 /**
  * A connection to the graph. Every query goes through here so that the database name,
@@ -47,29 +48,26 @@ export class Graph {
   }
 
   /**
-   * Streams a read query's rows as Neo4j produces them, in batches, pulling more only as the
-   * caller takes them (the driver's fetch size is the window): for exports of any size. Batches,
-   * not single rows, so that each row does not cost a round of promises in every layer above.
-   * Not retried, since rows already handed on cannot be taken back.
+   * Streams a one-column read query's values as Neo4j produces them, in batches, pulling more
+   * only as the caller takes them: for exports of any size. Batches, not single rows, so that a
+   * row does not cost a round of promises in every layer above. Not retried, since rows already
+   * handed on cannot be taken back.
+   *
+   * Rows are taken with the result's observer, not its async iterator: the iterator builds a
+   * promise and a generator state per record, which was a third of an export's Node CPU and
+   * most of its garbage (docs/benchmarks.md). The observer's pause and resume are the ones the
+   * iterator itself uses for back-pressure (`recordStream.ts`).
    */
-  async *stream<R extends RecordShape = RecordShape>(
+  async *stream<V>(
     query: string,
     params: Record<string, unknown> = {},
     options: { timeoutMs?: number; batchSize?: number } = {},
-  ): AsyncGenerator<R[]> {
+  ): AsyncGenerator<V[]> {
     const batchSize = options.batchSize ?? 1_000;
     const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ, fetchSize: batchSize * 10 });
     const tx = await session.beginTransaction({ timeout: options.timeoutMs });
     try {
-      let batch: R[] = [];
-      for await (const record of tx.run<R>(query, params)) {
-        batch.push(record.toObject() as R);
-        if (batch.length >= batchSize) {
-          yield batch;
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield batch;
+      yield* streamFirstColumn<V>(tx.run(query, params), batchSize);
       await tx.commit();
     } finally {
       if (tx.isOpen()) await tx.rollback().catch(() => undefined);

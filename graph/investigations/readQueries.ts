@@ -30,14 +30,15 @@ WITH p, collect(DISTINCT s.principalKey)[..$cap] AS sessions, count(DISTINCT s) 
 RETURN sessions, total`;
 
 /**
- * The same walk for a streamed timeline, which names the principal of every row: the principal
- * and its sessions with what their names are made of (one walk instead of a lookup per key).
+ * The same walk for a streamed timeline, which names the principal of every row: each session
+ * with what its name is made of, [key, roleArn, sessionName] (one walk instead of a lookup per
+ * key; three properties, not every name property, halve the walk for thousands of sessions).
  */
 export const NAMED_SESSIONS_STARTED_BY = `
 MATCH (p:${n(Group.Principal)} {principalKey: $key})
 OPTIONAL MATCH (p)-[:${n(Rel.ASSUMED)}*1..8]->(s:${n(Label.RoleSession)})
 WITH p, collect(DISTINCT s)[..$cap] AS sessions, count(DISTINCT s) AS total
-RETURN [${nameOf('p')}] + [s IN sessions | ${nameOf('s')}] AS names, total`;
+RETURN [s IN sessions | [s.principalKey, s.roleArn, s.sessionName]] AS sessions, total`;
 
 /**
  * The timeline's filters (service, API, failures only, read-only or not, source address, user
@@ -129,7 +130,10 @@ export const TIMELINE_COLUMNS = ['eventId', 'time', 'eventName', 'eventSource', 
 // ($withRecords), for a failure's error message, or for a source or user agent that is not a
 // property of its own (a service name instead of an address; an event loaded before user agents were).
 const RECORD_IF_NEEDED = 'CASE WHEN $withRecords OR e.errorCode IS NOT NULL OR e.sourceIp IS NULL OR e.userAgent IS NULL THEN e.raw END';
-const STREAM_RESULT = `WITH e ${IN_ORDER}
+// Streams are sorted by time alone, which Neo4j takes from the index; ties are put in eventId
+// order as they stream (timeline.ts, inEventOrder). Sorting on eventId too read every event's id
+// before the first row could leave: a fifth of the wait for a large export's first byte.
+const STREAM_RESULT = `WITH e ORDER BY e.time ASC
 RETURN [${TIMELINE_COLUMNS.map((c) => (c === 'raw' ? RECORD_IF_NEEDED : `e.${n(c)}`)).join(', ')}] AS row`;
 
 /**
@@ -140,6 +144,15 @@ RETURN [${TIMELINE_COLUMNS.map((c) => (c === 'raw' ? RECORD_IF_NEEDED : `e.${n(c
 export const ALL_EVENTS_OF_PRINCIPALS = `
 UNWIND $keys AS k
 ${PRINCIPAL_EVENTS}
+${STREAM_RESULT}`;
+
+/**
+ * The same stream when nothing filters it: the filter clauses, though each is true at once for
+ * a null parameter, cost Neo4j a sixth of the export's CPU (docs/benchmarks.md).
+ */
+export const ALL_UNFILTERED_EVENTS_OF_PRINCIPALS = `
+UNWIND $keys AS k
+MATCH (e:${n(Label.Event)}) WHERE e.principalKey = k AND e.time >= $from AND e.time <= $to
 ${STREAM_RESULT}`;
 
 export const ALL_EVENTS_FROM_ADDRESS = `

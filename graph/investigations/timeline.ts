@@ -8,6 +8,7 @@ import { DISPLAY_NAME_PROPERTIES, displayName, type EntityRef, keyProperty, kind
 import {
   ALL_EVENTS_FROM_ADDRESS,
   ALL_EVENTS_OF_PRINCIPALS,
+  ALL_UNFILTERED_EVENTS_OF_PRINCIPALS,
   EVENTS_FROM_ADDRESS,
   EVENTS_OF_PRINCIPALS,
   KEY_OWNER,
@@ -125,12 +126,40 @@ export async function* timelineStream(
   // 6,652 sessions those lookups were half of the export's time).
   const principals = new PrincipalNames(graph);
   const source = await timelineSource(graph, ref, options.includeSessions, principals, Boolean(options.filters?.principalKey));
-  const query = source.of === 'principals' ? ALL_EVENTS_OF_PRINCIPALS : source.of === 'address' ? ALL_EVENTS_FROM_ADDRESS : allEventsTouchingQuery(ref.kind);
+  const unfiltered = !isFiltered(options.filters) && !source.params.accessKeyId;
+  const query =
+    source.of === 'principals' ? (unfiltered ? ALL_UNFILTERED_EVENTS_OF_PRINCIPALS : ALL_EVENTS_OF_PRINCIPALS) : source.of === 'address' ? ALL_EVENTS_FROM_ADDRESS : allEventsTouchingQuery(ref.kind);
   const params = { ...filterParams(options.filters), ...source.params, from: cypherInt(options.from), to: cypherInt(options.to), withRecords: options.withRecords };
-  for await (const rows of graph.stream<{ row: unknown[] }>(query, params, { timeoutMs: STREAM_TIMEOUT_MS })) {
-    await principals.learn(rows.map(({ row }) => row[COLUMN.principalKey]));
-    yield rows.map(({ row }) => eventFromRow(row, principals.of(row[COLUMN.principalKey]), source.own));
+  for await (const rows of inEventOrder(graph.stream<unknown[]>(query, params, { timeoutMs: STREAM_TIMEOUT_MS }))) {
+    await principals.learn(rows.map((row) => row[COLUMN.principalKey]));
+    yield rows.map((row) => eventFromRow(row, principals.of(row[COLUMN.principalKey]), source.own));
   }
+}
+
+/**
+ * Rows that Neo4j sorted by time alone, in (time, eventId) order, the timeline's order: rows of
+ * one time are adjacent, so each run of ties is sorted as it closes (a run may continue into the
+ * next batch, so the batch's last run waits for it). eventIds compare as Neo4j compares strings,
+ * by UTF-16 code unit.
+ */
+export async function* inEventOrder(batches: AsyncIterable<readonly (readonly unknown[])[]>): AsyncGenerator<(readonly unknown[])[]> {
+  let run: (readonly unknown[])[] = [];
+  const close = (into: (readonly unknown[])[]) => {
+    if (run.length > 1) run.sort((a, b) => (String(a[COLUMN.eventId]) < String(b[COLUMN.eventId]) ? -1 : 1));
+    for (const row of run) into.push(row);
+    run = [];
+  };
+  for await (const rows of batches) {
+    const ready: (readonly unknown[])[] = [];
+    for (const row of rows) {
+      if (run.length > 0 && row[COLUMN.time] !== run[0]![COLUMN.time]) close(ready);
+      run.push(row);
+    }
+    if (ready.length > 0) yield ready;
+  }
+  const last: (readonly unknown[])[] = [];
+  close(last);
+  if (last.length > 0) yield last;
 }
 
 /** Principals' display names by key, learnt in bulk and remembered. */
@@ -149,7 +178,14 @@ class PrincipalNames {
     this.remember(result.records.map((r) => r.get('name') as PrincipalNameRow));
   }
 
-  /** Names from rows of [key, labels, [DISPLAY_NAME_PROPERTIES]] (PRINCIPALS_BY_KEY, NAMED_SESSIONS_STARTED_BY). */
+  /** Sessions' names from rows of [key, roleArn, sessionName] (NAMED_SESSIONS_STARTED_BY). */
+  rememberSessions(rows: readonly SessionNameRow[]): void {
+    for (const [key, roleArn, sessionName] of rows) {
+      if (!this.known.get(key)) this.known.set(key, { id: `${Label.RoleSession}:${key}`, kind: Label.RoleSession, label: displayName(Label.RoleSession, { [keyProperty(Label.RoleSession)]: key, roleArn, sessionName }) });
+    }
+  }
+
+  /** Names from rows of [key, labels, [DISPLAY_NAME_PROPERTIES]] (PRINCIPALS_BY_KEY). */
   remember(rows: readonly PrincipalNameRow[]): void {
     for (const [key, labels, values] of rows) {
       const kind = kindOf(labels);
@@ -166,6 +202,7 @@ class PrincipalNames {
 }
 
 type PrincipalNameRow = readonly [key: string, labels: string[], values: unknown[]];
+type SessionNameRow = readonly [key: string, roleArn: unknown, sessionName: unknown];
 
 /** Where an entity's events come from: principal keys (itself and its sessions), an address, or a resource. */
 interface TimelineSource {
@@ -237,10 +274,9 @@ export async function sessionsStartedBy(graph: Graph, principalKey: string, name
     const keys = record.get('sessions') as string[];
     return { keys, truncated: total > keys.length };
   }
-  // The principal first, then its sessions.
-  const named = record.get('names') as PrincipalNameRow[];
-  names.remember(named);
-  return { keys: named.slice(1).map(([key]) => key), truncated: total > named.length - 1 };
+  const named = record.get('sessions') as SessionNameRow[];
+  names.rememberSessions(named);
+  return { keys: named.map(([key]) => key), truncated: total > named.length };
 }
 
 export function toTimelineEvent(event: Neo4jNode, principal: Neo4jNode | null, own: ReadonlySet<string>): TimelineEvent {
