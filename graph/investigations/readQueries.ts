@@ -133,8 +133,12 @@ const RECORD_IF_NEEDED = 'CASE WHEN $withRecords OR e.errorCode IS NOT NULL OR e
 // Streams are sorted by time alone, which Neo4j takes from the index; ties are put in eventId
 // order as they stream (timeline.ts, inEventOrder). Sorting on eventId too read every event's id
 // before the first row could leave: a fifth of the wait for a large export's first byte.
+// An event's timeline row is one property (graph/timelineRow.ts); events loaded before it
+// existed are read property by property.
 const STREAM_RESULT = `WITH e ORDER BY e.time ASC
-RETURN [${TIMELINE_COLUMNS.map((c) => (c === 'raw' ? RECORD_IF_NEEDED : `e.${n(c)}`)).join(', ')}] AS row`;
+WITH e, e.timelineRow AS shown
+RETURN CASE WHEN shown IS NOT NULL THEN [e.eventId, e.time, shown, CASE WHEN $withRecords THEN e.raw END]
+  ELSE [${TIMELINE_COLUMNS.map((c) => (c === 'raw' ? RECORD_IF_NEEDED : `e.${n(c)}`)).join(', ')}] END AS row`;
 
 /**
  * Whole timelines for exports, one ordered stream each (no cursor): paging a principal with

@@ -40,7 +40,7 @@ export interface GraphEdge {
 
 const TIME_PROPERTIES = new Set(['firstSeen', 'lastSeen', 'createdAt', 'updatedAt', 'eventFirstSeen', 'eventLastSeen', 'time', 'hour', 'creationDate', 'ingestedAt']);
 /** JSON text fields: fetched on their own endpoints, never inlined in graph responses. */
-const HEAVY_PROPERTIES = new Set(['raw', 'requestParameters', 'responseElements', 'description']);
+const HEAVY_PROPERTIES = new Set(['raw', 'requestParameters', 'responseElements', 'description', 'timelineRow']);
 
 /** Epoch ms -> ISO 8601 for time properties; everything else as stored. */
 export function presentProperties(props: Record<string, unknown>, keepHeavy = false): Record<string, unknown> {

@@ -3,6 +3,7 @@ import type { Graph } from '../driver';
 import { cypherInt } from '../driver';
 import { TrailhoundError } from '../errors';
 import { storedRecord } from '../events';
+import { parseTimelineRow, type TimelineRowFields } from '../timelineRow';
 import { Label, RESOURCE_LABELS, isPrincipalLabel, type NodeLabel } from '../vocabulary';
 import { DISPLAY_NAME_PROPERTIES, displayName, type EntityRef, keyProperty, kindOf } from './entities';
 import {
@@ -33,7 +34,9 @@ export interface TimelineEvent {
   readonly readOnly: boolean | null;
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
+  /** The address the call came from (normalised). */
   readonly sourceIp: string | null;
+  /** The source as logged when it is not an address: the AWS service that made the call. */
   readonly sourceIPAddress: string | null;
   readonly userAgent: string | null;
   readonly accessKeyId: string | null;
@@ -131,8 +134,9 @@ export async function* timelineStream(
     source.of === 'principals' ? (unfiltered ? ALL_UNFILTERED_EVENTS_OF_PRINCIPALS : ALL_EVENTS_OF_PRINCIPALS) : source.of === 'address' ? ALL_EVENTS_FROM_ADDRESS : allEventsTouchingQuery(ref.kind);
   const params = { ...filterParams(options.filters), ...source.params, from: cypherInt(options.from), to: cypherInt(options.to), withRecords: options.withRecords };
   for await (const rows of inEventOrder(graph.stream<unknown[]>(query, params, { timeoutMs: STREAM_TIMEOUT_MS }))) {
-    await principals.learn(rows.map((row) => row[COLUMN.principalKey]));
-    yield rows.map((row) => eventFromRow(row, principals.of(row[COLUMN.principalKey]), source.own));
+    const read = rows.map(readRow);
+    await principals.learn(read.map((r) => r.shown.principalKey));
+    yield read.map((r) => eventOf(r, principals.of(r.shown.principalKey), source.own));
   }
 }
 
@@ -292,19 +296,30 @@ const COLUMN = Object.fromEntries(TIMELINE_COLUMNS.map((c, i) => [c, i])) as Rec
 
 const text = (v: unknown) => (typeof v === 'string' ? v : null);
 
+/** A streamed row as read: the event's id and time, what a timeline shows of it, its stored record when read. */
+interface RowRead {
+  readonly eventId: string;
+  readonly time: number;
+  readonly shown: TimelineRowFields;
+  readonly stored: Record<string, unknown> | null;
+}
+
 /**
- * A timeline row from an Event's properties (in TIMELINE_COLUMNS order) and its principal's
- * name, and the stored record it was read from. Runs for every row of an export: no
- * intermediate objects.
+ * A row of a streamed query: [eventId, time, timelineRow, record when asked for] from an Event
+ * that has its timeline row, or the properties in TIMELINE_COLUMNS order from one loaded before.
+ * Runs for every row of an export: no intermediate objects beyond these.
  */
-function eventFromRow(row: readonly unknown[], principal: TimelineEvent['principal'], own: ReadonlySet<string>): { event: TimelineEvent; raw: Record<string, unknown> | null } {
+function readRow(row: readonly unknown[]): RowRead {
+  if (row.length === SHOWN_ROW_LENGTH) {
+    const storedText = row[3];
+    const stored = typeof storedText === 'string' ? storedRecord(storedText) : null;
+    const shown = (typeof row[2] === 'string' ? parseTimelineRow(row[2]) : null) ?? NOTHING_SHOWN;
+    return { eventId: String(row[0]), time: row[1] as number, shown, stored };
+  }
   const storedText = row[COLUMN.raw];
   const stored = typeof storedText === 'string' ? storedRecord(storedText) : null;
-  const principalKey = text(row[COLUMN.principalKey]);
   const readOnly = row[COLUMN.readOnly];
-  const event: TimelineEvent = {
-    eventId: String(row[COLUMN.eventId]),
-    time: iso(row[COLUMN.time] as number),
+  const shown: TimelineRowFields = {
     eventName: text(row[COLUMN.eventName]),
     eventSource: text(row[COLUMN.eventSource]),
     region: text(row[COLUMN.region]),
@@ -313,13 +328,58 @@ function eventFromRow(row: readonly unknown[], principal: TimelineEvent['princip
     errorCode: text(row[COLUMN.errorCode]),
     errorMessage: stored ? text(stored.errorMessage) : null,
     sourceIp: text(row[COLUMN.sourceIp]),
-    sourceIPAddress: stored ? text(stored.sourceIPAddress) : null,
+    sourceIPAddress: stored && row[COLUMN.sourceIp] == null ? text(stored.sourceIPAddress) : null,
     userAgent: text(row[COLUMN.userAgent]) ?? (stored ? text(stored.userAgent) : null),
     accessKeyId: text(row[COLUMN.accessKeyId]),
-    principal,
-    inSession: principalKey !== null && own.size > 0 && !own.has(principalKey),
+    principalKey: text(row[COLUMN.principalKey]),
   };
-  return { event, raw: stored };
+  return { eventId: String(row[COLUMN.eventId]), time: row[COLUMN.time] as number, shown, stored };
+}
+
+/** [eventId, time, timelineRow, record]: the streamed row of an Event with its timeline row. */
+const SHOWN_ROW_LENGTH = 4;
+
+const NOTHING_SHOWN: TimelineRowFields = {
+  eventName: null,
+  eventSource: null,
+  region: null,
+  accountId: null,
+  readOnly: null,
+  errorCode: null,
+  errorMessage: null,
+  sourceIp: null,
+  sourceIPAddress: null,
+  userAgent: null,
+  accessKeyId: null,
+  principalKey: null,
+};
+
+/** A timeline event from a row as read and its principal's name. */
+function eventOf(read: RowRead, principal: TimelineEvent['principal'], own: ReadonlySet<string>): { event: TimelineEvent; raw: Record<string, unknown> | null } {
+  const s = read.shown;
+  const event: TimelineEvent = {
+    eventId: read.eventId,
+    time: iso(read.time),
+    eventName: s.eventName,
+    eventSource: s.eventSource,
+    region: s.region,
+    accountId: s.accountId,
+    readOnly: s.readOnly,
+    errorCode: s.errorCode,
+    errorMessage: s.errorMessage,
+    sourceIp: s.sourceIp,
+    sourceIPAddress: s.sourceIPAddress,
+    userAgent: s.userAgent,
+    accessKeyId: s.accessKeyId,
+    principal,
+    inSession: s.principalKey !== null && own.size > 0 && !own.has(s.principalKey),
+  };
+  return { event, raw: read.stored };
+}
+
+/** A timeline row from an Event's properties (in TIMELINE_COLUMNS order) and its principal's name. */
+function eventFromRow(row: readonly unknown[], principal: TimelineEvent['principal'], own: ReadonlySet<string>): { event: TimelineEvent; raw: Record<string, unknown> | null } {
+  return eventOf(readRow(row), principal, own);
 }
 
 export function encodeCursor(time: number, eventId: string): string {

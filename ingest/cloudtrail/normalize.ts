@@ -1,4 +1,5 @@
 import { FactsBuilder, type NodeRef, type RecordFacts } from '../../graph/facts';
+import { MAX_ROW_ERROR_MESSAGE, timelineRowText } from '../../graph/timelineRow';
 import { Label, Rel, type NodeLabel } from '../../graph/vocabulary';
 import { isAccountId, partitionOf } from '../common/arn';
 import { normalizeIp } from '../common/ip';
@@ -43,20 +44,36 @@ export function normalizeCloudTrailEvent(event: Record<string, unknown>): Normal
   const userAgent = normalizeUserAgent(event.userAgent);
   const { requestParameters, responseElements, ...rest } = event;
 
+  const shown = {
+    eventName: eventName ?? null,
+    eventSource: str(event.eventSource) ?? null,
+    region: region ?? null,
+    accountId: recipient ?? actor?.principal.accountId ?? null,
+    readOnly: bool(event.readOnly) ?? null,
+    errorCode: cap(str(event.errorCode), 256) ?? null,
+    errorMessage: cap(str(event.errorMessage), MAX_ROW_ERROR_MESSAGE) ?? null,
+    sourceIp: source?.ip ?? null,
+    sourceIPAddress: source ? null : (cap(sourceText, 256) ?? null),
+    userAgent: userAgent ?? null,
+    accessKeyId: actor?.accessKeyId ?? accessKeyIdFrom(obj(event.userIdentity)?.accessKeyId) ?? null,
+    principalKey: actor?.principal.key ?? null,
+  };
+
   const facts = new FactsBuilder(time);
   const eventRef = facts.record(Label.Event, eventId, {
     eventId,
     time,
     eventName,
-    eventSource: str(event.eventSource),
+    eventSource: shown.eventSource ?? undefined,
     region,
-    accountId: recipient ?? actor?.principal.accountId,
-    readOnly: bool(event.readOnly),
-    errorCode: cap(str(event.errorCode), 256),
+    accountId: shown.accountId ?? undefined,
+    readOnly: shown.readOnly ?? undefined,
+    errorCode: shown.errorCode ?? undefined,
     principalKey: actor?.principal.key,
-    accessKeyId: actor?.accessKeyId ?? accessKeyIdFrom(obj(event.userIdentity)?.accessKeyId),
+    accessKeyId: shown.accessKeyId ?? undefined,
     sourceIp: source?.ip,
     userAgent,
+    timelineRow: timelineRowText(shown),
     // Stored apart so nothing is stored twice; graph/events.ts reassembles the record.
     requestParameters: json(redactSecrets(requestParameters), MAX_JSON_FIELD),
     responseElements: json(redactSecrets(responseElements), MAX_JSON_FIELD),

@@ -353,6 +353,26 @@ describe('the investigation API', () => {
     for (const e of failed) expect(csv).toContain(e.errorMessage!.replace(/"/g, '""'));
   });
 
+  it('exports the same CSV from events loaded before they stored a timeline row', async () => {
+    // Exports read each event's timeline row; older graphs have only the properties and the record.
+    const download = async (entity: string) => (await fetch(`${base}/api/export/timeline?entity=${enc(entity)}&format=csv`)).text();
+    const entities = [`IamUser:${CHRISTOPHE}`, 'IpAddress:203.0.113.66'];
+    const current = await Promise.all(entities.map(download));
+    const rowCount = await graph.run(`MATCH (e:${Label.Event}) WHERE e.timelineRow IS NOT NULL RETURN count(e) AS n`);
+    expect(rowCount.records[0]!.get('n')).toBeGreaterThan(300);
+    const before = await graph.run(`MATCH (e:${Label.Event}) WHERE e.timelineRow IS NOT NULL RETURN e.eventId AS id, e.timelineRow AS row`);
+    await graph.run(`MATCH (e:${Label.Event}) REMOVE e.timelineRow`);
+    try {
+      const old = await Promise.all(entities.map(download));
+      for (const [i, csv] of old.entries()) {
+        expect(csv.split('\r\n').length).toBeGreaterThan(4);
+        expect(csv).toBe(current[i]);
+      }
+    } finally {
+      await graph.run(`UNWIND $rows AS row MATCH (e:${Label.Event} {eventId: row.id}) SET e.timelineRow = row.row`, { rows: before.records.map((r) => r.toObject()) });
+    }
+  });
+
   it('exports Timesketch and OCSF JSON Lines', async () => {
     const sketch = (await (await fetch(`${base}/api/export/timeline?entity=${enc('IpAddress:203.0.113.66')}&format=timesketch`)).text()).trim().split('\n').map((l) => JSON.parse(l));
     expect(sketch.length).toBeGreaterThan(2);
