@@ -4,6 +4,8 @@ import type { TimelineEntry } from './entries';
  * Timesketch's JSON Lines import format: every line has message, datetime (ISO 8601),
  * timestamp (microseconds) and timestamp_desc, plus flat fields to filter on.
  */
+const q = (value: string | boolean | null): string => JSON.stringify(value);
+
 export function timesketchLine(entry: TimelineEntry): string {
   // datetime and timestamp lead every line, written into each literal: spreading one object into
   // another cost a fifth of this function's time (it runs for every exported row).
@@ -11,29 +13,17 @@ export function timesketchLine(entry: TimelineEntry): string {
   const timestamp = Date.parse(entry.time) * 1000;
   let fields: Record<string, unknown>;
   if (entry.type === 'event') {
+    // Written field by field: the same JSON as stringifying the object, at two thirds of the cost
+    // (this is most of a Timesketch export's own time). Every value goes through JSON.stringify.
     const e = entry.event;
-    fields = {
-      datetime,
-      timestamp,
-      message: `${e.principal?.label ?? 'unknown principal'} called ${e.eventSource ?? '?'} ${e.eventName ?? '?'}${e.errorCode ? ` (${e.errorCode})` : ''} from ${e.sourceIPAddress ?? e.sourceIp ?? '?'}`,
-      timestamp_desc: 'Event Time',
-      data_type: 'aws:cloudtrail:event',
-      event_id: e.eventId,
-      event_name: e.eventName,
-      event_source: e.eventSource,
-      principal: e.principal?.label ?? null,
-      principal_id: e.principal?.id ?? null,
-      source_ip: e.sourceIp,
-      source_ip_address: e.sourceIPAddress,
-      user_agent: e.userAgent,
-      error_code: e.errorCode,
-      error_message: e.errorMessage,
-      read_only: e.readOnly,
-      aws_region: e.region,
-      account_id: e.accountId,
-      access_key_id: e.accessKeyId,
-      in_session: e.inSession,
-    };
+    const message = `${e.principal?.label ?? 'unknown principal'} called ${e.eventSource ?? '?'} ${e.eventName ?? '?'}${e.errorCode ? ` (${e.errorCode})` : ''} from ${e.sourceIPAddress ?? e.sourceIp ?? '?'}`;
+    return (
+      `{"datetime":${q(datetime)},"timestamp":${timestamp},"message":${q(message)},"timestamp_desc":"Event Time","data_type":"aws:cloudtrail:event",` +
+      `"event_id":${q(e.eventId)},"event_name":${q(e.eventName)},"event_source":${q(e.eventSource)},"principal":${q(e.principal?.label ?? null)},` +
+      `"principal_id":${q(e.principal?.id ?? null)},"source_ip":${q(e.sourceIp)},"source_ip_address":${q(e.sourceIPAddress)},"user_agent":${q(e.userAgent)},` +
+      `"error_code":${q(e.errorCode)},"error_message":${q(e.errorMessage)},"read_only":${q(e.readOnly)},"aws_region":${q(e.region)},` +
+      `"account_id":${q(e.accountId)},"access_key_id":${q(e.accessKeyId)},"in_session":${q(e.inSession)}}\n`
+    );
   } else if (entry.type === 'flow') {
     const f = entry.flow;
     fields = {
