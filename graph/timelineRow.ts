@@ -14,6 +14,7 @@ export interface TimelineRowFields {
   readonly readOnly: boolean | null;
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
+  /** The address the call came from (normalised). */
   readonly sourceIp: string | null;
   /** sourceIPAddress as logged when it is not an address (a service name); sourceIp holds addresses. */
   readonly sourceIPAddress: string | null;

@@ -23,23 +23,13 @@ import {
 } from './readQueries';
 import { iso } from './shapes';
 
-/** One CloudTrail event as a timeline row: what happened, when, by whom, from where. */
-export interface TimelineEvent {
+/**
+ * One CloudTrail event as a timeline row: what happened, when, by whom, from where. What it
+ * shows is the Event's stored timeline row (graph/timelineRow.ts), with the principal named.
+ */
+export interface TimelineEvent extends Omit<TimelineRowFields, 'principalKey'> {
   readonly eventId: string;
   readonly time: string;
-  readonly eventName: string | null;
-  readonly eventSource: string | null;
-  readonly region: string | null;
-  readonly accountId: string | null;
-  readonly readOnly: boolean | null;
-  readonly errorCode: string | null;
-  readonly errorMessage: string | null;
-  /** The address the call came from (normalised). */
-  readonly sourceIp: string | null;
-  /** The source as logged when it is not an address: the AWS service that made the call. */
-  readonly sourceIPAddress: string | null;
-  readonly userAgent: string | null;
-  readonly accessKeyId: string | null;
   readonly principal: { readonly id: string; readonly kind: string; readonly label: string } | null;
   /** True when the event was made in a session the entity started (not by the entity itself). */
   readonly inSession: boolean;
