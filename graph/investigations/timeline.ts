@@ -326,7 +326,10 @@ function readRow(row: readonly unknown[]): RowRead {
   return { eventId: String(row[COLUMN.eventId]), time: row[COLUMN.time] as number, shown, stored };
 }
 
-/** [eventId, time, timelineRow, record]: the streamed row of an Event with its timeline row. */
+/**
+ * [eventId, time, timelineRow, record]: the streamed row of an Event with its timeline row. Both
+ * layouts begin with eventId and time (TIMELINE_COLUMNS does too), which is all inEventOrder reads.
+ */
 const SHOWN_ROW_LENGTH = 4;
 
 const NOTHING_SHOWN: TimelineRowFields = {
