@@ -74,7 +74,7 @@ export function normalizeCloudTrailEvent(event: Record<string, unknown>): Normal
     sourceIp: source?.ip,
     userAgent,
     timelineRow: timelineRowText(shown),
-    // Stored apart so nothing is stored twice; graph/events.ts reassembles the record.
+    // Stored apart from raw so no part of the record is stored twice; graph/events.ts reassembles it.
     requestParameters: json(redactSecrets(requestParameters), MAX_JSON_FIELD),
     responseElements: json(redactSecrets(responseElements), MAX_JSON_FIELD),
     raw: json(redactSecrets(rest), MAX_RAW),
