@@ -3,6 +3,7 @@ import { nodes, type NodeLabel } from './schema/nodes';
 import type { NodeDeclaration } from './schema/types';
 import { createRecordsQuery, currentVersionsQuery, edgeQuery, existingRecordsQuery, nodeMergeQuery } from './cypher/writeQueries';
 import { BoundedSet } from './boundedSet';
+import { edgeKeyOf } from './cypher/edgeKeys';
 import { cypherInt, type Graph } from './driver';
 import { Label } from './vocabulary';
 import type { RecordFacts } from './facts';
@@ -135,8 +136,10 @@ export class GraphWriter {
       }));
     }
     for (const group of plan.observedEdges) {
+      // The edgeKey of parallel edges is built as each chunk is sent, not held for the whole plan.
       await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, (row) => ({
         ...row,
+        ...(row.keys ? { edgeKey: edgeKeyOf(group.type, row.from, row.to, row.keys) } : {}),
         firstSeen: cypherInt(row.firstSeen),
         lastSeen: cypherInt(row.lastSeen),
         count: cypherInt(row.count),

@@ -156,6 +156,7 @@ export async function ingestWithProgress(
       writers,
       sourceOptions: { fields: flags.fields },
       onProgress: (p) => line.update(describeProgress(p, source === AUTO ? null : source)),
+      onNote: (message) => line.update(message, true),
     });
     // New public addresses get their country and network owner now (see `trailhound enrich`).
     let located = 0;

@@ -20,7 +20,7 @@ carry "Authorization: Bearer <token>"; without it the server only listens on loo
     .action(async (flags: { port: string; host: string }) => {
       const graph = await Graph.connect(neo4jSettingsFromEnv());
       try {
-        await migrate(graph);
+        await migrate(graph, (message) => process.stderr.write(`${message}\n`));
         const token = process.env.TRAILHOUND_TOKEN || undefined;
         const server = await startServer({ graph, host: flags.host || '127.0.0.1', port: Number(flags.port), version: VERSION, ...(token ? { token } : {}) });
         process.stderr.write(`Trailhound is serving on ${server.url} (API: ${server.url}/api/openapi.json)${token ? ', token required' : ''}. Ctrl-C stops it.\n`);

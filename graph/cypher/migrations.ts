@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
 import { groups, nodes, textSearchable, type NodeLabel } from '../schema/nodes';
 import { escapeName as n } from './escape';
+import { EDGE_KEY, keyedRelationships } from './edgeKeys';
 
 /**
+ * Version 2: parallel edges (FLOW) carry an indexed edgeKey; graph/migrate.ts computes it for
+ * edges written before.
+ *
  * Bump when a change to the declarations needs existing databases to be migrated by more than
  * the idempotent statements below (which any version can re-run safely).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * The constraint and index statements for the declared schema. Every statement is
  * `IF NOT EXISTS`, so running them on every ingest and serve start is safe and cheap.
- * Community Edition has uniqueness constraints only (no node keys), which is all MERGE needs
+ * Community Edition has uniqueness constraints only (no node or relationship keys), which is all MERGE needs
  * to seek instead of scanning a label.
  */
 export function schemaStatements(): string[] {
@@ -33,6 +37,12 @@ export function schemaStatements(): string[] {
     for (const property of properties) {
       statements.push(`CREATE TEXT INDEX ${n(`${label}_${property}_text`)} IF NOT EXISTS FOR (x:${n(label)}) ON (x.${n(property)})`);
     }
+  }
+  for (const type of keyedRelationships()) {
+    statements.push(
+      `CREATE CONSTRAINT ${n(`${type}_${EDGE_KEY}_unique`)} IF NOT EXISTS ` +
+        `FOR ()-[r:${n(type)}]-() REQUIRE r.${n(EDGE_KEY)} IS UNIQUE`,
+    );
   }
   for (const [group, decl] of Object.entries(groups)) {
     // A range index, not a constraint: the member labels' own constraints guarantee uniqueness.

@@ -2,6 +2,7 @@ import { groups, nodes, type GroupLabel, type NodeLabel } from '../schema/nodes'
 import { relationships, type RelationshipType } from '../schema/relationships';
 import type { NodeDeclaration, RelationshipDeclaration } from '../schema/types';
 import { escapeName as n } from './escape';
+import { EDGE_KEY } from './edgeKeys';
 
 /**
  * The write queries, generated from the schema declarations. Each takes `$rows`, a list of
@@ -159,12 +160,14 @@ export function mergeObservedEdgesQuery(type: RelationshipType, from: EndpointLa
     const current = `coalesce(r.${n(prop)}, [])`;
     sets.push(`r.${n(prop)} = (${current} + [v IN coalesce(row.lists.${n(prop)}, []) WHERE NOT v IN ${current}])[..${cap}]`);
   }
-  const keys = (decl.keyProperties ?? []).map((p) => `${n(p)}: row.keys.${n(p)}`).join(', ');
+  // Parallel edges are merged by their indexed edgeKey; their key properties are set once.
+  const keyed = (decl.keyProperties ?? []).length > 0;
   return [
     'UNWIND $rows AS row',
     endpointMatch('a', from, 'row.from'),
     endpointMatch('b', to, 'row.to'),
-    `MERGE (a)-[r:${n(type)}${keys ? ` {${keys}}` : ''}]->(b)`,
+    `MERGE (a)-[r:${n(type)}${keyed ? ` {${n(EDGE_KEY)}: row.edgeKey}` : ''}]->(b)`,
+    ...(keyed ? [`ON CREATE SET ${(decl.keyProperties ?? []).map((p) => `r.${n(p)} = row.keys.${n(p)}`).join(', ')}`] : []),
     `SET ${sets.join(',\n    ')}`,
   ].join('\n');
 }

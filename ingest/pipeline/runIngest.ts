@@ -64,6 +64,8 @@ export interface IngestOptions {
   /** Write transactions in flight at once. */
   readonly writers?: number;
   readonly onProgress?: (progress: IngestProgress) => void;
+  /** Hears what takes a while before reading starts (a schema upgrade). */
+  readonly onNote?: (message: string) => void;
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -87,7 +89,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     ? { files: [...options.inputs], skipped: [] as string[] }
     : await listInputFiles(options.paths, options.source === AUTO ? autoWalker : options.source);
   const filesBySource: Record<string, number> = {};
-  if (options.graph) await migrate(options.graph);
+  if (options.graph) await migrate(options.graph, options.onNote);
   const writer = options.graph ? new GraphWriter(options.graph) : null;
 
   const counts = { read: 0, loaded: 0, duplicates: 0, rejected: 0, bytesDone: 0, filesDone: 0 };

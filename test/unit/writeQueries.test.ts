@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { edgeKeyOf, keyedRelationships } from '../../graph/cypher/edgeKeys';
 import { schemaStatements } from '../../graph/cypher/migrations';
 import { allWriteQueries, mergeEntitiesQuery, mergeObservedEdgesQuery } from '../../graph/cypher/writeQueries';
 import { nodes } from '../../graph/schema/nodes';
 import { relationships } from '../../graph/schema/relationships';
+import { Rel } from '../../graph/vocabulary';
 
 describe('queries generated from the schema declarations', () => {
   it('match the reviewed snapshot (a change to the schema shows up here as a diff of Cypher)', async () => {
@@ -44,5 +46,14 @@ describe('queries generated from the schema declarations', () => {
     expect(() => mergeObservedEdgesQuery('TOUCHED', 'Event', 'S3Bucket')).toThrow(/not an observed relationship/);
     expect(() => mergeEntitiesQuery('Event')).toThrow(/not an entity label/);
     expect(Object.keys(relationships)).toContain('ASSUMED');
+  });
+
+  it('name a parallel edge by its endpoints and key properties in declared order, whatever order they come in', () => {
+    expect(keyedRelationships()).toEqual([Rel.FLOW]);
+    const key = edgeKeyOf(Rel.FLOW, '10.0.1.10', '203.0.113.66', { action: 'ACCEPT', protocol: 6, dstPort: 443, hour: 1793408400000 });
+    expect(key).toBe('10.0.1.10>203.0.113.66|1793408400000|443|6|ACCEPT');
+    // The same edge from the other direction is another edge; a reply keyed by port 0 is too.
+    expect(edgeKeyOf(Rel.FLOW, '203.0.113.66', '10.0.1.10', { hour: 1793408400000, dstPort: 443, protocol: 6, action: 'ACCEPT' })).not.toBe(key);
+    expect(edgeKeyOf(Rel.FLOW, '10.0.1.10', '203.0.113.66', { hour: 1793408400000, dstPort: 0, protocol: 6, action: 'ACCEPT' })).toBe('10.0.1.10>203.0.113.66|1793408400000|0|6|ACCEPT');
   });
 });

@@ -43,4 +43,5 @@ CREATE TEXT INDEX Finding_type_text IF NOT EXISTS FOR (x:Finding) ON (x.type);
 CREATE TEXT INDEX AccessKey_accessKeyId_text IF NOT EXISTS FOR (x:AccessKey) ON (x.accessKeyId);
 CREATE TEXT INDEX UserAgent_value_text IF NOT EXISTS FOR (x:UserAgent) ON (x.value);
 CREATE TEXT INDEX Domain_name_text IF NOT EXISTS FOR (x:Domain) ON (x.name);
+CREATE CONSTRAINT FLOW_edgeKey_unique IF NOT EXISTS FOR ()-[r:FLOW]-() REQUIRE r.edgeKey IS UNIQUE;
 CREATE INDEX Principal_principalKey IF NOT EXISTS FOR (x:Principal) ON (x.principalKey);

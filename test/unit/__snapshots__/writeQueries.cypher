@@ -332,7 +332,8 @@ MERGE (a)-[:IN_ACCOUNT]->(b)
 UNWIND $rows AS row
 MATCH (a:IpAddress {ip: row.from})
 MATCH (b:IpAddress {ip: row.to})
-MERGE (a)-[r:FLOW {hour: row.keys.hour, dstPort: row.keys.dstPort, protocol: row.keys.protocol, action: row.keys.action}]->(b)
+MERGE (a)-[r:FLOW {edgeKey: row.edgeKey}]->(b)
+ON CREATE SET r.hour = row.keys.hour, r.dstPort = row.keys.dstPort, r.protocol = row.keys.protocol, r.action = row.keys.action
 SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
     r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
     r.count = coalesce(r.count, 0) + row.count,
