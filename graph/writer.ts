@@ -1,9 +1,9 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import { nodes, type NodeLabel } from './schema/nodes';
 import type { NodeDeclaration } from './schema/types';
-import { createRecordsQuery, currentVersionsQuery, edgeQuery, existingRecordsQuery, nodeMergeQuery } from './cypher/writeQueries';
+import { createRecordsQuery, currentVersionsQuery, edgeQuery, existingRecordsQuery, nodeMergeQuery, observedEdgeTuple } from './cypher/writeQueries';
+import { relationships } from './schema/relationships';
 import { BoundedSet } from './boundedSet';
-import { edgeKeyOf } from './cypher/edgeKeys';
 import { cypherInt, type Graph } from './driver';
 import { Label } from './vocabulary';
 import type { RecordFacts } from './facts';
@@ -136,20 +136,21 @@ export class GraphWriter {
       }));
     }
     for (const group of plan.observedEdges) {
-      // The edgeKey of parallel edges is built as each chunk is sent, not held for the whole plan.
-      await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, (row) => ({
-        ...row,
-        ...(row.keys ? { edgeKey: edgeKeyOf(group.type, row.from, row.to, row.keys) } : {}),
-        firstSeen: cypherInt(row.firstSeen),
-        lastSeen: cypherInt(row.lastSeen),
-        count: cypherInt(row.count),
-        ...(row.keys ? { keys: intsOf(row.keys) } : {}),
-        ...(row.sums ? { sums: intsOf(row.sums) } : {}),
-        ...(row.props ? { props: intsOf(row.props) } : {}),
-      }));
+      const observed = relationships[group.type].mode === 'observed';
+      await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, (row) =>
+        observed
+          ? observedEdgeTuple(group.type, row)
+          : {
+              ...row,
+              firstSeen: cypherInt(row.firstSeen),
+              lastSeen: cypherInt(row.lastSeen),
+              count: cypherInt(row.count),
+              ...(row.props ? { props: intsOf(row.props) } : {}),
+            },
+      );
     }
     for (const group of [...plan.perEventEdges, ...plan.structuralEdges]) {
-      await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, ({ from, to }) => ({ from, to }));
+      await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, ({ from, to }) => [from, to]);
     }
     await pipeline.finish();
     return { created, structural: plan.structuralEdges.flatMap((g) => g.rows.map((r) => r.id)) };

@@ -129,6 +129,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   let failure: unknown = null;
   const flush = async (final = false) => {
     const toWrite = batch;
+    const heavy = batchWeight >= MAX_BATCH_WEIGHT;
     batch = [];
     batchWeight = 0;
     if (toWrite.length > 0) {
@@ -138,6 +139,11 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         while (inFlight.size >= writers) await Promise.race(inFlight);
         // A ledger entry vouches for its file's earlier batches: they must commit first.
         if (toWrite.some((f) => f.afterEarlierBatches)) await Promise.all(inFlight);
+        // Heavy batches (a part of a flow-log file: 50,000 aggregates, about 70 MB of heap while
+        // written) go one at a time. Two at once lock the same busy addresses and were no faster
+        // (1M flow lines: 93 s with one, 96 s with two), but the process's live heap peaked at
+        // 250 MB instead of 182 MB.
+        if (heavy) await Promise.all(inFlight);
         if (failure) throw failure;
         const write: Promise<void> = writer
           .write(toWrite)

@@ -33,12 +33,12 @@ describe('queries generated from the schema declarations', () => {
   it('merge principals with the Principal group label, and match them through it', () => {
     expect(mergeEntitiesQuery('IamUser')).toContain('x:Principal');
     expect(mergeEntitiesQuery('IpAddress')).not.toContain('Principal');
-    expect(mergeObservedEdgesQuery('ACCESSED', 'Principal', 'S3Bucket')).toContain('MATCH (a:Principal {principalKey: row.from})');
+    expect(mergeObservedEdgesQuery('ACCESSED', 'Principal', 'S3Bucket')).toContain('MATCH (a:Principal {principalKey: row[0]})');
   });
 
   it('keep list properties as capped set unions', () => {
     expect(mergeObservedEdgesQuery('ACCESSED', 'Principal', 'S3Bucket')).toContain(
-      'r.apis = (coalesce(r.apis, []) + [v IN coalesce(row.lists.apis, []) WHERE NOT v IN coalesce(r.apis, [])])[..50]',
+      'r.apis = (coalesce(r.apis, []) + [v IN coalesce(row[5], []) WHERE NOT v IN coalesce(r.apis, [])])[..50]',
     );
   });
 

@@ -169,214 +169,240 @@ SET e = row
 
 // KEY_OF AccessKey->Principal
 UNWIND $rows AS row
-MATCH (a:AccessKey {accessKeyId: row.from})
-MATCH (b:Principal {principalKey: row.to})
+// row: [from, to, firstSeen, lastSeen, count]
+MATCH (a:AccessKey {accessKeyId: row[0]})
+MATCH (b:Principal {principalKey: row[1]})
 MERGE (a)-[r:KEY_OF]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4])
 
 // SESSION_OF Principal->Principal
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:Principal {principalKey: row.to})
+// row: [from, to, firstSeen, lastSeen, count]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:Principal {principalKey: row[1]})
 MERGE (a)-[r:SESSION_OF]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4])
 
 // ASSUMED Principal->Principal
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:Principal {principalKey: row.to})
+// row: [from, to, firstSeen, lastSeen, count]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:Principal {principalKey: row[1]})
 MERGE (a)-[r:ASSUMED]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4])
 
 // CALLED_FROM Principal->IpAddress
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:IpAddress {ip: row.to})
+// row: [from, to, firstSeen, lastSeen, count]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:IpAddress {ip: row[1]})
 MERGE (a)-[r:CALLED_FROM]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4])
 
 // CALLED_FROM Principal->Principal
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:Principal {principalKey: row.to})
+// row: [from, to, firstSeen, lastSeen, count]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:Principal {principalKey: row[1]})
 MERGE (a)-[r:CALLED_FROM]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4])
 
 // USED_AGENT Principal->UserAgent
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:UserAgent {value: row.to})
+// row: [from, to, firstSeen, lastSeen, count]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:UserAgent {value: row[1]})
 MERGE (a)-[r:USED_AGENT]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4])
 
 // ACCESSED Principal->S3Bucket
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:S3Bucket {name: row.to})
+// row: [from, to, firstSeen, lastSeen, count, lists.apis]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:S3Bucket {name: row[1]})
 MERGE (a)-[r:ACCESSED]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count,
-    r.apis = (coalesce(r.apis, []) + [v IN coalesce(row.lists.apis, []) WHERE NOT v IN coalesce(r.apis, [])])[..50]
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4]),
+    r.apis = (coalesce(r.apis, []) + [v IN coalesce(row[5], []) WHERE NOT v IN coalesce(r.apis, [])])[..50]
 
 // ACCESSED Principal->Ec2Instance
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:Ec2Instance {instanceId: row.to})
+// row: [from, to, firstSeen, lastSeen, count, lists.apis]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:Ec2Instance {instanceId: row[1]})
 MERGE (a)-[r:ACCESSED]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count,
-    r.apis = (coalesce(r.apis, []) + [v IN coalesce(row.lists.apis, []) WHERE NOT v IN coalesce(r.apis, [])])[..50]
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4]),
+    r.apis = (coalesce(r.apis, []) + [v IN coalesce(row[5], []) WHERE NOT v IN coalesce(r.apis, [])])[..50]
 
 // ACCESSED Principal->AwsResource
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:AwsResource {arn: row.to})
+// row: [from, to, firstSeen, lastSeen, count, lists.apis]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:AwsResource {arn: row[1]})
 MERGE (a)-[r:ACCESSED]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count,
-    r.apis = (coalesce(r.apis, []) + [v IN coalesce(row.lists.apis, []) WHERE NOT v IN coalesce(r.apis, [])])[..50]
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4]),
+    r.apis = (coalesce(r.apis, []) + [v IN coalesce(row[5], []) WHERE NOT v IN coalesce(r.apis, [])])[..50]
 
 // ACCESSED Principal->Principal
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:Principal {principalKey: row.to})
+// row: [from, to, firstSeen, lastSeen, count, lists.apis]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:Principal {principalKey: row[1]})
 MERGE (a)-[r:ACCESSED]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count,
-    r.apis = (coalesce(r.apis, []) + [v IN coalesce(row.lists.apis, []) WHERE NOT v IN coalesce(r.apis, [])])[..50]
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4]),
+    r.apis = (coalesce(r.apis, []) + [v IN coalesce(row[5], []) WHERE NOT v IN coalesce(r.apis, [])])[..50]
 
 // ACCESSED Principal->AccessKey
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:AccessKey {accessKeyId: row.to})
+// row: [from, to, firstSeen, lastSeen, count, lists.apis]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:AccessKey {accessKeyId: row[1]})
 MERGE (a)-[r:ACCESSED]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count,
-    r.apis = (coalesce(r.apis, []) + [v IN coalesce(row.lists.apis, []) WHERE NOT v IN coalesce(r.apis, [])])[..50]
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4]),
+    r.apis = (coalesce(r.apis, []) + [v IN coalesce(row[5], []) WHERE NOT v IN coalesce(r.apis, [])])[..50]
 
 // ON_INSTANCE Principal->Ec2Instance
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:Ec2Instance {instanceId: row.to})
+// row: [from, to, firstSeen, lastSeen, count]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:Ec2Instance {instanceId: row[1]})
 MERGE (a)-[r:ON_INSTANCE]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4])
 
 // IN_ACCOUNT Principal->Account
 UNWIND $rows AS row
-MATCH (a:Principal {principalKey: row.from})
-MATCH (b:Account {accountId: row.to})
+// row: [from, to]
+MATCH (a:Principal {principalKey: row[0]})
+MATCH (b:Account {accountId: row[1]})
 MERGE (a)-[:IN_ACCOUNT]->(b)
 
 // IN_ACCOUNT AccessKey->Account
 UNWIND $rows AS row
-MATCH (a:AccessKey {accessKeyId: row.from})
-MATCH (b:Account {accountId: row.to})
+// row: [from, to]
+MATCH (a:AccessKey {accessKeyId: row[0]})
+MATCH (b:Account {accountId: row[1]})
 MERGE (a)-[:IN_ACCOUNT]->(b)
 
 // IN_ACCOUNT S3Bucket->Account
 UNWIND $rows AS row
-MATCH (a:S3Bucket {name: row.from})
-MATCH (b:Account {accountId: row.to})
+// row: [from, to]
+MATCH (a:S3Bucket {name: row[0]})
+MATCH (b:Account {accountId: row[1]})
 MERGE (a)-[:IN_ACCOUNT]->(b)
 
 // IN_ACCOUNT Ec2Instance->Account
 UNWIND $rows AS row
-MATCH (a:Ec2Instance {instanceId: row.from})
-MATCH (b:Account {accountId: row.to})
+// row: [from, to]
+MATCH (a:Ec2Instance {instanceId: row[0]})
+MATCH (b:Account {accountId: row[1]})
 MERGE (a)-[:IN_ACCOUNT]->(b)
 
 // IN_ACCOUNT AwsResource->Account
 UNWIND $rows AS row
-MATCH (a:AwsResource {arn: row.from})
-MATCH (b:Account {accountId: row.to})
+// row: [from, to]
+MATCH (a:AwsResource {arn: row[0]})
+MATCH (b:Account {accountId: row[1]})
 MERGE (a)-[:IN_ACCOUNT]->(b)
 
 // IN_ACCOUNT NetworkInterface->Account
 UNWIND $rows AS row
-MATCH (a:NetworkInterface {interfaceId: row.from})
-MATCH (b:Account {accountId: row.to})
+// row: [from, to]
+MATCH (a:NetworkInterface {interfaceId: row[0]})
+MATCH (b:Account {accountId: row[1]})
 MERGE (a)-[:IN_ACCOUNT]->(b)
 
 // IN_ACCOUNT Subnet->Account
 UNWIND $rows AS row
-MATCH (a:Subnet {subnetId: row.from})
-MATCH (b:Account {accountId: row.to})
+// row: [from, to]
+MATCH (a:Subnet {subnetId: row[0]})
+MATCH (b:Account {accountId: row[1]})
 MERGE (a)-[:IN_ACCOUNT]->(b)
 
 // IN_ACCOUNT Vpc->Account
 UNWIND $rows AS row
-MATCH (a:Vpc {vpcId: row.from})
-MATCH (b:Account {accountId: row.to})
+// row: [from, to]
+MATCH (a:Vpc {vpcId: row[0]})
+MATCH (b:Account {accountId: row[1]})
 MERGE (a)-[:IN_ACCOUNT]->(b)
 
 // FLOW IpAddress->IpAddress
 UNWIND $rows AS row
-MATCH (a:IpAddress {ip: row.from})
-MATCH (b:IpAddress {ip: row.to})
-MERGE (a)-[r:FLOW {edgeKey: row.edgeKey}]->(b)
-ON CREATE SET r.hour = row.keys.hour, r.dstPort = row.keys.dstPort, r.protocol = row.keys.protocol, r.action = row.keys.action
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count,
-    r.bytes = coalesce(r.bytes, 0) + row.sums.bytes,
-    r.packets = coalesce(r.packets, 0) + row.sums.packets,
-    r.via = (coalesce(r.via, []) + [v IN coalesce(row.lists.via, []) WHERE NOT v IN coalesce(r.via, [])])[..10],
-    r.interfaces = (coalesce(r.interfaces, []) + [v IN coalesce(row.lists.interfaces, []) WHERE NOT v IN coalesce(r.interfaces, [])])[..20],
-    r.srcPorts = (coalesce(r.srcPorts, []) + [v IN coalesce(row.lists.srcPorts, []) WHERE NOT v IN coalesce(r.srcPorts, [])])[..20]
+// row: [from, to, firstSeen, lastSeen, count, edgeKey, keys.hour, keys.dstPort, keys.protocol, keys.action, sums.bytes, sums.packets, lists.via, lists.interfaces, lists.srcPorts]
+MATCH (a:IpAddress {ip: row[0]})
+MATCH (b:IpAddress {ip: row[1]})
+MERGE (a)-[r:FLOW {edgeKey: row[5]}]->(b)
+ON CREATE SET r.hour = row[6], r.dstPort = row[7], r.protocol = row[8], r.action = row[9]
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4]),
+    r.bytes = coalesce(r.bytes, 0) + toInteger(row[10]),
+    r.packets = coalesce(r.packets, 0) + toInteger(row[11]),
+    r.via = (coalesce(r.via, []) + [v IN coalesce(row[12], []) WHERE NOT v IN coalesce(r.via, [])])[..10],
+    r.interfaces = (coalesce(r.interfaces, []) + [v IN coalesce(row[13], []) WHERE NOT v IN coalesce(r.interfaces, [])])[..20],
+    r.srcPorts = (coalesce(r.srcPorts, []) + [v IN coalesce(row[14], []) WHERE NOT v IN coalesce(r.srcPorts, [])])[..20]
 
 // HAS_IP NetworkInterface->IpAddress
 UNWIND $rows AS row
-MATCH (a:NetworkInterface {interfaceId: row.from})
-MATCH (b:IpAddress {ip: row.to})
+// row: [from, to, firstSeen, lastSeen, count]
+MATCH (a:NetworkInterface {interfaceId: row[0]})
+MATCH (b:IpAddress {ip: row[1]})
 MERGE (a)-[r:HAS_IP]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4])
 
 // HAS_INTERFACE Ec2Instance->NetworkInterface
 UNWIND $rows AS row
-MATCH (a:Ec2Instance {instanceId: row.from})
-MATCH (b:NetworkInterface {interfaceId: row.to})
+// row: [from, to, firstSeen, lastSeen, count]
+MATCH (a:Ec2Instance {instanceId: row[0]})
+MATCH (b:NetworkInterface {interfaceId: row[1]})
 MERGE (a)-[r:HAS_INTERFACE]->(b)
-SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
-    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END,
-    r.count = coalesce(r.count, 0) + row.count
+SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
+    r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
+    r.count = coalesce(r.count, 0) + toInteger(row[4])
 
 // IN_SUBNET NetworkInterface->Subnet
 UNWIND $rows AS row
-MATCH (a:NetworkInterface {interfaceId: row.from})
-MATCH (b:Subnet {subnetId: row.to})
+// row: [from, to]
+MATCH (a:NetworkInterface {interfaceId: row[0]})
+MATCH (b:Subnet {subnetId: row[1]})
 MERGE (a)-[:IN_SUBNET]->(b)
 
 // IN_VPC Subnet->Vpc
 UNWIND $rows AS row
-MATCH (a:Subnet {subnetId: row.from})
-MATCH (b:Vpc {vpcId: row.to})
+// row: [from, to]
+MATCH (a:Subnet {subnetId: row[0]})
+MATCH (b:Vpc {vpcId: row[1]})
 MERGE (a)-[:IN_VPC]->(b)
 
 // IN_VPC NetworkInterface->Vpc
 UNWIND $rows AS row
-MATCH (a:NetworkInterface {interfaceId: row.from})
-MATCH (b:Vpc {vpcId: row.to})
+// row: [from, to]
+MATCH (a:NetworkInterface {interfaceId: row[0]})
+MATCH (b:Vpc {vpcId: row[1]})
 MERGE (a)-[:IN_VPC]->(b)
 
 // AFFECTS Finding->Principal
@@ -453,30 +479,35 @@ SET r += coalesce(row.props, {}),
 
 // TOUCHED Event->S3Bucket
 UNWIND $rows AS row
-MATCH (a:Event {eventId: row.from})
-MATCH (b:S3Bucket {name: row.to})
+// row: [from, to]
+MATCH (a:Event {eventId: row[0]})
+MATCH (b:S3Bucket {name: row[1]})
 CREATE (a)-[:TOUCHED]->(b)
 
 // TOUCHED Event->Ec2Instance
 UNWIND $rows AS row
-MATCH (a:Event {eventId: row.from})
-MATCH (b:Ec2Instance {instanceId: row.to})
+// row: [from, to]
+MATCH (a:Event {eventId: row[0]})
+MATCH (b:Ec2Instance {instanceId: row[1]})
 CREATE (a)-[:TOUCHED]->(b)
 
 // TOUCHED Event->AwsResource
 UNWIND $rows AS row
-MATCH (a:Event {eventId: row.from})
-MATCH (b:AwsResource {arn: row.to})
+// row: [from, to]
+MATCH (a:Event {eventId: row[0]})
+MATCH (b:AwsResource {arn: row[1]})
 CREATE (a)-[:TOUCHED]->(b)
 
 // TOUCHED Event->Principal
 UNWIND $rows AS row
-MATCH (a:Event {eventId: row.from})
-MATCH (b:Principal {principalKey: row.to})
+// row: [from, to]
+MATCH (a:Event {eventId: row[0]})
+MATCH (b:Principal {principalKey: row[1]})
 CREATE (a)-[:TOUCHED]->(b)
 
 // TOUCHED Event->AccessKey
 UNWIND $rows AS row
-MATCH (a:Event {eventId: row.from})
-MATCH (b:AccessKey {accessKeyId: row.to})
+// row: [from, to]
+MATCH (a:Event {eventId: row[0]})
+MATCH (b:AccessKey {accessKeyId: row[1]})
 CREATE (a)-[:TOUCHED]->(b)
