@@ -53,7 +53,7 @@ function withCommonOptions(command: Command): Command {
     .option('--allow-rejects', 'exit 0 even if some records were rejected')
     .addOption(new Option('--rejects <file>', 'where to write rejected records (JSON Lines) (default: ./trailhound-rejects-<time>.jsonl)'))
     .addOption(new Option('--batch-size <n>', 'records per write transaction').default(String(DEFAULT_BATCH_SIZE)))
-    .addOption(new Option('--writers <n>', 'write transactions in flight at once').default(String(DEFAULT_WRITERS)))
+    .addOption(new Option('--writers <n>', 'write transactions in flight at once (a flow-log file\'s parts go one at a time)').default(String(DEFAULT_WRITERS)))
     .option('--dry-run', 'parse and check the files without a database')
     .option('-q, --quiet', 'no progress output');
 }
