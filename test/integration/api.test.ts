@@ -56,7 +56,7 @@ describe('the investigation API', () => {
     const health = await getJson(base, '/api/health', HealthSchema);
     expect(health).toMatchObject({ status: 'ok', neo4j: { reachable: true }, schema: { current: true } });
     expect(health.counts.Event).toBeGreaterThanOrEqual(310);
-    expect(health.counts.Finding).toBe(5);
+    expect(health.counts.Finding).toBe(9);
     expect(health.geo.countryDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
@@ -71,10 +71,17 @@ describe('the investigation API', () => {
 
   it('lists findings by severity, leaving sample findings out unless asked', async () => {
     const list = await getJson(base, '/api/findings', FindingListSchema);
-    expect(list.findings.map((f) => f.properties.type)).toEqual(['Backdoor:EC2/C&CActivity.B', 'UnauthorizedAccess:IAMUser/MaliciousIPCaller']);
+    expect(list.findings.map((f) => f.properties.type)).toEqual([
+      'Backdoor:EC2/C&CActivity.B',
+      'CredentialAccess:RDS/AnomalousBehavior.SuccessfulLogin',
+      'Backdoor:Lambda/C&CActivity.B',
+      'UnauthorizedAccess:IAMUser/MaliciousIPCaller',
+      'Discovery:Kubernetes/MaliciousIPCaller',
+      'Execution:Runtime/NewBinaryExecuted',
+    ]);
     expect(list.findings[0]?.affected.map((a) => a.id)).toContain('Ec2Instance:i-0a1b2c3d4e5f60718');
     const withSamples = await getJson(base, '/api/findings?includeSamples=true&includeArchived=true&sort=updatedAt&order=asc&limit=2', FindingListSchema);
-    expect(withSamples.total).toBe(5);
+    expect(withSamples.total).toBe(9);
     expect(withSamples.findings).toHaveLength(2);
     const filtered = await getJson(base, `/api/findings?type=${enc('UnauthorizedAccess:')}&q=runinstances`, FindingListSchema);
     expect(filtered.findings.map((f) => f.findingId)).toEqual(['b6e1f0a2c3d4e5f60718293a4b5c6d7e']);

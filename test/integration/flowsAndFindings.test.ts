@@ -28,7 +28,7 @@ describe('one graph from CloudTrail, flow logs and GuardDuty', () => {
       testEnv(),
     );
     const summary = json(result.stdout);
-    expect(summary.filesBySource).toEqual({ cloudtrail: 35, vpcflow: 5, guardduty: 9 });
+    expect(summary.filesBySource).toEqual({ cloudtrail: 35, vpcflow: 5, guardduty: 10 });
     // Two malformed lines in garbage-line.invalid.log; everything else loads.
     expect(summary).toMatchObject({ rejected: 2, failedFiles: [] });
     expect(result.code).toBe(2);
@@ -55,6 +55,22 @@ describe('one graph from CloudTrail, flow logs and GuardDuty', () => {
     // And the finding names the same remote address, with GuardDuty's country and network.
     const remote = await graph.read(`MATCH (:${Label.Finding} {findingId: 'a4c8d7e6f5b4a3928170615243f2e1d0'})-[r:${Rel.INVOLVES} {role: 'remote'}]->(ip) RETURN ip.ip AS ip, ip.country AS country, ip.asn AS asn`);
     expect(remote.records[0]?.toObject()).toEqual({ ip: '203.0.113.66', country: 'Netherlands', asn: 64500 });
+  });
+
+  it('connects findings about workloads to the workload and the address that acted on it', async () => {
+    const result = await graph.read<{ finding: string; resource: string; address: string | null }>(
+      `MATCH (f:${Label.Finding})-[:${Rel.AFFECTS}]->(r:${Label.AwsResource}) WHERE f.findingId IN $ids
+       OPTIONAL MATCH (f)-[:${Rel.INVOLVES}]->(ip:${Label.IpAddress})
+       RETURN f.type AS finding, r.arn AS resource, ip.ip AS address ORDER BY finding, resource`,
+      { ids: ['c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6', 'd2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7', 'e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8', 'f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9'] },
+    );
+    expect(result.records.map((r) => [r.get('finding'), r.get('resource'), r.get('address')])).toEqual([
+      ['Backdoor:Lambda/C&CActivity.B', 'arn:aws:lambda:us-east-1:444455556666:function:thumbnailer', '203.0.113.66'],
+      ['CredentialAccess:RDS/AnomalousBehavior.SuccessfulLogin', 'arn:aws:rds:us-east-1:444455556666:db:orders-db-1', '203.0.113.91'],
+      ['Discovery:Kubernetes/MaliciousIPCaller', 'arn:aws:eks:us-east-1:444455556666:cluster/payments-prod', '198.51.100.77'],
+      ['Execution:Runtime/NewBinaryExecuted', 'arn:aws:ecs:us-east-1:444455556666:cluster/checkout', null],
+      ['Execution:Runtime/NewBinaryExecuted', 'container/3f9a1c2b7d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4', null],
+    ]);
   });
 
   it('leads from a finding about an access key to its principal and the sessions it started', async () => {

@@ -172,3 +172,40 @@ describe('detectSource', () => {
     expect(detectSource(Buffer.from(text)).source).toBe(source);
   });
 });
+
+describe('GuardDuty findings about workloads (EKS, RDS, Lambda, ECS containers)', () => {
+  const [eks, rds, lambda, ecs] = findingFacts(json('workloads.valid.json'));
+
+  it('connects each finding to its workload as an AwsResource keyed by its ARN', () => {
+    expect(edgesOf(eks!)).toContain('Finding:c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6 -AFFECTS-> AwsResource:arn:aws:eks:us-east-1:444455556666:cluster/payments-prod');
+    expect(edgesOf(rds!)).toContain('Finding:d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7 -AFFECTS-> AwsResource:arn:aws:rds:us-east-1:444455556666:db:orders-db-1');
+    expect(edgesOf(lambda!)).toContain('Finding:e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8 -AFFECTS-> AwsResource:arn:aws:lambda:us-east-1:444455556666:function:thumbnailer');
+    expect(edgesOf(ecs!)).toContain('Finding:f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9 -AFFECTS-> AwsResource:arn:aws:ecs:us-east-1:444455556666:cluster/checkout');
+    expect(nodesOf(rds!).get('AwsResource:arn:aws:rds:us-east-1:444455556666:db:orders-db-1')).toMatchObject({
+      resourceType: 'rds:db',
+      service: 'rds',
+      name: 'orders-db-1',
+      accountId: '444455556666',
+      region: 'us-east-1',
+    });
+    expect(nodesOf(lambda!).get('AwsResource:arn:aws:lambda:us-east-1:444455556666:function:thumbnailer')).toMatchObject({ resourceType: 'lambda:function', name: 'thumbnailer' });
+  });
+
+  it('keeps the container a runtime finding is about, by its id, beside its cluster', () => {
+    const container = 'AwsResource:container/3f9a1c2b7d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4';
+    expect(edgesOf(ecs!)).toContain(`Finding:f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9 -AFFECTS-> ${container}`);
+    expect(nodesOf(ecs!).get(container)).toMatchObject({ resourceType: 'container', name: 'checkout-api' });
+    expect(ecs!.record!.props).toMatchObject({ actionType: 'RUNTIME_ACTIVITY', type: 'Execution:Runtime/NewBinaryExecuted' });
+  });
+
+  it('records the caller of a Kubernetes API call and of an RDS login, with what GuardDuty says about them', () => {
+    const caller = eks!.edges.find((e) => e.type === 'INVOLVES' && e.to.label === 'IpAddress')!;
+    expect(caller.to.key).toBe('198.51.100.77');
+    expect(caller.props).toMatchObject({ role: 'remote', api: 'list' });
+    expect(nodesOf(eks!).get('IpAddress:198.51.100.77')).toMatchObject({ country: 'Romania', asn: 64501, geoSource: 'guardduty' });
+    const login = rds!.edges.find((e) => e.type === 'INVOLVES' && e.to.label === 'IpAddress')!;
+    expect([login.to.key, login.props?.role]).toEqual(['203.0.113.91', 'remote']);
+    const c2 = lambda!.edges.find((e) => e.type === 'INVOLVES' && e.to.key === '203.0.113.66')!;
+    expect(c2.props).toMatchObject({ direction: 'OUTBOUND', remotePort: 4444, protocol: 'TCP' });
+  });
+});
