@@ -126,3 +126,8 @@ function connectionError(settings: Neo4jSettings, error: unknown): TrailhoundErr
 export function cypherInt(value: number): Integer {
   return neo4j.int(Math.trunc(value));
 }
+
+/** A whole number as a Neo4j integer (a port must not be stored as 443.0); anything else as given. */
+export function integerAsCypher(value: unknown): unknown {
+  return typeof value === 'number' && Number.isInteger(value) ? cypherInt(value) : value;
+}

@@ -20,7 +20,7 @@ export async function migrate(graph: Graph, note: (message: string) => void = ()
   const before = await readSchemaState(graph);
   for (const statement of schemaStatements()) await graph.run(statement);
   await graph.run('CALL db.awaitIndexes(600)');
-  if (!before || before.version < 2) {
+  if (!before || before.version < EDGE_KEYS_SINCE) {
     // A new database has no edges to name; an older one can have millions (a minute or so).
     if (before) note('upgrading the graph to schema version 2: naming its FLOW edges (once; about a minute per million edges)');
     await nameParallelEdges(graph);
@@ -42,6 +42,9 @@ export async function readSchemaState(graph: Graph): Promise<SchemaState | null>
   const record = result.records[0];
   return record ? { version: record.get('version'), digest: record.get('digest') } : null;
 }
+
+/** The schema version whose parallel edges carry an edgeKey. */
+const EDGE_KEYS_SINCE = 2;
 
 /**
  * Schema version 2: edges written before parallel edges carried an edgeKey get theirs, or the

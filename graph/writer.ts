@@ -1,10 +1,10 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import { nodes, type NodeLabel } from './schema/nodes';
 import type { NodeDeclaration } from './schema/types';
-import { createRecordsQuery, currentVersionsQuery, edgeQuery, existingRecordsQuery, nodeMergeQuery, observedEdgeTuple } from './cypher/writeQueries';
+import { createRecordsQuery, currentVersionsQuery, edgeQuery, existingRecordsQuery, nodeMergeQuery, observedEdgeTuples, type ObservedEdgeRow } from './cypher/writeQueries';
 import { relationships } from './schema/relationships';
 import { BoundedSet } from './boundedSet';
-import { cypherInt, type Graph } from './driver';
+import { cypherInt, integerAsCypher, type Graph } from './driver';
 import { Label } from './vocabulary';
 import type { RecordFacts } from './facts';
 import { planWrites, toCypherProps } from './writePlan';
@@ -136,18 +136,17 @@ export class GraphWriter {
       }));
     }
     for (const group of plan.observedEdges) {
-      const observed = relationships[group.type].mode === 'observed';
-      await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, (row) =>
-        observed
-          ? observedEdgeTuple(group.type, row)
-          : {
+      const toParams =
+        relationships[group.type].mode === 'observed'
+          ? observedEdgeTuples(group.type)
+          : (row: ObservedEdgeRow) => ({
               ...row,
               firstSeen: cypherInt(row.firstSeen),
               lastSeen: cypherInt(row.lastSeen),
               count: cypherInt(row.count),
               ...(row.props ? { props: intsOf(row.props) } : {}),
-            },
-      );
+            });
+      await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, toParams);
     }
     for (const group of [...plan.perEventEdges, ...plan.structuralEdges]) {
       await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, ({ from, to }) => [from, to]);
@@ -157,13 +156,10 @@ export class GraphWriter {
   }
 }
 
-/** Numbers in key and sum maps are integers (ports, hours, bytes): send them as such. */
+/** Numbers in stated edges' property maps are integers (ports): send them as such. */
 function intsOf(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const name in values) {
-    const value = values[name];
-    out[name] = typeof value === 'number' && Number.isInteger(value) ? cypherInt(value) : value;
-  }
+  for (const name in values) out[name] = integerAsCypher(values[name]);
   return out;
 }
 

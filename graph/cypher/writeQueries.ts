@@ -3,7 +3,7 @@ import { relationships, type RelationshipType } from '../schema/relationships';
 import type { NodeDeclaration, RelationshipDeclaration } from '../schema/types';
 import { escapeName as n } from './escape';
 import { EDGE_KEY, edgeKeyOf } from './edgeKeys';
-import { cypherInt } from '../driver';
+import { integerAsCypher } from '../driver';
 
 /**
  * The write queries, generated from the schema declarations. Each takes `$rows`, a list of
@@ -150,40 +150,34 @@ function endpointMatch(variable: string, label: EndpointLabel, param: string): s
  * plain JavaScript numbers that the query turns into integers. The driver packs a map's keys
  * with every row and wraps each integer in an object; for FLOW rows that cost 43 µs a row of
  * the driver's CPU, against 11 µs for the same values as a list of numbers (the packing was a
- * third of the CPU of a flow load). Key property values are sent as given (ports are integers).
+ * third of the CPU of a flow load). Key property values go as Neo4j integers (ports).
+ *
+ * Each column reads its value from the planned row: the one place the order is declared, both
+ * for the query (mergeObservedEdgesQuery) and for the rows (observedEdgeTuples).
  */
-export function observedEdgeColumns(type: RelationshipType): string[] {
+function observedEdgeColumns(type: RelationshipType): Column[] {
   const decl: RelationshipDeclaration = relationships[type];
   const keys = decl.keyProperties ?? [];
   return [
-    'from',
-    'to',
-    'firstSeen',
-    'lastSeen',
-    'count',
-    ...(keys.length > 0 ? [EDGE_KEY, ...keys.map((p) => `keys.${p}`)] : []),
-    ...(decl.sums ?? []).map((p) => `sums.${p}`),
-    ...Object.keys(decl.setUnions ?? {}).map((p) => `lists.${p}`),
+    column('from', (row) => row.from),
+    column('to', (row) => row.to),
+    column('firstSeen', (row) => row.firstSeen),
+    column('lastSeen', (row) => row.lastSeen),
+    column('count', (row) => row.count),
+    ...(keys.length > 0 ? [column(EDGE_KEY, (row) => edgeKeyOf(type, row.from, row.to, row.keys ?? {}))] : []),
+    ...keys.map((p) => column(`keys.${p}`, (row) => integerAsCypher(row.keys?.[p] ?? null))),
+    ...(decl.sums ?? []).map((p) => column(`sums.${p}`, (row) => row.sums?.[p] ?? 0)),
+    ...Object.keys(decl.setUnions ?? {}).map((p) => column(`lists.${p}`, (row) => row.lists?.[p] ?? null)),
   ];
 }
 
-/** An observed edge's row in the order of observedEdgeColumns. */
-export function observedEdgeTuple(type: RelationshipType, row: ObservedEdgeRow): unknown[] {
-  const decl: RelationshipDeclaration = relationships[type];
-  const keys = decl.keyProperties ?? [];
-  const tuple: unknown[] = [row.from, row.to, row.firstSeen, row.lastSeen, row.count];
-  if (keys.length > 0) {
-    tuple.push(edgeKeyOf(type, row.from, row.to, row.keys ?? {}));
-    for (const p of keys) tuple.push(cypherValue(row.keys?.[p]));
-  }
-  for (const p of decl.sums ?? []) tuple.push(row.sums?.[p] ?? 0);
-  for (const p in decl.setUnions ?? {}) tuple.push(row.lists?.[p] ?? null);
-  return tuple;
-}
+type Column = readonly [name: string, value: (row: ObservedEdgeRow) => unknown];
+const column = (name: string, value: (row: ObservedEdgeRow) => unknown): Column => [name, value];
 
-/** Integers among key values go as Neo4j integers (a port must not become 443.0). */
-function cypherValue(value: unknown): unknown {
-  return typeof value === 'number' && Number.isInteger(value) ? cypherInt(value) : (value ?? null);
+/** Turns planned rows of an observed relationship into the lists its merge query reads. */
+export function observedEdgeTuples(type: RelationshipType): (row: ObservedEdgeRow) => unknown[] {
+  const values = observedEdgeColumns(type).map(([, value]) => value);
+  return (row) => values.map((value) => value(row));
 }
 
 /**
@@ -194,7 +188,7 @@ function cypherValue(value: unknown): unknown {
 export function mergeObservedEdgesQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel): string {
   const decl: RelationshipDeclaration = relationships[type];
   if (decl.mode !== 'observed') throw new Error(`${type} is not an observed relationship`);
-  const columns = observedEdgeColumns(type);
+  const columns = observedEdgeColumns(type).map(([name]) => name);
   const col = (name: string) => `row[${columns.indexOf(name)}]`;
   const sets = [
     `r.firstSeen = ${earlier('r.firstSeen', col('firstSeen'), `toInteger(${col('firstSeen')})`)}`,
