@@ -2,8 +2,8 @@ import type { TimelineEntry } from './entries';
 
 /**
  * CSV for reports. Every field is attacker-controlled text: a cell that a spreadsheet would
- * run as a formula (starting with = + - @, a tab or a carriage return) gets a leading
- * apostrophe, and every cell is quoted so commas and newlines stay inside it.
+ * run as a formula (starting with = + - @, a tab or a carriage return, also after leading
+ * spaces or quotes) gets a leading apostrophe, and every cell is quoted so commas and newlines stay inside it.
  */
 export const CSV_COLUMNS = [
   'time',
@@ -31,10 +31,24 @@ export const CSV_COLUMNS = [
 /** First characters that make a spreadsheet evaluate a cell: = + - @, tab, carriage return. */
 const FORMULA_START = new Set([61, 43, 45, 64, 9, 13]);
 
+/**
+ * Whether a spreadsheet might run the cell as a formula. Some trim leading spaces or quotes on
+ * import (" =HYPERLINK(...)", "\"=1+1"), so those are looked past. Plain text (a letter or a
+ * digit first, as almost every cell) is decided by its first character.
+ */
+function looksLikeFormula(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (FORMULA_START.has(c)) return true;
+    if (!(c === 32 || c === 10 || c === 34 || c === 39 || c === 160 || c === 0x3000 || c === 0xfeff || (c >= 0x2000 && c <= 0x200b))) return false;
+  }
+  return false;
+}
+
 export function neutraliseCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text = typeof value === 'string' ? value : String(value);
-  if (FORMULA_START.has(text.charCodeAt(0))) text = `'${text}`;
+  if (looksLikeFormula(text)) text = `'${text}`;
   // Most cells hold no quote: skip the replace (this runs for every cell of every exported row).
   return `"${text.includes('"') ? text.replaceAll('"', '""') : text}"`;
 }

@@ -38,6 +38,9 @@ export function webUiBuilt(webRoot = WEB_ROOT): boolean {
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // "/API/health" is not "/api/health": Express matches routes in any case by default, and
+  // the token check (requireToken) and the UI's fallback route decide by the path as written.
+  app.set('case sensitive routing', true);
   app.set('query parser', 'simple');
   app.use(requestBasics);
   app.use(requireToken(options.token));

@@ -20,7 +20,10 @@ const STATUS: Record<string, number> = {
 
 export function sendError(res: Response, status: number, code: string, message: string, hint?: string): void {
   if (res.headersSent) {
-    res.end();
+    // A streamed file (an export) failed part-way: ending it normally would hand the client a
+    // well-formed file that silently lacks its end. Cut the connection so the download fails.
+    process.stderr.write(`[${String(res.locals.requestId)}] response failed after it started: ${code} ${message}\n`);
+    res.destroy();
     return;
   }
   res.status(status).json({ error: { code, message, ...(hint ? { hint } : {}), requestId: String(res.locals.requestId ?? '') } });

@@ -1,4 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
 import { sendError } from './httpErrors';
 
@@ -16,12 +17,21 @@ export function requestBasics(req: Request, res: Response, next: NextFunction): 
     'Content-Security-Policy',
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
   );
-  if (req.path.startsWith('/api/')) res.setHeader('Cache-Control', 'no-store');
+  if (isApiPath(req.path)) res.setHeader('Cache-Control', 'no-store');
   if (req.originalUrl.length > 8192) {
     sendError(res, 414, 'URI_TOO_LONG', 'The request URL is longer than 8 KB.');
     return;
   }
   next();
+}
+
+/**
+ * Whether a request is for the API, in any letter case: the app routes case-sensitively, but a
+ * check that missed "/API/..." would let a request past the token if routing ever matched it.
+ */
+export function isApiPath(path: string): boolean {
+  const head = path.slice(0, 5).toLowerCase();
+  return head === '/api/' || head === '/api';
 }
 
 /**
@@ -31,7 +41,7 @@ export function requestBasics(req: Request, res: Response, next: NextFunction): 
 export function requireToken(token: string | undefined) {
   const expected = token ? Buffer.from(token) : null;
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!expected || !req.path.startsWith('/api/')) {
+    if (!expected || !isApiPath(req.path)) {
       next();
       return;
     }
@@ -46,6 +56,7 @@ export function requireToken(token: string | undefined) {
   };
 }
 
+/** 127.0.0.0/8, ::1 or localhost; a hostname that merely starts with "127." is not. */
 export function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
+  return host === '::1' || host === 'localhost' || (isIPv4(host) && host.startsWith('127.'));
 }

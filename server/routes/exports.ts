@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { z } from 'zod';
 import { TrailhoundError } from '../../graph/errors';
 import { parseEntityRef } from '../../graph/investigations/entities';
@@ -35,12 +36,15 @@ export const exportRoutes = [
       res.status(200);
       res.setHeader('Content-Type', CONTENT_TYPES[format]);
       res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
-      let closed = false;
-      req.on('close', () => (closed = true));
+      // A client that goes away stops the export (and frees its Neo4j session), also while a
+      // write waits for the client to read: 'close' wakes that wait as 'drain' would.
+      let gone = false;
+      res.once('close', () => (gone = !res.writableFinished));
       const options = { from: query.from ?? 0, to: query.to ?? 8_640_000_000_000, includeSessions: query.includeSessions, filters: timelineFilters(query) };
       await exportTimeline(context.graph, ref, options, format, async (text) => {
-        if (closed) throw new TrailhoundError('CLIENT_GONE', 'the client went away');
-        if (!res.write(text)) await new Promise<void>((resolve) => res.once('drain', resolve));
+        if (gone) throw new TrailhoundError('CLIENT_GONE', 'the client went away');
+        if (!res.write(text)) await drainedOrClosed(res);
+        if (gone) throw new TrailhoundError('CLIENT_GONE', 'the client went away');
       }).catch((error: { code?: string }) => {
         if (error.code !== 'CLIENT_GONE') throw error;
       });
@@ -48,3 +52,15 @@ export const exportRoutes = [
     },
   }),
 ];
+
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}

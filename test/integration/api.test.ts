@@ -437,6 +437,10 @@ describe('serving beyond loopback', () => {
       expect((await getStatus(server.url, '/api/health')).status).toBe(401);
       expect((await getStatus(server.url, '/api/health', { authorization: 'Bearer wrong-token-wrong-len' })).status).toBe(401);
       expect((await getStatus(server.url, '/api/health', { authorization: 'Bearer a-long-random-token' })).status).toBe(200);
+      // Express matched routes in any letter case while the check looked for "/api/" as written.
+      for (const path of ['/API/health', '/Api/findings?limit=1', '/aPi/export/timeline?entity=IpAddress:203.0.113.9', '/api', '/API']) {
+        expect((await getStatus(server.url, path)).status, path).toBe(401);
+      }
     } finally {
       await server.close();
       await graph.close();
