@@ -26,6 +26,8 @@ export function fieldList(record: Record<string, unknown> | undefined, name: str
   return Array.isArray(value) ? value.map(obj).filter((v): v is Record<string, unknown> => v !== undefined) : [];
 }
 
+const GUARDDUTY_EVENT_SOURCE = 'aws.guardduty';
+
 function isFinding(record: Record<string, unknown>): boolean {
   return field(record, 'schemaVersion') !== undefined && field(record, 'type') !== undefined && (field(record, 'resource') !== undefined || field(record, 'service') !== undefined);
 }
@@ -34,7 +36,9 @@ function isFinding(record: Record<string, unknown>): boolean {
 export function looksLikeGuardDuty(value: unknown): boolean {
   const record = obj(value);
   if (!record) return Array.isArray(value) && value.length > 0 && looksLikeGuardDuty(value[0]);
-  if (record['detail-type'] === 'GuardDuty Finding') return true;
+  // Any EventBridge event from GuardDuty: a rule on `source: aws.guardduty` also delivers
+  // malware-scan results and health events beside the findings.
+  if (record['detail-type'] === 'GuardDuty Finding' || record.source === GUARDDUTY_EVENT_SOURCE) return true;
   const findings = field(record, 'findings');
   if (Array.isArray(findings)) return findings.length === 0 || looksLikeGuardDuty(findings[0]);
   return isFinding(record);
@@ -47,6 +51,8 @@ export function unwrapFindings(value: unknown, depth = 0): UnwrappedFinding[] {
   if (!record) return [{ kind: 'invalid', reason: `a JSON ${value === null ? 'null' : typeof value}, not an object` }];
   if (typeof record['detail-type'] === 'string' && 'detail' in record) {
     if (record['detail-type'] === 'GuardDuty Finding') return unwrapFindings(record.detail, depth + 1);
+    // GuardDuty's other events are rejected one by one, never taken for a file of something else.
+    if (record.source === GUARDDUTY_EVENT_SOURCE) return [{ kind: 'invalid', reason: `a GuardDuty "${record['detail-type'].slice(0, 80)}" event, not a finding` }];
     return [{ kind: 'other', looksLike: `an EventBridge event of type "${record['detail-type'].slice(0, 80)}"` }];
   }
   const findings = field(record, 'findings');

@@ -73,7 +73,7 @@ export function normalizeFinding(finding: Record<string, unknown>): NormalizeFin
   if (updatedAt === null) return { ok: false, reason: 'missing updatedAt and createdAt' };
   const firstSeen = parseTimestamp(field(service, 'eventFirstSeen')) ?? createdAt ?? updatedAt;
   const lastSeen = parseTimestamp(field(service, 'eventLastSeen')) ?? updatedAt;
-  const severity = Number(field(finding, 'severity'));
+  const severity = numberOr(field(finding, 'severity')) ?? NaN;
   const accountId = str(field(finding, 'accountId'));
   const region = str(field(finding, 'region'));
   const sample = isSampleFinding(finding);
@@ -263,9 +263,12 @@ class FindingGraph {
   }
 }
 
+/** A number, or a string holding one (the CLI's output); null, "", true are not 0 or 1. */
 function numberOr(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
   const n = Number(value);
-  return value !== undefined && value !== null && Number.isFinite(n) ? n : undefined;
+  return Number.isFinite(n) ? n : undefined;
 }
 
 function cap(text: string | undefined, max: number): string | undefined {

@@ -37,13 +37,27 @@ interface InterfaceTotals {
   readonly addresses: Map<string, { first: number; last: number; count: number }>;
 }
 
+const SYN = 2;
+const SYN_ACK = 18;
+
 /**
- * A response from a service (srcport under 10000) to a client's ephemeral port (32768 and up)
- * is keyed by the service port instead: otherwise every connection would make its own FLOW
- * edge (one per ephemeral port) and millions of lines would become millions of edges. The
- * service port is kept in srcPorts. A client talking to a high port (a C2 on 50050) keeps it.
+ * A response from a service to a client's ephemeral port is keyed by the service port instead:
+ * otherwise every connection would make its own FLOW edge (one per ephemeral port) and millions
+ * of lines would become millions of edges. The service port is kept in srcPorts.
+ * - tcp-flags (v3+ formats) decide when they can: SYN-ACK is the service answering, a SYN
+ *   without it is the client opening the connection (a client behind a NAT gateway uses low
+ *   source ports, so "5123 -> 50050" may be a request to a C2 on 50050).
+ * - Otherwise a low source port (under 10000) sending to a high one (32768 and up) is taken
+ *   as a reply.
+ * - Rejected traffic is never folded: a scan from a fixed source port (nmap -g 53) to high ports
+ *   must keep every port it probed.
  */
 function isResponse(flow: FlowRecord): boolean {
+  if (flow.action === 'REJECT') return false;
+  if (flow.tcpFlags > 0) {
+    if ((flow.tcpFlags & SYN_ACK) === SYN_ACK) return true;
+    if ((flow.tcpFlags & SYN) === SYN) return false;
+  }
   return flow.dstPort >= 32768 && flow.srcPort > 0 && flow.srcPort < 10000;
 }
 

@@ -65,7 +65,8 @@ export const DEFAULT_FORMAT = [
 
 /** True when every token of the line is a flow-log field name: a header line. */
 export function isHeaderLine(tokens: readonly string[]): boolean {
-  return tokens.length > 0 && tokens.every((t) => t in FLOW_FIELDS);
+  // Own keys only: `in` would also take "constructor" or "toString" for field names.
+  return tokens.length > 0 && tokens.every((t) => Object.hasOwn(FLOW_FIELDS, t));
 }
 
 /** Parses a --fields option ("version account-id ..." or with ${...} as in the AWS console). */
@@ -74,7 +75,7 @@ export function parseFieldList(text: string): string[] {
     .replace(/\$\{([^}]+)\}/g, '$1')
     .split(/[\s,]+/)
     .filter(Boolean);
-  const unknown = fields.filter((f) => !(f in FLOW_FIELDS));
+  const unknown = fields.filter((f) => !Object.hasOwn(FLOW_FIELDS, f));
   if (unknown.length > 0) throw new Error(`unknown flow-log field(s): ${unknown.join(', ')}`);
   return fields;
 }

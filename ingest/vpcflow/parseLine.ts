@@ -20,6 +20,8 @@ export interface FlowRecord {
   readonly start: number;
   readonly end: number;
   readonly action: string;
+  /** tcp-flags (v3+): the OR of FIN 1, SYN 2, RST 4 and SYN-ACK 18 seen in the window; -1 when not logged. */
+  readonly tcpFlags: number;
   readonly vpcId: string | undefined;
   readonly subnetId: string | undefined;
   readonly instanceId: string | undefined;
@@ -46,6 +48,7 @@ export function newFlowScratch(): FlowScratch {
     start: 0,
     end: 0,
     action: 'UNKNOWN',
+    tcpFlags: -1,
     vpcId: undefined,
     subnetId: undefined,
     instanceId: undefined,
@@ -62,6 +65,8 @@ export type ParsedFlowLine =
 export type ParseOutcome = 'flow' | 'NODATA' | 'SKIPDATA' | 'invalid';
 
 const SPACE = 32;
+/** Epoch seconds in 2286: later "times" are corrupt numbers. */
+const MAX_EPOCH_SECONDS = 9_999_999_999;
 const DASH = 45;
 
 /**
@@ -99,6 +104,7 @@ export class FlowLineParser {
   private readonly iPktDst: number;
   private readonly iRegion: number;
   private readonly iDirection: number;
+  private readonly iTcpFlags: number;
 
   constructor(readonly fields: readonly string[]) {
     this.starts = new Int32Array(fields.length);
@@ -124,6 +130,7 @@ export class FlowLineParser {
     this.iPktDst = this.at('pkt-dstaddr');
     this.iRegion = this.at('region');
     this.iDirection = this.at('flow-direction');
+    this.iTcpFlags = this.at('tcp-flags');
   }
 
   /** Parses one record (for tests and callers that keep records). */
@@ -168,6 +175,12 @@ export class FlowLineParser {
     if (srcPort < 0 || dstPort < 0 || packets < 0 || bytes < 0 || (protocol < 0 && this.iProtocol >= 0 && !this.isDash(this.iProtocol))) {
       return this.invalid('srcport, dstport, protocol, packets and bytes must be numbers');
     }
+    // Numbers no real record holds: a corrupt line, not a port 99999999 in the graph.
+    if (srcPort > 65535 || dstPort > 65535) return this.invalid(`srcport and dstport must be 0-65535, found ${srcPort} and ${dstPort}`);
+    if (protocol > 255) return this.invalid(`protocol must be an IANA protocol number (0-255), found ${protocol}`);
+    if (start > MAX_EPOCH_SECONDS || end > MAX_EPOCH_SECONDS) return this.invalid('start and end must be epoch seconds');
+    if (!Number.isSafeInteger(packets) || !Number.isSafeInteger(bytes)) return this.invalid('packets and bytes are too large to be counts');
+    const tcpFlags = this.number(this.iTcpFlags, -1);
     const action = this.text(this.iAction) ?? 'UNKNOWN';
     if (action !== 'ACCEPT' && action !== 'REJECT' && action !== 'UNKNOWN') return this.invalid(`unknown action "${action.slice(0, 20)}"`);
 
@@ -188,6 +201,7 @@ export class FlowLineParser {
     out.start = start * 1000;
     out.end = end * 1000;
     out.action = action;
+    out.tcpFlags = tcpFlags > 255 ? -1 : tcpFlags;
     out.vpcId = this.iVpc >= 0 ? this.text(this.iVpc) : undefined;
     out.subnetId = this.iSubnet >= 0 ? this.text(this.iSubnet) : undefined;
     out.instanceId = this.iInstance >= 0 ? this.text(this.iInstance) : undefined;

@@ -153,6 +153,30 @@ describe('normalizeFinding', () => {
     expect([...nodesOf(facts!).keys()]).toContain('AccessKey:AKIAR7ISFR69YWROPYAN');
   });
 
+  it("rejects GuardDuty's other EventBridge events one by one, wherever they come in the file", () => {
+    const scan = { version: '0', source: 'aws.guardduty', 'detail-type': 'GuardDuty Malware Protection Object Scan Result', detail: { scanStatus: 'COMPLETED' } };
+    const finding = json('eventbridge.valid.json');
+    expect(unwrapFindings([scan, finding]).map((u) => u.kind)).toEqual(['invalid', 'finding']);
+    expect(unwrapFindings(scan)).toEqual([{ kind: 'invalid', reason: 'a GuardDuty "GuardDuty Malware Protection Object Scan Result" event, not a finding' }]);
+    expect(detectSource(Buffer.from(`${JSON.stringify(scan)}\n${JSON.stringify(finding)}\n`)).source).toBe('guardduty');
+    // An event from another service is still something else.
+    expect(unwrapFindings({ source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification', detail: {} })[0]?.kind).toBe('other');
+  });
+
+  it('leaves out a severity or count that is empty, instead of reading it as 0 ("Low")', () => {
+    const base = { schemaVersion: '2.0', id: 'f-empty', type: 'Recon:EC2/PortProbeUnprotectedPort', updatedAt: '2024-08-01T10:00:00.000Z', resource: {} };
+    for (const empty of [null, '', true]) {
+      const result = normalizeFinding({ ...base, severity: empty, service: { count: empty } });
+      if (!result.ok) throw new Error(result.reason);
+      expect(result.facts.record!.props, String(empty)).not.toHaveProperty('severityLabel', 'Low');
+      expect(result.facts.record!.props.severity ?? null).toBeNull();
+      expect(result.facts.record!.props.count ?? null).toBeNull();
+    }
+    const texts = normalizeFinding({ ...base, severity: '8.0', service: { count: '3' } });
+    if (!texts.ok) throw new Error(texts.reason);
+    expect(texts.facts.record!.props).toMatchObject({ severity: 8, severityLabel: 'High', count: 3 });
+  });
+
   it('rejects a finding without id or time', () => {
     expect(normalizeFinding({ schemaVersion: '2.0', type: 'X', service: {} })).toEqual({ ok: false, reason: 'missing id' });
     expect(normalizeFinding({ schemaVersion: '2.0', id: 'f', type: 'X', service: {} })).toEqual({ ok: false, reason: 'missing updatedAt and createdAt' });

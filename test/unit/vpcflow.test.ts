@@ -66,6 +66,19 @@ describe('FlowLineParser', () => {
     expect(parser.parse('2 1 eni-1 10.0.5.5 10.0.5.6 x 80 6 10 1000 1722474000 1722474060 ACCEPT OK')).toMatchObject({ kind: 'invalid' });
     expect(parser.parse('2 1 eni-1 10.0.5.5 10.0.5.6 1 80 6 10 1000 1722474000 1722474060 MAYBE OK')).toEqual({ kind: 'invalid', reason: 'unknown action "MAYBE"' });
   });
+
+  it('rejects numbers no real record holds, instead of loading port 99999999', () => {
+    const reason = (line: string) => {
+      const parsed = parser.parse(line);
+      return parsed.kind === 'invalid' ? parsed.reason : parsed.kind;
+    };
+    expect(reason('2 1 eni-1 10.0.5.5 10.0.5.6 40000 99999999 6 10 1000 1722474000 1722474060 ACCEPT OK')).toBe('srcport and dstport must be 0-65535, found 40000 and 99999999');
+    expect(reason('2 1 eni-1 10.0.5.5 10.0.5.6 65536 80 6 10 1000 1722474000 1722474060 ACCEPT OK')).toMatch(/0-65535/);
+    expect(reason('2 1 eni-1 10.0.5.5 10.0.5.6 40000 80 300 10 1000 1722474000 1722474060 ACCEPT OK')).toBe('protocol must be an IANA protocol number (0-255), found 300');
+    expect(reason('2 1 eni-1 10.0.5.5 10.0.5.6 40000 80 6 10 123456789012345678901 1722474000 1722474060 ACCEPT OK')).toBe('packets and bytes are too large to be counts');
+    expect(reason('2 1 eni-1 10.0.5.5 10.0.5.6 40000 80 6 10 1000 1722474000000 1722474060000 ACCEPT OK')).toBe('start and end must be epoch seconds');
+    expect(reason('2 1 eni-1 10.0.5.5 10.0.5.6 65535 0 6 10 1000 1722474000 1722474060 ACCEPT OK')).toBe('flow');
+  });
 });
 
 describe('custom formats', () => {
@@ -91,6 +104,12 @@ describe('custom formats', () => {
   it('are named with --fields for files without a header, refusing unknown names', () => {
     expect(parseFieldList('${version} ${account-id} ${interface-id}')).toEqual(['version', 'account-id', 'interface-id']);
     expect(() => parseFieldList('version colour')).toThrow(/unknown flow-log field\(s\): colour/);
+    expect(() => parseFieldList('version __proto__')).toThrow(/unknown flow-log field\(s\): __proto__/);
+  });
+
+  it('are named only by flow-log fields, not by names every JavaScript object has', () => {
+    expect(isHeaderLine(['version', 'srcaddr', 'dstaddr'])).toBe(true);
+    for (const garbage of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) expect(isHeaderLine([garbage]), garbage).toBe(false);
   });
 });
 
@@ -111,6 +130,41 @@ describe('FlowAggregator', () => {
     const reply = facts.edges.find((e) => e.type === 'FLOW' && e.from.key === '203.0.113.66')!;
     expect(reply.keys).toMatchObject({ dstPort: 0 });
     expect(reply.lists?.srcPorts).toEqual(['4444']);
+  });
+
+  describe('tells requests from replies', () => {
+    const withFlags = new FlowLineParser(['version', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'tcp-flags']);
+    const flowEdges = (parser: FlowLineParser, text: string[]) => {
+      const a = new FlowAggregator();
+      for (const line of text) {
+        const parsed = parser.parse(line);
+        if (parsed.kind !== 'flow') throw new Error(JSON.stringify(parsed));
+        a.add(parsed.flow);
+      }
+      return a
+        .drain({ partHash: 'p', location: 'x', records: text.length, ingestedAt: 0 })
+        .edges.filter((e) => e.type === 'FLOW')
+        .map((e) => `${e.from.key}->${e.to.key}:${String(e.keys?.dstPort)} ${(e.lists?.srcPorts as string[] | undefined)?.join(',') ?? ''}`.trim())
+        .sort();
+    };
+
+    it('keeps every port a scan from a fixed source port probed (rejected traffic is never a reply)', () => {
+      const probes = [33000, 40000, 50050].map((port) => `2 111122223333 eni-1 198.51.100.9 10.0.1.5 53 ${port} 6 1 40 1722474000 1722474060 REJECT OK`);
+      expect(flowEdges(new FlowLineParser(DEFAULT_FORMAT), probes)).toEqual(['198.51.100.9->10.0.1.5:33000', '198.51.100.9->10.0.1.5:40000', '198.51.100.9->10.0.1.5:50050']);
+    });
+
+    it('believes tcp-flags: a SYN opens a connection (a NAT gateway sends from low ports), a SYN-ACK answers one', () => {
+      const open = '5 eni-nat 10.0.3.5 203.0.113.66 5123 50050 6 10 1000 1722474000 1722474060 ACCEPT 2';
+      const answer = '5 eni-nat 203.0.113.66 10.0.3.5 50050 5123 6 10 1000 1722474000 1722474060 ACCEPT 18';
+      const reply = '5 eni-web 10.0.1.5 198.51.100.20 443 40001 6 10 1000 1722474000 1722474060 ACCEPT 19';
+      expect(flowEdges(withFlags, [open, answer, reply])).toEqual(['10.0.1.5->198.51.100.20:0 443', '10.0.3.5->203.0.113.66:50050', '203.0.113.66->10.0.3.5:0 50050']);
+    });
+
+    it('falls back on the ports without tcp-flags: low source to high destination is a reply', () => {
+      const reply = '2 111122223333 eni-web 10.0.1.5 198.51.100.20 443 40001 6 10 1000 1722474000 1722474060 ACCEPT OK';
+      const request = '2 111122223333 eni-web 10.0.1.5 203.0.113.66 40002 50050 6 10 1000 1722474000 1722474060 ACCEPT OK';
+      expect(flowEdges(new FlowLineParser(DEFAULT_FORMAT), [reply, request])).toEqual(['10.0.1.5->198.51.100.20:0 443', '10.0.1.5->203.0.113.66:50050']);
+    });
   });
 
   it('places the interface in its subnet and VPC, or in its VPC when the format has no subnet', () => {
