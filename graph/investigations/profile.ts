@@ -6,6 +6,7 @@ import { type EntityRef } from './entities';
 import { summariseActivity, type Activity, type ApiCount, type ApiHourCount, type HourCount } from './activity';
 import { countNeighbours } from './neighbors';
 import {
+  ADDRESS_DEGREES,
   ADDRESS_EDGES,
   ADDRESS_FLOWS,
   APIS_IN_BASELINE,
@@ -13,6 +14,7 @@ import {
   CALLS_PER_HOUR,
   FAILED_CALLS,
   FINDINGS_ABOUT,
+  INSTANCE_DEGREES,
   INSTANCE_EDGES,
   INSTANCE_TRAFFIC,
   PRINCIPAL_DEGREES,
@@ -50,6 +52,12 @@ export interface ProfileItem {
   /** First seen inside the scope, never before it. */
   readonly newlyObserved?: boolean;
   readonly properties?: Record<string, unknown>;
+}
+
+/** A capped list: the first `cap` items and how many there are in all, so no cap is silent. */
+export interface Listed<T> {
+  readonly total: number;
+  readonly items: readonly T[];
 }
 
 export interface EntityProfile {
@@ -159,10 +167,10 @@ async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w:
     userAgents: { total: d?.get('userAgents') ?? 0, items: lists.userAgents },
     resources: { total: d?.get('resources') ?? 0, items: lists.resources },
     accessKeys: { total: d?.get('accessKeys') ?? 0, items: lists.accessKeys },
-    runsAs: lists.runsAs,
-    instances: lists.instances,
+    runsAs: { total: d?.get('runsAs') ?? 0, items: lists.runsAs },
+    instances: { total: d?.get('instances') ?? 0, items: lists.instances },
     sessions: { total: d?.get('sessions') ?? 0, ...sessionGraph },
-    findings: findings.records.map((r) => toGraphNode(r.get('f') as Neo4jNode)).filter((n): n is GraphNode => n !== null),
+    findings: listedFindings(findings.records[0]),
   };
 }
 
@@ -243,14 +251,21 @@ function toSubgraph(records: readonly { get(key: string): unknown }[]): { nodes:
   return { nodes: [...ids.values()], edges: [...new Map(edges.map((e) => [e.id, e])).values()] };
 }
 
-async function findingsAbout(graph: Graph, elementIds: string[], cap: number): Promise<GraphNode[]> {
+async function findingsAbout(graph: Graph, elementIds: string[], cap: number): Promise<Listed<GraphNode>> {
   const result = await graph.read(FINDINGS_ABOUT, { ids: elementIds, cap: cypherInt(cap) });
-  return result.records.map((r) => toGraphNode(r.get('f') as Neo4jNode)).filter((n): n is GraphNode => n !== null);
+  return listedFindings(result.records[0]);
+}
+
+/** A row of TOTAL_AND_TOP_FINDINGS as a list. */
+function listedFindings(row: { get(key: string): unknown } | undefined): Listed<GraphNode> {
+  const items = ((row?.get('findings') as Neo4jNode[] | undefined) ?? []).map(toGraphNode).filter((n): n is GraphNode => n !== null);
+  return { total: (row?.get('total') as number | undefined) ?? items.length, items };
 }
 
 async function addressSections(graph: Graph, key: string, node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
-  const [edges, flows, findings] = await Promise.all([
+  const [edges, degrees, flows, findings] = await Promise.all([
     graph.read(ADDRESS_EDGES, { key, cap: cypherInt(w.cap) }),
+    graph.read(ADDRESS_DEGREES, { key }),
     graph.read(ADDRESS_FLOWS, { key, from: cypherInt(w.from), to: cypherInt(w.to), cap: cypherInt(w.cap) }, { timeoutMs: 30_000 }),
     findingsAbout(graph, [node.elementId], w.cap),
   ]);
@@ -260,29 +275,25 @@ async function addressSections(graph: Graph, key: string, node: Neo4jNode, w: Wi
     if (entry) lists[r.get('part') as string]?.push(entry);
   }
   const p = node.properties as Record<string, unknown>;
+  const d = degrees.records[0];
+  const flowRow = flows.records[0];
+  const groups = (flowRow?.get('groups') as Record<string, unknown>[] | undefined) ?? [];
   return {
     location: { country: p.country ?? null, city: p.city ?? null, asn: p.asn ?? null, asnOrg: p.asnOrg ?? null, isp: p.isp ?? null, source: p.geoSource ?? null },
-    principals: lists.principals,
-    interfaces: lists.interfaces,
-    flows: flows.records.map((r) => ({
-      direction: r.get('direction'),
-      port: r.get('port'),
-      protocol: r.get('protocol'),
-      action: r.get('action'),
-      bytes: r.get('bytes'),
-      packets: r.get('packets'),
-      flows: r.get('flows'),
-      peers: r.get('peers'),
-      firstSeen: iso(r.get('firstSeen') as number),
-      lastSeen: iso(r.get('lastSeen') as number),
-    })),
+    principals: { total: d?.get('principals') ?? 0, items: lists.principals },
+    interfaces: { total: d?.get('interfaces') ?? 0, items: lists.interfaces },
+    flows: {
+      total: (flowRow?.get('total') as number | undefined) ?? 0,
+      items: groups.map((g) => ({ ...g, firstSeen: iso(g.firstSeen as number), lastSeen: iso(g.lastSeen as number) })),
+    },
     findings,
   };
 }
 
 async function instanceSections(graph: Graph, key: string, node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
-  const [edges, traffic, findings] = await Promise.all([
+  const [edges, degrees, traffic, findings] = await Promise.all([
     graph.read(INSTANCE_EDGES, { key, cap: cypherInt(w.cap) }),
+    graph.read(INSTANCE_DEGREES, { key }),
     graph.read(INSTANCE_TRAFFIC, { key, from: cypherInt(w.from - HOUR), to: cypherInt(w.to) }, { timeoutMs: 30_000 }),
     findingsAbout(graph, [node.elementId], w.cap),
   ]);
@@ -300,10 +311,11 @@ async function instanceSections(graph: Graph, key: string, node: Neo4jNode, w: W
     bucket.flows += r.get('flows') as number;
     hours.set(hour, bucket);
   }
+  const d = degrees.records[0];
   return {
-    interfaces: lists.interfaces,
-    addresses: lists.addresses,
-    sessions: lists.sessions,
+    interfaces: { total: d?.get('interfaces') ?? 0, items: lists.interfaces },
+    addresses: { total: d?.get('addresses') ?? 0, items: lists.addresses },
+    sessions: { total: d?.get('sessions') ?? 0, items: lists.sessions },
     traffic: [...hours.entries()].sort(([a], [b]) => a - b).map(([hour, t]) => ({ hour: iso(hour), ...t })),
     findings,
   };

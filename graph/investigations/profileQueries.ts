@@ -50,7 +50,7 @@ CALL (p) {
   UNION ALL
   MATCH (k)-[r:${n(Rel.KEY_OF)}]->(p) RETURN 'accessKeys' AS part, r, k AS x ORDER BY r.lastSeen DESC LIMIT $cap
   UNION ALL
-  MATCH (p)-[r:${n(Rel.SESSION_OF)}]->(role) RETURN 'runsAs' AS part, r, role AS x LIMIT 5
+  MATCH (p)-[r:${n(Rel.SESSION_OF)}]->(role) RETURN 'runsAs' AS part, r, role AS x LIMIT $cap
   UNION ALL
   MATCH (p)-[r:${n(Rel.ON_INSTANCE)}]->(i) RETURN 'instances' AS part, r, i AS x LIMIT $cap
 }
@@ -63,7 +63,9 @@ RETURN COUNT { (p)-[:${n(Rel.CALLED_FROM)}]->() } AS sourceIps,
        COUNT { (p)-[:${n(Rel.USED_AGENT)}]->() } AS userAgents,
        COUNT { (p)-[:${n(Rel.ACCESSED)}]->() } AS resources,
        COUNT { ()-[:${n(Rel.KEY_OF)}]->(p) } AS accessKeys,
-       COUNT { (p)-[:${n(Rel.ASSUMED)}]->() } AS sessions`;
+       COUNT { (p)-[:${n(Rel.ASSUMED)}]->() } AS sessions,
+       COUNT { (p)-[:${n(Rel.SESSION_OF)}]->() } AS runsAs,
+       COUNT { (p)-[:${n(Rel.ON_INSTANCE)}]->() } AS instances`;
 
 /** The sessions a principal started, through role chains, as a tree of ASSUMED edges. */
 export const SESSION_TREE = `
@@ -85,11 +87,20 @@ UNWIND relationships(path) AS r
 WITH DISTINCT r
 RETURN r, startNode(r) AS a, endNode(r) AS b`;
 
+/**
+ * How many findings there are, and the most severe (then most recent) `$cap` of them: a profile
+ * never shows a capped list as if it were all there is.
+ */
+const TOTAL_AND_TOP_FINDINGS = `WITH f ORDER BY f.severity DESC, f.updatedAt DESC
+WITH collect(f) AS found
+RETURN size(found) AS total, found[..$cap] AS findings`;
+
 /** Findings about the entity, its access keys, or the sessions it started. */
 export const FINDINGS_ABOUT = `
 MATCH (x) WHERE elementId(x) IN $ids
 MATCH (f:${n(Label.Finding)})-[:${n(Rel.AFFECTS)}|${n(Rel.INVOLVES)}]->(x)
-RETURN DISTINCT f ORDER BY f.severity DESC, f.updatedAt DESC LIMIT $cap`;
+WITH DISTINCT f
+${TOTAL_AND_TOP_FINDINGS}`;
 
 /** Everything about an IP address that the aggregates know. */
 export const ADDRESS_EDGES = `
@@ -111,10 +122,19 @@ CALL (ip) {
   MATCH (other)-[f:${n(Rel.FLOW)}]->(ip) WHERE f.lastSeen >= $from AND f.firstSeen <= $to
   RETURN 'in' AS direction, f, other
 }
-RETURN direction, f.dstPort AS port, f.protocol AS protocol, f.action AS action,
-       sum(f.bytes) AS bytes, sum(f.packets) AS packets, sum(f.count) AS flows, count(DISTINCT other) AS peers,
-       min(f.firstSeen) AS firstSeen, max(f.lastSeen) AS lastSeen
-ORDER BY bytes DESC LIMIT $cap`;
+WITH direction, f.dstPort AS port, f.protocol AS protocol, f.action AS action,
+     sum(f.bytes) AS bytes, sum(f.packets) AS packets, sum(f.count) AS flows, count(DISTINCT other) AS peers,
+     min(f.firstSeen) AS firstSeen, max(f.lastSeen) AS lastSeen
+ORDER BY bytes DESC
+WITH collect({direction: direction, port: port, protocol: protocol, action: action, bytes: bytes, packets: packets,
+              flows: flows, peers: peers, firstSeen: firstSeen, lastSeen: lastSeen}) AS groups
+RETURN size(groups) AS total, groups[..$cap] AS groups`;
+
+/** How many principals used an address and how many interfaces had it (the profile lists the top ones). */
+export const ADDRESS_DEGREES = `
+MATCH (ip:${n(Label.IpAddress)} {ip: $key})
+RETURN COUNT { ()-[:${n(Rel.CALLED_FROM)}]->(ip) } AS principals,
+       COUNT { ()-[:${n(Rel.HAS_IP)}]->(ip) } AS interfaces`;
 
 /** An instance's interfaces and their addresses, and the sessions that ran on it. */
 export const INSTANCE_EDGES = `
@@ -127,6 +147,13 @@ CALL (i) {
   MATCH (s)-[r:${n(Rel.ON_INSTANCE)}]->(i) RETURN 'sessions' AS part, r, s AS x, null AS y ORDER BY r.lastSeen DESC LIMIT $cap
 }
 RETURN part, r, x, y`;
+
+/** How many interfaces, addresses and sessions an instance has (the profile lists the first ones). */
+export const INSTANCE_DEGREES = `
+MATCH (i:${n(Label.Ec2Instance)} {instanceId: $key})
+RETURN COUNT { (i)-[:${n(Rel.HAS_INTERFACE)}]->() } AS interfaces,
+       COUNT { (i)-[:${n(Rel.HAS_INTERFACE)}]->()-[:${n(Rel.HAS_IP)}]->() } AS addresses,
+       COUNT { ()-[:${n(Rel.ON_INSTANCE)}]->(i) } AS sessions`;
 
 /** An instance's traffic per hour in the scope: bytes out of and into its addresses. */
 export const INSTANCE_TRAFFIC = `
@@ -162,7 +189,7 @@ CALL (p) {
   UNION
   ${sessionsBranch}
 }
-RETURN f ORDER BY f.severity DESC, f.updatedAt DESC LIMIT $cap`;
+${TOTAL_AND_TOP_FINDINGS}`;
 
 /** Down from the principal through every session it started. */
 export const PRINCIPAL_FINDINGS_VIA_SESSIONS = FINDINGS_OF_PRINCIPAL(

@@ -155,13 +155,13 @@ describe('the investigation API', () => {
       const principals = await graph.read(`MATCH (p:${Group.Principal}) RETURN p.principalKey AS key`);
       for (const record of principals.records) {
         const params = { key: record.get('key') as string, cap: cypherInt(100) };
-        const ids = async (query: string) => (await graph.read(query, params)).records.map((r) => (r.get('f') as { properties: { findingId: string } }).properties.findingId).sort();
+        const ids = async (query: string) => ((await graph.read(query, params)).records[0]?.get('findings') as { properties: { findingId: string } }[]).map((f) => f.properties.findingId).sort();
         const down = await ids(PRINCIPAL_FINDINGS_VIA_SESSIONS);
         expect(await ids(PRINCIPAL_FINDINGS_VIA_FINDINGS)).toEqual(down);
         if (params.key === CHRISTOPHE) expect(down).toContain(findingId);
       }
       const profile = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}`, ProfileSchema);
-      expect((profile.sections.findings as { id: string }[]).map((f) => f.id)).toContain(`Finding:${findingId}`);
+      expect((profile.sections.findings as Listed).items.map((f) => f.id)).toContain(`Finding:${findingId}`);
     } finally {
       await graph.write((tx) => tx.run(`MATCH (f:${Label.Finding} {findingId: $findingId}) DETACH DELETE f`, { findingId }));
     }
@@ -253,7 +253,7 @@ describe('the investigation API', () => {
     const s = profile.sections as Record<string, { items?: { entity: { id: string }; newlyObserved?: boolean }[]; nodes?: { id: string }[] } & Record<string, unknown>>;
     expect(s.accessKeys?.items?.map((i) => i.entity.id)).toContain('AccessKey:AKIAR7ISFR69YWROPYAN');
     expect(s.sessions?.nodes?.map((n) => n.id)).toContain('RoleSession:ASIA9F6MXE9HSYOXYQOS');
-    expect((s.findings as unknown as { id: string }[]).map((f) => f.id)).toContain('Finding:b6e1f0a2c3d4e5f60718293a4b5c6d7e');
+    expect((s.findings as unknown as Listed).items.map((f) => f.id)).toContain('Finding:b6e1f0a2c3d4e5f60718293a4b5c6d7e');
     const ips = s.sourceIps?.items ?? [];
     expect(ips.find((i) => i.entity.id === 'IpAddress:198.51.100.77')?.newlyObserved).toBe(true);
     expect((s.activity as { totalCalls: number }).totalCalls).toBeGreaterThan(0);
@@ -299,13 +299,39 @@ describe('the investigation API', () => {
 
   it('profiles an address and an instance: flows by port, principals, interfaces, traffic, findings', async () => {
     const ip = await getJson(base, '/api/entities/IpAddress/203.0.113.66?from=2024-08-01T00:00:00Z&to=2024-08-02T00:00:00Z', ProfileSchema);
-    const flows = ip.sections.flows as { direction: string; port: number; bytes: number }[];
+    const flows = (ip.sections.flows as Listed<{ direction: string; port: number; bytes: number }>).items;
     expect(flows).toContainEqual(expect.objectContaining({ direction: 'in', port: 4444, bytes: 160000 }));
-    expect((ip.sections.findings as { id: string }[]).map((f) => f.id)).toContain('Finding:a4c8d7e6f5b4a3928170615243f2e1d0');
+    expect((ip.sections.findings as Listed).items.map((f) => f.id)).toContain('Finding:a4c8d7e6f5b4a3928170615243f2e1d0');
     expect(ip.sections.location).toMatchObject({ country: 'Netherlands', asn: 64500 });
     const instance = await getJson(base, '/api/entities/Ec2Instance/i-0a1b2c3d4e5f60718?from=2024-08-01T00:00:00Z&to=2024-08-02T00:00:00Z', ProfileSchema);
-    expect((instance.sections.interfaces as { entity: { id: string } }[]).map((i) => i.entity.id)).toContain('NetworkInterface:eni-0f1e2d3c4b5a69788');
+    expect((instance.sections.interfaces as Listed<{ entity: { id: string } }>).items.map((i) => i.entity.id)).toContain('NetworkInterface:eni-0f1e2d3c4b5a69788');
     expect((instance.sections.traffic as { bytesOut: number }[]).reduce((sum, t) => sum + t.bytesOut, 0)).toBeGreaterThan(0);
+  });
+
+  it('never caps a profile list silently: each says how many there are, whatever the limit', async () => {
+    const scope = 'from=2015-01-01T00:00:00Z&to=2030-01-01T00:00:00Z';
+    const profiles: [string, string[]][] = [
+      [`/api/entities/IamUser/${enc(CHRISTOPHE)}`, ['sourceIps', 'userAgents', 'resources', 'accessKeys', 'runsAs', 'instances', 'findings']],
+      ['/api/entities/IpAddress/203.0.113.66', ['principals', 'interfaces', 'flows', 'findings']],
+      ['/api/entities/Ec2Instance/i-0a1b2c3d4e5f60718', ['interfaces', 'addresses', 'sessions', 'findings']],
+    ];
+    let cut = 0;
+    for (const [path, lists] of profiles) {
+      const whole = (await getJson(base, `${path}?${scope}&limit=500`, ProfileSchema)).sections;
+      const one = (await getJson(base, `${path}?${scope}&limit=1`, ProfileSchema)).sections;
+      for (const name of lists) expect(whole[name], `${path} ${name}`).toMatchObject({ total: expect.any(Number), items: expect.any(Array) });
+      for (const [name, value] of Object.entries(whole)) {
+        const list = value as Partial<Listed>;
+        if (!Array.isArray(list?.items)) continue;
+        // With room for all, the total is what is listed; with room for one, the total stays.
+        expect(list.total, `${path} ${name}`).toBe(list.items.length);
+        const capped = one[name] as Listed;
+        expect(capped.items.length, `${path} ${name}`).toBe(Math.min(1, list.items.length));
+        expect(capped.total, `${path} ${name}`).toBe(list.total);
+        if (capped.total > capped.items.length) cut += 1;
+      }
+    }
+    expect(cut).toBeGreaterThanOrEqual(3); // the fixtures have lists longer than one to cut
   });
 
   it('recognises what is searched for', async () => {
@@ -419,6 +445,12 @@ describe('the investigation API', () => {
     expect(headers.get('cache-control')).toBe('no-store');
   });
 });
+
+/** A capped profile list. */
+interface Listed<T = { id: string }> {
+  total: number;
+  items: T[];
+}
 
 describe('serving beyond loopback', () => {
   it('refuses to listen on another address without a token', async () => {

@@ -10,7 +10,7 @@ import { useApi } from '../state/useApi';
 import type { GraphMode, TimelineState } from '../state/urlState';
 import { KindIcon } from './KindIcon';
 import { RoleChain } from './RoleChain';
-import { FindingSection, FlowsSection, LocationSection, TrafficSection } from './ProfileExtras';
+import { FindingSection, FlowsSection, howMany, LocationSection, TrafficSection } from './ProfileExtras';
 
 interface Props {
   readonly entity: string;
@@ -57,6 +57,7 @@ export function EntityPanel({ entity, scope, onScope, onTimeline, onInvestigate 
 function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile: Profile } & Omit<Props, 'entity' | 'scope'>) {
   const e = profile.entity;
   const s = profile.sections as Record<string, unknown>;
+  const findings = listOf<ApiNode>(s.findings);
   const look = lookOf(e.kind);
   const activity = s.activity as { hourly?: Bucket[]; totalCalls?: number; failures?: number } | undefined;
   // Top APIs are counted in the profile's scope: their calls are listed in that scope.
@@ -150,15 +151,15 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
               return events ? () => onTimeline(events.entity, events) : null;
             }} /> : null;
       })}
-      {Array.isArray(s.flows) ? <FlowsSection flows={s.flows as Parameters<typeof FlowsSection>[0]['flows']} /> : null}
+      {s.flows ? <FlowsSection flows={s.flows as Parameters<typeof FlowsSection>[0]['flows']} /> : null}
       {Array.isArray(s.traffic) ? <TrafficSection traffic={s.traffic as Parameters<typeof TrafficSection>[0]['traffic']} /> : null}
       {s.sessions && (s.sessions as { nodes?: ApiNode[] }).nodes?.length ? (
         <RoleChain entity={e} sessions={s.sessions as { total: number; nodes: ApiNode[]; edges: ApiEdge[] }} onInvestigate={onInvestigate} onTimeline={(id) => onTimeline(id)} />
       ) : null}
-      {Array.isArray(s.findings) && s.findings.length ? (
-        <Section title="Findings">
+      {findings ? (
+        <Section title={`Findings ${howMany(findings.total, findings.items.length)}`}>
           <ul className="items">
-            {(s.findings as ApiNode[]).map((f) => (
+            {findings.items.map((f) => (
               <li key={f.id}>
                 <EntityLink node={f} onInvestigate={onInvestigate} />
               </li>
@@ -170,10 +171,9 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
   );
 }
 
-/** A profile list: `{ total, items }`, or a plain list of items (addresses, instances); none when empty. */
-function listOf(value: unknown): { total: number; items: Item[] } | null {
-  if (Array.isArray(value)) return value.length ? { total: value.length, items: value as Item[] } : null;
-  const list = value as { total?: number; items?: Item[] } | undefined;
+/** A profile list, `{ total, items }` (the server caps every list and says how many there are); none when empty. */
+function listOf<T = Item>(value: unknown): { total: number; items: T[] } | null {
+  const list = value as { total?: number; items?: T[] } | undefined;
   return list?.items?.length ? { total: list.total ?? list.items.length, items: list.items } : null;
 }
 
@@ -211,7 +211,7 @@ function eventsOf(owner: ApiNode, section: string, item: Item): TimelineState | 
 
 function ItemList({ title, list, onInvestigate, onEvents, isNew }: { title: string; list: { total: number; items: Item[] }; onInvestigate: (id: string) => void; onEvents: (item: Item) => (() => void) | null; isNew: (flag: boolean | undefined) => boolean }) {
   return (
-    <Section title={`${title} (${list.total.toLocaleString('en-US')}${list.total > list.items.length ? `, ${list.items.length} shown` : ''})`}>
+    <Section title={`${title} ${howMany(list.total, list.items.length)}`}>
       <ul className="items">
         {list.items.map((item) => (
           <li key={item.entity.id}>

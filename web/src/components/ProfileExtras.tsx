@@ -51,11 +51,17 @@ interface FlowRow {
 
 const PROTOCOLS: Record<string, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6' };
 
-export function FlowsSection({ flows }: { flows: readonly FlowRow[] }) {
+/** "(312, 50 shown)": a capped list says how many there are in all. */
+export function howMany(total: number, shown: number): string {
+  return `(${total.toLocaleString('en-US')}${total > shown ? `, ${shown.toLocaleString('en-US')} shown` : ''})`;
+}
+
+export function FlowsSection({ flows: list }: { flows: { readonly total: number; readonly items: readonly FlowRow[] } }) {
+  const flows = list.items;
   if (!flows.length) return null;
   return (
     <section>
-      <h3>Flows by port ({flows.length})</h3>
+      <h3>Flows by port {howMany(list.total, flows.length)}</h3>
       <table className="mini flows">
         <thead>
           <tr>
