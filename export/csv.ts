@@ -106,6 +106,11 @@ function cellsOf(entry: TimelineEntry): CsvCells {
     return [entry.time, 'flow', `flow ${f.action}`, `protocol ${f.protocol}`, null, null, f.src, f.dst, f.dstPort,
       null, null, null, null, null, null, null, null, f.bytes, null, null];
   }
+  if (entry.type === 'note') {
+    // prettier-ignore
+    return [entry.time, 'note', 'export incomplete', 'trailhound', null, null, null, null, null,
+      null, entry.note, null, null, null, null, null, null, null, null, null];
+  }
   const f = entry.finding;
   // prettier-ignore
   return [entry.time, 'finding', f.type, 'guardduty', null, null, null, null, null,

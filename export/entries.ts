@@ -30,8 +30,12 @@ export interface FindingEntry {
   readonly sample: boolean;
 }
 
-/** One row of an exported timeline: a CloudTrail event, an hour of flows, or a finding. */
+/**
+ * One row of an exported timeline: a CloudTrail event, an hour of flows, a finding, or a note
+ * from Trailhound itself (what the export had to leave out), which comes first, at the export's time.
+ */
 export type TimelineEntry =
   | { readonly type: 'event'; readonly time: string; readonly event: TimelineEvent; readonly raw: Record<string, unknown> | null }
   | { readonly type: 'flow'; readonly time: string; readonly flow: FlowEntry }
-  | { readonly type: 'finding'; readonly time: string; readonly finding: FindingEntry };
+  | { readonly type: 'finding'; readonly time: string; readonly finding: FindingEntry }
+  | { readonly type: 'note'; readonly time: string; readonly note: string };

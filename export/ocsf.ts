@@ -82,6 +82,22 @@ export function ocsfLine(entry: TimelineEntry): string {
       disposition: f.action,
       count: f.flows,
     };
+  } else if (entry.type === 'note') {
+    // OCSF's Base Event (class 0), activity Other: a line any OCSF reader accepts, saying what
+    // the export left out.
+    record = {
+      class_uid: 0,
+      class_name: 'Base Event',
+      category_uid: 0,
+      category_name: 'Uncategorized',
+      activity_id: 99,
+      activity_name: 'Export incomplete',
+      type_uid: 99,
+      severity_id: 1,
+      time,
+      message: entry.note,
+      metadata: { version: VERSION, product: { name: 'Trailhound', vendor_name: 'Trailhound' } },
+    };
   } else {
     const f = entry.finding;
     record = {
@@ -96,7 +112,8 @@ export function ocsfLine(entry: TimelineEntry): string {
       metadata: { version: VERSION, product: PRODUCT('GuardDuty'), uid: f.findingId },
       finding_info: {
         uid: f.findingId,
-        title: f.title,
+        // Required by Detection Finding: the type stands in for a finding without a title.
+        title: f.title ?? f.type,
         desc: f.description,
         types: [f.type],
         first_seen_time: f.firstSeen ? Date.parse(f.firstSeen) : undefined,

@@ -16,11 +16,26 @@ export interface ExportOptions {
   readonly filters?: TimelineFilters;
   /** Every event's stored record, for formats that carry it (OCSF, JSON). */
   readonly withRecords: boolean;
+  /** Caps on the side lists held in memory (defaults: EXPORT_CAPS). */
+  readonly caps?: Partial<typeof EXPORT_CAPS>;
+  /** Told what the export leaves out, before its first entry is written (also written as a note entry). */
+  readonly onIncomplete?: (note: string) => void;
 }
 
-/** Flow hours and findings are bounded side lists; events stream without limit. */
-const MAX_FLOWS = 200_000;
-const MAX_FINDINGS = 10_000;
+/**
+ * Flow hours and findings are side lists merged in memory, so they are bounded; events stream
+ * without limit. An export that reaches a cap says so: a note entry first, and onIncomplete.
+ */
+export const EXPORT_CAPS = { flowHours: 200_000, findings: 10_000 };
+
+/** The caps, as TRAILHOUND_EXPORT_MAX_FLOW_HOURS / _MAX_FINDINGS set them (a server with memory to spare may raise them). */
+export function exportCaps(env: NodeJS.ProcessEnv = process.env): typeof EXPORT_CAPS {
+  const read = (name: string, fallback: number) => {
+    const value = Number(env[name]);
+    return env[name] !== undefined && Number.isSafeInteger(value) && value >= 0 ? value : fallback;
+  };
+  return { flowHours: read('TRAILHOUND_EXPORT_MAX_FLOW_HOURS', EXPORT_CAPS.flowHours), findings: read('TRAILHOUND_EXPORT_MAX_FINDINGS', EXPORT_CAPS.findings) };
+}
 
 /**
  * An entity's whole timeline, oldest first, in batches: its CloudTrail events (and its sessions'
@@ -28,16 +43,27 @@ const MAX_FINDINGS = 10_000;
  * Never held in memory whole: events stream from one ordered query.
  */
 export async function* timelineEntries(graph: Graph, ref: EntityRef, options: ExportOptions): AsyncGenerator<TimelineEntry[]> {
+  const caps = { ...exportCaps(), ...options.caps };
+  const notes: string[] = [];
+  const incomplete = (note: string) => {
+    notes.push(note);
+    options.onIncomplete?.(note);
+  };
+  // Notes lead the first batch: every cap is known before the first entry (they are a header).
+  const exportedAt = new Date().toISOString();
+  const takeNotes = (): TimelineEntry[] => notes.splice(0).map((note) => ({ type: 'note', time: exportedAt, note }));
   // The side lists are read while Neo4j finds and sorts the events (no event can arrive sooner).
-  const sideLists = isFiltered(options.filters) ? Promise.resolve([]) : Promise.all([findingEntries(graph, ref, options), flowEntries(graph, ref, options)]).then((lists) => lists.flat().sort(byTime));
+  const sideLists = isFiltered(options.filters)
+    ? Promise.resolve([])
+    : Promise.all([findingEntries(graph, ref, options, caps.findings, incomplete), flowEntries(graph, ref, options, caps.flowHours, incomplete)]).then((lists) => lists.flat().sort(byTime));
   sideLists.catch(() => undefined); // awaited below, with the first events or at the end
   let next = 0;
   const hasEvents = ref.kind !== Label.Finding && ref.kind !== Label.NetworkInterface && ref.kind !== Label.Account && ref.kind !== Label.UserAgent;
   if (hasEvents) {
     try {
-      for await (const events of timelineStream(graph, ref, options)) {
+      for await (const events of timelineStream(graph, ref, { ...options, onIncomplete: incomplete })) {
         const side = await sideLists;
-        const batch: TimelineEntry[] = [];
+        const batch: TimelineEntry[] = takeNotes();
         for (const { event, raw } of events) {
           while (next < side.length && side[next]!.time <= event.time) batch.push(side[next++]!);
           batch.push({ type: 'event', time: event.time, event, raw });
@@ -49,14 +75,20 @@ export async function* timelineEntries(graph: Graph, ref: EntityRef, options: Ex
     }
   }
   const side = await sideLists;
-  if (next < side.length) yield side.slice(next);
+  const rest = [...takeNotes(), ...side.slice(next)];
+  if (rest.length > 0) yield rest;
 }
 
 const byTime = (a: TimelineEntry, b: TimelineEntry) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
 
-async function flowEntries(graph: Graph, ref: EntityRef, options: ExportOptions): Promise<TimelineEntry[]> {
+async function flowEntries(graph: Graph, ref: EntityRef, options: ExportOptions, cap: number, incomplete: (note: string) => void): Promise<TimelineEntry[]> {
   if (ref.kind !== Label.IpAddress && ref.kind !== Label.Ec2Instance) return [];
-  const result = await graph.read(flowsOfQuery(ref.kind), { key: ref.key, from: cypherInt(options.from - 3_600_000), to: cypherInt(options.to), limit: cypherInt(MAX_FLOWS) }, { timeoutMs: 60_000 });
+  // One more than the cap: whether there are more is known without counting them all.
+  const result = await graph.read(flowsOfQuery(ref.kind), { key: ref.key, from: cypherInt(options.from - 3_600_000), to: cypherInt(options.to), limit: cypherInt(cap + 1) }, { timeoutMs: 60_000 });
+  if (result.records.length > cap) {
+    result.records.length = cap;
+    incomplete(`Flow hours: only the first ${cap.toLocaleString('en-US')} (in time order) are in this export, and there are more. Export a shorter time range (from, to) to get the rest.`);
+  }
   return result.records.map((r) => {
     const f = (r.get('f') as Relationship).properties as Record<string, number | string>;
     const flow: FlowEntry = {
@@ -76,9 +108,13 @@ async function flowEntries(graph: Graph, ref: EntityRef, options: ExportOptions)
   });
 }
 
-async function findingEntries(graph: Graph, ref: EntityRef, options: ExportOptions): Promise<TimelineEntry[]> {
+async function findingEntries(graph: Graph, ref: EntityRef, options: ExportOptions, cap: number, incomplete: (note: string) => void): Promise<TimelineEntry[]> {
   if (ref.kind === Label.Event || ref.kind === Label.Finding) return [];
-  const result = await graph.read(findingsOfQuery(ref.kind), { key: ref.key, from: cypherInt(options.from), to: cypherInt(options.to), limit: cypherInt(MAX_FINDINGS) });
+  const result = await graph.read(findingsOfQuery(ref.kind), { key: ref.key, from: cypherInt(options.from), to: cypherInt(options.to), limit: cypherInt(cap + 1) });
+  if (result.records.length > cap) {
+    result.records.length = cap;
+    incomplete(`Findings: only the first ${cap.toLocaleString('en-US')} (in time order) are in this export, and there are more. Export a shorter time range (from, to) to get the rest.`);
+  }
   return result.records.map((r) => {
     const p = (r.get('f') as Neo4jNode).properties as Record<string, unknown>;
     const time = (p.eventFirstSeen ?? p.createdAt ?? p.updatedAt) as number;

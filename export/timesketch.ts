@@ -43,6 +43,8 @@ export function timesketchLine(entry: TimelineEntry): string {
       first_seen: f.firstSeen,
       last_seen: f.lastSeen,
     };
+  } else if (entry.type === 'note') {
+    fields = { datetime, timestamp, message: `Trailhound: this export is incomplete. ${entry.note}`, timestamp_desc: 'Export Time', data_type: 'trailhound:export:note' };
   } else {
     const f = entry.finding;
     fields = {

@@ -33,6 +33,7 @@ export function exportCommand(): Command {
           from: flags.from ? parseTime(flags.from, '--from') : 0,
           to: flags.to ? parseTime(flags.to, '--to') : 8_640_000_000_000,
           includeSessions: flags.sessions,
+          onIncomplete: (note: string) => process.stderr.write(`Warning: this export is incomplete. ${note}\n`),
         };
         const count = await exportTimeline(graph, ref, options, flags.format, async (text) => {
           if (!out.write(text)) await once(out, 'drain');

@@ -112,6 +112,8 @@ export async function* timelineStream(
   options: Pick<TimelineOptions, 'from' | 'to' | 'includeSessions' | 'filters'> & {
     /** Every event's stored record (OCSF and JSON use it); otherwise only where a row needs it. */
     readonly withRecords: boolean;
+    /** Told, before the first batch, when the stream leaves events out (sessions past MAX_SESSIONS). */
+    readonly onIncomplete?: (note: string) => void;
   },
 ): AsyncGenerator<{ readonly event: TimelineEvent; readonly raw: Record<string, unknown> | null }[]> {
   // A principal's timeline names only itself and its sessions: their names come with the walk
@@ -119,6 +121,9 @@ export async function* timelineStream(
   // 6,652 sessions those lookups were half of the export's time).
   const principals = new PrincipalNames(graph);
   const source = await timelineSource(graph, ref, options.includeSessions, principals, Boolean(options.filters?.principalKey));
+  if (source.principals?.sessionsTruncated) {
+    options.onIncomplete?.(`Sessions: only the events of ${MAX_SESSIONS.toLocaleString('en-US')} of the sessions it started are in this export, and it started more. Export a session on its own, or a shorter time range, to get the rest.`);
+  }
   const unfiltered = !isFiltered(options.filters) && !source.params.accessKeyId;
   const query =
     source.of === 'principals' ? (unfiltered ? ALL_UNFILTERED_EVENTS_OF_PRINCIPALS : ALL_EVENTS_OF_PRINCIPALS) : source.of === 'address' ? ALL_EVENTS_FROM_ADDRESS : allEventsTouchingQuery(ref.kind);

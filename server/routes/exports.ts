@@ -16,7 +16,8 @@ export const exportRoutes = [
     summary: "An entity's timeline as a file: CloudTrail events (and its sessions'), flow hours and findings, oldest first",
     description:
       'Streamed, never built in memory. csv: for reports, formula-looking cells neutralised. timesketch: JSON Lines with message, datetime, timestamp (µs), timestamp_desc. ' +
-      'ocsf: JSON Lines, API Activity (6003), Network Activity (4001), Detection Finding (2004). json: one array. With a filter (service, API, errors, read-only) only the matching events are exported, without flows and findings.',
+      'ocsf: JSON Lines, API Activity (6003), Network Activity (4001), Detection Finding (2004). json: one array. With a filter (service, API, errors, read-only) only the matching events are exported, without flows and findings. ' +
+      'An export that reaches a cap (200,000 flow hours, 10,000 findings, 20,000 sessions) says so: its first entries are notes (type "note"; in OCSF a Base Event) and the Trailhound-Export-Incomplete header names what was left out.',
     tag: 'exports',
     query: z.object({
       entity: entityParam,
@@ -40,7 +41,14 @@ export const exportRoutes = [
       // write waits for the client to read: 'close' wakes that wait as 'drain' would.
       let gone = false;
       res.once('close', () => (gone = !res.writableFinished));
-      const options = { from: query.from ?? 0, to: query.to ?? 8_640_000_000_000, includeSessions: query.includeSessions, filters: timelineFilters(query) };
+      // What the export leaves out is known before its first byte: a header says it, and the
+      // file's first entry (a note) too.
+      const notes: string[] = [];
+      const onIncomplete = (note: string) => {
+        notes.push(note);
+        if (!res.headersSent) res.setHeader(INCOMPLETE_HEADER, notes.join(' | '));
+      };
+      const options = { from: query.from ?? 0, to: query.to ?? 8_640_000_000_000, includeSessions: query.includeSessions, filters: timelineFilters(query), onIncomplete };
       await exportTimeline(context.graph, ref, options, format, async (text) => {
         if (gone) throw new TrailhoundError('CLIENT_GONE', 'the client went away');
         if (!res.write(text)) await drainedOrClosed(res);
@@ -52,6 +60,9 @@ export const exportRoutes = [
     },
   }),
 ];
+
+/** Set when an export leaves something out (its notes, joined); the file's first entries say the same. */
+export const INCOMPLETE_HEADER = 'Trailhound-Export-Incomplete';
 
 function drainedOrClosed(res: Response): Promise<void> {
   return new Promise<void>((resolve) => {

@@ -419,6 +419,37 @@ describe('the investigation API', () => {
     expect(user.find((r) => r.class_uid === 6003)).toMatchObject({ category_uid: 6, api: { operation: expect.any(String) }, cloud: { provider: 'AWS' } });
   });
 
+  it('says when an export reaches a cap: a header, then notes as its first entries, in every format', async () => {
+    const url = (format: string) => `${base}/api/export/timeline?entity=${enc('IpAddress:203.0.113.66')}&format=${format}`;
+    const whole = (await (await fetch(url('json'))).json()) as { type: string }[];
+    const flowHours = whole.filter((e) => e.type === 'flow').length;
+    expect(flowHours).toBeGreaterThan(1);
+    expect(whole.some((e) => e.type === 'note')).toBe(false);
+    const complete = await fetch(url('csv'));
+    expect(complete.headers.get('trailhound-export-incomplete')).toBeNull();
+    await complete.text();
+
+    process.env.TRAILHOUND_EXPORT_MAX_FLOW_HOURS = '1';
+    try {
+      const cut = await fetch(url('json'));
+      expect(cut.headers.get('trailhound-export-incomplete')).toMatch(/^Flow hours: only the first 1 \(in time order\)/);
+      const entries = (await cut.json()) as { type: string; note?: string }[];
+      expect(entries[0]).toMatchObject({ type: 'note', note: expect.stringMatching(/shorter time range/) });
+      expect(entries.filter((e) => e.type === 'flow')).toHaveLength(1);
+      expect(entries.filter((e) => e.type === 'finding').length).toBe(whole.filter((e) => e.type === 'finding').length);
+
+      const csvRows = (await (await fetch(url('csv'))).text()).split('\r\n');
+      expect(csvRows[1]).toMatch(/^"[^"]+","note","export incomplete","trailhound",/);
+      const sketch = JSON.parse((await (await fetch(url('timesketch'))).text()).split('\n')[0]!);
+      expect(sketch).toMatchObject({ data_type: 'trailhound:export:note', message: expect.stringMatching(/^Trailhound: this export is incomplete/), timestamp_desc: 'Export Time' });
+      expect(sketch.timestamp).toBe(Date.parse(sketch.datetime) * 1000);
+      const ocsf = JSON.parse((await (await fetch(url('ocsf'))).text()).split('\n')[0]!);
+      expect(ocsf).toMatchObject({ class_uid: 0, category_uid: 0, activity_id: 99, type_uid: 99, message: expect.stringMatching(/^Flow hours/) });
+    } finally {
+      delete process.env.TRAILHOUND_EXPORT_MAX_FLOW_HOURS;
+    }
+  });
+
   it('answers bad requests with 400 and a clear message, unknown entities with 404, in one envelope', async () => {
     const badId = await getStatus(base, '/api/findings/not%20an%20id!');
     expect(badId.status).toBe(400);
