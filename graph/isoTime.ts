@@ -30,3 +30,26 @@ export function isoTime(ms: number): string {
   const hour = (rest - minute) / 60;
   return `${cachedDate}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[milli]}Z`;
 }
+
+/**
+ * ISO 8601 (or epoch milliseconds) as epoch ms; null for anything else. Stricter than
+ * Date.parse, which takes "12" for December 2001 and "Aug 1" for a date in 2001, and reads a
+ * time without an offset in the server's own time zone: here such a time is UTC, as every time
+ * Trailhound shows is.
+ */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+export function parseIsoTime(text: string): number | null {
+  const trimmed = text.trim();
+  if (/^\d{9,14}$/.test(trimmed)) return Number(trimmed);
+  const m = ISO_TIME.exec(trimmed);
+  if (!m) return null;
+  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', offset = 'Z'] = m;
+  // Date.parse rolls 2024-02-31 over into March: a day that does not exist is not a time.
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return null;
+  const zone = offset.toUpperCase() === 'Z' ? 'Z' : offset.length === 5 ? `${offset.slice(0, 3)}:${offset.slice(3)}` : offset;
+  const ms = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction.slice(0, 4)}${zone}`);
+  if (Number.isNaN(ms)) return null;
+  return ms;
+}

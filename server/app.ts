@@ -78,6 +78,10 @@ function handle(spec: RouteSpec, context: ApiContext) {
     try {
       const params = parse(spec.params, req.params, 'path');
       const query = parse(spec.query, req.query, 'query');
+      const { from, to } = query as { from?: unknown; to?: unknown };
+      if (typeof from === 'number' && typeof to === 'number' && from > to) {
+        throw new TrailhoundError('BAD_REQUEST', `Bad query parameters: from (${new Date(from).toISOString()}) is after to (${new Date(to).toISOString()}).`, 'Swap them, or leave one out.');
+      }
       const result = await spec.handler({ params, query, context, req, res });
       if (!('stream' in spec.response) && !res.headersSent) res.json(result);
     } catch (error) {

@@ -43,6 +43,11 @@ export function errorMiddleware(error: unknown, _req: Request, res: Response, _n
     sendError(res, 503, 'NEO4J_UNREACHABLE', 'The graph database is not reachable.', 'Check that Neo4j is running (npx trailhound db status).');
     return;
   }
+  if (error instanceof URIError) {
+    // Express could not decode a path parameter ("%E0%A4%A"): the request's fault, not ours.
+    sendError(res, 400, 'BAD_REQUEST', 'The URL holds a malformed percent-encoding.', 'Encode keys with encodeURIComponent.');
+    return;
+  }
   if ((error as { type?: string }).type === 'entity.too.large') {
     sendError(res, 413, 'TOO_LARGE', 'The request body is too large.');
     return;

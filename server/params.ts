@@ -1,20 +1,21 @@
 import { z } from 'zod';
+import { parseIsoTime } from '../graph/isoTime';
 import { ADDRESSABLE_KINDS, MAX_KEY_LENGTH, parseEntityRef } from '../graph/investigations/entities';
 import { isPrincipalLabel } from '../graph/vocabulary';
 
-/** A time: ISO 8601 or epoch milliseconds. */
+/** A time: ISO 8601 (UTC unless it has an offset) or epoch milliseconds. */
 export const timeParam = z
   .string()
   .max(40)
   .transform((text, ctx) => {
-    const ms = /^\d{9,14}$/.test(text) ? Number(text) : Date.parse(text);
-    if (Number.isNaN(ms)) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a time (ISO 8601 or epoch milliseconds)` });
+    const ms = parseIsoTime(text);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a time (ISO 8601 such as 2024-08-01T10:00:00Z, or epoch milliseconds)` });
       return z.NEVER;
     }
     return ms;
   })
-  .describe('ISO 8601 (2024-08-01T10:00:00Z) or epoch milliseconds');
+  .describe('ISO 8601 (2024-08-01T10:00:00Z; UTC when it has no offset) or epoch milliseconds');
 
 export const booleanParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 

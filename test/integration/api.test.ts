@@ -464,6 +464,16 @@ describe('the investigation API', () => {
     expect(ErrorSchema.parse(unknown.body).error).toMatchObject({ code: 'NOT_FOUND', requestId: expect.any(String) });
     const badTime = await getStatus(base, '/api/findings?from=yesterday');
     expect(ErrorSchema.parse(badTime.body).error.message).toContain('"yesterday" is not a time');
+    for (const [path, message] of [
+      ['/api/findings?from=12', '"12" is not a time'],
+      ['/api/findings?from=Aug%201', '"Aug 1" is not a time'],
+      [`/api/entities/IamUser/${enc(CHRISTOPHE)}?from=2024-08-02T00:00:00Z&to=2024-08-01T00:00:00Z`, 'from (2024-08-02T00:00:00.000Z) is after to'],
+      ['/api/entities/IamUser/%E0%A4%A', 'malformed percent-encoding'],
+    ]) {
+      const bad = await getStatus(base, path!);
+      expect(bad.status, path).toBe(400);
+      expect(ErrorSchema.parse(bad.body).error.message, path).toContain(message);
+    }
     const noRoute = await getStatus(base, '/api/nothing-here');
     expect(noRoute.status).toBe(404);
   });

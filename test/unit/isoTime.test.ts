@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoTime } from '../../graph/isoTime';
+import { isoTime, parseIsoTime } from '../../graph/isoTime';
 
 describe('isoTime', () => {
   it('writes the same text as Date.toISOString, across days, years and the edges of four-digit years', () => {
@@ -19,5 +19,21 @@ describe('isoTime', () => {
     expect(() => isoTime(Number.NaN)).toThrow(RangeError);
     expect(() => isoTime(8.64e15 + 1)).toThrow(RangeError);
     expect(isoTime(1.5)).toBe(new Date(1.5).toISOString());
+  });
+});
+
+describe('parseIsoTime (the times people type into the API and the CLI)', () => {
+  it('reads ISO 8601 and epoch milliseconds, a time without an offset as UTC', () => {
+    expect(parseIsoTime('2024-08-01T10:00:00Z')).toBe(Date.UTC(2024, 7, 1, 10));
+    expect(parseIsoTime('2024-08-01T10:00:00')).toBe(Date.UTC(2024, 7, 1, 10));
+    expect(parseIsoTime('2024-08-01 10:00')).toBe(Date.UTC(2024, 7, 1, 10));
+    expect(parseIsoTime('2024-08-01')).toBe(Date.UTC(2024, 7, 1));
+    expect(parseIsoTime('2024-08-01T10:00:00.123+02:00')).toBe(Date.UTC(2024, 7, 1, 8, 0, 0, 123));
+    expect(parseIsoTime('2024-08-01T10:00:00-0500')).toBe(Date.UTC(2024, 7, 1, 15));
+    expect(parseIsoTime('1722506400000')).toBe(1722506400000);
+  });
+
+  it('refuses what Date.parse would guess at', () => {
+    for (const text of ['12', '0', 'Aug 1', 'x 2024', 'yesterday', '2024-02-31', '2024-13-01', '2024-08-01T25:00:00Z', '']) expect(parseIsoTime(text), text).toBeNull();
   });
 });
