@@ -119,12 +119,14 @@ export const SearchSchema = z.object({
   query: z.string(),
   recognisedAs: z.string(),
   results: z.array(GraphNodeSchema),
+  more: z.boolean().describe('more entities match than the limit: these are the first ones'),
 });
 
 export const PathsSchema = z.object({
   paths: z.array(z.object({ nodes: z.array(z.string()), edges: z.array(z.string()) })),
   nodes: z.array(GraphNodeSchema),
   edges: z.array(GraphEdgeSchema),
+  more: z.boolean().describe('there are more shortest paths than the 10 returned'),
 });
 
 export const HealthSchema = z.object({

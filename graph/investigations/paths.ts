@@ -10,11 +10,17 @@ export interface PathsResult {
   readonly paths: { readonly nodes: string[]; readonly edges: string[] }[];
   readonly nodes: GraphNode[];
   readonly edges: GraphEdge[];
+  /** There are more shortest paths than MAX_PATHS: these are some of them. */
+  readonly more: boolean;
 }
 
-/** The shortest observed paths between two entities (at most 10), as one small graph. */
+export const MAX_PATHS = 10;
+
+/** The shortest observed paths between two entities (at most MAX_PATHS, and says if there are more), as one small graph. */
 export async function shortestPaths(graph: Graph, from: EntityRef, to: EntityRef, maxHops: number): Promise<PathsResult> {
-  const result = await graph.read(shortestPathsQuery(from.kind, to.kind, WALKED_RELATIONSHIPS, maxHops), { from: from.key, to: to.key, limit: cypherInt(10) }, { timeoutMs: 30_000 });
+  const result = await graph.read(shortestPathsQuery(from.kind, to.kind, WALKED_RELATIONSHIPS, maxHops), { from: from.key, to: to.key, limit: cypherInt(MAX_PATHS + 1) }, { timeoutMs: 30_000 });
+  const more = result.records.length > MAX_PATHS;
+  if (more) result.records.length = MAX_PATHS;
   const nodes = new Map<string, GraphNode>();
   const edges = new Map<string, GraphEdge>();
   const paths = result.records.map((r) => {
@@ -41,5 +47,5 @@ export async function shortestPaths(graph: Graph, from: EntityRef, to: EntityRef
     }
     return { nodes: nodeIds, edges: edgeIds };
   });
-  return { paths, nodes: [...nodes.values()], edges: [...edges.values()] };
+  return { paths, nodes: [...nodes.values()], edges: [...edges.values()], more };
 }

@@ -243,9 +243,14 @@ export function containsQuery(kind: NodeLabel, property: string): string {
   return `MATCH (n:${n(kind)}) WHERE n.${n(property)} CONTAINS $text RETURN n ORDER BY n.lastSeen DESC LIMIT $limit`;
 }
 
-/** Addresses starting with a prefix (CIDR search narrows with this, then checks each). */
-export const ADDRESSES_WITH_PREFIX = `
-MATCH (n:${n(Label.IpAddress)}) WHERE n.ip STARTS WITH $prefix RETURN n LIMIT $limit`;
+/** Addresses of a CIDR block: those starting with one of its prefixes, or its listed addresses (search.ts cidrTexts). */
+export const ADDRESSES_IN_BLOCK = `
+CALL () {
+  UNWIND $prefixes AS prefix MATCH (n:${n(Label.IpAddress)}) WHERE n.ip STARTS WITH prefix RETURN n
+  UNION ALL
+  UNWIND $addresses AS address MATCH (n:${n(Label.IpAddress)} {ip: address}) RETURN n
+}
+RETURN n LIMIT $limit`;
 
 /** Sessions by their assumed-role ARN (one role session name, many sessions over time). */
 export const SESSIONS_BY_ARN = `

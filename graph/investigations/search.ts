@@ -4,7 +4,7 @@ import type { Graph } from '../driver';
 import { cypherInt } from '../driver';
 import { textSearchable, type NodeLabel } from '../schema/nodes';
 import { Label, isNodeLabel } from '../vocabulary';
-import { ADDRESSES_WITH_PREFIX, SESSIONS_BY_ARN, containsQuery, exactKeyQuery } from './readQueries';
+import { ADDRESSES_IN_BLOCK, SESSIONS_BY_ARN, containsQuery, exactKeyQuery } from './readQueries';
 import { toGraphNode, type GraphNode } from './shapes';
 import { ADDRESSABLE_KINDS } from './entities';
 
@@ -31,13 +31,20 @@ export interface SearchResult {
   /** What the query was taken for: "access key", "ARN", "CIDR 10.0.0.0/16", "text"... */
   readonly recognisedAs: string;
   readonly results: GraphNode[];
+  /** There are more matches than `limit`: the results are the first ones, not all. */
+  readonly more: boolean;
 }
 
 type Lookup = { kind: NodeLabel; value: string } | { kind: NodeLabel; contains: string };
 
-/** Recognises what the investigator typed and looks it up where it can live. */
+/** Recognises what the investigator typed and looks it up where it can live; says when there are more than `limit`. */
 export async function search(graph: Graph, raw: string, limit = 25): Promise<SearchResult> {
-  const query = raw.trim();
+  // One more than asked for: whether there are more is known without counting them all.
+  const found = await lookUp(graph, raw.trim(), limit + 1);
+  return { ...found, results: found.results.slice(0, limit), more: found.results.length > limit };
+}
+
+async function lookUp(graph: Graph, query: string, limit: number): Promise<Omit<SearchResult, 'more'>> {
   const prefix = /^([A-Za-z]+):(.+)$/.exec(query);
   const prefixed = prefix ? (SEARCH_PREFIXES[prefix[1]!.toLowerCase()] ?? (isNodeLabel(prefix[1]!) && ADDRESSABLE_KINDS.includes(prefix[1]!) ? prefix[1] : undefined)) : undefined;
   if (prefixed && prefix && !query.startsWith('arn:')) {
@@ -117,25 +124,28 @@ async function searchArn(graph: Graph, arn: string, limit: number): Promise<Grap
   return found.slice(0, limit);
 }
 
-/** Addresses in an IPv4 CIDR: narrow by the text prefix the block shares, then check each. */
+/** Addresses in an IPv4 CIDR, found through the key index by the text prefixes that make up the block. */
 async function searchCidr(graph: Graph, base: string, bits: number, limit: number): Promise<GraphNode[]> {
-  const toNumber = (ip: string) => ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-  const mask = bits === 0 ? 0 : 2 ** 32 - 2 ** (32 - bits);
-  const network = toNumber(base) - (toNumber(base) % 2 ** (32 - bits));
-  const octets = base.split('.');
-  const prefix = bits >= 24 ? `${octets.slice(0, 3).join('.')}.` : bits >= 16 ? `${octets.slice(0, 2).join('.')}.` : bits >= 8 ? `${octets[0]}.` : '';
-  const result = await graph.read(ADDRESSES_WITH_PREFIX, { prefix, limit: cypherInt(20_000) });
-  const out: GraphNode[] = [];
-  for (const r of result.records) {
-    const node = r.get('n') as Neo4jNode;
-    const ip = String((node.properties as Record<string, unknown>).ip);
-    if (isIP(ip) !== 4) continue;
-    const value = toNumber(ip);
-    if (value - (value % 2 ** (32 - bits)) === network && mask >= 0) {
-      const shaped = toGraphNode(node);
-      if (shaped) out.push(shaped);
-      if (out.length >= limit) break;
-    }
-  }
-  return out;
+  const { prefixes, addresses } = cidrTexts(base, bits);
+  const result = await graph.read(ADDRESSES_IN_BLOCK, { prefixes, addresses, limit: cypherInt(limit) });
+  return result.records.map((r) => toGraphNode(r.get('n') as Neo4jNode)).filter((n): n is GraphNode => n !== null);
+}
+
+/**
+ * An IPv4 block as the texts of its addresses: "10.0.16." to "10.0.31." for 10.0.16.0/20 (each
+ * prefix wholly inside the block, the trailing dot keeping 10.0.160.x out), or the addresses
+ * themselves past /24. At most 256 of either.
+ */
+export function cidrTexts(base: string, bits: number): { prefixes: string[]; addresses: string[] } {
+  if (bits === 32) return { prefixes: [], addresses: [base] };
+  const octets = base.split('.').map(Number);
+  const whole = Math.floor(bits / 8); // octets the mask fixes
+  const head = octets.slice(0, whole);
+  if (bits % 8 === 0 && whole > 0) return { prefixes: [`${head.join('.')}.`], addresses: [] };
+  // The next octet takes these values (all 256 for /0, where no octet is fixed).
+  const step = 2 ** (8 - (bits % 8));
+  const first = octets[whole]! - (octets[whole]! % step);
+  const values = Array.from({ length: step }, (_, i) => first + i);
+  if (whole === 3) return { prefixes: [], addresses: values.map((v) => [...head, v].join('.')) };
+  return { prefixes: values.map((v) => `${[...head, v].join('.')}.`), addresses: [] };
 }

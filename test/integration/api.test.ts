@@ -355,11 +355,41 @@ describe('the investigation API', () => {
     }
   });
 
+  it('finds every address of a CIDR block, and says when there are more than the limit', async () => {
+    const graph = await connectTestGraph();
+    try {
+      const stored = (await graph.read(`MATCH (n:${Label.IpAddress}) RETURN n.ip AS ip`)).records.map((r) => r.get('ip') as string);
+      const ipv4 = stored.filter((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip));
+      const inBlock = (ip: string, base: string, bits: number) => {
+        const n = (a: string) => a.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+        const size = 2 ** (32 - bits);
+        return Math.floor(n(ip) / size) === Math.floor(n(base) / size);
+      };
+      for (const block of ['10.0.0.0/8', '10.0.0.0/20', '192.0.0.0/3', '0.0.0.0/0', '203.0.113.64/30', '203.0.113.66/32']) {
+        const [net, bits] = block.split('/') as [string, string];
+        const expected = ipv4.filter((ip) => inBlock(ip, net, Number(bits))).map((ip) => `IpAddress:${ip}`).sort();
+        const result = await getJson(base, `/api/search?q=${enc(block)}&limit=100`, SearchSchema);
+        const found = result.results.map((r) => r.id).sort();
+        if (expected.length <= 100) expect(found, block).toEqual(expected);
+        else expect(found.every((id) => expected.includes(id)) && found.length === 100, block).toBe(true);
+        expect(result.more, block).toBe(expected.length > 100);
+        if (expected.length > 1) {
+          const one = await getJson(base, `/api/search?q=${enc(block)}&limit=1`, SearchSchema);
+          expect(one.results, block).toHaveLength(1);
+          expect(one.more, block).toBe(true);
+        }
+      }
+    } finally {
+      await graph.close();
+    }
+  });
+
   it('finds the observed path from a finding to the sessions of the key it is about', async () => {
     const paths = await getJson(base, `/api/paths?from=${enc('Finding:b6e1f0a2c3d4e5f60718293a4b5c6d7e')}&to=${enc('RoleSession:ASIA9F6MXE9HSYOXYQOS')}`, PathsSchema);
     expect(paths.paths.length).toBeGreaterThan(0);
     expect(paths.paths[0]?.nodes[0]).toBe('Finding:b6e1f0a2c3d4e5f60718293a4b5c6d7e');
     expect(paths.paths[0]?.nodes.at(-1)).toBe('RoleSession:ASIA9F6MXE9HSYOXYQOS');
+    expect(paths.more).toBe(false);
   });
 
   it('returns one event in full, secrets removed', async () => {

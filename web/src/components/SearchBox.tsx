@@ -52,7 +52,7 @@ export function SearchBox({ onPick }: { onPick: (node: ApiNode) => void }) {
           setAnswered(text);
           setActive(0);
           setOpen(true);
-          setMessage(r.results.length === 0 ? `Nothing found (read as ${r.recognisedAs}).` : null);
+          setMessage(r.results.length === 0 ? `Nothing found (read as ${r.recognisedAs}).` : r.more ? `The first ${r.results.length} matches: type more to narrow them.` : null);
         },
         (error: Error) => {
           if (controller.signal.aborted) return;
