@@ -63,11 +63,21 @@ export const DEFAULT_FORMAT = [
   'log-status',
 ] as const;
 
-/** True when every token of the line is a flow-log field name: a header line. */
+/**
+ * Whether a line is a header: field names only, at least three of them ones we know. Names AWS
+ * adds in later versions are then read past, not taken for a garbage line that refuses the file.
+ */
 export function isHeaderLine(tokens: readonly string[]): boolean {
-  // Own keys only: `in` would also take "constructor" or "toString" for field names.
-  return tokens.length > 0 && tokens.every((t) => Object.hasOwn(FLOW_FIELDS, t));
+  let known = 0;
+  for (const t of tokens) {
+    if (!FIELD_NAME.test(t)) return false;
+    // Own keys only: `in` would also take "constructor" or "toString" for field names.
+    if (Object.hasOwn(FLOW_FIELDS, t)) known += 1;
+  }
+  return known >= 3;
 }
+
+const FIELD_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 /** Parses a --fields option ("version account-id ..." or with ${...} as in the AWS console). */
 export function parseFieldList(text: string): string[] {

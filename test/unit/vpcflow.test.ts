@@ -110,6 +110,15 @@ describe('custom formats', () => {
   it('are named only by flow-log fields, not by names every JavaScript object has', () => {
     expect(isHeaderLine(['version', 'srcaddr', 'dstaddr'])).toBe(true);
     for (const garbage of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) expect(isHeaderLine([garbage]), garbage).toBe(false);
+    expect(isHeaderLine(['constructor', 'toString', 'valueOf', 'srcaddr'])).toBe(false);
+    expect(isHeaderLine('2 111122223333 eni-1 10.0.1.5'.split(' '))).toBe(false);
+  });
+
+  it('read past fields of later versions than they know', () => {
+    const header = 'version interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action encryption-status some-future-field';
+    const records = flows([header, '10 eni-1 10.0.1.5 198.51.100.20 40001 443 6 10 1000 1722474000 1722474060 ACCEPT 1 x']);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ dstPort: 443, bytes: 1000, action: 'ACCEPT' });
   });
 });
 
