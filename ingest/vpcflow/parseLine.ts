@@ -145,8 +145,13 @@ export class FlowLineParser {
   /** Parses one line into `out` (reused between lines); says what the line was. */
   parseInto(line: string, out: FlowScratch): ParseOutcome {
     if (!this.locate(line)) {
-      const found = line.trim().split(/\s+/).length;
-      return this.invalid(`expected ${this.fields.length} fields (${this.describeFormat()}), found ${found}`);
+      // Tab-separated (a copy through a spreadsheet or another tool): read it as AWS's spaces.
+      // Only on this rare path, so the hot loop scans for one separator.
+      if (line.includes('\t') && this.locate(line.replaceAll('\t', ' '))) line = line.replaceAll('\t', ' ');
+      else {
+        const found = line.trim().split(/\s+/).length;
+        return this.invalid(`expected ${this.fields.length} fields (${this.describeFormat()}), found ${found}`);
+      }
     }
     this.line = line;
     const status = this.text(this.iStatus);
@@ -163,8 +168,13 @@ export class FlowLineParser {
     if (srcaddr === undefined || dstaddr === undefined) {
       return this.invalid(`not an IP address: ${JSON.stringify(this.text(srcaddr === undefined ? this.iSrc : this.iDst)?.slice(0, 60))}`);
     }
-    const src = this.address(this.iPktSrc) ?? srcaddr;
-    const dst = this.address(this.iPktDst) ?? dstaddr;
+    const pktSrc = this.address(this.iPktSrc);
+    const pktDst = this.address(this.iPktDst);
+    if (pktSrc === undefined || pktDst === undefined) {
+      return this.invalid(`not an IP address in ${pktSrc === undefined ? 'pkt-srcaddr' : 'pkt-dstaddr'}: ${JSON.stringify(this.text(pktSrc === undefined ? this.iPktSrc : this.iPktDst)?.slice(0, 60))}`);
+    }
+    const src = pktSrc ?? srcaddr;
+    const dst = pktDst ?? dstaddr;
     if (!src || !dst) return this.invalid('the record has no source or destination address');
 
     const srcPort = this.number(this.iSrcPort, 0);

@@ -67,6 +67,14 @@ describe('FlowLineParser', () => {
     expect(parser.parse('2 1 eni-1 10.0.5.5 10.0.5.6 1 80 6 10 1000 1722474000 1722474060 MAYBE OK')).toEqual({ kind: 'invalid', reason: 'unknown action "MAYBE"' });
   });
 
+  it('reads a tab-separated record, and rejects a malformed pkt-srcaddr instead of falling back on srcaddr', () => {
+    const tabbed = parser.parse('2\t111122223333\teni-1\t10.0.1.5\t198.51.100.20\t40001\t443\t6\t10\t1000\t1722474000\t1722474060\tACCEPT\tOK');
+    expect(tabbed).toMatchObject({ kind: 'flow', flow: { dstPort: 443, bytes: 1000 } });
+    const nat = new FlowLineParser(['version', 'interface-id', 'srcaddr', 'dstaddr', 'pkt-srcaddr', 'pkt-dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action']);
+    expect(nat.parse('5 eni-1 10.0.3.5 192.0.2.200 10.0.1.x 192.0.2.200 40001 443 6 1 40 1722474000 1722474060 ACCEPT')).toEqual({ kind: 'invalid', reason: 'not an IP address in pkt-srcaddr: "10.0.1.x"' });
+    expect(nat.parse('5 eni-1 10.0.3.5 192.0.2.200 - - 40001 443 6 1 40 1722474000 1722474060 ACCEPT')).toMatchObject({ kind: 'flow' });
+  });
+
   it('rejects numbers no real record holds, instead of loading port 99999999', () => {
     const reason = (line: string) => {
       const parsed = parser.parse(line);
