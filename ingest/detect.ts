@@ -3,6 +3,7 @@ import { describeNonJson } from './common/describeText';
 import { looksLikeGuardDuty } from './guardduty/container';
 import { JsonRecordScanner } from './read/jsonRecords';
 import { isHeaderLine } from './vpcflow/fields';
+import { isParquet } from './vpcflow/parquet';
 
 export type SourceName = 'cloudtrail' | 'vpcflow' | 'guardduty';
 
@@ -20,6 +21,8 @@ const COMMAND_HINT: Record<SourceName, string> = {
 
 /** Which source a file's first (decompressed) bytes belong to. */
 export function detectSource(head: Buffer): Detection {
+  // Of the sources, only flow logs come as Parquet.
+  if (isParquet(head)) return { source: 'vpcflow', looksLike: 'a VPC flow log in Parquet' };
   const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\uFEFF/, '').trimStart();
   if (text.startsWith('{') || text.startsWith('[')) return detectJson(head);
   const firstLine = text.split('\n', 1)[0]?.trim() ?? '';

@@ -64,6 +64,7 @@ const EXAMPLES: Record<string, string> = {
   npx trailhound ingest cloudtrail --lookup --region us-east-1,eu-west-1 --since 2d
   npx trailhound ingest cloudtrail --lookup --region us-east-1 --since last --attribute Username=alice`,
   vpcflow: `  npx trailhound ingest vpcflow ./AWSLogs/123456789012/vpcflowlogs
+  npx trailhound ingest vpcflow flows-2024-08-01.parquet
   npx trailhound ingest vpcflow flows.log --fields "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id"`,
   guardduty: `  npx trailhound ingest guardduty findings-export.jsonl.gz
   aws guardduty get-findings ... > findings.json && npx trailhound ingest guardduty findings.json
@@ -83,7 +84,7 @@ function sourceCommand(source: LogSource): Command {
   const command = withCommonOptions(
     new Command(source.name)
       .description(
-        `load ${source.title} ${source.recordNoun} from files and directories (plain or .gz; directories recursively)` +
+        `load ${source.title} ${source.recordNoun} from files and directories (plain or .gz${source.name === 'vpcflow' ? ', or Parquet' : ''}; directories recursively)` +
           (source.name === 'cloudtrail' ? ', or from the LookupEvents API (--lookup)' : source.name === 'guardduty' ? ', or from the GuardDuty API (--api)' : ''),
       )
       .argument(pulls ? '[paths...]' : '<paths...>', 'files, directories or s3://bucket/prefix'),

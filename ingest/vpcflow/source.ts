@@ -7,6 +7,7 @@ import { describeForeignFile } from '../detect';
 import { FlowAggregator } from './aggregate';
 import { DEFAULT_FORMAT, isHeaderLine, parseFieldList } from './fields';
 import { FlowLineParser, newFlowScratch } from './parseLine';
+import { flowLogText, UnreadableParquet } from './parquet';
 
 const MAX_LINE = 64 * 1024;
 /**
@@ -30,7 +31,7 @@ export const vpcFlowSource: LogSource = {
   name: 'vpcflow',
   title: 'VPC Flow Logs',
   recordNoun: 'flow records',
-  takesFile: (path) => /\.(log|txt)(\.gz)?$/i.test(path) || /vpcflowlogs.*\.gz$/i.test(path),
+  takesFile: (path) => /\.(log|txt)(\.gz)?$/i.test(path) || /\.parquet$/i.test(path) || /vpcflowlogs.*\.gz$/i.test(path),
   ledger: true,
   read: readVpcFlowFile,
 };
@@ -119,7 +120,7 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
   };
 
   try {
-    for await (const chunk of chunks) {
+    for await (const chunk of flowLogText(chunks)) {
       head ??= chunk;
       splitter.push(chunk, onLine);
       if (refusal) {
@@ -136,6 +137,10 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
       }
     }
   } catch (error) {
+    if (error instanceof UnreadableParquet) {
+      yield [{ kind: 'refuseFile', reason: `the Parquet data cannot be read: ${error.message}`, hint: 'Fetch a complete copy of the file; Trailhound reads Parquet with GZIP or Snappy compression.' }];
+      return;
+    }
     const reason = describeGzipError(error);
     if (!reason) throw error;
     // The lines since the last complete part are not loaded: their part's hash would differ from

@@ -194,3 +194,48 @@ describe('one graph from CloudTrail, flow logs and GuardDuty', () => {
     expect(json(findingAsTrail.stdout).failedFiles).toEqual([expect.objectContaining({ reason: 'not CloudTrail: this looks like a GuardDuty finding', hint: expect.stringContaining('ingest guardduty') })]);
   });
 });
+
+describe('flow logs delivered as Parquet', () => {
+  let graph: Graph;
+  let work: string;
+  beforeAll(async () => {
+    graph = await connectTestGraph();
+    work = mkdtempSync(join(tmpdir(), 'trailhound-parquet-'));
+  });
+  afterAll(async () => graph.close());
+
+  const flowEdges = async () =>
+    (
+      await graph.read(
+        `MATCH (a)-[f:${Rel.FLOW}]->(b) RETURN a.ip + ' -> ' + b.ip + ':' + f.dstPort + ' ' + f.action + ' x' + f.count + ' ' + f.bytes + 'B via ' + coalesce(f.via, []) + ' ports ' + coalesce(f.srcPorts, []) + ' on ' + coalesce(f.interfaces, []) AS edge ORDER BY edge`,
+      )
+    ).records.map((r) => r.get('edge') as string);
+
+  it('loads the same graph as the same records as text, and loading it again changes nothing', async () => {
+    const text = join(FIXTURES, 'vpcflow', 'custom-v5.valid.log');
+    const parquet = join(FIXTURES, 'parquet', 'custom-v5.valid.parquet');
+    await wipeGraph(graph);
+    expect(json((await runCli(['ingest', 'vpcflow', text, '--json'], testEnv())).stdout)).toMatchObject({ read: 4, loaded: 4, rejected: 0 });
+    const fromText = await flowEdges();
+    const countsFromText = await graphCounts(graph);
+    expect(fromText.length).toBeGreaterThan(2);
+
+    await wipeGraph(graph);
+    // Detected as a flow log by its bytes ("PAR1"), without naming the source.
+    const loaded = await runCli(['ingest', parquet, '--json'], testEnv());
+    expect(json(loaded.stdout)).toMatchObject({ filesBySource: { vpcflow: 1 }, read: 4, loaded: 4, rejected: 0, failedFiles: [] });
+    expect(await flowEdges()).toEqual(fromText);
+    expect(await graphCounts(graph)).toEqual(countsFromText);
+
+    const again = json((await runCli(['ingest', parquet, '--json'], testEnv())).stdout);
+    expect(again).toMatchObject({ read: 4, loaded: 0, duplicates: 4, alreadyIngestedFiles: 1 });
+    expect(await flowEdges()).toEqual(fromText);
+  });
+
+  it('refuses a Parquet file that was cut short, saying why', async () => {
+    const cut = join(work, 'cut.parquet');
+    writeFileSync(cut, readFileSync(join(FIXTURES, 'parquet', 'custom-v5.valid.parquet')).subarray(0, 3000));
+    const result = await runCli(['ingest', 'vpcflow', cut, '--json', '--rejects', join(work, 'cut.jsonl')], testEnv());
+    expect(json(result.stdout).failedFiles).toEqual([expect.objectContaining({ file: cut, reason: expect.stringMatching(/^the Parquet data cannot be read: /) })]);
+  });
+});

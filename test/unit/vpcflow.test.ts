@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FlowAggregator } from '../../ingest/vpcflow/aggregate';
 import { DEFAULT_FORMAT, isHeaderLine, parseFieldList } from '../../ingest/vpcflow/fields';
 import { FlowLineParser, type FlowRecord } from '../../ingest/vpcflow/parseLine';
+import { flowLogText } from '../../ingest/vpcflow/parquet';
 import { edgesOf } from '../support/facts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'vpcflow');
@@ -127,6 +128,26 @@ describe('custom formats', () => {
     const records = flows([header, '10 eni-1 10.0.1.5 198.51.100.20 40001 443 6 10 1000 1722474000 1722474060 ACCEPT 1 x']);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ dstPort: 443, bytes: 1000, action: 'ACCEPT' });
+  });
+});
+
+describe('Parquet delivery', () => {
+  it('reads as the text format: the columns as a header (underscores as hyphens), "-" for nulls, typed numbers as text', async () => {
+    const bytes = readFileSync(join(FIXTURES, '..', 'parquet', 'custom-v5.valid.parquet'));
+    let text = '';
+    for await (const chunk of flowLogText((async function* () { yield bytes.subarray(0, 100); yield bytes.subarray(100); })())) text += chunk.toString();
+    const [header, ...rows] = text.trim().split('\n');
+    const original = lines('custom-v5.valid.log').filter((l) => l.trim() && !l.startsWith('version'));
+    expect(header).toBe(lines('custom-v5.valid.log')[0]);
+    expect(rows).toEqual(original);
+    expect(flows([header!, ...rows])).toEqual(flows(lines('custom-v5.valid.log')));
+  });
+
+  it('passes any other file through untouched', async () => {
+    const chunks = [Buffer.from('2 111122223333 eni-1 '), Buffer.from('10.0.1.5 ...\n')];
+    const out: Buffer[] = [];
+    for await (const chunk of flowLogText((async function* () { yield* chunks; })())) out.push(chunk);
+    expect(out).toEqual(chunks);
   });
 });
 

@@ -1,0 +1,96 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { gunzipSync } from 'node:zlib';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type Compressors } from 'hyparquet';
+
+/** "PAR1": the first (and last) four bytes of every Parquet file. */
+export function isParquet(head: Buffer): boolean {
+  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31;
+}
+
+/** Rows decoded at a time: bounds memory whatever the size of the file's row groups. */
+const ROWS_AT_A_TIME = 10_000;
+
+/**
+ * Snappy is built into hyparquet; AWS writes flow logs in Parquet with GZIP, which Node has.
+ * Other codecs fail with hyparquet's own message naming the codec.
+ */
+const COMPRESSORS: Compressors = {
+  GZIP: (input) => new Uint8Array(gunzipSync(input)),
+};
+
+/**
+ * A flow log delivered as Parquet, as the text the flow-log reader already knows: a header line
+ * of its columns (AWS names them with underscores, account_id; the text format with hyphens,
+ * account-id), then one line per row with "-" for a missing value. Every check, aggregate and
+ * ledger rule of the text format then applies unchanged; a rejected record's "line" is its row
+ * number plus one.
+ *
+ * Parquet is read from its end (the footer says where the columns are), so the bytes are first
+ * spooled to a temporary file: memory stays bounded by ROWS_AT_A_TIME rows, not by the file.
+ */
+export async function* parquetAsText(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'trailhound-parquet-'));
+  let decoding = false;
+  try {
+    const path = join(dir, 'flows.parquet');
+    const spool = createWriteStream(path);
+    for await (const chunk of chunks) if (!spool.write(chunk)) await new Promise<void>((resolve) => spool.once('drain', () => resolve()));
+    spool.end();
+    await finished(spool);
+
+    decoding = true;
+    const file = await asyncBufferFromFile(path);
+    const metadata = await parquetMetadataAsync(file);
+    const columns = parquetSchema(metadata).children.map((child) => child.element.name);
+    yield Buffer.from(`${columns.map((name) => name.replaceAll('_', '-')).join(' ')}\n`);
+    const rows = Number(metadata.num_rows);
+    for (let start = 0; start < rows; start += ROWS_AT_A_TIME) {
+      let text = '';
+      await parquetRead({
+        file,
+        metadata,
+        columns,
+        rowStart: start,
+        rowEnd: Math.min(rows, start + ROWS_AT_A_TIME),
+        compressors: COMPRESSORS,
+        onComplete: (batch: unknown[][]) => {
+          for (const row of batch) text += `${row.map(fieldText).join(' ')}\n`;
+        },
+      });
+      yield Buffer.from(text);
+    }
+  } catch (error) {
+    // A corrupt or cut-short file: the reader refuses it with hyparquet's reason.
+    if (decoding) throw new UnreadableParquet(error instanceof Error ? error.message : String(error));
+    throw error;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The Parquet data could not be decoded (the file is refused, with this reason). */
+export class UnreadableParquet extends Error {}
+
+/** The file's bytes as text: Parquet turned into flow-log lines, anything else as it is. */
+export async function* flowLogText(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) return;
+  async function* all(): AsyncGenerator<Buffer> {
+    yield first.value as Buffer;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  if (isParquet(first.value as Buffer)) yield* parquetAsText(all());
+  else yield* all();
+}
+
+/** A value as the text format writes it: "-" when absent; never a space inside a field. */
+function fieldText(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '-';
+  const text = typeof value === 'bigint' ? value.toString() : String(value);
+  return /\s/.test(text) ? text.replace(/\s+/g, '_') : text;
+}
