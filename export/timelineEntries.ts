@@ -31,8 +31,10 @@ export const EXPORT_CAPS = { flowHours: 200_000, findings: 10_000 };
 /** The caps, as TRAILHOUND_EXPORT_MAX_FLOW_HOURS / _MAX_FINDINGS set them (a server with memory to spare may raise them). */
 export function exportCaps(env: NodeJS.ProcessEnv = process.env): typeof EXPORT_CAPS {
   const read = (name: string, fallback: number) => {
-    const value = Number(env[name]);
-    return env[name] !== undefined && Number.isSafeInteger(value) && value >= 0 ? value : fallback;
+    const text = env[name]?.trim();
+    const value = Number(text);
+    // Unset or empty keeps the default: an empty setting must not export no flows at all.
+    return text && Number.isSafeInteger(value) && value >= 0 ? value : fallback;
   };
   return { flowHours: read('TRAILHOUND_EXPORT_MAX_FLOW_HOURS', EXPORT_CAPS.flowHours), findings: read('TRAILHOUND_EXPORT_MAX_FINDINGS', EXPORT_CAPS.findings) };
 }

@@ -91,7 +91,7 @@ RETURN r, startNode(r) AS a, endNode(r) AS b`;
  * How many findings there are, and the most severe (then most recent) `$cap` of them: a profile
  * never shows a capped list as if it were all there is.
  */
-const TOTAL_AND_TOP_FINDINGS = `WITH f ORDER BY f.severity DESC, f.updatedAt DESC
+const TOTAL_AND_TOP_FINDINGS = `WITH f ORDER BY coalesce(f.severity, -1) DESC, f.updatedAt DESC
 WITH collect(f) AS found
 RETURN size(found) AS total, found[..$cap] AS findings`;
 

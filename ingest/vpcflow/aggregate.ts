@@ -48,7 +48,8 @@ const SYN_ACK = 18;
  *   without it is the client opening the connection (a client behind a NAT gateway uses low
  *   source ports, so "5123 -> 50050" may be a request to a C2 on 50050).
  * - Otherwise a low source port (under 10000) sending to a high one (32768 and up) is taken
- *   as a reply.
+ *   as a reply. AWS logs flags only in a connection's first window: its later windows (flags 0,
+ *   or FIN alone) are judged by their ports.
  * - Rejected traffic is never folded: a scan from a fixed source port (nmap -g 53) to high ports
  *   must keep every port it probed.
  */

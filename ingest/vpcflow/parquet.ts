@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type Compressors } from 'hyparquet';
 
@@ -11,8 +11,12 @@ export function isParquet(head: Buffer): boolean {
   return head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31;
 }
 
-/** Rows decoded at a time: bounds memory whatever the size of the file's row groups. */
-const ROWS_AT_A_TIME = 10_000;
+/**
+ * Rows decoded per call. hyparquet reads a row group's column chunks whole on every call, so a
+ * row group is read in one call when it is no larger than this, and in slices of this many rows
+ * (its chunks read once per slice) when it is: memory stays bounded either way.
+ */
+const MAX_ROWS_AT_A_TIME = 100_000;
 
 /**
  * Snappy is built into hyparquet; AWS writes flow logs in Parquet with GZIP, which Node has.
@@ -30,38 +34,40 @@ const COMPRESSORS: Compressors = {
  * number plus one.
  *
  * Parquet is read from its end (the footer says where the columns are), so the bytes are first
- * spooled to a temporary file: memory stays bounded by ROWS_AT_A_TIME rows, not by the file.
+ * spooled to a temporary file, removed afterwards whatever happens.
  */
 export async function* parquetAsText(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const dir = await mkdtemp(join(tmpdir(), 'trailhound-parquet-'));
   let decoding = false;
   try {
     const path = join(dir, 'flows.parquet');
-    const spool = createWriteStream(path);
-    for await (const chunk of chunks) if (!spool.write(chunk)) await new Promise<void>((resolve) => spool.once('drain', () => resolve()));
-    spool.end();
-    await finished(spool);
+    // pipeline closes the file on every path, and turns a write error (a full disk) into a rejection.
+    await pipeline(chunks, createWriteStream(path));
 
     decoding = true;
     const file = await asyncBufferFromFile(path);
     const metadata = await parquetMetadataAsync(file);
     const columns = parquetSchema(metadata).children.map((child) => child.element.name);
     yield Buffer.from(`${columns.map((name) => name.replaceAll('_', '-')).join(' ')}\n`);
-    const rows = Number(metadata.num_rows);
-    for (let start = 0; start < rows; start += ROWS_AT_A_TIME) {
-      let text = '';
-      await parquetRead({
-        file,
-        metadata,
-        columns,
-        rowStart: start,
-        rowEnd: Math.min(rows, start + ROWS_AT_A_TIME),
-        compressors: COMPRESSORS,
-        onComplete: (batch: unknown[][]) => {
-          for (const row of batch) text += `${row.map(fieldText).join(' ')}\n`;
-        },
-      });
-      yield Buffer.from(text);
+    let groupStart = 0;
+    for (const group of metadata.row_groups) {
+      const groupEnd = groupStart + Number(group.num_rows);
+      for (let start = groupStart; start < groupEnd; start += MAX_ROWS_AT_A_TIME) {
+        let text = '';
+        await parquetRead({
+          file,
+          metadata,
+          columns,
+          rowStart: start,
+          rowEnd: Math.min(groupEnd, start + MAX_ROWS_AT_A_TIME),
+          compressors: COMPRESSORS,
+          onComplete: (batch: unknown[][]) => {
+            for (const row of batch) text += `${row.map(fieldText).join(' ')}\n`;
+          },
+        });
+        yield Buffer.from(text);
+      }
+      groupStart = groupEnd;
     }
   } catch (error) {
     // A corrupt or cut-short file: the reader refuses it with hyparquet's reason.
@@ -75,17 +81,24 @@ export async function* parquetAsText(chunks: AsyncIterable<Buffer>): AsyncGenera
 /** The Parquet data could not be decoded (the file is refused, with this reason). */
 export class UnreadableParquet extends Error {}
 
-/** The file's bytes as text: Parquet turned into flow-log lines, anything else as it is. */
+/**
+ * The file's bytes as text: Parquet turned into flow-log lines, anything else as it is. The
+ * input is closed however reading ends (a refused file stops early).
+ */
 export async function* flowLogText(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const iterator = chunks[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) return;
-  async function* all(): AsyncGenerator<Buffer> {
-    yield first.value as Buffer;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  try {
+    const first = await iterator.next();
+    if (first.done) return;
+    async function* all(): AsyncGenerator<Buffer> {
+      yield first.value as Buffer;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    }
+    if (isParquet(first.value as Buffer)) yield* parquetAsText(all());
+    else yield* all();
+  } finally {
+    await iterator.return?.();
   }
-  if (isParquet(first.value as Buffer)) yield* parquetAsText(all());
-  else yield* all();
 }
 
 /** A value as the text format writes it: "-" when absent; never a space inside a field. */

@@ -17,7 +17,7 @@ export const exportRoutes = [
     description:
       'Streamed, never built in memory. csv: for reports, formula-looking cells neutralised. timesketch: JSON Lines with message, datetime, timestamp (µs), timestamp_desc. ' +
       'ocsf: JSON Lines, API Activity (6003), Network Activity (4001), Detection Finding (2004). json: one array. With a filter (service, API, errors, read-only) only the matching events are exported, without flows and findings. ' +
-      'An export that reaches a cap (200,000 flow hours, 10,000 findings, 20,000 sessions) says so: its first entries are notes (type "note"; in OCSF a Base Event) and the Trailhound-Export-Incomplete header names what was left out.',
+      'An export that reaches a cap (by default 200,000 flow hours and 10,000 findings; 20,000 sessions) says so: its first entries are notes (type "note"; in OCSF a Base Event) and the Trailhound-Export-Incomplete header names what was left out.',
     tag: 'exports',
     query: z.object({
       entity: entityParam,

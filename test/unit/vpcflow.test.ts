@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlowAggregator } from '../../ingest/vpcflow/aggregate';
@@ -141,6 +142,30 @@ describe('Parquet delivery', () => {
     expect(header).toBe(lines('custom-v5.valid.log')[0]);
     expect(rows).toEqual(original);
     expect(flows([header!, ...rows])).toEqual(flows(lines('custom-v5.valid.log')));
+  });
+
+  it('closes its input when the reader stops early, and leaves no temporary file when the input fails', async () => {
+    let closed = false;
+    const source = (async function* () {
+      try {
+        for (let i = 0; ; i++) yield Buffer.from(`line ${i}\n`);
+      } finally {
+        closed = true;
+      }
+    })();
+    for await (const _ of flowLogText(source)) break; // a refused file stops after its first chunk
+    expect(closed).toBe(true);
+
+    const spooled = () => readdirSync(tmpdir()).filter((name) => name.startsWith('trailhound-parquet-')).length;
+    const before = spooled();
+    const failing = (async function* () {
+      yield readFileSync(join(FIXTURES, '..', 'parquet', 'custom-v5.valid.parquet')).subarray(0, 200);
+      throw new Error('unexpected end of file');
+    })();
+    await expect(async () => {
+      for await (const _ of flowLogText(failing)) void _;
+    }).rejects.toThrow('unexpected end of file');
+    expect(spooled()).toBe(before);
   });
 
   it('passes any other file through untouched', async () => {

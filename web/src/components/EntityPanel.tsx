@@ -58,6 +58,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
   const e = profile.entity;
   const s = profile.sections as Record<string, unknown>;
   const findings = listOf<ApiNode>(s.findings);
+  const flows = listOf<Parameters<typeof FlowsSection>[0]['flows']['items'][number]>(s.flows);
   const look = lookOf(e.kind);
   const activity = s.activity as { hourly?: Bucket[]; totalCalls?: number; failures?: number } | undefined;
   // Top APIs are counted in the profile's scope: their calls are listed in that scope.
@@ -151,7 +152,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
               return events ? () => onTimeline(events.entity, events) : null;
             }} /> : null;
       })}
-      {s.flows ? <FlowsSection flows={s.flows as Parameters<typeof FlowsSection>[0]['flows']} /> : null}
+      {flows ? <FlowsSection flows={flows} /> : null}
       {Array.isArray(s.traffic) ? <TrafficSection traffic={s.traffic as Parameters<typeof TrafficSection>[0]['traffic']} /> : null}
       {s.sessions && (s.sessions as { nodes?: ApiNode[] }).nodes?.length ? (
         <RoleChain entity={e} sessions={s.sessions as { total: number; nodes: ApiNode[]; edges: ApiEdge[] }} onInvestigate={onInvestigate} onTimeline={(id) => onTimeline(id)} />
@@ -173,6 +174,8 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
 
 /** A profile list, `{ total, items }` (the server caps every list and says how many there are); none when empty. */
 function listOf<T = Item>(value: unknown): { total: number; items: T[] } | null {
+  // A plain list: what a server from before the totals sends.
+  if (Array.isArray(value)) return value.length ? { total: value.length, items: value as T[] } : null;
   const list = value as { total?: number; items?: T[] } | undefined;
   return list?.items?.length ? { total: list.total ?? list.items.length, items: list.items } : null;
 }
