@@ -81,6 +81,9 @@ export async function* timelineEntries(graph: Graph, ref: EntityRef, options: Ex
   if (rest.length > 0) yield rest;
 }
 
+const cappedNote = (what: string, cap: number) =>
+  `${what}: only the first ${cap.toLocaleString('en-US')} (in time order) are in this export, and there are more. Export a shorter time range (from, to) to get the rest.`;
+
 const byTime = (a: TimelineEntry, b: TimelineEntry) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
 
 async function flowEntries(graph: Graph, ref: EntityRef, options: ExportOptions, cap: number, incomplete: (note: string) => void): Promise<TimelineEntry[]> {
@@ -89,7 +92,7 @@ async function flowEntries(graph: Graph, ref: EntityRef, options: ExportOptions,
   const result = await graph.read(flowsOfQuery(ref.kind), { key: ref.key, from: cypherInt(options.from - 3_600_000), to: cypherInt(options.to), limit: cypherInt(cap + 1) }, { timeoutMs: 60_000 });
   if (result.records.length > cap) {
     result.records.length = cap;
-    incomplete(`Flow hours: only the first ${cap.toLocaleString('en-US')} (in time order) are in this export, and there are more. Export a shorter time range (from, to) to get the rest.`);
+    incomplete(cappedNote('Flow hours', cap));
   }
   return result.records.map((r) => {
     const f = (r.get('f') as Relationship).properties as Record<string, number | string>;
@@ -115,7 +118,7 @@ async function findingEntries(graph: Graph, ref: EntityRef, options: ExportOptio
   const result = await graph.read(findingsOfQuery(ref.kind), { key: ref.key, from: cypherInt(options.from), to: cypherInt(options.to), limit: cypherInt(cap + 1) });
   if (result.records.length > cap) {
     result.records.length = cap;
-    incomplete(`Findings: only the first ${cap.toLocaleString('en-US')} (in time order) are in this export, and there are more. Export a shorter time range (from, to) to get the rest.`);
+    incomplete(cappedNote('Findings', cap));
   }
   return result.records.map((r) => {
     const p = (r.get('f') as Neo4jNode).properties as Record<string, unknown>;
