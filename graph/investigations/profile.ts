@@ -140,16 +140,12 @@ async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w:
     principalFindings(graph, params),
   ]);
 
-  const lists: Record<string, ProfileItem[]> = { sourceIps: [], userAgents: [], resources: [], accessKeys: [], runsAs: [], instances: [] };
-  for (const r of edges.records) {
-    const entry = item(r.get('r') as Relationship, r.get('x') as Neo4jNode, w.from);
-    if (entry) lists[r.get('part') as string]?.push(entry);
-  }
-  const countries = newlyObserved(lists.sourceIps!, (i) => i.entity.properties.country as string | undefined);
-  const asns = newlyObserved(lists.sourceIps!, (i) => (i.entity.properties.asn === undefined ? undefined : `AS${i.entity.properties.asn} ${i.entity.properties.asnOrg ?? ''}`.trim()));
+  const d = degrees.records[0];
+  const lists = listedParts(['sourceIps', 'userAgents', 'resources', 'accessKeys', 'runsAs', 'instances'], edges.records, d, w.from);
+  const countries = newlyObserved(lists.sourceIps!.items, (i) => i.entity.properties.country as string | undefined);
+  const asns = newlyObserved(lists.sourceIps!.items, (i) => (i.entity.properties.asn === undefined ? undefined : `AS${i.entity.properties.asn} ${i.entity.properties.asnOrg ?? ''}`.trim()));
 
   const sessionGraph = toSubgraph([...tree.records, ...chain.records]);
-  const d = degrees.records[0];
 
   return {
     activity: {
@@ -161,14 +157,9 @@ async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w:
       .sort((a, b) => b.calls - a.calls)
       .slice(0, w.cap)
       .map((a) => ({ ...a, newlyObserved: !seenBefore.has(a.name) })),
-    sourceIps: { total: d?.get('sourceIps') ?? 0, items: lists.sourceIps },
+    ...lists,
     newlyObservedCountries: countries,
     newlyObservedAsns: asns,
-    userAgents: { total: d?.get('userAgents') ?? 0, items: lists.userAgents },
-    resources: { total: d?.get('resources') ?? 0, items: lists.resources },
-    accessKeys: { total: d?.get('accessKeys') ?? 0, items: lists.accessKeys },
-    runsAs: { total: d?.get('runsAs') ?? 0, items: lists.runsAs },
-    instances: { total: d?.get('instances') ?? 0, items: lists.instances },
     sessions: { total: d?.get('sessions') ?? 0, ...sessionGraph },
     findings: listedFindings(findings.records[0]),
   };
@@ -251,13 +242,28 @@ function toSubgraph(records: readonly { get(key: string): unknown }[]): { nodes:
   return { nodes: [...ids.values()], edges: [...new Map(edges.map((e) => [e.id, e])).values()] };
 }
 
+type Row = { get(key: string): unknown };
+
+/**
+ * The lists of an entity's neighbours, each from the edge rows of its part (`part`, `r`, `x`)
+ * with its total from the count row, whose columns are named as the parts.
+ */
+function listedParts(parts: readonly string[], rows: readonly Row[], counts: Row | undefined, from: number): Record<string, Listed<ProfileItem>> {
+  const items = new Map<string, ProfileItem[]>(parts.map((part) => [part, []]));
+  for (const r of rows) {
+    const entry = item(r.get('r') as Relationship, r.get('x') as Neo4jNode, from);
+    if (entry) items.get(r.get('part') as string)?.push(entry);
+  }
+  return Object.fromEntries(parts.map((part) => [part, { total: (counts?.get(part) as number | undefined) ?? 0, items: items.get(part)! }]));
+}
+
 async function findingsAbout(graph: Graph, elementIds: string[], cap: number): Promise<Listed<GraphNode>> {
   const result = await graph.read(FINDINGS_ABOUT, { ids: elementIds, cap: cypherInt(cap) });
   return listedFindings(result.records[0]);
 }
 
 /** A row of TOTAL_AND_TOP_FINDINGS as a list. */
-function listedFindings(row: { get(key: string): unknown } | undefined): Listed<GraphNode> {
+function listedFindings(row: Row | undefined): Listed<GraphNode> {
   const items = ((row?.get('findings') as Neo4jNode[] | undefined) ?? []).map(toGraphNode).filter((n): n is GraphNode => n !== null);
   return { total: (row?.get('total') as number | undefined) ?? items.length, items };
 }
@@ -269,19 +275,12 @@ async function addressSections(graph: Graph, key: string, node: Neo4jNode, w: Wi
     graph.read(ADDRESS_FLOWS, { key, from: cypherInt(w.from), to: cypherInt(w.to), cap: cypherInt(w.cap) }, { timeoutMs: 30_000 }),
     findingsAbout(graph, [node.elementId], w.cap),
   ]);
-  const lists: Record<string, ProfileItem[]> = { principals: [], interfaces: [] };
-  for (const r of edges.records) {
-    const entry = item(r.get('r') as Relationship, r.get('x') as Neo4jNode, w.from);
-    if (entry) lists[r.get('part') as string]?.push(entry);
-  }
   const p = node.properties as Record<string, unknown>;
-  const d = degrees.records[0];
   const flowRow = flows.records[0];
   const groups = (flowRow?.get('groups') as Record<string, unknown>[] | undefined) ?? [];
   return {
     location: { country: p.country ?? null, city: p.city ?? null, asn: p.asn ?? null, asnOrg: p.asnOrg ?? null, isp: p.isp ?? null, source: p.geoSource ?? null },
-    principals: { total: d?.get('principals') ?? 0, items: lists.principals },
-    interfaces: { total: d?.get('interfaces') ?? 0, items: lists.interfaces },
+    ...listedParts(['principals', 'interfaces'], edges.records, degrees.records[0], w.from),
     flows: {
       total: (flowRow?.get('total') as number | undefined) ?? 0,
       items: groups.map((g) => ({ ...g, firstSeen: iso(g.firstSeen as number), lastSeen: iso(g.lastSeen as number) })),
@@ -297,11 +296,6 @@ async function instanceSections(graph: Graph, key: string, node: Neo4jNode, w: W
     graph.read(INSTANCE_TRAFFIC, { key, from: cypherInt(w.from - HOUR), to: cypherInt(w.to) }, { timeoutMs: 30_000 }),
     findingsAbout(graph, [node.elementId], w.cap),
   ]);
-  const lists: Record<string, ProfileItem[]> = { interfaces: [], addresses: [], sessions: [] };
-  for (const r of edges.records) {
-    const entry = item(r.get('r') as Relationship, r.get('x') as Neo4jNode, w.from);
-    if (entry) lists[r.get('part') as string]?.push(entry);
-  }
   const hours = new Map<number, { bytesOut: number; bytesIn: number; flows: number }>();
   for (const r of traffic.records) {
     const hour = r.get('hour') as number;
@@ -311,11 +305,8 @@ async function instanceSections(graph: Graph, key: string, node: Neo4jNode, w: W
     bucket.flows += r.get('flows') as number;
     hours.set(hour, bucket);
   }
-  const d = degrees.records[0];
   return {
-    interfaces: { total: d?.get('interfaces') ?? 0, items: lists.interfaces },
-    addresses: { total: d?.get('addresses') ?? 0, items: lists.addresses },
-    sessions: { total: d?.get('sessions') ?? 0, items: lists.sessions },
+    ...listedParts(['interfaces', 'addresses', 'sessions'], edges.records, degrees.records[0], w.from),
     traffic: [...hours.entries()].sort(([a], [b]) => a - b).map(([hour, t]) => ({ hour: iso(hour), ...t })),
     findings,
   };

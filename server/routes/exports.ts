@@ -28,7 +28,7 @@ export const exportRoutes = [
       ...timelineFilterParams,
     }),
     response: { stream: Object.values(CONTENT_TYPES) },
-    handler: async ({ query, context, req, res }) => {
+    handler: async ({ query, context, res }) => {
       const ref = parseEntityRef(query.entity);
       const found = await context.graph.read(findEntityQuery(ref.kind), { key: ref.key });
       if (!found.records[0]) throw new TrailhoundError('NOT_FOUND', `No ${ref.kind} ${ref.key.slice(0, 200)} in the graph.`);
