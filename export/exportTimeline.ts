@@ -1,4 +1,5 @@
 import type { Graph } from '../graph/driver';
+import type { EventStore } from '../store/eventStore';
 import type { EntityRef } from '../graph/investigations/entities';
 import { timelineEntries, type ExportOptions } from './timelineEntries';
 import { writeTimeline, type ExportFormat } from './writeTimeline';
@@ -10,6 +11,6 @@ const NEEDS_RECORDS: Record<ExportFormat, boolean> = { csv: false, timesketch: f
  * An entity's timeline written in a format (the API's download and the CLI's file): each
  * event's stored record is read only when the format carries it. Returns how many entries.
  */
-export function exportTimeline(graph: Graph, ref: EntityRef, options: Omit<ExportOptions, 'withRecords'>, format: ExportFormat, write: (text: string) => Promise<void>): Promise<number> {
-  return writeTimeline(timelineEntries(graph, ref, { ...options, withRecords: NEEDS_RECORDS[format] }), format, write);
+export function exportTimeline(graph: Graph, events: EventStore, ref: EntityRef, options: Omit<ExportOptions, 'withRecords'>, format: ExportFormat, write: (text: string) => Promise<void>): Promise<number> {
+  return writeTimeline(timelineEntries(graph, events, ref, { ...options, withRecords: NEEDS_RECORDS[format] }), format, write);
 }

@@ -1,8 +1,11 @@
-import type { Node as Neo4jNode, Relationship } from 'neo4j-driver';
+import type { Node as Neo4jNode } from 'neo4j-driver';
 import type { Graph } from '../graph/driver';
 import { cypherInt } from '../graph/driver';
 import type { EntityRef } from '../graph/investigations/entities';
-import { findingsOfQuery, flowsOfQuery } from '../graph/investigations/readQueries';
+import { instanceAddresses } from '../graph/investigations/profile';
+import { findingsOfQuery } from '../graph/investigations/readQueries';
+import type { EventStore } from '../store/eventStore';
+import { flowHoursSql } from '../store/queries/flows';
 import { iso } from '../graph/investigations/shapes';
 import { isFiltered, timelineStream, type TimelineFilters } from '../graph/investigations/timeline';
 import { Label } from '../graph/vocabulary';
@@ -44,7 +47,7 @@ export function exportCaps(env: NodeJS.ProcessEnv = process.env): typeof EXPORT_
  * events), merged with the hours of flow traffic of its addresses and the findings about it.
  * Never held in memory whole: events stream from one ordered query.
  */
-export async function* timelineEntries(graph: Graph, ref: EntityRef, options: ExportOptions): AsyncGenerator<TimelineEntry[]> {
+export async function* timelineEntries(graph: Graph, events: EventStore, ref: EntityRef, options: ExportOptions): AsyncGenerator<TimelineEntry[]> {
   const caps = { ...exportCaps(), ...options.caps };
   const notes: string[] = [];
   const incomplete = (note: string) => {
@@ -57,16 +60,16 @@ export async function* timelineEntries(graph: Graph, ref: EntityRef, options: Ex
   // The side lists are read while Neo4j finds and sorts the events (no event can arrive sooner).
   const sideLists = isFiltered(options.filters)
     ? Promise.resolve([])
-    : Promise.all([findingEntries(graph, ref, options, caps.findings, incomplete), flowEntries(graph, ref, options, caps.flowHours, incomplete)]).then((lists) => lists.flat().sort(byTime));
+    : Promise.all([findingEntries(graph, ref, options, caps.findings, incomplete), flowEntries(graph, events, ref, options, caps.flowHours, incomplete)]).then((lists) => lists.flat().sort(byTime));
   sideLists.catch(() => undefined); // awaited below, with the first events or at the end
   let next = 0;
   const hasEvents = ref.kind !== Label.Finding && ref.kind !== Label.NetworkInterface && ref.kind !== Label.Account && ref.kind !== Label.UserAgent;
   if (hasEvents) {
     try {
-      for await (const events of timelineStream(graph, ref, { ...options, onIncomplete: incomplete })) {
+      for await (const batchOfEvents of timelineStream(graph, events, ref, { ...options, onIncomplete: incomplete })) {
         const side = await sideLists;
         const batch: TimelineEntry[] = takeNotes();
-        for (const { event, raw } of events) {
+        for (const { event, raw } of batchOfEvents) {
           while (next < side.length && side[next]!.time <= event.time) batch.push(side[next++]!);
           batch.push({ type: 'event', time: event.time, event, raw });
         }
@@ -86,35 +89,41 @@ const cappedNote = (what: string, cap: number) =>
 
 const byTime = (a: TimelineEntry, b: TimelineEntry) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
 
-async function flowEntries(graph: Graph, ref: EntityRef, options: ExportOptions, cap: number, incomplete: (note: string) => void): Promise<TimelineEntry[]> {
+async function flowEntries(graph: Graph, events: EventStore, ref: EntityRef, options: ExportOptions, cap: number, incomplete: (note: string) => void): Promise<TimelineEntry[]> {
   if (ref.kind !== Label.IpAddress && ref.kind !== Label.Ec2Instance) return [];
+  const ips = ref.kind === Label.IpAddress ? [ref.key] : await instanceAddresses(graph, ref.key);
+  if (ips.length === 0) return [];
+  const range = { from: options.from - 3_600_000, to: options.to };
   // One more than the cap: whether there are more is known without counting them all.
-  const result = await graph.read(flowsOfQuery(ref.kind), { key: ref.key, from: cypherInt(options.from - 3_600_000), to: cypherInt(options.to), limit: cypherInt(cap + 1) }, { timeoutMs: 60_000 });
-  if (result.records.length > cap) {
-    result.records.length = cap;
+  const rows = await events.all<{ hour: number; firstSeen: number; lastSeen: number; src: string; dst: string; dstPort: number; protocol: number; action: string; bytes: number; packets: number; flows: number }>(
+    flowHoursSql,
+    { ips, ...range, limit: cap + 1 },
+    range,
+  );
+  if (rows.length > cap) {
+    rows.length = cap;
     incomplete(cappedNote('Flow hours', cap));
   }
-  return result.records.map((r) => {
-    const f = (r.get('f') as Relationship).properties as Record<string, number | string>;
+  return rows.map((f) => {
     const flow: FlowEntry = {
-      hour: iso(f.hour as number),
-      firstSeen: iso(f.firstSeen as number),
-      lastSeen: iso(f.lastSeen as number),
-      src: r.get('src') as string,
-      dst: r.get('dst') as string,
-      dstPort: f.dstPort as number,
-      protocol: f.protocol as number,
+      hour: iso(f.hour),
+      firstSeen: iso(f.firstSeen),
+      lastSeen: iso(f.lastSeen),
+      src: f.src,
+      dst: f.dst,
+      dstPort: f.dstPort,
+      protocol: f.protocol,
       action: String(f.action),
-      bytes: (f.bytes as number) ?? 0,
-      packets: (f.packets as number) ?? 0,
-      flows: (f.count as number) ?? 0,
+      bytes: f.bytes ?? 0,
+      packets: f.packets ?? 0,
+      flows: f.flows ?? 0,
     };
     return { type: 'flow' as const, time: flow.firstSeen, flow };
   });
 }
 
 async function findingEntries(graph: Graph, ref: EntityRef, options: ExportOptions, cap: number, incomplete: (note: string) => void): Promise<TimelineEntry[]> {
-  if (ref.kind === Label.Event || ref.kind === Label.Finding) return [];
+  if (ref.kind === Label.Finding) return [];
   const result = await graph.read(findingsOfQuery(ref.kind), { key: ref.key, from: cypherInt(options.from), to: cypherInt(options.to), limit: cypherInt(cap + 1) });
   if (result.records.length > cap) {
     result.records.length = cap;

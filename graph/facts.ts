@@ -22,8 +22,6 @@ export interface NodeFact extends NodeRef {
 
 /** Optional parts of an edge fact; see RelationshipDeclaration for what each mode uses. */
 export interface EdgeDetails {
-  /** Values of the relationship's keyProperties: part of the edge's identity. */
-  readonly keys?: Readonly<Record<string, string | number>>;
   /** Values added to the relationship's sums. */
   readonly sums?: Readonly<Record<string, number>>;
   /** How many records this fact stands for (an aggregate of many flow records); 1 by default. */
@@ -36,7 +34,7 @@ export interface EdgeDetails {
 }
 
 export interface EdgeFact extends EdgeDetails {
-  /** type + endpoints (+ key properties): the edge's identity within a batch. */
+  /** type + endpoints: the edge's identity within a batch. */
   readonly id?: string;
   readonly type: RelationshipType;
   readonly from: NodeRef;
@@ -68,13 +66,19 @@ const declaredProps = new Map<NodeLabel, Set<string>>(
   (Object.keys(nodes) as NodeLabel[]).map((label) => [label, new Set(Object.keys(nodes[label].properties))]),
 );
 
-/** The identity of an edge: its type, endpoints and key properties. */
-export function edgeId(type: RelationshipType, from: NodeRef, to: NodeRef, keys?: Readonly<Record<string, string | number>>): string {
-  const base = `${type}\u0000${from.label}\u0000${from.key}\u0000${to.label}\u0000${to.key}`;
-  if (!keys) return base;
-  let id = base;
-  for (const name in keys) id += `\u0000${keys[name]}`;
-  return id;
+/** The identity of an edge: its type and endpoints. */
+export function edgeId(type: RelationshipType, from: NodeRef, to: NodeRef): string {
+  return `${type}\u0000${from.label}\u0000${from.key}\u0000${to.label}\u0000${to.key}`;
+}
+
+/**
+ * Where a normaliser puts what a record evidences: a FactsBuilder (one record's facts, for
+ * sources that build a record whole, and for tests) or an EvidenceAggregate (many records summed
+ * as they arrive, for ingest).
+ */
+export interface EvidenceSink {
+  node(label: NodeLabel, key: string, props?: Record<string, unknown>, seen?: { firstSeen: number; lastSeen: number }): NodeRef;
+  link(type: RelationshipType, from: NodeRef, to: NodeRef, details?: EdgeDetails): void;
 }
 
 /**
@@ -82,7 +86,7 @@ export function edgeId(type: RelationshipType, from: NodeRef, to: NodeRef, keys?
  * naming the same bucket twice is one piece of evidence), and every property must be declared
  * in the schema: a typo fails loudly instead of silently creating a stray property.
  */
-export class FactsBuilder {
+export class FactsBuilder implements EvidenceSink {
   private readonly nodeFacts = new Map<string, NodeFact>();
   private readonly edgeFacts = new Map<string, EdgeFact>();
   private recordFact: NodeFact | null = null;
@@ -111,7 +115,7 @@ export class FactsBuilder {
     if (!(decl.from as readonly string[]).includes(from.label) || !(decl.to as readonly string[]).includes(to.label)) {
       throw new Error(`schema has no (${from.label})-[:${type}]->(${to.label})`);
     }
-    const id = edgeId(type, from, to, details?.keys);
+    const id = edgeId(type, from, to);
     const existing = this.edgeFacts.get(id);
     if (!existing) {
       this.edgeFacts.set(id, { ...details, id, type, from, to });

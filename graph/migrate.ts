@@ -1,9 +1,8 @@
 import { nodes } from './schema/nodes';
-import { relationships } from './schema/relationships';
-import { EDGE_KEY, edgeKeyExpression, keyedRelationships } from './cypher/edgeKeys';
 import { escapeName as n } from './cypher/escape';
 import { SCHEMA_VERSION, schemaDigest, schemaStatements } from './cypher/migrations';
 import { cypherInt, type Graph } from './driver';
+import { TrailhoundError } from './errors';
 import { Label } from './vocabulary';
 
 export interface SchemaState {
@@ -11,20 +10,27 @@ export interface SchemaState {
   readonly digest: string;
 }
 
+/** The schema version since which raw events live in the event store, not in the graph. */
+export const EVENT_STORE_SINCE = 3;
+
+/**
+ * The label of a CloudTrail event node in graphs of schema version 2 and before, whose
+ * properties raw, requestParameters and responseElements hold the record (read by rebuild).
+ */
+export const LEGACY_EVENT_LABEL = 'Event';
+
 /**
  * Applies the declared constraints and indexes (idempotent) and records the schema version.
  * Run before every ingest and serve; waits until new indexes are online so that the first
- * MERGE after a migration seeks instead of scanning. `note` hears about slow one-off upgrades.
+ * MERGE after a migration seeks instead of scanning. A graph loaded by a version that kept
+ * events in Neo4j is refused with the command that rebuilds it: its aggregates (one FLOW edge
+ * per hour and port) and its events cannot be read as this version's.
  */
-export async function migrate(graph: Graph, note: (message: string) => void = () => {}): Promise<SchemaState> {
+export async function migrate(graph: Graph, _note: (message: string) => void = () => {}): Promise<SchemaState> {
   const before = await readSchemaState(graph);
+  if (before && before.version < EVENT_STORE_SINCE && (await holdsData(graph))) throw oldGraph(before.version);
   for (const statement of schemaStatements()) await graph.run(statement);
   await graph.run('CALL db.awaitIndexes(600)');
-  if (!before || before.version < EDGE_KEYS_SINCE) {
-    // A new database has no edges to name; an older one can have millions (a minute or so).
-    if (before) note('upgrading the graph to schema version 2: naming its FLOW edges (once; about a minute per million edges)');
-    await nameParallelEdges(graph);
-  }
   const state = { version: SCHEMA_VERSION, digest: schemaDigest() };
   await graph.run(
     `MERGE (m:${Label.TrailhoundMeta} {${nodes.TrailhoundMeta.key}: 'schema'})
@@ -43,24 +49,16 @@ export async function readSchemaState(graph: Graph): Promise<SchemaState | null>
   return record ? { version: record.get('version'), digest: record.get('digest') } : null;
 }
 
-/** The schema version whose parallel edges carry an edgeKey. */
-const EDGE_KEYS_SINCE = 2;
+/** Whether the graph holds anything but bookkeeping. */
+async function holdsData(graph: Graph): Promise<boolean> {
+  const result = await graph.read(`MATCH (x) WHERE NOT x:${n(Label.TrailhoundMeta)} RETURN count(x) > 0 AS any LIMIT 1`);
+  return result.records[0]?.get('any') === true;
+}
 
-/**
- * Schema version 2: edges written before parallel edges carried an edgeKey get theirs, or the
- * next load would MERGE a second edge beside each of them. Once per database, in transactions
- * of 10,000 so a large graph does not need one huge transaction.
- */
-async function nameParallelEdges(graph: Graph): Promise<void> {
-  for (const type of keyedRelationships()) {
-    for (const from of relationships[type].from) {
-      for (const to of relationships[type].to) {
-        const [a, b] = [`a.${n(nodes[from].key)}`, `b.${n(nodes[to].key)}`];
-        await graph.run(
-          `MATCH (a:${n(from)})-[r:${n(type)}]->(b:${n(to)}) WHERE r.${n(EDGE_KEY)} IS NULL
-           CALL (a, r, b) { SET r.${n(EDGE_KEY)} = ${edgeKeyExpression(type, a, b, 'r')} } IN TRANSACTIONS OF 10000 ROWS`,
-        );
-      }
-    }
-  }
+export function oldGraph(version: number): TrailhoundError {
+  return new TrailhoundError(
+    'OLD_GRAPH',
+    `This graph was loaded by an earlier Trailhound (schema version ${version}), which kept every event in Neo4j; this version keeps events in an event store beside the graph.`,
+    'Rebuild it once (it re-reads the events and findings in it, and the flow-log files in its ledger): npx trailhound rebuild',
+  );
 }

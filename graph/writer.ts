@@ -7,7 +7,8 @@ import { BoundedSet } from './boundedSet';
 import { cypherInt, integerAsCypher, type Graph } from './driver';
 import { Label } from './vocabulary';
 import type { RecordFacts } from './facts';
-import { planWrites, toCypherProps } from './writePlan';
+import { planWrites, toCypherProps, type WritePlan } from './writePlan';
+import type { EvidenceAggregate } from './evidenceAggregate';
 import { StatementPipeline } from './statementPipeline';
 
 export interface BatchOutcome {
@@ -15,6 +16,8 @@ export interface BatchOutcome {
   readonly created: number;
   /** Input records already in the graph, or repeated within the batch: skipped, counted nowhere. */
   readonly duplicates: number;
+  /** The keys of the records that were new (label and key, NUL-separated). */
+  readonly fresh: ReadonlySet<string>;
 }
 
 /**
@@ -29,7 +32,12 @@ export class GraphWriter {
 
   constructor(private readonly graph: Graph) {}
 
-  async write(batch: readonly RecordFacts[]): Promise<BatchOutcome> {
+  /**
+   * Writes a batch in one transaction: its records (the new ones count) with their evidence,
+   * and `evidence` already aggregated from records known to be new (events the event store's
+   * index found new), so both commit together or not at all.
+   */
+  async write(batch: readonly RecordFacts[], evidence: EvidenceAggregate | null = null): Promise<BatchOutcome> {
     // The same record twice in one batch counts once; of two versions, the newest is kept.
     const chosen = new Map<string, RecordFacts>();
     const candidates: RecordFacts[] = [];
@@ -50,21 +58,21 @@ export class GraphWriter {
     }
     candidates.push(...chosen.values());
 
-    const { created, structural } = await this.writeRetryingConflicts(candidates);
+    const { created, structural, fresh } = await this.writeRetryingConflicts(candidates, evidence);
     // Only after the commit: a rolled-back batch must not be remembered as written.
     for (const id of structural) this.knownStructural.add(id);
     const total = candidates.reduce((sum, f) => sum + (f.records ?? 1), 0);
-    return { created, duplicates: duplicates + (total - created) };
+    return { created, duplicates: duplicates + (total - created), fresh };
   }
 
   /** The ledger entry for a file's content, if it was ingested before. */
-  async ledgerEntry(contentHash: string): Promise<{ records: number } | null> {
-    const result = await this.graph.read<{ records: number | null }>(
-      `MATCH (o:${Label.IngestedObject} {${nodes.IngestedObject.key}: $contentHash}) RETURN o.records AS records`,
+  async ledgerEntry(contentHash: string): Promise<{ records: number; source: string | null } | null> {
+    const result = await this.graph.read<{ records: number | null; source: string | null }>(
+      `MATCH (o:${Label.IngestedObject} {${nodes.IngestedObject.key}: $contentHash}) RETURN o.records AS records, o.source AS source`,
       { contentHash },
     );
     const record = result.records[0];
-    return record ? { records: record.get('records') ?? 0 } : null;
+    return record ? { records: record.get('records') ?? 0, source: record.get('source') ?? null } : null;
   }
 
   /**
@@ -72,10 +80,10 @@ export class GraphWriter {
    * created one of our new records after we checked) is not transient: retry it here, when the
    * records it created are visible and count as existing.
    */
-  private async writeRetryingConflicts(candidates: readonly RecordFacts[]) {
+  private async writeRetryingConflicts(candidates: readonly RecordFacts[], evidence: EvidenceAggregate | null) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.graph.write((tx) => this.writeInTransaction(tx, candidates));
+        return await this.graph.write((tx) => this.writeInTransaction(tx, candidates, evidence));
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code !== 'Neo.ClientError.Schema.ConstraintValidationFailed' || attempt >= 5) throw error;
@@ -83,7 +91,7 @@ export class GraphWriter {
     }
   }
 
-  private async writeInTransaction(tx: Pick<ManagedTransaction, 'run'>, candidates: readonly RecordFacts[]) {
+  private async writeInTransaction(tx: Pick<ManagedTransaction, 'run'>, candidates: readonly RecordFacts[], evidence: EvidenceAggregate | null) {
     // 1. Immutable records first: learn which of them are new.
     const recordsByLabel = new Map<NodeLabel, RecordFacts[]>();
     for (const fact of candidates) {
@@ -126,33 +134,44 @@ export class GraphWriter {
     for (const f of candidates) if (!f.record) created += f.records ?? 1;
 
     // 2. Only new records' evidence is aggregated and written: nodes first, then edges.
-    const plan = planWrites(candidates.filter(isNew), (id) => this.knownStructural.has(id));
-    for (const [label, rows] of plan.entities) {
-      await pipeline.run(nodeMergeQuery(label), rows, (row) => ({
-        key: row.key,
-        firstSeen: row.firstSeen === null ? null : cypherInt(row.firstSeen),
-        lastSeen: row.lastSeen === null ? null : cypherInt(row.lastSeen),
-        props: toCypherProps(label, row.props),
-      }));
-    }
-    for (const group of plan.observedEdges) {
-      const toParams =
-        relationships[group.type].mode === 'observed'
-          ? observedEdgeTuples(group.type)
-          : (row: ObservedEdgeRow) => ({
-              ...row,
-              firstSeen: cypherInt(row.firstSeen),
-              lastSeen: cypherInt(row.lastSeen),
-              count: cypherInt(row.count),
-              ...(row.props ? { props: intsOf(row.props) } : {}),
-            });
-      await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, toParams);
-    }
-    for (const group of [...plan.perEventEdges, ...plan.structuralEdges]) {
-      await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, ({ from, to }) => [from, to]);
+    const known = (id: string) => this.knownStructural.has(id);
+    const structural: string[] = [];
+    const plans = [planWrites(candidates.filter(isNew), known), ...(evidence ? [evidence.plan(known)] : [])];
+    for (const plan of plans) {
+      await writePlan(pipeline, plan);
+      structural.push(...plan.structuralEdges.flatMap((g) => g.rows.map((r) => r.id)));
     }
     await pipeline.finish();
-    return { created, structural: plan.structuralEdges.flatMap((g) => g.rows.map((r) => r.id)) };
+    const fresh = new Set(candidates.filter((f) => f.record && isNew(f)).map((f) => `${f.record!.label}\u0000${f.record!.key}`));
+    return { created, structural, fresh };
+  }
+}
+
+/** A plan's statements, pipelined: nodes first, then edges between them. */
+async function writePlan(pipeline: StatementPipeline, plan: WritePlan): Promise<void> {
+  for (const [label, rows] of plan.entities) {
+    await pipeline.run(nodeMergeQuery(label), rows, (row) => ({
+      key: row.key,
+      firstSeen: row.firstSeen === null ? null : cypherInt(row.firstSeen),
+      lastSeen: row.lastSeen === null ? null : cypherInt(row.lastSeen),
+      props: toCypherProps(label, row.props),
+    }));
+  }
+  for (const group of plan.observedEdges) {
+    const toParams =
+      relationships[group.type].mode === 'observed'
+        ? observedEdgeTuples(group.type)
+        : (row: ObservedEdgeRow) => ({
+            ...row,
+            firstSeen: cypherInt(row.firstSeen),
+            lastSeen: cypherInt(row.lastSeen),
+            count: cypherInt(row.count),
+            ...(row.props ? { props: intsOf(row.props) } : {}),
+          });
+    await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, toParams);
+  }
+  for (const group of plan.structuralEdges) {
+    await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, ({ from, to }) => [from, to]);
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Graph } from '../graph/driver';
+import type { EventStore } from '../store/eventStore';
 import { TrailhoundError } from '../graph/errors';
 import { errorMiddleware, sendError } from './httpErrors';
 import { buildOpenApi } from './openapi';
@@ -20,6 +21,7 @@ export const ROUTES: readonly RouteSpec[] = [...healthRoutes, ...findingRoutes, 
 
 export interface AppOptions {
   readonly graph: Graph;
+  readonly events: EventStore;
   readonly version: string;
   /** When set, every /api request must carry it as a Bearer token. */
   readonly token?: string;
@@ -45,7 +47,7 @@ export function createApp(options: AppOptions): Express {
   app.use(requestBasics);
   app.use(requireToken(options.token));
   app.use(express.json({ limit: '100kb' }));
-  const context: ApiContext = { graph: options.graph, version: options.version };
+  const context: ApiContext = { graph: options.graph, events: options.events, version: options.version };
 
   const openapi = buildOpenApi(ROUTES, options.version);
   app.get('/api/openapi.json', (_req, res) => {

@@ -1,10 +1,13 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
+import type { EventStore } from '../store/eventStore';
 import type { Graph } from '../graph/driver';
 
 /** What every handler can use. */
 export interface ApiContext {
   readonly graph: Graph;
+  /** The raw events beside the graph: timelines, drill-down, activity, flow volumes. */
+  readonly events: EventStore;
   readonly version: string;
 }
 

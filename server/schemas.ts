@@ -135,6 +135,15 @@ export const HealthSchema = z.object({
   neo4j: z.object({ reachable: z.boolean(), uri: z.string(), error: z.string().optional() }),
   schema: z.object({ version: z.number().int().nullable(), digest: z.string().nullable(), current: z.boolean() }),
   counts: z.record(z.string(), z.number().int()),
+  events: z
+    .object({
+      storeId: z.string().nullable(),
+      segments: z.number().int(),
+      rows: z.record(z.string(), z.number().int()).describe('rows per table: cloudtrail (events), vpcflow (flow records), vpcflow_hours (hourly volumes)'),
+      bytes: z.number().int(),
+      lastEventTime: z.string().nullable().describe('the latest CloudTrail event stored'),
+    })
+    .describe('the event store beside the graph: raw events, flow records and hourly volumes'),
   geo: z.object({ source: z.string(), countryDate: z.string(), asnDate: z.string(), note: z.string() }),
 });
 

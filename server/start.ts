@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Graph } from '../graph/driver';
+import type { EventStore } from '../store/eventStore';
 import { TrailhoundError } from '../graph/errors';
 import { createApp } from './app';
 import { isLoopback } from './security';
 
 export interface ServeOptions {
   readonly graph: Graph;
+  readonly events: EventStore;
   readonly host: string;
   readonly port: number;
   readonly token?: string;
@@ -31,7 +33,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       'Set TRAILHOUND_TOKEN to a long random string (clients send it as "Authorization: Bearer <token>"), or keep the default host 127.0.0.1.',
     );
   }
-  const app = createApp({ graph: options.graph, version: options.version, ...(options.token ? { token: options.token } : {}) });
+  const app = createApp({ graph: options.graph, events: options.events, version: options.version, ...(options.token ? { token: options.token } : {}) });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port, options.host, () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) =>

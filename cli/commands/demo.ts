@@ -10,6 +10,8 @@ import { AUTO } from '../../ingest/autoSource';
 import { DEMO_DEFAULTS, DEMO_END, prepareScenario } from '../../demo/prepare';
 import { LOGS, type ScenarioManifest } from '../../demo/scenario';
 import { startServer } from '../../server/start';
+import { openEventStore, type EventStore } from '../../store/eventStore';
+import { storeDirFrom } from '../../store/storeIdentity';
 import { formatCount } from '../format';
 import { ProgressLine } from '../progressLine';
 import { VERSION } from '../version';
@@ -90,6 +92,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   let settings: Neo4jSettings;
   let stopDatabase: (() => Promise<void>) | null = null;
   const dbOptions = localNeo4jOptions({ dataDir: join(dir, 'neo4j'), port: integer('--db-port', flags.dbPort), heap: '1g', pageCache: '1g' });
+  // The demo's own graph keeps its events beside its database; a configured graph, where the user's do.
+  const storeDir = configured ? storeDirFrom(undefined) : join(dir, 'events');
 
   if (configured) {
     settings = neo4jSettingsFromEnv();
@@ -102,9 +106,10 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     }
   } else {
     if (flags.reset) {
-      line.update('--reset: stopping and wiping the demo database', true);
+      line.update('--reset: stopping and wiping the demo database and its event store', true);
       await stopLocalNeo4j(dbOptions.dataDir);
       await rm(dbOptions.dataDir, { recursive: true, force: true });
+      await rm(storeDir, { recursive: true, force: true });
     }
     const wasRunning = runningServer(dbOptions.dataDir) !== null;
     const info = await startLocalNeo4j(dbOptions, (m) => line.update(`demo database: ${m}`));
@@ -122,7 +127,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     line.done(`${reused ? 'Reusing' : 'Generated'} the scenario (seed ${manifest.options.seed}): ${describeCounts(manifest)}.`);
 
     const logs = join(dir, 'scenario', LOGS);
-    const summary = await ingestWithProgress(AUTO, [logs], { rejects: join(dir, 'rejects.jsonl') }, settings);
+    const summary = await ingestWithProgress(AUTO, [logs], { rejects: join(dir, 'rejects.jsonl'), store: storeDir }, settings);
     process.stderr.write(describeSummary(summary, null));
     if (summary.rejected > 0 || summary.failedFiles.length > 0) {
       throw new TrailhoundError('DEMO_REJECTS', `The demo's own logs had ${summary.rejected} rejected records and ${summary.failedFiles.length} refused files: this is a bug.`, `See ${summary.rejectsFile ?? join(dir, 'rejects.jsonl')}, and please report it.`);
@@ -131,12 +136,12 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     if (!flags.serve) {
       process.stderr.write(
         `\nLoaded. ${stopDatabase ? `The demo database keeps running; stop it with: npx trailhound db stop --data-dir ${dbOptions.dataDir}\n` : ''}` +
-          `Serve it with: ${configured ? '' : `NEO4J_URI=${settings.uri} `}npx trailhound serve\n`,
+          `Serve it with: ${configured ? '' : `NEO4J_URI=${settings.uri} `}npx trailhound serve${configured ? '' : ` --store ${storeDir}`}\n`,
       );
       stopDatabase = null;
       return;
     }
-    await serveUntilStopped(settings, flags, manifest);
+    await serveUntilStopped(settings, storeDir, flags, manifest);
   } finally {
     if (stopDatabase) {
       line.update('stopping the demo database', true);
@@ -146,12 +151,14 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   }
 }
 
-async function serveUntilStopped(settings: Neo4jSettings, flags: DemoFlags, manifest: ScenarioManifest): Promise<void> {
+async function serveUntilStopped(settings: Neo4jSettings, storeDir: string, flags: DemoFlags, manifest: ScenarioManifest): Promise<void> {
   const graph = await Graph.connect(settings);
+  let events: EventStore | null = null;
   try {
     await migrate(graph);
+    events = await openEventStore(graph, storeDir);
     const token = process.env.TRAILHOUND_TOKEN || undefined;
-    const server = await startServer({ graph, host: flags.host || '127.0.0.1', port: integer('--port', flags.port, 0), version: VERSION, ...(token ? { token } : {}) });
+    const server = await startServer({ graph, events, host: flags.host || '127.0.0.1', port: integer('--port', flags.port, 0), version: VERSION, ...(token ? { token } : {}) });
     process.stderr.write(`\n${describeWalkthrough(server.url, manifest)}\nTrailhound is serving the demo on ${server.url} . Ctrl-C stops it.\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -159,6 +166,7 @@ async function serveUntilStopped(settings: Neo4jSettings, flags: DemoFlags, mani
     });
     await server.close();
   } finally {
+    await events?.close();
     await graph.close();
   }
 }

@@ -9,6 +9,8 @@ import { findEntityQuery } from '../../graph/investigations/readQueries';
 import { exportTimeline } from '../../export/exportTimeline';
 import { EXPORT_FORMATS, type ExportFormat } from '../../export/writeTimeline';
 import { parseTime } from '../time';
+import { openEventStore, type EventStore } from '../../store/eventStore';
+import { storeDirFrom } from '../../store/storeIdentity';
 
 export function exportCommand(): Command {
   const command = new Command('export').description('export investigation data');
@@ -21,10 +23,13 @@ export function exportCommand(): Command {
     .option('--to <time>', 'ISO 8601 or epoch ms')
     .option('--no-sessions', "leave out the events of sessions the principal started")
     .option('--out <file>', 'write here instead of stdout')
-    .action(async (flags: { entity: string; format: ExportFormat; from?: string; to?: string; sessions: boolean; out?: string }) => {
+    .option('--store <dir>', 'the event store folder (default: TRAILHOUND_EVENTS_DIR, else .data/events)')
+    .action(async (flags: { entity: string; format: ExportFormat; from?: string; to?: string; sessions: boolean; out?: string; store?: string }) => {
       const ref = parseEntityRef(flags.entity);
       const graph = await Graph.connect(neo4jSettingsFromEnv());
+      let events: EventStore | null = null;
       try {
+        events = await openEventStore(graph, storeDirFrom(flags.store));
         const found = await graph.read(findEntityQuery(ref.kind), { key: ref.key });
         if (!found.records[0]) throw new TrailhoundError('NOT_FOUND', `No ${ref.kind} ${ref.key} in the graph.`, 'Check the key; `trailhound ingest` loads data first.');
         const out = flags.out ? createWriteStream(flags.out) : process.stdout;
@@ -35,7 +40,7 @@ export function exportCommand(): Command {
           includeSessions: flags.sessions,
           onIncomplete: (note: string) => process.stderr.write(`Warning: this export is incomplete. ${note}\n`),
         };
-        const count = await exportTimeline(graph, ref, options, flags.format, async (text) => {
+        const count = await exportTimeline(graph, events, ref, options, flags.format, async (text) => {
           if (!out.write(text)) await once(out, 'drain');
         });
         if (flags.out) {
@@ -47,6 +52,7 @@ export function exportCommand(): Command {
         }
         process.stderr.write(`Exported ${count.toLocaleString('en-US')} entries as ${flags.format}${flags.out ? ` to ${flags.out}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
       } finally {
+        await events?.close();
         await graph.close();
       }
     });

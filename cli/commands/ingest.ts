@@ -4,7 +4,8 @@ import { neo4jSettingsFromEnv, type Neo4jSettings } from '../../graph/config';
 import { Graph } from '../../graph/driver';
 import { TrailhoundError } from '../../graph/errors';
 import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
-import { DEFAULT_BATCH_SIZE, DEFAULT_WRITERS, runIngest, type IngestProgress, type IngestSummary } from '../../ingest/pipeline/runIngest';
+import { DEFAULT_BATCH_SIZE, runIngest, type IngestProgress, type IngestSummary } from '../../ingest/pipeline/runIngest';
+import { storeDirFrom } from '../../store/storeIdentity';
 import type { LogSource } from '../../ingest/pipeline/types';
 import { sources } from '../../ingest/sources';
 import { enrichAddresses } from '../../ingest/enrich/enrichAddresses';
@@ -21,7 +22,7 @@ export interface IngestFlags extends S3Flags {
   allowRejects?: boolean;
   rejects?: string;
   batchSize?: string;
-  writers?: string;
+  store?: string;
   dryRun?: boolean;
   quiet?: boolean;
   fields?: string;
@@ -52,8 +53,8 @@ function withCommonOptions(command: Command): Command {
     .option('--json', 'print one JSON summary object on stdout when done')
     .option('--allow-rejects', 'exit 0 even if some records were rejected')
     .addOption(new Option('--rejects <file>', 'where to write rejected records (JSON Lines) (default: ./trailhound-rejects-<time>.jsonl)'))
-    .addOption(new Option('--batch-size <n>', 'records per write transaction').default(String(DEFAULT_BATCH_SIZE)))
-    .addOption(new Option('--writers <n>', 'write transactions in flight at once (a flow-log file\'s parts go one at a time)').default(String(DEFAULT_WRITERS)))
+    .addOption(new Option('--store <dir>', 'the event store folder: raw events, beside the graph (default: TRAILHOUND_EVENTS_DIR, else .data/events)'))
+    .addOption(new Option('--batch-size <n>', 'events per commit: their evidence goes to the graph in one transaction').default(String(DEFAULT_BATCH_SIZE)))
     .option('--dry-run', 'parse and check the files without a database')
     .option('-q, --quiet', 'no progress output');
 }
@@ -141,7 +142,6 @@ export async function ingestWithProgress(
   settings: Neo4jSettings = neo4jSettingsFromEnv(),
 ): Promise<IngestSummary & { locatedAddresses: number }> {
   const batchSize = positiveInteger('--batch-size', flags.batchSize ?? String(DEFAULT_BATCH_SIZE));
-  const writers = positiveInteger('--writers', flags.writers ?? String(DEFAULT_WRITERS));
   const graph = flags.dryRun ? null : await Graph.connect(settings);
   const rejects = new RejectsLog(flags.rejects ?? `trailhound-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   const line = new ProgressLine(process.stderr, { enabled: !flags.quiet });
@@ -152,9 +152,9 @@ export async function ingestWithProgress(
       paths,
       ...(inputs ? { inputs } : {}),
       graph,
+      storeDir: storeDirFrom(flags.store),
       rejects,
       batchSize,
-      writers,
       sourceOptions: { fields: flags.fields },
       onProgress: (p) => line.update(describeProgress(p, source === AUTO ? null : source)),
       onNote: (message) => line.update(message, true),

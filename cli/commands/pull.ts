@@ -7,11 +7,12 @@ import { defaultRegion, regionsOption } from '../../ingest/aws/awsClients';
 import { guardDutyFindings } from '../../ingest/aws/guardDutyApi';
 import { LOOKUP_MAX_AGE_MS, lookupEvents, parseLookupAttribute } from '../../ingest/aws/lookupEvents';
 import { parseTimeArg } from '../../ingest/aws/timeArgs';
-import { normalizeCloudTrailEvent } from '../../ingest/cloudtrail/normalize';
+import { readCloudTrailRecord } from '../../ingest/cloudtrail/normalize';
 import { enrichAddresses } from '../../ingest/enrich/enrichAddresses';
-import { normalizeFinding } from '../../ingest/guardduty/normalize';
+import { readFindingRecord } from '../../ingest/guardduty/normalize';
 import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
-import { runPull, type Normalize, type PulledPage } from '../../ingest/pipeline/runPull';
+import { runPull, type ReadPulledRecord, type PulledPage } from '../../ingest/pipeline/runPull';
+import { storeDirFrom } from '../../store/storeIdentity';
 import type { IngestSummary } from '../../ingest/pipeline/runIngest';
 import { formatCount } from '../format';
 import { ProgressLine } from '../progressLine';
@@ -32,6 +33,7 @@ export interface PullFlags {
   rejects?: string;
   dryRun?: boolean;
   quiet?: boolean;
+  store?: string;
 }
 
 /** The options of pulling from AWS APIs, added to `ingest cloudtrail` and `ingest guardduty` (region, times, profile and endpoint are every ingest command's). */
@@ -73,11 +75,11 @@ export async function runPullCommand(source: 'cloudtrail' | 'guardduty', flags: 
       const note = (account: string, time: number) => seen.set(account, Math.max(seen.get(account) ?? 0, time));
       const aws = { region, profile: flags.profile, endpointUrl: flags.endpointUrl };
       let pages: AsyncIterable<PulledPage>;
-      let normalize: Normalize;
+      let read: ReadPulledRecord;
       if (source === 'cloudtrail') {
         if (from !== null && now - from > LOOKUP_MAX_AGE_MS) line.done(`note: LookupEvents keeps 90 days; events before ${new Date(now - LOOKUP_MAX_AGE_MS).toISOString()} are not there (read the S3 trail instead).`);
         pages = lookupEvents({ ...aws, from: from ?? now - 86_400_000, to: until, ...(attribute ? { attribute } : {}), onEvent: note });
-        normalize = (record) => (typeof record.unreadable === 'string' ? { ok: false, reason: record.unreadable } : normalizeCloudTrailEvent(record));
+        read = (record) => (typeof record.unreadable === 'string' ? { ok: false, reason: record.unreadable } : readCloudTrailRecord(record));
       } else {
         const updatedSince = async (detectorId: string) => {
           if (since !== 'last') return from;
@@ -86,14 +88,16 @@ export async function runPullCommand(source: 'cloudtrail' | 'guardduty', flags: 
           return checkpoint.lastEventTime;
         };
         pages = guardDutyFindings({ ...aws, updatedSince, onFinding: note });
-        normalize = normalizeFinding;
+        read = readFindingRecord;
       }
       const summary = await runPull({
         source,
         pages,
-        normalize,
+        read,
         graph,
+        storeDir: storeDirFrom(flags.store),
         rejects: new RejectsLog(flags.rejects ?? `trailhound-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`),
+        onNote: (message) => line.update(message, true),
         onProgress: (p) => line.update(`${region}: ${formatCount(p.read)} read, ${formatCount(p.loaded)} loaded, ${formatCount(p.duplicates)} duplicates, ${formatCount(p.rejected)} rejected  [${p.currentFile ?? ''}]`),
       });
       // Only a complete pull moves the checkpoints: LookupEvents answers newest first, so an

@@ -5,11 +5,14 @@ import { migrate } from '../../graph/migrate';
 import { startServer } from '../../server/start';
 import { VERSION } from '../version';
 import { webUiBuilt } from '../../server/app';
+import { openEventStore, type EventStore } from '../../store/eventStore';
+import { storeDirFrom } from '../../store/storeIdentity';
 
 export function serveCommand(): Command {
   return new Command('serve')
     .description('serve the investigation UI and API on http://127.0.0.1:8080')
     .addOption(new Option('--port <port>', 'port to listen on').env('TRAILHOUND_PORT').default('8080'))
+    .addOption(new Option('--store <dir>', 'the event store folder (default: TRAILHOUND_EVENTS_DIR, else .data/events)'))
     .addOption(new Option('--host <host>', 'address to listen on; anything but loopback needs TRAILHOUND_TOKEN').env('TRAILHOUND_HOST').default('127.0.0.1'))
     .addHelpText(
       'after',
@@ -17,12 +20,14 @@ export function serveCommand(): Command {
 The API is documented at /api/openapi.json. With TRAILHOUND_TOKEN set, every API request must
 carry "Authorization: Bearer <token>"; without it the server only listens on loopback.`,
     )
-    .action(async (flags: { port: string; host: string }) => {
+    .action(async (flags: { port: string; host: string; store?: string }) => {
       const graph = await Graph.connect(neo4jSettingsFromEnv());
+      let events: EventStore | null = null;
       try {
         await migrate(graph, (message) => process.stderr.write(`${message}\n`));
+        events = await openEventStore(graph, storeDirFrom(flags.store));
         const token = process.env.TRAILHOUND_TOKEN || undefined;
-        const server = await startServer({ graph, host: flags.host || '127.0.0.1', port: Number(flags.port), version: VERSION, ...(token ? { token } : {}) });
+        const server = await startServer({ graph, events, host: flags.host || '127.0.0.1', port: Number(flags.port), version: VERSION, ...(token ? { token } : {}) });
         process.stderr.write(`Trailhound is serving on ${server.url} (API: ${server.url}/api/openapi.json)${token ? ', token required' : ''}. Ctrl-C stops it.\n`);
         if (!webUiBuilt()) process.stderr.write('  → The web UI is not built (npm ci builds it); build it with: npm run build\n');
         await new Promise<void>((resolve) => {
@@ -32,6 +37,7 @@ carry "Authorization: Bearer <token>"; without it the server only listens on loo
         });
         await server.close();
       } finally {
+        await events?.close();
         await graph.close();
       }
     });

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { groups, nodes, textSearchable, type NodeLabel } from '../schema/nodes';
 import { escapeName as n } from './escape';
-import { EDGE_KEY, keyedRelationships } from './edgeKeys';
 
 /**
- * Version 2: parallel edges (FLOW) carry an indexed edgeKey; graph/migrate.ts computes it for
- * edges written before.
+ * Version 3: raw events live in the event store (store/), not in the graph: no Event nodes, no
+ * TOUCHED edges, one FLOW edge per pair of addresses. A graph of an earlier version is rebuilt,
+ * not migrated (graph/migrate.ts says how).
  *
  * Bump when a change to the declarations needs existing databases to be migrated by more than
  * the idempotent statements below (which any version can re-run safely).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * The constraint and index statements for the declared schema. Every statement is
@@ -37,12 +37,6 @@ export function schemaStatements(): string[] {
     for (const property of properties) {
       statements.push(`CREATE TEXT INDEX ${n(`${label}_${property}_text`)} IF NOT EXISTS FOR (x:${n(label)}) ON (x.${n(property)})`);
     }
-  }
-  for (const type of keyedRelationships()) {
-    statements.push(
-      `CREATE CONSTRAINT ${n(`${type}_${EDGE_KEY}_unique`)} IF NOT EXISTS ` +
-        `FOR ()-[r:${n(type)}]-() REQUIRE r.${n(EDGE_KEY)} IS UNIQUE`,
-    );
   }
   for (const [group, decl] of Object.entries(groups)) {
     // A range index, not a constraint: the member labels' own constraints guarantee uniqueness.

@@ -2,8 +2,6 @@ import { groups, nodes, type GroupLabel, type NodeLabel } from '../schema/nodes'
 import { relationships, type RelationshipType } from '../schema/relationships';
 import type { NodeDeclaration, RelationshipDeclaration } from '../schema/types';
 import { escapeName as n } from './escape';
-import { EDGE_KEY, edgeKeyOf } from './edgeKeys';
-import { integerAsCypher } from '../driver';
 
 /**
  * The write queries, generated from the schema declarations. Each takes `$rows`, a list of
@@ -26,15 +24,14 @@ export interface ObservedEdgeRow {
   lastSeen: number;
   /** Evidence count (observed edges). */
   count: number;
-  /** Values of the relationship's keyProperties (FLOW: hour, dstPort, protocol, action). */
-  keys?: Record<string, unknown>;
   /** Values added to the relationship's sums (FLOW: bytes, packets). */
   sums?: Record<string, number>;
   lists?: Record<string, string[]>;
   /** Properties set as given (stated edges). */
   props?: Record<string, unknown>;
 }
-export interface PerEventEdgeRow {
+/** A structural edge's row: its endpoints. */
+export interface EdgeEndpointsRow {
   from: string;
   to: string;
 }
@@ -46,7 +43,7 @@ const later = (target: string, value: string, stored = value) =>
   `CASE WHEN ${target} IS NULL OR ${value} > ${target} THEN ${stored} ELSE ${target} END`;
 
 /**
- * Which of these immutable records (CloudTrail events) the graph already has. Those are
+ * Which of these immutable records (ledger entries) the graph already has. Those are
  * skipped and contribute no evidence, so counts stay exact whatever the number of reruns.
  */
 export function existingRecordsQuery(label: NodeLabel): string {
@@ -150,22 +147,19 @@ function endpointMatch(variable: string, label: EndpointLabel, param: string): s
  * plain JavaScript numbers that the query turns into integers. The driver packs a map's keys
  * with every row and wraps each integer in an object; for FLOW rows that cost 43 µs a row of
  * the driver's CPU, against 11 µs for the same values as a list of numbers (the packing was a
- * third of the CPU of a flow load). Key property values go as Neo4j integers (ports).
+ * third of the CPU of a flow load).
  *
  * Each column reads its value from the planned row: the one place the order is declared, both
  * for the query (mergeObservedEdgesQuery) and for the rows (observedEdgeTuples).
  */
 function observedEdgeColumns(type: RelationshipType): Column[] {
   const decl: RelationshipDeclaration = relationships[type];
-  const keys = decl.keyProperties ?? [];
   return [
     column('from', (row) => row.from),
     column('to', (row) => row.to),
     column('firstSeen', (row) => row.firstSeen),
     column('lastSeen', (row) => row.lastSeen),
     column('count', (row) => row.count),
-    ...(keys.length > 0 ? [column(EDGE_KEY, (row) => edgeKeyOf(type, row.from, row.to, row.keys ?? {}))] : []),
-    ...keys.map((p) => column(`keys.${p}`, (row) => integerAsCypher(row.keys?.[p] ?? null))),
     ...(decl.sums ?? []).map((p) => column(`sums.${p}`, (row) => row.sums?.[p] ?? 0)),
     ...Object.keys(decl.setUnions ?? {}).map((p) => column(`lists.${p}`, (row) => row.lists?.[p] ?? null)),
   ];
@@ -200,15 +194,12 @@ export function mergeObservedEdgesQuery(type: RelationshipType, from: EndpointLa
     const current = `coalesce(r.${n(prop)}, [])`;
     sets.push(`r.${n(prop)} = (${current} + [v IN coalesce(${col(`lists.${prop}`)}, []) WHERE NOT v IN ${current}])[..${cap}]`);
   }
-  // Parallel edges are merged by their indexed edgeKey; their key properties are set once.
-  const keys = decl.keyProperties ?? [];
   return [
     'UNWIND $rows AS row',
     `// row: [${columns.join(', ')}]`,
     endpointMatch('a', from, col('from')),
     endpointMatch('b', to, col('to')),
-    `MERGE (a)-[r:${n(type)}${keys.length > 0 ? ` {${n(EDGE_KEY)}: ${col(EDGE_KEY)}}` : ''}]->(b)`,
-    ...(keys.length > 0 ? [`ON CREATE SET ${keys.map((p) => `r.${n(p)} = ${col(`keys.${p}`)}`).join(', ')}`] : []),
+    `MERGE (a)-[r:${n(type)}]->(b)`,
     `SET ${sets.join(',\n    ')}`,
   ].join('\n');
 }
@@ -225,22 +216,6 @@ export function mergeStatedEdgesQuery(type: RelationshipType, from: EndpointLabe
     'SET r += coalesce(row.props, {}),',
     `    r.firstSeen = ${earlier('r.firstSeen', 'row.firstSeen')},`,
     `    r.lastSeen = ${later('r.lastSeen', 'row.lastSeen')}`,
-  ].join('\n');
-}
-
-/**
- * Creates per-event edges. The event was created in this same transaction, so CREATE is exact.
- * Rows of this and structural edges are [from, to] pairs (lists pack faster than maps).
- */
-export function createPerEventEdgesQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel): string {
-  const decl = relationships[type];
-  if (decl.mode !== 'perEvent') throw new Error(`${type} is not a per-event relationship`);
-  return [
-    'UNWIND $rows AS row',
-    '// row: [from, to]',
-    endpointMatch('a', from, 'row[0]'),
-    endpointMatch('b', to, 'row[1]'),
-    `CREATE (a)-[:${n(type)}]->(b)`,
   ].join('\n');
 }
 
@@ -262,8 +237,6 @@ export function edgeQuery(type: RelationshipType, from: EndpointLabel, to: Endpo
   switch (relationships[type].mode) {
     case 'observed':
       return mergeObservedEdgesQuery(type, from, to);
-    case 'perEvent':
-      return createPerEventEdgesQuery(type, from, to);
     case 'structural':
       return mergeStructuralEdgesQuery(type, from, to);
     case 'stated':

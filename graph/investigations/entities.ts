@@ -51,7 +51,7 @@ export function kindOf(labels: readonly string[]): NodeLabel | null {
 }
 
 /** The properties (besides the key) that displayName reads: queries that only need a name fetch just these. */
-export const DISPLAY_NAME_PROPERTIES = ['userName', 'roleName', 'roleArn', 'sessionName', 'accountId', 'name', 'type', 'eventName'] as const;
+export const DISPLAY_NAME_PROPERTIES = ['userName', 'roleName', 'roleArn', 'sessionName', 'accountId', 'name', 'type'] as const;
 
 /** What a person calls this entity, from its properties. */
 export function displayName(kind: NodeLabel, props: Record<string, unknown>): string {
@@ -82,8 +82,6 @@ export function displayName(kind: NodeLabel, props: Record<string, unknown>): st
       return s('name') ?? key;
     case Label.Finding:
       return s('type') ?? key;
-    case Label.Event:
-      return s('eventName') ?? key;
     default:
       return key;
   }

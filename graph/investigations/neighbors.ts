@@ -7,12 +7,9 @@ import { escapeName as escape } from '../cypher/escape';
 
 /**
  * Relationships an investigation walks: observed and stated ones between entities. Not
- * TOUCHED (that is event-level detail) and not IN_ACCOUNT (the account node would connect
- * everything to everything).
+ * IN_ACCOUNT (the account node would connect everything to everything).
  */
-export const WALKED_RELATIONSHIPS: readonly RelationshipType[] = (Object.keys(relationships) as RelationshipType[]).filter(
-  (type) => type !== Rel.TOUCHED && type !== Rel.IN_ACCOUNT,
-);
+export const WALKED_RELATIONSHIPS: readonly RelationshipType[] = (Object.keys(relationships) as RelationshipType[]).filter((type) => type !== Rel.IN_ACCOUNT);
 
 export interface NeighbourGroup {
   /** elementId of the node expanded. */
@@ -56,7 +53,7 @@ export async function expandNeighbours(graph: Graph, elementIds: readonly string
   const result = await graph.read(EXPAND_QUERY, {
     ids: elementIds,
     group: Group.Principal,
-    excluded: [Label.Event, Label.Account],
+    excluded: [Label.Account],
     kinds: options.kinds ?? null,
     from: cypherInt(options.from),
     to: cypherInt(options.to),
@@ -80,7 +77,7 @@ export async function expandNeighbours(graph: Graph, elementIds: readonly string
  * `n`'s neighbours `m` over walked relationships `r` active in the scope, with the neighbour's
  * kind, relationship type and direction. The types are spelled in the pattern, not filtered
  * after it: Neo4j then reads only those relationship groups of a dense node, not the tens of
- * thousands of TOUCHED events of a bucket.
+ * thousands of IN_ACCOUNT relationships of an account.
  */
 const NEIGHBOURS_IN_SCOPE = `MATCH (n)-[r:${WALKED_RELATIONSHIPS.map(escape).join('|')}]-(m)
   WHERE (r.lastSeen IS NULL OR (r.lastSeen >= $from AND r.firstSeen <= $to))
@@ -107,7 +104,7 @@ RETURN id, rel, direction, kind, total, kept`;
  * scope: the profile's "what else is there" list, without fetching the neighbours themselves.
  */
 export async function countNeighbours(graph: Graph, elementId: string, options: { from: number; to: number }): Promise<{ relationship: RelationshipType; direction: 'out' | 'in'; kind: string; count: number }[]> {
-  const result = await graph.read(COUNT_QUERY, { id: elementId, group: Group.Principal, excluded: [Label.Event, Label.Account], kinds: null, from: cypherInt(options.from), to: cypherInt(options.to) }, { timeoutMs: 15_000 });
+  const result = await graph.read(COUNT_QUERY, { id: elementId, group: Group.Principal, excluded: [Label.Account], kinds: null, from: cypherInt(options.from), to: cypherInt(options.to) }, { timeoutMs: 15_000 });
   return result.records.map((r) => ({ relationship: r.get('rel') as RelationshipType, direction: r.get('direction') as 'out' | 'in', kind: r.get('kind') as string, count: r.get('total') as number }));
 }
 

@@ -5,18 +5,16 @@ import { Label, isPrincipalLabel } from '../vocabulary';
 import { type EntityRef } from './entities';
 import { summariseActivity, type Activity, type ApiCount, type ApiHourCount, type HourCount } from './activity';
 import { countNeighbours } from './neighbors';
+import type { EventStore } from '../../store/eventStore';
+import { apisInBaselineSql, callsPerApiSql, callsPerHourSql, failedCallsSql } from '../../store/queries/activity';
+import { addressFlowGroupsSql, trafficPerHourSql } from '../../store/queries/flows';
 import {
   ADDRESS_DEGREES,
   ADDRESS_EDGES,
-  ADDRESS_FLOWS,
-  APIS_IN_BASELINE,
-  CALLS_PER_API,
-  CALLS_PER_HOUR,
-  FAILED_CALLS,
   FINDINGS_ABOUT,
+  INSTANCE_ADDRESSES,
   INSTANCE_DEGREES,
   INSTANCE_EDGES,
-  INSTANCE_TRAFFIC,
   PRINCIPAL_DEGREES,
   PRINCIPAL_EDGES,
   FINDINGS_SHAPE,
@@ -29,8 +27,6 @@ import { findEntityQuery } from './readQueries';
 import { iso, presentProperties, toGraphEdge, toGraphNode, type GraphEdge, type GraphNode } from './shapes';
 
 const HOUR = 3_600_000;
-/** The per-API activity reads every call's index entry in the scope: in this many slices, read at once. */
-const ACTIVITY_SLICES = 2;
 const DAY = 24 * HOUR;
 
 export interface ProfileScope {
@@ -71,7 +67,7 @@ export interface EntityProfile {
  * the scope, and what is new compared with the baseline before it. Principals, IP addresses
  * and EC2 instances have dedicated sections; every kind gets its neighbours by kind.
  */
-export async function entityProfile(graph: Graph, ref: EntityRef, scope: ProfileScope): Promise<EntityProfile | null> {
+export async function entityProfile(graph: Graph, events: EventStore, ref: EntityRef, scope: ProfileScope): Promise<EntityProfile | null> {
   const found = await graph.read(findEntityQuery(ref.kind), { key: ref.key });
   const node = found.records[0]?.get('n') as Neo4jNode | undefined;
   if (!node) return null;
@@ -85,11 +81,11 @@ export async function entityProfile(graph: Graph, ref: EntityRef, scope: Profile
   // The sections' queries are independent: they run at once (a profile waits for the slowest, not the sum).
   const neighbours = countNeighbours(graph, node.elementId, { from, to });
   const sections: Record<string, unknown> = isPrincipalLabel(ref.kind)
-    ? await principalSections(graph, ref.key, node, window)
+    ? await principalSections(graph, events, ref.key, node, window)
     : ref.kind === Label.IpAddress
-      ? await addressSections(graph, ref.key, node, window)
+      ? await addressSections(graph, events, ref.key, node, window)
       : ref.kind === Label.Ec2Instance
-        ? await instanceSections(graph, ref.key, node, window)
+        ? await instanceSections(graph, events, ref.key, node, window)
         : { findings: await findingsAbout(graph, [node.elementId], scope.cap) };
   sections.neighbours = await neighbours;
 
@@ -119,17 +115,15 @@ function item(rel: Relationship, node: Neo4jNode, from: number): ProfileItem | n
   };
 }
 
-async function principalSections(graph: Graph, key: string, _node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
+async function principalSections(graph: Graph, events: EventStore, key: string, _node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
   const params = { key, cap: cypherInt(w.cap) };
-  // Activity reads index values of every call in the scope (the slowest part): the baseline
-  // check follows it alone, while the aggregate-edge queries run beside it.
+  // Activity reads the store while the aggregate-edge queries run in the graph; the baseline
+  // check follows it, for the APIs it found.
   const activityAndBaseline = (async () => {
-    const activity = await principalActivity(graph, key, w.from, w.to);
-    const names = activity.apis.filter((a) => a.service !== 'unknown').map((a) => a.name);
-    const baseline = names.length
-      ? await graph.read(APIS_IN_BASELINE, { key, baselineFrom: cypherInt(w.baselineFrom), scopeFrom: cypherInt(w.from), names: [...new Set(names)] }, { timeoutMs: 30_000 })
-      : null;
-    return { activity, seenBefore: new Set(baseline?.records.map((r) => r.get('name') as string) ?? []) };
+    const activity = await principalActivity(events, key, w.from, w.to);
+    const names = [...new Set(activity.apis.filter((a) => a.service !== 'unknown').map((a) => a.name))];
+    const baseline = names.length ? await events.all<{ name: string }>(apisInBaselineSql, { key, baselineFrom: w.baselineFrom, scopeFrom: w.from, names }, { from: w.baselineFrom, to: w.from }) : [];
+    return { activity, seenBefore: new Set(baseline.map((r) => r.name)) };
   })();
   const [{ activity, seenBefore }, edges, degrees, tree, chain, findings] = await Promise.all([
     activityAndBaseline,
@@ -177,39 +171,16 @@ async function principalFindings(graph: Graph, params: { key: string; cap: unkno
   return graph.read(viaFindings ? PRINCIPAL_FINDINGS_VIA_FINDINGS : PRINCIPAL_FINDINGS_VIA_SESSIONS, params);
 }
 
-/** Calls per hour and per API in the scope, from index values only (see activity.ts). */
-async function principalActivity(graph: Graph, key: string, from: number, to: number): Promise<Activity> {
-  const read = (query: string, range: [number, number]) =>
-    graph.read(query, { key, from: cypherInt(range[0]), to: cypherInt(range[1]) }, { timeoutMs: 30_000 });
-  const rows = <T>(result: { records: { toObject(): unknown }[] }) => result.records.map((r) => r.toObject() as T);
-  // Community Neo4j runs a query on one core: the per-API read, the largest, is cut in slices read at once.
-  const [perHour, failed, ...perApi] = await Promise.all([
-    read(CALLS_PER_HOUR, [from, to]),
-    read(FAILED_CALLS, [from, to]),
-    ...timeSlices(from, to, ACTIVITY_SLICES).map((slice) => read(CALLS_PER_API, slice)),
+/** Calls per hour and per API in the scope, from the event store (see activity.ts). */
+async function principalActivity(events: EventStore, key: string, from: number, to: number): Promise<Activity> {
+  const params = { key, from, to };
+  const range = { from, to };
+  const [perHour, failed, perApi] = await Promise.all([
+    events.all<HourCount>(callsPerHourSql, params, range),
+    events.all<ApiHourCount>(failedCallsSql, params, range),
+    events.all<ApiCount>(callsPerApiSql, params, range),
   ]);
-  return summariseActivity({
-    perHour: rows<HourCount>(perHour),
-    failed: rows<ApiHourCount>(failed),
-    perApi: perApi.flatMap((slice) => rows<ApiCount>(slice)),
-  });
-}
-
-/**
- * [from, to] cut into `count` inclusive ranges that neither overlap nor leave a gap, cut on hour
- * boundaries so that an hour's calls stay in one slice.
- */
-export function timeSlices(from: number, to: number, count: number): [number, number][] {
-  const slices: [number, number][] = [];
-  let start = from;
-  for (let i = 1; i < count; i++) {
-    const cut = Math.floor((from + ((to - from) * i) / count) / HOUR) * HOUR;
-    if (cut <= start || cut > to) continue;
-    slices.push([start, cut - 1]);
-    start = cut;
-  }
-  slices.push([start, to]);
-  return slices;
+  return summariseActivity({ perHour, failed, perApi });
 }
 
 /** Values (countries, ASNs) that only newly observed addresses have. */
@@ -223,6 +194,12 @@ function newlyObserved(items: readonly ProfileItem[], value: (i: ProfileItem) =>
     else old.add(v);
   }
   return [...fresh].filter((v) => !old.has(v));
+}
+
+/** The addresses an instance's interfaces had (the keys its flow volumes are read by). */
+export async function instanceAddresses(graph: Graph, instanceId: string): Promise<string[]> {
+  const result = await graph.read(INSTANCE_ADDRESSES, { key: instanceId });
+  return result.records.map((r) => r.get('ip') as string);
 }
 
 function toSubgraph(records: readonly { get(key: string): unknown }[]): { nodes: GraphNode[]; edges: GraphEdge[] } {
@@ -268,42 +245,44 @@ function listedFindings(row: Row | undefined): Listed<GraphNode> {
   return { total: (row?.get('total') as number | undefined) ?? items.length, items };
 }
 
-async function addressSections(graph: Graph, key: string, node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
-  const [edges, degrees, flows, findings] = await Promise.all([
+async function addressSections(graph: Graph, events: EventStore, key: string, node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
+  const [edges, degrees, groups, findings] = await Promise.all([
     graph.read(ADDRESS_EDGES, { key, cap: cypherInt(w.cap) }),
     graph.read(ADDRESS_DEGREES, { key }),
-    graph.read(ADDRESS_FLOWS, { key, from: cypherInt(w.from), to: cypherInt(w.to), cap: cypherInt(w.cap) }, { timeoutMs: 30_000 }),
+    // Hours that end after the scope starts may have begun an hour before it.
+    events.all<Record<string, unknown> & { total: number; firstSeen: number; lastSeen: number }>(addressFlowGroupsSql, { ip: key, from: w.from, to: w.to, cap: w.cap }, { from: w.from - HOUR, to: w.to }),
     findingsAbout(graph, [node.elementId], w.cap),
   ]);
   const p = node.properties as Record<string, unknown>;
-  const flowRow = flows.records[0];
-  const groups = (flowRow?.get('groups') as Record<string, unknown>[] | undefined) ?? [];
   return {
     location: { country: p.country ?? null, city: p.city ?? null, asn: p.asn ?? null, asnOrg: p.asnOrg ?? null, isp: p.isp ?? null, source: p.geoSource ?? null },
     ...listedParts(['principals', 'interfaces'], edges.records, degrees.records[0], w.from),
     flows: {
-      total: (flowRow?.get('total') as number | undefined) ?? 0,
-      items: groups.map((g) => ({ ...g, firstSeen: iso(g.firstSeen as number), lastSeen: iso(g.lastSeen as number) })),
+      total: groups[0]?.total ?? 0,
+      items: groups.map(({ total: _total, ...g }) => ({ ...g, firstSeen: iso(g.firstSeen), lastSeen: iso(g.lastSeen) })),
     },
     findings,
   };
 }
 
-async function instanceSections(graph: Graph, key: string, node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
-  const [edges, degrees, traffic, findings] = await Promise.all([
+async function instanceSections(graph: Graph, events: EventStore, key: string, node: Neo4jNode, w: Window): Promise<Record<string, unknown>> {
+  const traffic = (async () => {
+    const ips = await instanceAddresses(graph, key);
+    return ips.length ? events.all<{ hour: number; direction: string; bytes: number; flows: number }>(trafficPerHourSql, { ips, from: w.from - HOUR, to: w.to }, { from: w.from - HOUR, to: w.to }) : [];
+  })();
+  const [edges, degrees, perHour, findings] = await Promise.all([
     graph.read(INSTANCE_EDGES, { key, cap: cypherInt(w.cap) }),
     graph.read(INSTANCE_DEGREES, { key }),
-    graph.read(INSTANCE_TRAFFIC, { key, from: cypherInt(w.from - HOUR), to: cypherInt(w.to) }, { timeoutMs: 30_000 }),
+    traffic,
     findingsAbout(graph, [node.elementId], w.cap),
   ]);
   const hours = new Map<number, { bytesOut: number; bytesIn: number; flows: number }>();
-  for (const r of traffic.records) {
-    const hour = r.get('hour') as number;
-    const bucket = hours.get(hour) ?? { bytesOut: 0, bytesIn: 0, flows: 0 };
-    if (r.get('direction') === 'out') bucket.bytesOut += r.get('bytes') as number;
-    else bucket.bytesIn += r.get('bytes') as number;
-    bucket.flows += r.get('flows') as number;
-    hours.set(hour, bucket);
+  for (const r of perHour) {
+    const bucket = hours.get(r.hour) ?? { bytesOut: 0, bytesIn: 0, flows: 0 };
+    if (r.direction === 'out') bucket.bytesOut += r.bytes;
+    else bucket.bytesIn += r.bytes;
+    bucket.flows += r.flows;
+    hours.set(r.hour, bucket);
   }
   return {
     ...listedParts(['interfaces', 'addresses', 'sessions'], edges.records, degrees.records[0], w.from),

@@ -2,41 +2,12 @@ import { escapeName as n } from '../cypher/escape';
 import { Group, Label, Rel } from '../vocabulary';
 
 /**
- * The queries behind an entity profile (graph/investigations/profile.ts), composed from the
- * vocabulary. Aggregate edges answer most questions without touching events; only the activity
- * histogram and newly observed APIs read events, and then only index values.
+ * The graph queries behind an entity profile (graph/investigations/profile.ts), composed from the
+ * vocabulary. Aggregate edges answer most questions; the activity histogram, newly observed APIs
+ * and flow volumes come from the event store (store/queries/).
  */
 
 const P = n(Group.Principal);
-
-const E = n(Label.Event);
-
-// A principal's activity (graph/investigations/activity.ts) is read from index values alone:
-// the hints name the indexes whose values answer the query without reading any event.
-
-/** Calls per hour in the scope: every event of the principal. */
-export const CALLS_PER_HOUR = `
-MATCH (e:${E}) USING INDEX e:${E}(principalKey, time)
-WHERE e.principalKey = $key AND e.time >= $from AND e.time <= $to
-RETURN e.time - e.time % 3600000 AS hour, count(*) AS calls`;
-
-/** Calls per API in the scope: only events that have both a source and a name. */
-export const CALLS_PER_API = `
-MATCH (e:${E}) USING INDEX e:${E}(principalKey, time, eventSource, eventName)
-WHERE e.principalKey = $key AND e.time >= $from AND e.time <= $to AND e.eventSource IS NOT NULL AND e.eventName IS NOT NULL
-RETURN e.eventSource AS source, e.eventName AS name, count(*) AS calls`;
-
-/** Failed calls per hour and API in the scope (the index holds only events with an error code). */
-export const FAILED_CALLS = `
-MATCH (e:${E}) USING INDEX e:${E}(principalKey, time, errorCode)
-WHERE e.principalKey = $key AND e.time >= $from AND e.time <= $to AND e.errorCode IS NOT NULL
-RETURN e.time - e.time % 3600000 AS hour, e.eventSource AS source, e.eventName AS name, count(*) AS calls`;
-
-/** API names seen in the baseline window before the scope (to tell which are new). */
-export const APIS_IN_BASELINE = `
-MATCH (e:${E}) USING INDEX e:${E}(principalKey, time, eventSource, eventName)
-WHERE e.principalKey = $key AND e.time >= $baselineFrom AND e.time < $scopeFrom AND e.eventSource IS NOT NULL AND e.eventName IN $names
-RETURN DISTINCT e.eventName AS name`;
 
 /** Out- and in-neighbours of a principal over its aggregate edges, ranked by evidence. */
 export const PRINCIPAL_EDGES = `
@@ -112,24 +83,6 @@ CALL (ip) {
 }
 RETURN part, r, x`;
 
-/** Flows from and to an address in the scope, summed by direction, port, protocol and action. */
-export const ADDRESS_FLOWS = `
-MATCH (ip:${n(Label.IpAddress)} {ip: $key})
-CALL (ip) {
-  MATCH (ip)-[f:${n(Rel.FLOW)}]->(other) WHERE f.lastSeen >= $from AND f.firstSeen <= $to
-  RETURN 'out' AS direction, f, other
-  UNION ALL
-  MATCH (other)-[f:${n(Rel.FLOW)}]->(ip) WHERE f.lastSeen >= $from AND f.firstSeen <= $to
-  RETURN 'in' AS direction, f, other
-}
-WITH direction, f.dstPort AS port, f.protocol AS protocol, f.action AS action,
-     sum(f.bytes) AS bytes, sum(f.packets) AS packets, sum(f.count) AS flows, count(DISTINCT other) AS peers,
-     min(f.firstSeen) AS firstSeen, max(f.lastSeen) AS lastSeen
-ORDER BY bytes DESC
-WITH collect({direction: direction, port: port, protocol: protocol, action: action, bytes: bytes, packets: packets,
-              flows: flows, peers: peers, firstSeen: firstSeen, lastSeen: lastSeen}) AS groups
-RETURN size(groups) AS total, groups[..$cap] AS groups`;
-
 /** How many principals used an address and how many interfaces had it (the profile lists the top ones). */
 export const ADDRESS_DEGREES = `
 MATCH (ip:${n(Label.IpAddress)} {ip: $key})
@@ -155,17 +108,10 @@ RETURN COUNT { (i)-[:${n(Rel.HAS_INTERFACE)}]->() } AS interfaces,
        COUNT { (i)-[:${n(Rel.HAS_INTERFACE)}]->()-[:${n(Rel.HAS_IP)}]->() } AS addresses,
        COUNT { ()-[:${n(Rel.ON_INSTANCE)}]->(i) } AS sessions`;
 
-/** An instance's traffic per hour in the scope: bytes out of and into its addresses. */
-export const INSTANCE_TRAFFIC = `
-MATCH (i:${n(Label.Ec2Instance)} {instanceId: $key})-[:${n(Rel.HAS_INTERFACE)}]->()-[:${n(Rel.HAS_IP)}]->(ip)
-WITH DISTINCT ip
-CALL (ip) {
-  MATCH (ip)-[f:${n(Rel.FLOW)}]->() WHERE f.hour >= $from AND f.hour <= $to RETURN 'out' AS direction, f
-  UNION ALL
-  MATCH ()-[f:${n(Rel.FLOW)}]->(ip) WHERE f.hour >= $from AND f.hour <= $to RETURN 'in' AS direction, f
-}
-RETURN f.hour AS hour, direction, sum(f.bytes) AS bytes, sum(f.count) AS flows
-ORDER BY hour`;
+/** The addresses an instance's interfaces had: its flow volumes are read from the store by them. */
+export const INSTANCE_ADDRESSES = `
+MATCH (:${n(Label.Ec2Instance)} {instanceId: $key})-[:${n(Rel.HAS_INTERFACE)}]->()-[:${n(Rel.HAS_IP)}]->(ip)
+RETURN DISTINCT ip.ip AS ip`;
 
 /**
  * Findings about a principal, its access keys, or the sessions it started (through role chains).

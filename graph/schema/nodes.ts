@@ -184,47 +184,6 @@ export const nodes = {
       sample: 'boolean',
     },
   },
-  Event: {
-    description:
-      'One CloudTrail event, kept for timelines and drill-down. Only what queries filter on is a property of ' +
-      'its own; requestParameters and responseElements are JSON text, and raw holds the rest of the record ' +
-      '(userIdentity, userAgent, tlsDetails, additionalEventData...) as JSON text, so that the full event is ' +
-      'raw + requestParameters + responseElements (graph/events.ts puts it back together). Session tokens and ' +
-      'secrets are removed before anything is stored. Times are epoch ms.',
-    key: 'eventId',
-    write: 'event',
-    properties: {
-      eventId: 'string',
-      time: 'int',
-      eventName: 'string',
-      eventSource: 'string',
-      region: 'string',
-      accountId: 'string',
-      readOnly: 'boolean',
-      errorCode: 'string',
-      principalKey: 'string',
-      accessKeyId: 'string',
-      sourceIp: 'string',
-      // The UserAgent node's key (normalised): what a drill-down from a USED_AGENT edge filters on.
-      userAgent: 'string',
-      requestParameters: 'json',
-      responseElements: 'json',
-      raw: 'json',
-      // What a timeline row shows, as one JSON array (graph/timelineRow.ts): exports read this
-      // one property instead of a dozen. A copy for reading; queries filter on the properties.
-      timelineRow: 'json',
-    },
-    // Each index costs every write: these serve the timelines (principal, IP) and time-range scans,
-    // and a principal's activity, which profiles read from index values alone (the last two;
-    // the error-code one holds only failed calls, as a range index leaves out nodes without it).
-    indexes: [
-      ['time'],
-      ['principalKey', 'time'],
-      ['sourceIp', 'time'],
-      ['principalKey', 'time', 'eventSource', 'eventName'],
-      ['principalKey', 'time', 'errorCode'],
-    ],
-  },
   Finding: {
     description:
       'A GuardDuty finding. It arrives many times as it is updated (count, updatedAt): one node, and the ' +
@@ -285,10 +244,10 @@ export const nodes = {
     properties: { name: 'string', source: 'string', accountId: 'string', region: 'string', lastEventTime: 'int', pulledAt: 'int' },
   },
   TrailhoundMeta: {
-    description: 'Bookkeeping: the schema version the migrations last applied.',
+    description: "Bookkeeping: the schema version the migrations last applied (name 'schema'), and the id of the graph's event store (name 'eventStore').",
     key: 'name',
     write: 'meta',
-    properties: { name: 'string', schemaVersion: 'int', schemaDigest: 'string', migratedAt: 'int' },
+    properties: { name: 'string', schemaVersion: 'int', schemaDigest: 'string', migratedAt: 'int', storeId: 'string' },
   },
 } as const satisfies Record<string, NodeDeclaration>;
 

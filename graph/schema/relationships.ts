@@ -31,7 +31,7 @@ interface Declared extends RelationshipDeclaration {
  * Every relationship type, declared once with its endpoints. Keys of this object are the types.
  *
  * Traversals (blast radius, pivots) walk these small aggregate edges; the individual events
- * behind an edge are found through Event indexes (principalKey + time) and TOUCHED edges.
+ * behind an edge are in the event store (store/), found by the keys of the edge's endpoints.
  */
 export const relationships = {
   KEY_OF: {
@@ -87,16 +87,16 @@ export const relationships = {
   },
   FLOW: {
     description:
-      'Network traffic from one address to another seen in VPC flow logs, one edge per hour, destination port, ' +
-      'protocol and action (ACCEPT/REJECT), summing bytes, packets and flow records (count). When the log gives ' +
-      'pkt-srcaddr/pkt-dstaddr (behind a NAT gateway or load balancer), those are the endpoints and the ' +
-      'interface addresses are kept in via.',
+      'Network traffic from one address to another seen in VPC flow logs: one edge per pair of addresses, summing bytes, ' +
+      'packets and flow records (count) over every hour, with what characterises it: ports, the destination ports, protocols ' +
+      'and actions seen ("443/tcp ACCEPT"; "reply/tcp ACCEPT" for replies to a client port, whose service ports are in srcPorts). ' +
+      'When the log gives pkt-srcaddr/pkt-dstaddr (behind a NAT gateway or load balancer), those are the endpoints and the ' +
+      'interface addresses are kept in via. The hourly volumes and every record are in the event store.',
     from: ['IpAddress'],
     to: ['IpAddress'],
     mode: 'observed',
-    keyProperties: ['hour', 'dstPort', 'protocol', 'action'],
     sums: ['bytes', 'packets'],
-    setUnions: { via: 10, interfaces: 20, srcPorts: 20 },
+    setUnions: { ports: 50, via: 10, interfaces: 20, srcPorts: 20 },
   },
   HAS_IP: {
     description: 'A network interface sent or received traffic as this address (flow logs), or GuardDuty lists it.',
@@ -135,12 +135,6 @@ export const relationships = {
     from: ['Finding'],
     to: ['IpAddress', 'Domain'],
     mode: 'stated',
-  },
-  TOUCHED: {
-    description: 'This event named this resource (drill-down from ACCESSED to the events behind it).',
-    from: ['Event'],
-    to: [...resourceLabels],
-    mode: 'perEvent',
   },
 } as const satisfies Record<string, Declared>;
 

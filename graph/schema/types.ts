@@ -9,8 +9,8 @@ export type PropertyType = 'string' | 'int' | 'float' | 'boolean' | 'string[]' |
 
 /**
  * `entity`: merged by key; firstSeen/lastSeen widen as evidence arrives.
- * `event`:  an immutable record (a CloudTrail event): created once, never updated, and the
- *           writer only counts the evidence of records it actually created (see graph/writer).
+ * `event`:  an immutable record (a ledger entry): created once, never updated, and the writer
+ *           only counts the evidence of records it actually created (see graph/writer).
  * `versioned`: a record that is re-issued as it changes (a GuardDuty finding): merged by key, and
  *           its properties replaced only by a version at least as new (`version` property).
  * `meta`:   bookkeeping that is not evidence (schema version, ingest checkpoints).
@@ -40,13 +40,12 @@ export interface GroupDeclaration {
 /**
  * `observed`: an aggregate of evidence. Carries firstSeen, lastSeen (epoch ms) and count
  *             (the number of distinct events or flow records that showed it).
- * `perEvent`: one edge per event record (Event -> what it touched); created with its event.
  * `structural`: a fact about the entities themselves (which account owns them), not evidence:
  *               merged once, no counts, so a hot node is not rewritten for every batch.
  * `stated`:  what a re-issued record says (a finding AFFECTS an instance): merged idempotently,
  *            widening firstSeen/lastSeen, never counted (the same finding again is not new evidence).
  */
-export type RelationshipMode = 'observed' | 'perEvent' | 'structural' | 'stated';
+export type RelationshipMode = 'observed' | 'structural' | 'stated';
 
 export interface RelationshipDeclaration {
   readonly description: string;
@@ -58,11 +57,6 @@ export interface RelationshipDeclaration {
    * edge cannot grow without bound (the events themselves keep the full detail).
    */
   readonly setUnions?: Readonly<Record<string, number>>;
-  /**
-   * Properties that, with the endpoints, identify one edge: parallel FLOW edges between two
-   * addresses differ by hour, port, protocol and action.
-   */
-  readonly keyProperties?: readonly string[];
   /** Numeric properties summed across writes (FLOW bytes and packets). */
   readonly sums?: readonly string[];
 }

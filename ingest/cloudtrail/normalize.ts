@@ -1,28 +1,39 @@
-import { FactsBuilder, type NodeRef, type RecordFacts } from '../../graph/facts';
-import { MAX_ROW_ERROR_MESSAGE, timelineRowText } from '../../graph/timelineRow';
+import { FactsBuilder, type EvidenceSink, type NodeRef, type RecordFacts } from '../../graph/facts';
 import { Label, Rel, type NodeLabel } from '../../graph/vocabulary';
+import type { CloudTrailRow } from '../../store/rows';
+import type { ReadRecord } from '../pipeline/types';
 import { isAccountId, partitionOf } from '../common/arn';
 import { normalizeIp } from '../common/ip';
-import { redactSecrets } from '../common/secrets';
 import { normalizeUserAgent, obj, str } from '../common/text';
 import { parseTimestamp } from '../common/time';
 import { accessKeyIdFrom, actorFromIdentity, type PrincipalFact } from './identity';
+import { storedRecordText } from './storedRecord';
 import { resourcesOf } from './resources';
 import { accessKeyCreated, sessionStartedBy } from './sessions';
 
-export type NormalizeResult =
-  | { readonly ok: true; readonly eventId: string; readonly facts: RecordFacts }
-  | { readonly ok: false; readonly reason: string };
-
-/** Size caps on stored text: every field is attacker-controlled and the server returns them. */
-const MAX_JSON_FIELD = 256 * 1024;
-const MAX_RAW = 1024 * 1024;
+/** Error messages are kept whole up to this in their own column; the record keeps all of it. */
+export const MAX_ERROR_MESSAGE = 4096;
 
 /**
- * Turns one CloudTrail event into graph facts: the Event record for timelines, and the
- * entities and aggregate edges it evidences. Pure: same input, same output.
+ * A CloudTrail event read far enough to know whether it is new: its id and time. Its evidence
+ * and its store row are made only for a new event (`normalize`), so a duplicate delivery costs
+ * a lookup, not a normalisation.
  */
-export function normalizeCloudTrailEvent(event: Record<string, unknown>): NormalizeResult {
+export type CloudTrailRead =
+  | {
+      readonly ok: true;
+      readonly eventId: string;
+      readonly time: number;
+      /** Puts the event's entities and edges into `sink` and returns its store row. */
+      readonly normalize: (sink: EvidenceSink) => CloudTrailRow;
+    }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Checks an event's id and time. `text` is the record's JSON as read, when the record is the
+ * whole of it (not unwrapped from an envelope): stored as it is when it holds no secret.
+ */
+export function readCloudTrailEvent(event: Record<string, unknown>, text?: string): CloudTrailRead {
   const eventId = str(event.eventID);
   if (!eventId) return { ok: false, reason: 'missing eventID' };
   if (eventId.length > 256) return { ok: false, reason: 'eventID longer than 256 characters' };
@@ -32,113 +43,126 @@ export function normalizeCloudTrailEvent(event: Record<string, unknown>): Normal
   }
   const time = parseTimestamp(rawTime);
   if (time === null) return { ok: false, reason: `eventTime is not a timestamp: ${JSON.stringify(rawTime).slice(0, 80)}` };
+  return { ok: true, eventId, time, normalize: (sink) => normalizeInto(event, eventId, time, sink, text) };
+}
 
-  const actor = actorFromIdentity(event.userIdentity);
+/** A CloudTrail event as the pipeline takes it: an event the store keeps, by its id. */
+export function readCloudTrailRecord(event: Record<string, unknown>, text?: string): ReadRecord {
+  const read = readCloudTrailEvent(event, text);
+  return read.ok ? { ok: true, item: { kind: 'event', event: read } } : read;
+}
+
+/**
+ * One event's facts and store row, whole: for tests and for callers that look at one event.
+ * Ingest uses readCloudTrailEvent, which puts the evidence of many events into one aggregate.
+ */
+export function normalizeCloudTrailEvent(
+  event: Record<string, unknown>,
+): { readonly ok: true; readonly eventId: string; readonly facts: RecordFacts; readonly row: CloudTrailRow } | { readonly ok: false; readonly reason: string } {
+  const read = readCloudTrailEvent(event);
+  if (!read.ok) return read;
+  const facts = new FactsBuilder(read.time);
+  const row = read.normalize(facts);
+  return { ok: true, eventId: read.eventId, facts: facts.build(), row };
+}
+
+/**
+ * Turns one CloudTrail event into the entities and aggregate edges it evidences (into `sink`)
+ * and the row the event store keeps of it. Pure: same input, same output.
+ */
+function normalizeInto(event: Record<string, unknown>, eventId: string, time: number, sink: EvidenceSink, text: string | undefined): CloudTrailRow {
+  const identity = obj(event.userIdentity);
+  const actor = actorFromIdentity(identity);
   const region = str(event.awsRegion);
   const eventName = str(event.eventName);
+  const eventSource = str(event.eventSource);
   const recipient = str(event.recipientAccountId);
   const account = isAccountId(recipient) ? recipient : actor?.principal.accountId;
-  const partition = partitionOf(str(obj(event.userIdentity)?.arn));
+  const partition = partitionOf(str(identity?.arn));
   const sourceText = str(event.sourceIPAddress);
   const source = normalizeIp(sourceText);
   const userAgent = normalizeUserAgent(event.userAgent);
-  const { requestParameters, responseElements, ...rest } = event;
 
-  const shown = {
-    eventName: eventName ?? null,
-    eventSource: str(event.eventSource) ?? null,
-    region: region ?? null,
-    accountId: recipient ?? actor?.principal.accountId ?? null,
-    readOnly: bool(event.readOnly) ?? null,
-    errorCode: cap(str(event.errorCode), 256) ?? null,
-    errorMessage: cap(str(event.errorMessage), MAX_ROW_ERROR_MESSAGE) ?? null,
-    sourceIp: source?.ip ?? null,
-    sourceIPAddress: source ? null : (cap(sourceText, 256) ?? null),
-    userAgent: userAgent ?? null,
-    accessKeyId: actor?.accessKeyId ?? accessKeyIdFrom(obj(event.userIdentity)?.accessKeyId) ?? null,
-    principalKey: actor?.principal.key ?? null,
-  };
-
-  const facts = new FactsBuilder(time);
-  const eventRef = facts.record(Label.Event, eventId, {
-    eventId,
-    time,
-    eventName,
-    eventSource: shown.eventSource ?? undefined,
-    region,
-    accountId: shown.accountId ?? undefined,
-    readOnly: shown.readOnly ?? undefined,
-    errorCode: shown.errorCode ?? undefined,
-    principalKey: actor?.principal.key,
-    accessKeyId: shown.accessKeyId ?? undefined,
-    sourceIp: source?.ip,
-    userAgent,
-    timelineRow: timelineRowText(shown),
-    // Stored apart from raw so no part of the record is stored twice; graph/events.ts reassembles it.
-    requestParameters: json(redactSecrets(requestParameters), MAX_JSON_FIELD),
-    responseElements: json(redactSecrets(responseElements), MAX_JSON_FIELD),
-    raw: json(redactSecrets(rest), MAX_RAW),
-  });
-
-  const graph = new EventGraph(facts);
-  const ipRef = source ? facts.node(Label.IpAddress, source.ip, { ip: source.ip, version: source.version, isPrivate: source.isPrivate }) : null;
+  const graph = new EventGraph(sink);
+  const ipRef = source ? sink.node(Label.IpAddress, source.ip, { ip: source.ip, version: source.version, isPrivate: source.isPrivate }) : null;
   const resources = resourcesOf(event, region, account, partition);
   const resourceRefs: NodeRef[] = [];
+  const resourceKeys: string[] = [];
   for (const r of resources) {
-    const ref = graph.owned(r.label, r.key, r.props, r.accountId);
-    facts.link(Rel.TOUCHED, eventRef, ref);
-    resourceRefs.push(ref);
+    resourceRefs.push(graph.owned(r.label, r.key, r.props, r.accountId));
+    resourceKeys.push(`${r.label}:${r.key}`);
   }
 
+  let sessionKey: string | null = null;
   if (actor) {
     const me = graph.principal(actor.principal);
     if (actor.accessKeyId && (me.label === Label.IamUser || me.label === Label.RootUser || me.label === Label.RoleSession)) {
-      facts.link(Rel.KEY_OF, graph.accessKey(actor.accessKeyId, actor.principal.accountId), me);
+      sink.link(Rel.KEY_OF, graph.accessKey(actor.accessKeyId, actor.principal.accountId), me);
     }
-    if (actor.runsAs) facts.link(Rel.SESSION_OF, me, graph.principal(actor.runsAs));
-    if (actor.startedBy) facts.link(Rel.ASSUMED, graph.principal(actor.startedBy), me);
+    if (actor.runsAs) sink.link(Rel.SESSION_OF, me, graph.principal(actor.runsAs));
+    if (actor.startedBy) sink.link(Rel.ASSUMED, graph.principal(actor.startedBy), me);
     if (actor.instanceId) {
       const instance = { instanceId: actor.instanceId, accountId: actor.principal.accountId, region };
-      facts.link(Rel.ON_INSTANCE, me, graph.owned(Label.Ec2Instance, actor.instanceId, instance, actor.principal.accountId));
+      sink.link(Rel.ON_INSTANCE, me, graph.owned(Label.Ec2Instance, actor.instanceId, instance, actor.principal.accountId));
     }
     if (ipRef) {
-      facts.link(Rel.CALLED_FROM, me, ipRef);
+      sink.link(Rel.CALLED_FROM, me, ipRef);
     } else if (sourceText && isServiceSource(sourceText) && sourceText !== actor.principal.key) {
-      facts.link(Rel.CALLED_FROM, me, facts.node(Label.AwsService, sourceText, { principalKey: sourceText, name: sourceText }));
+      sink.link(Rel.CALLED_FROM, me, sink.node(Label.AwsService, sourceText, { principalKey: sourceText, name: sourceText }));
     }
-    if (userAgent) facts.link(Rel.USED_AGENT, me, facts.node(Label.UserAgent, userAgent, { value: userAgent }));
-    for (const ref of resourceRefs) facts.link(Rel.ACCESSED, me, ref, eventName ? { lists: { apis: [eventName] } } : undefined);
+    if (userAgent) sink.link(Rel.USED_AGENT, me, sink.node(Label.UserAgent, userAgent, { value: userAgent }));
+    const apis = eventName ? { lists: { apis: [eventName] } } : undefined;
+    for (const ref of resourceRefs) sink.link(Rel.ACCESSED, me, ref, apis);
 
     const started = sessionStartedBy(event, actor, time);
     if (started) {
       const sessionRef = graph.principal(started.session);
-      facts.link(Rel.ASSUMED, me, sessionRef);
-      facts.link(Rel.KEY_OF, graph.accessKey(started.accessKeyId, started.session.accountId), sessionRef);
-      if (started.runsAs) facts.link(Rel.SESSION_OF, sessionRef, graph.principal(started.runsAs));
+      sink.link(Rel.ASSUMED, me, sessionRef);
+      sink.link(Rel.KEY_OF, graph.accessKey(started.accessKeyId, started.session.accountId), sessionRef);
+      if (started.runsAs) sink.link(Rel.SESSION_OF, sessionRef, graph.principal(started.runsAs));
+      sessionKey = started.session.key;
     }
     const created = accessKeyCreated(event, actor);
-    if (created) facts.link(Rel.KEY_OF, graph.accessKey(created.accessKeyId, created.user.accountId), graph.principal(created.user));
+    if (created) sink.link(Rel.KEY_OF, graph.accessKey(created.accessKeyId, created.user.accountId), graph.principal(created.user));
   }
 
-  return { ok: true, eventId, facts: facts.build() };
+  return {
+    time,
+    eventId,
+    eventSource: eventSource ?? null,
+    eventName: eventName ?? null,
+    region: region ?? null,
+    accountId: recipient ?? actor?.principal.accountId ?? null,
+    readOnly: bool(event.readOnly) ?? null,
+    errorCode: cap(str(event.errorCode), 256) ?? null,
+    errorMessage: cap(str(event.errorMessage), MAX_ERROR_MESSAGE) ?? null,
+    principalKey: actor?.principal.key ?? null,
+    accessKeyId: actor?.accessKeyId ?? accessKeyIdFrom(identity?.accessKeyId) ?? null,
+    sessionKey,
+    sourceIp: source?.ip ?? null,
+    sourceName: source ? null : (cap(sourceText, 256) ?? null),
+    userAgent: userAgent ?? null,
+    resources: resourceKeys.length > 0 ? resourceKeys : null,
+    record: storedRecordText(event, text),
+  };
 }
 
 /** Adds the entities of one event, each tied to its account. */
 class EventGraph {
   private readonly accounts = new Map<string, NodeRef>();
 
-  constructor(private readonly facts: FactsBuilder) {}
+  constructor(private readonly sink: EvidenceSink) {}
 
   /** A node that belongs to an account (IN_ACCOUNT), when the account is known. */
   owned(label: NodeLabel, key: string, props: Record<string, unknown>, accountId: string | undefined): NodeRef {
-    const ref = this.facts.node(label, key, props);
+    const ref = this.sink.node(label, key, props);
     if (isAccountId(accountId)) {
       let account = this.accounts.get(accountId);
       if (!account) {
-        account = this.facts.node(Label.Account, accountId, { accountId });
+        account = this.sink.node(Label.Account, accountId, { accountId });
         this.accounts.set(accountId, account);
       }
-      this.facts.link(Rel.IN_ACCOUNT, ref, account);
+      this.sink.link(Rel.IN_ACCOUNT, ref, account);
     }
     return ref;
   }
@@ -167,10 +191,4 @@ function bool(value: unknown): boolean | undefined {
 
 function cap(text: string | undefined, max: number): string | undefined {
   return text !== undefined && text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-function json(value: unknown, max: number): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const text = JSON.stringify(value);
-  return text.length > max ? JSON.stringify({ trailhoundTruncated: true, originalLength: text.length, prefix: text.slice(0, 1024) }) : text;
 }

@@ -1,13 +1,13 @@
 import type { LogSource } from '../pipeline/types';
 import { readJsonRecordFile, type JsonRecordSource, type UnwrappedRecord } from '../read/jsonRecordFile';
 import { unwrapCloudTrail } from './container';
-import { normalizeCloudTrailEvent } from './normalize';
+import { readCloudTrailRecord } from './normalize';
 
 const events: JsonRecordSource = {
   what: 'CloudTrail',
   one: 'a CloudTrail event',
   unwrap: (value) => unwrapCloudTrail(value).map((u): UnwrappedRecord => (u.kind === 'event' ? { kind: 'record', record: u.event } : u)),
-  normalize: normalizeCloudTrailEvent,
+  read: readCloudTrailRecord,
   recordId: (event) => (typeof event.eventID === 'string' ? event.eventID.slice(0, 256) : undefined),
 };
 

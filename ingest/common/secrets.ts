@@ -3,29 +3,29 @@
  * AssumeRole/GetSessionToken in responseElements.credentials, and other services echo
  * passwords or key material in some fields. None of it may reach the graph or an export.
  */
-const SECRET_KEYS = new Set(
-  [
-    'sessionToken',
-    'secretAccessKey',
-    'secretKey',
-    'password',
-    'newPassword',
-    'oldPassword',
-    'masterUserPassword',
-    'secretString',
-    'secretBinary',
-    'privateKey',
-    'keyMaterial',
-    'clientSecret',
-    'accessToken',
-    'refreshToken',
-    'idToken',
-    'webIdentityToken',
-    'samlAssertion',
-    'authorizationToken',
-    'x-amz-security-token',
-  ].map((k) => k.toLowerCase()),
-);
+export const SECRET_KEY_NAMES = [
+  'sessionToken',
+  'secretAccessKey',
+  'secretKey',
+  'password',
+  'newPassword',
+  'oldPassword',
+  'masterUserPassword',
+  'secretString',
+  'secretBinary',
+  'privateKey',
+  'keyMaterial',
+  'clientSecret',
+  'accessToken',
+  'refreshToken',
+  'idToken',
+  'webIdentityToken',
+  'samlAssertion',
+  'authorizationToken',
+  'x-amz-security-token',
+] as const;
+
+const SECRET_KEYS = new Set<string>(SECRET_KEY_NAMES.map((k) => k.toLowerCase()));
 
 export const REDACTED = '[REDACTED]';
 

@@ -2,6 +2,7 @@ import { FactsBuilder, type NodeRef, type RecordFacts } from '../../graph/facts'
 import { Label, Rel, type NodeLabel } from '../../graph/vocabulary';
 import { isAccountId } from '../common/arn';
 import { normalizeIp } from '../common/ip';
+import type { ReadRecord } from '../pipeline/types';
 import { redactSecrets } from '../common/secrets';
 import { str } from '../common/text';
 import { parseTimestamp } from '../common/time';
@@ -55,6 +56,12 @@ export function isSampleFinding(finding: Record<string, unknown>): boolean {
 
 function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
+}
+
+/** A finding as the pipeline takes it: a graph record (the Finding and what it states). */
+export function readFindingRecord(finding: Record<string, unknown>): ReadRecord {
+  const result = normalizeFinding(finding);
+  return result.ok ? { ok: true, item: { kind: 'facts', facts: result.facts } } : result;
 }
 
 /**

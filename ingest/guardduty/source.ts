@@ -1,13 +1,13 @@
 import type { LogSource } from '../pipeline/types';
 import { readJsonRecordFile, type JsonRecordSource, type UnwrappedRecord } from '../read/jsonRecordFile';
 import { unwrapFindings } from './container';
-import { normalizeFinding } from './normalize';
+import { readFindingRecord } from './normalize';
 
 const findings: JsonRecordSource = {
   what: 'GuardDuty findings',
   one: 'a GuardDuty finding',
   unwrap: (value) => unwrapFindings(value).map((u): UnwrappedRecord => (u.kind === 'finding' ? { kind: 'record', record: u.finding } : u)),
-  normalize: normalizeFinding,
+  read: readFindingRecord,
 };
 
 /**

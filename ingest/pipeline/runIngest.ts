@@ -1,7 +1,6 @@
 import type { Graph } from '../../graph/driver';
-import type { RecordFacts } from '../../graph/facts';
 import { migrate } from '../../graph/migrate';
-import { GraphWriter } from '../../graph/writer';
+import { DEFAULT_WINDOW_EVENTS, Loader } from './loader';
 import { listInputFiles } from './inputFiles';
 import { AUTO, autoWalker, detectFileSource } from '../autoSource';
 import { hashFile } from './hashFile';
@@ -57,42 +56,62 @@ export interface IngestOptions {
   readonly inputs?: readonly InputFile[];
   /** null: parse and normalise only (a dry run, and the parsing ceiling of benchmarks). */
   readonly graph: Graph | null;
+  /** The event store folder the graph's events go to (storeDirFrom). */
+  readonly storeDir: string;
   readonly rejects: RejectsLog;
+  /** Events per commit: their evidence is written to the graph in one transaction. */
   readonly batchSize?: number;
   /** Source-specific options (e.g. vpcflow fields). */
   readonly sourceOptions?: Readonly<Record<string, string | undefined>>;
-  /** Write transactions in flight at once. */
-  readonly writers?: number;
   readonly onProgress?: (progress: IngestProgress) => void;
-  /** Hears what takes a while before reading starts (a schema upgrade). */
+  /** Hears what takes a while before reading starts (a schema upgrade, another ingest holding the store). */
   readonly onNote?: (message: string) => void;
+  /** Who is writing, for the event store's lock ("ingest" by default). */
+  readonly command?: string;
 }
 
-export const DEFAULT_BATCH_SIZE = 1000;
+export const DEFAULT_BATCH_SIZE = DEFAULT_WINDOW_EVENTS;
 /** S3 objects requested ahead of the one being read. */
 const REMOTE_AHEAD = 4;
-export const DEFAULT_WRITERS = 2;
-/** Nodes + edges per batch: a whole flow-log file's aggregates can be far more than 1000 records' worth. */
-const MAX_BATCH_WEIGHT = 50_000;
 
 /**
- * Reads every file, parses and normalises each record, and loads the facts in batches. One
- * batch is written while the next is parsed (Neo4j and Node each keep a core busy); each batch
- * commits atomically, so an interrupted run loses at most the batches in flight and a rerun
- * completes it exactly.
+ * Reads every file, parses each record, and hands it to the loader (deduplicate, store,
+ * aggregate, write the graph; see loader.ts). Each file gets a ledger entry (the hash of its
+ * bytes, or an S3 object's key and ETag) once its records are committed: a rerun skips it
+ * unread. An interrupted run loses at most the commit in flight, and a rerun completes it exactly.
  */
 export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const sourceName = options.source === AUTO ? AUTO : options.source.name;
   const { files, skipped } = options.inputs
     ? { files: [...options.inputs], skipped: [] as string[] }
     : await listInputFiles(options.paths, options.source === AUTO ? autoWalker : options.source);
   const filesBySource: Record<string, number> = {};
   if (options.graph) await migrate(options.graph, options.onNote);
-  const writer = options.graph ? new GraphWriter(options.graph) : null;
-
-  const counts = { read: 0, loaded: 0, duplicates: 0, rejected: 0, bytesDone: 0, filesDone: 0 };
+  const counts = { read: 0, rejected: 0, bytesDone: 0, filesDone: 0 };
+  let loader: Loader | null = null;
+  const report = () =>
+    options.onProgress?.({
+      source: sourceName,
+      filesDone: counts.filesDone,
+      filesTotal: files.length,
+      bytesDone: counts.bytesDone,
+      bytesTotal,
+      read: counts.read,
+      loaded: loader?.counts.loaded ?? 0,
+      duplicates: loader?.counts.duplicates ?? 0,
+      rejected: counts.rejected,
+      elapsedMs: Date.now() - started,
+      currentFile,
+    });
+  loader = await Loader.open({
+    graph: options.graph,
+    storeDir: options.storeDir,
+    command: options.command ?? 'ingest',
+    windowEvents: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    ...(options.onNote ? { onNote: options.onNote } : {}),
+    onCommit: report,
+  });
   const failedFiles: IngestSummary['failedFiles'] = [];
   let skippedAsIngested = 0;
   const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
@@ -105,73 +124,16 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         process.stderr.write(`[memory] read=${counts.read} rss=${mb(m.rss)} heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`);
       }, 10_000)
     : null;
-  const report = () =>
-    options.onProgress?.({
-      source: sourceName,
-      filesDone: counts.filesDone,
-      filesTotal: files.length,
-      bytesDone: counts.bytesDone,
-      bytesTotal,
-      read: counts.read,
-      loaded: counts.loaded,
-      duplicates: counts.duplicates,
-      rejected: counts.rejected,
-      elapsedMs: Date.now() - started,
-      currentFile,
-    });
-
-  // Up to `writers` batches are written at once while the next one is parsed: the Event part
-  // of one transaction (no lock contention) overlaps the aggregate part of the other.
-  const writers = Math.max(1, options.writers ?? DEFAULT_WRITERS);
-  let batch: RecordFacts[] = [];
-  let batchWeight = 0;
-  const inFlight = new Set<Promise<void>>();
-  let failure: unknown = null;
-  const flush = async (final = false) => {
-    const toWrite = batch;
-    const heavy = batchWeight >= MAX_BATCH_WEIGHT;
-    batch = [];
-    batchWeight = 0;
-    if (toWrite.length > 0) {
-      if (!writer) {
-        counts.loaded += toWrite.reduce((sum, f) => sum + (f.records ?? 1), 0);
-      } else {
-        while (inFlight.size >= writers) await Promise.race(inFlight);
-        // A ledger entry vouches for its file's earlier batches: they must commit first.
-        if (toWrite.some((f) => f.afterEarlierBatches)) await Promise.all(inFlight);
-        // Heavy batches (a part of a flow-log file: 50,000 aggregates, about 70 MB of heap while
-        // written) go one at a time. Two at once lock the same busy addresses and were no faster
-        // (1M flow lines: 93 s with one, 96 s with two), but the process's live heap peaked at
-        // 250 MB instead of 182 MB.
-        if (heavy) await Promise.all(inFlight);
-        if (failure) throw failure;
-        const write: Promise<void> = writer
-          .write(toWrite)
-          .then((outcome) => {
-            counts.loaded += outcome.created;
-            counts.duplicates += outcome.duplicates;
-            report();
-          })
-          .catch((error: unknown) => {
-            failure ??= error;
-          })
-          .finally(() => inFlight.delete(write));
-        inFlight.add(write);
-      }
-    }
-    if (final) await Promise.all(inFlight);
-    if (failure) throw failure;
-  };
 
   // Remote objects (S3) are checked against the ledger and requested a few ahead, so the next
   // ones are already downloading while this one is parsed.
-  const prepared = new Map<number, Promise<{ done: { records: number } | null; body: AsyncIterable<Buffer> | null }>>();
+  const prepared = new Map<number, Promise<{ done: { records: number; source: string | null } | null; body: AsyncIterable<Buffer> | null }>>();
   const prepare = (from: number) => {
     for (let j = from; j < Math.min(files.length, from + REMOTE_AHEAD); j++) {
       const remote = files[j]!;
       if (!remote.open || prepared.has(j)) continue;
       const work = (async () => {
-        const done = remote.ledgerKey && writer ? await writer.ledgerEntry(remote.ledgerKey) : null;
+        const done = remote.ledgerKey ? await loader!.ledgerEntry(remote.ledgerKey) : null;
         return { done, body: done ? null : await remote.open!() };
       })();
       work.catch(() => {}); // reported when its turn comes
@@ -213,15 +175,17 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
           source = options.source;
         }
         filesBySource[source.name] = (filesBySource[source.name] ?? 0) + 1;
-        let contentHash: string | null = null;
-        if (source.ledger || file.ledgerKey) {
-          const key = file.ledgerKey ?? (await hashFile(file.path, file.size));
-          contentHash = key;
-          const done = remote ? (await remote).done : writer ? await writer.ledgerEntry(key) : null;
-          if (done) {
+        // Every input has a ledger entry once its records are in: a local file by the hash of its
+        // bytes (whatever its path), an S3 object by its key and ETag.
+        const contentHash = file.ledgerKey ?? (await hashFile(file.path, file.size));
+        {
+          const done = remote ? (await remote).done : await loader.ledgerEntry(contentHash);
+          // Loaded as this source before. (Named as another source, it is read and refused with
+          // what it is: the user learns which command reads it.)
+          if (done && done.source === source.name) {
             // Already in the ledger (this path or the same content elsewhere): nothing to do.
             counts.read += done.records;
-            counts.duplicates += done.records;
+            loader.counts.duplicates += done.records;
             skippedAsIngested += 1;
             counts.bytesDone = bytesBefore + file.size;
             counts.filesDone += 1;
@@ -233,45 +197,62 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
           counts.bytesDone += n;
           report();
         };
-        const body = remote ? (await remote).body : null;
+        const body = remote ? ((await remote).body ?? (file.open ? await file.open() : null)) : null;
         const input = body ? await openStream(body, onRead) : file.open ? await openStream(await file.open(), onRead) : await openInput(file.path, onRead, file.size);
         const readBefore = counts.read;
+        const rejectedBefore = counts.rejected;
         let refused = false;
         const context = { options: options.sourceOptions ?? {}, contentHash, runStartedAt: started };
         for await (const items of source.read(file, input.chunks, context)) {
           for (const item of items) {
-            if (item.kind === 'facts') {
-              counts.read += item.facts.records ?? 1;
-              batch.push(item.facts);
-              batchWeight += item.facts.nodes.length + item.facts.edges.length;
-              if (batch.length >= batchSize || batchWeight >= MAX_BATCH_WEIGHT) await flush();
-            } else if (item.kind === 'reject') {
-              counts.read += 1;
-              counts.rejected += 1;
-              await options.rejects.add({
-                file: file.path,
-                scope: 'record',
-                ...(item.position.index > 0 ? { record: item.position.index, line: item.position.line, byteOffset: item.position.byteOffset } : {}),
-                reason: item.reason,
-                ...(item.recordId ? { recordId: item.recordId } : {}),
-                ...(item.excerpt ? { excerpt: item.excerpt } : {}),
-              });
-            } else {
-              refused = true;
-              failedFiles.push({ file: file.path, reason: item.reason, ...(item.hint ? { hint: item.hint } : {}) });
-              await options.rejects.add({ file: file.path, scope: 'file', reason: item.reason, ...(item.hint ? { hint: item.hint } : {}) });
+            switch (item.kind) {
+              case 'event':
+                counts.read += 1;
+                await loader.event(item.event);
+                break;
+              case 'facts':
+                counts.read += item.facts.records ?? 1;
+                await loader.facts(item.facts);
+                break;
+              case 'flowRecord':
+                await loader.flowRecord(item.row);
+                break;
+              case 'flowPart':
+                counts.read += item.part.facts.records ?? 1;
+                await loader.flowPart(item.part);
+                break;
+              case 'reject':
+                counts.read += 1;
+                counts.rejected += 1;
+                await options.rejects.add({
+                  file: file.path,
+                  scope: 'record',
+                  ...(item.position.index > 0 ? { record: item.position.index, line: item.position.line, byteOffset: item.position.byteOffset } : {}),
+                  reason: item.reason,
+                  ...(item.recordId ? { recordId: item.recordId } : {}),
+                  ...(item.excerpt ? { excerpt: item.excerpt } : {}),
+                });
+                break;
+              case 'refuseFile':
+                refused = true;
+                loader.abandonPart();
+                failedFiles.push({ file: file.path, reason: item.reason, ...(item.hint ? { hint: item.hint } : {}) });
+                await options.rejects.add({ file: file.path, scope: 'file', reason: item.reason, ...(item.hint ? { hint: item.hint } : {}) });
+                break;
             }
           }
         }
-        // An S3 object of a source without its own ledger (CloudTrail, GuardDuty) is recorded
-        // once its records are in, so a rerun does not download it again.
-        if (file.ledgerKey && !source.ledger && !refused) {
-          batch.push(ledgerEntry({ key: file.ledgerKey, source: source.name, location: file.path, size: file.size, records: counts.read - readBefore, ingestedAt: started }));
+        // The file's ledger entry vouches for all of its records: it commits after (or with) the
+        // last of them. A file with rejected records gets none: a rerun (after a fix, a newer
+        // version) reads it again, and what was loaded is recognised and not counted twice.
+        if (!refused && counts.rejected === rejectedBefore) {
+          await loader.facts(ledgerEntry({ key: contentHash, source: source.name, location: file.path, size: file.size, records: counts.read - readBefore, ingestedAt: started }));
         }
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== 'EACCES' && code !== 'ENOENT' && code !== 'EISDIR') throw error;
         const reason = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'the file disappeared while reading' : 'is a directory';
+        loader.abandonPart();
         failedFiles.push({ file: file.path, reason });
         await options.rejects.add({ file: file.path, scope: 'file', reason });
       }
@@ -280,9 +261,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       counts.filesDone += 1;
       report();
     }
-    await flush(true);
+    await loader.finish();
   } finally {
     if (memoryTimer) clearInterval(memoryTimer);
+    await loader.close();
     await options.rejects.close();
   }
 
@@ -294,8 +276,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     files: files.length,
     bytes: bytesTotal,
     read: counts.read,
-    loaded: counts.loaded,
-    duplicates: counts.duplicates,
+    loaded: loader.counts.loaded,
+    duplicates: loader.counts.duplicates,
     rejected: counts.rejected,
     failedFiles,
     skippedFiles: skipped.length,

@@ -1,9 +1,9 @@
 import type { Graph } from '../../graph/driver';
-import type { RecordFacts } from '../../graph/facts';
 import { migrate } from '../../graph/migrate';
-import { GraphWriter } from '../../graph/writer';
+import { Loader } from './loader';
 import type { RejectsLog } from './rejectsLog';
 import type { IngestProgress, IngestSummary } from './runIngest';
+import type { ReadRecord } from './types';
 
 /** One page from an AWS API: its records, and where they came from (for rejects and errors). */
 export interface PulledPage {
@@ -11,32 +11,39 @@ export interface PulledPage {
   readonly records: readonly Record<string, unknown>[];
 }
 
-export type Normalize = (record: Record<string, unknown>) => { ok: true; facts: RecordFacts } | { ok: false; reason: string };
+export type ReadPulledRecord = (record: Record<string, unknown>) => ReadRecord;
 
 export interface PullOptions {
   readonly source: string;
   readonly pages: AsyncIterable<PulledPage>;
-  readonly normalize: Normalize;
+  readonly read: ReadPulledRecord;
   /** null: a dry run. */
   readonly graph: Graph | null;
+  /** The event store folder (storeDirFrom). */
+  readonly storeDir: string;
   readonly rejects: RejectsLog;
   readonly batchSize?: number;
   readonly onProgress?: (progress: IngestProgress) => void;
+  readonly onNote?: (message: string) => void;
 }
 
 /**
- * Loads records pulled from an AWS API through the same normaliser, batch writer and rejects
- * log as file ingest, and returns the same summary. APIs are slow (LookupEvents: 100 events a
- * second at best), so batches are written one at a time as pages arrive.
+ * Loads records pulled from an AWS API through the same reader, loader and rejects log as file
+ * ingest, and returns the same summary. APIs are slow (LookupEvents: 100 events a second at
+ * best), so each page is committed as it arrives: what was pulled is in even if the pull stops.
  */
 export async function runPull(options: PullOptions): Promise<IngestSummary> {
   const started = Date.now();
-  const writer = options.graph ? new GraphWriter(options.graph) : null;
-  if (options.graph) await migrate(options.graph);
-  const batchSize = options.batchSize ?? 1000;
-  const counts = { read: 0, loaded: 0, duplicates: 0, rejected: 0, pages: 0 };
-  let batch: RecordFacts[] = [];
+  if (options.graph) await migrate(options.graph, options.onNote);
+  const counts = { read: 0, rejected: 0, pages: 0 };
   let where: string | null = null;
+  const loader = await Loader.open({
+    graph: options.graph,
+    storeDir: options.storeDir,
+    command: `pull ${options.source}`,
+    ...(options.batchSize ? { windowEvents: options.batchSize } : {}),
+    ...(options.onNote ? { onNote: options.onNote } : {}),
+  });
   const report = () =>
     options.onProgress?.({
       source: options.source,
@@ -45,43 +52,35 @@ export async function runPull(options: PullOptions): Promise<IngestSummary> {
       bytesDone: 0,
       bytesTotal: 0,
       read: counts.read,
-      loaded: counts.loaded,
-      duplicates: counts.duplicates,
+      loaded: loader.counts.loaded,
+      duplicates: loader.counts.duplicates,
       rejected: counts.rejected,
       elapsedMs: Date.now() - started,
       currentFile: where,
     });
-  const flush = async () => {
-    const toWrite = batch;
-    batch = [];
-    if (toWrite.length === 0) return;
-    if (!writer) {
-      counts.loaded += toWrite.length;
-      return;
-    }
-    const outcome = await writer.write(toWrite);
-    counts.loaded += outcome.created;
-    counts.duplicates += outcome.duplicates;
-  };
   try {
     for await (const page of options.pages) {
       where = page.where;
       counts.pages += 1;
       for (const [index, record] of page.records.entries()) {
         counts.read += 1;
-        const result = options.normalize(record);
-        if (result.ok) batch.push(result.facts);
-        else {
+        const result = options.read(record);
+        if (!result.ok) {
           counts.rejected += 1;
           await options.rejects.add({ file: page.where, scope: 'record', record: index + 1, reason: result.reason });
+        } else if (result.item.kind === 'event') {
+          await loader.event(result.item.event);
+        } else {
+          await loader.facts(result.item.facts);
         }
       }
-      if (batch.length >= batchSize) await flush();
+      await loader.flush();
       report();
     }
-    await flush();
+    await loader.finish();
     report();
   } finally {
+    await loader.close();
     await options.rejects.close();
   }
   const seconds = (Date.now() - started) / 1000;
@@ -92,8 +91,8 @@ export async function runPull(options: PullOptions): Promise<IngestSummary> {
     files: counts.pages,
     bytes: 0,
     read: counts.read,
-    loaded: counts.loaded,
-    duplicates: counts.duplicates,
+    loaded: loader.counts.loaded,
+    duplicates: loader.counts.duplicates,
     rejected: counts.rejected,
     failedFiles: [],
     skippedFiles: 0,

@@ -1,4 +1,5 @@
-import type { RecordFacts } from '../../graph/facts';
+import type { EvidenceSink, RecordFacts } from '../../graph/facts';
+import type { CloudTrailRow, FlowHourRow, FlowRecordRow } from '../../store/rows';
 
 /** Where in a file a record sits: 1-based record number and line, 0-based byte offset. */
 export interface RecordPosition {
@@ -7,9 +8,38 @@ export interface RecordPosition {
   readonly byteOffset: number;
 }
 
+/**
+ * A record the event store keeps by its id (a CloudTrail event): read as far as its id and time,
+ * so that a duplicate is skipped before any more work; `normalize` puts its evidence into the
+ * window's aggregate and returns its row.
+ */
+export interface StoredEvent {
+  readonly eventId: string;
+  readonly time: number;
+  readonly normalize: (sink: EvidenceSink) => CloudTrailRow;
+}
+
+/**
+ * A part of a flow-log file: its graph facts (with its ledger entry, the hash of its lines) and
+ * its hourly volumes. The part's raw records came before it as `flowRecord` items; all of them
+ * commit together, or (a part already loaded) not at all.
+ */
+export interface FlowPart {
+  readonly facts: RecordFacts;
+  readonly hours: readonly FlowHourRow[];
+}
+
+/** What a record is once read: a graph record (a finding, a ledger entry) or an event the store keeps. */
+export type RecordItem = { readonly kind: 'facts'; readonly facts: RecordFacts } | { readonly kind: 'event'; readonly event: StoredEvent };
+
+/** One record read from a source's input: what to load, or why it cannot be. */
+export type ReadRecord = { readonly ok: true; readonly item: RecordItem } | { readonly ok: false; readonly reason: string };
+
 /** What a source's reader makes of the input, one item per record (or one for a refused file). */
 export type ParsedItem =
-  | { readonly kind: 'facts'; readonly facts: RecordFacts }
+  | RecordItem
+  | { readonly kind: 'flowRecord'; readonly row: FlowRecordRow }
+  | { readonly kind: 'flowPart'; readonly part: FlowPart }
   | {
       readonly kind: 'reject';
       readonly position: RecordPosition;

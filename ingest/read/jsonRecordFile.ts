@@ -1,7 +1,6 @@
-import type { RecordFacts } from '../../graph/facts';
 import { describeNonJson } from '../common/describeText';
 import { describeGzipError } from '../pipeline/openInput';
-import type { ParsedItem } from '../pipeline/types';
+import type { ParsedItem, ReadRecord } from '../pipeline/types';
 import { excerpt, JsonRecordScanner, type ScanItem } from './jsonRecords';
 
 /** What a JSON container held, once its wrappers (EventBridge, SNS, arrays...) are peeled. */
@@ -17,7 +16,8 @@ export interface JsonRecordSource {
   /** One of its records, for rejects: "a CloudTrail event". */
   readonly one: string;
   readonly unwrap: (value: unknown) => Iterable<UnwrappedRecord>;
-  readonly normalize: (record: Record<string, unknown>) => { ok: true; facts: RecordFacts } | { ok: false; reason: string };
+  /** What a record is (`text`: its JSON as read, when the record is the whole of it, not unwrapped from an envelope). */
+  readonly read: (record: Record<string, unknown>, text?: string) => ReadRecord;
   /** The record's own id, kept with its reject. */
   readonly recordId?: (record: Record<string, unknown>) => string | undefined;
 }
@@ -76,8 +76,8 @@ function toParsed(source: JsonRecordSource, scanned: ScanItem[], state: { sawRec
     for (const unwrapped of source.unwrap(value)) {
       if (unwrapped.kind === 'record') {
         state.sawRecord = true;
-        const result = source.normalize(unwrapped.record);
-        if (result.ok) out.push({ kind: 'facts', facts: result.facts });
+        const result = source.read(unwrapped.record, unwrapped.record === value ? text : undefined);
+        if (result.ok) out.push(result.item);
         else {
           const id = source.recordId?.(unwrapped.record);
           out.push({ kind: 'reject', position, reason: result.reason, ...(id ? { recordId: id } : {}), excerpt: excerpt(text) });

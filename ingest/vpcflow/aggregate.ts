@@ -1,5 +1,5 @@
-import { ledgerEntry } from '../pipeline/ledgerEntry';
 import { edgeId, type EdgeFact, type NodeFact, type NodeRef, type RecordFacts } from '../../graph/facts';
+import type { FlowHourRow, FlowRecordRow } from '../../store/rows';
 import { Label, Rel, type NodeLabel, type RelationshipType } from '../../graph/vocabulary';
 import { isAccountId } from '../common/arn';
 import type { NormalizedIp } from '../common/ip';
@@ -141,25 +141,22 @@ export class FlowAggregator {
   }
 
   /**
-   * The facts aggregated so far, as one part of the file, emptying the aggregator. The part is
-   * its own ledger record, identified by a hash of its lines: part boundaries depend only on
-   * the lines read, so a rerun, or a complete copy of a file that was cut short, finds the same
+   * What is aggregated so far, as one part of the file, emptying the aggregator: the graph's
+   * facts (one FLOW edge per pair of addresses) and the hourly volumes for the event store. The
+   * part is its own ledger record, identified by a hash of its lines: part boundaries depend only
+   * on the lines read, so a rerun, or a complete copy of a file that was cut short, finds the same
    * parts already loaded and counts nothing twice.
    */
-  drain(part: { partHash: string; location: string; records: number; ingestedAt: number }): RecordFacts {
+  drain(part: { partHash: string; location: string; records: number; ingestedAt: number }): { facts: RecordFacts; hours: FlowHourRow[] } {
     const record: NodeFact = {
       label: Label.IngestedObject,
       key: `part:${part.partHash}`,
       props: { contentHash: `part:${part.partHash}`, source: 'vpcflow-part', location: part.location, records: part.records, ingestedAt: part.ingestedAt },
     };
     const facts = this.facts(part.records, record, part.ingestedAt);
+    const hours = [...this.flows.values()].map(hourRow);
     this.reset();
-    return facts;
-  }
-
-  /** The file's own ledger entry, written after its last part: a rerun then skips the file unread. */
-  static fileEntry(ledger: { contentHash: string; location: string; size: number; records: number; ingestedAt: number }): RecordFacts {
-    return ledgerEntry({ key: ledger.contentHash, source: 'vpcflow', location: ledger.location, size: ledger.size, records: ledger.records, ingestedAt: ledger.ingestedAt });
+    return { facts, hours };
   }
 
   private reset(): void {
@@ -176,7 +173,7 @@ export class FlowAggregator {
       return { label, key };
     };
     const edge = (type: RelationshipType, from: NodeRef, to: NodeRef, first: number, last: number, extra: Partial<EdgeFact> = {}) => {
-      edges.push({ id: edgeId(type, from, to, extra.keys), type, from, to, firstSeen: first, lastSeen: last, ...extra });
+      edges.push({ id: edgeId(type, from, to), type, from, to, firstSeen: first, lastSeen: last, ...extra });
     };
     const accounts = new Map<string, NodeRef>();
     const account = (id: string | undefined, first: number, last: number): NodeRef | null => {
@@ -187,15 +184,15 @@ export class FlowAggregator {
     };
 
     for (const { ip, first, last } of this.addresses.values()) node(Label.IpAddress, ip.ip, { ip: ip.ip, version: ip.version, isPrivate: ip.isPrivate }, first, last);
-    for (const f of this.flows.values()) {
-      edge(Rel.FLOW, { label: Label.IpAddress, key: f.src }, { label: Label.IpAddress, key: f.dst }, f.first, f.last, {
-        keys: { hour: f.hour, dstPort: f.dstPort, protocol: f.protocol, action: f.action },
-        sums: { bytes: f.bytes, packets: f.packets },
-        count: f.count,
+    for (const pair of pairsOf(this.flows.values())) {
+      edge(Rel.FLOW, { label: Label.IpAddress, key: pair.src }, { label: Label.IpAddress, key: pair.dst }, pair.first, pair.last, {
+        sums: { bytes: pair.bytes, packets: pair.packets },
+        count: pair.count,
         lists: {
-          ...(f.via ? { via: [...f.via] } : {}),
-          ...(f.srcPorts ? { srcPorts: [...f.srcPorts] } : {}),
-          ...(f.interfaces ? { interfaces: [...f.interfaces] } : {}),
+          ports: [...pair.ports],
+          ...(pair.via.size > 0 ? { via: [...pair.via] } : {}),
+          ...(pair.srcPorts.size > 0 ? { srcPorts: [...pair.srcPorts] } : {}),
+          ...(pair.interfaces.size > 0 ? { interfaces: [...pair.interfaces] } : {}),
         },
       });
     }
@@ -229,4 +226,98 @@ export class FlowAggregator {
 
 function addCapped(set: Set<string>, value: string, cap: number): void {
   if (set.size < cap) set.add(value);
+}
+
+/** What the graph's one FLOW edge between two addresses sums up (capped lists: the store has every hour and record). */
+interface PairTotals {
+  readonly src: string;
+  readonly dst: string;
+  bytes: number;
+  packets: number;
+  count: number;
+  first: number;
+  last: number;
+  readonly ports: Set<string>;
+  readonly via: Set<string>;
+  readonly srcPorts: Set<string>;
+  readonly interfaces: Set<string>;
+}
+
+/** The hourly totals folded per pair of addresses (the graph keeps pairs; the store keeps hours). */
+function pairsOf(hours: Iterable<FlowTotals>): Iterable<PairTotals> {
+  const pairs = new Map<string, PairTotals>();
+  for (const f of hours) {
+    const key = `${f.src}>${f.dst}`;
+    let pair = pairs.get(key);
+    if (!pair) {
+      pair = { src: f.src, dst: f.dst, bytes: 0, packets: 0, count: 0, first: f.first, last: f.last, ports: new Set(), via: new Set(), srcPorts: new Set(), interfaces: new Set() };
+      pairs.set(key, pair);
+    }
+    pair.bytes += f.bytes;
+    pair.packets += f.packets;
+    pair.count += f.count;
+    if (f.first < pair.first) pair.first = f.first;
+    if (f.last > pair.last) pair.last = f.last;
+    addCapped(pair.ports, portSummary(f.dstPort, f.protocol, f.action), FLOW_LIST_CAPS.ports);
+    for (const v of f.via ?? []) addCapped(pair.via, v, FLOW_LIST_CAPS.via);
+    for (const p of f.srcPorts ?? []) addCapped(pair.srcPorts, p, FLOW_LIST_CAPS.srcPorts);
+    for (const i of f.interfaces ?? []) addCapped(pair.interfaces, i, FLOW_LIST_CAPS.interfaces);
+  }
+  return pairs.values();
+}
+
+/** How many of each list a FLOW edge keeps (graph/schema/relationships.ts declares the same caps). */
+const FLOW_LIST_CAPS = { ports: 50, via: 10, srcPorts: 20, interfaces: 20 };
+
+const PROTOCOLS: Readonly<Record<number, string>> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6' };
+
+/**
+ * A FLOW edge's port summary entry, "443/tcp ACCEPT": what the traffic was, for a reader. Replies
+ * to a client's ephemeral port are "reply/tcp ACCEPT" (their service ports are in srcPorts).
+ */
+export function portSummary(dstPort: number, protocol: number, action: string): string {
+  return `${dstPort === 0 ? 'reply' : dstPort}/${PROTOCOLS[protocol] ?? protocol} ${action}`;
+}
+
+function hourRow(f: FlowTotals): FlowHourRow {
+  return {
+    hour: f.hour,
+    src: f.src,
+    dst: f.dst,
+    dstPort: f.dstPort,
+    protocol: f.protocol,
+    action: f.action,
+    bytes: f.bytes,
+    packets: f.packets,
+    flows: f.count,
+    firstSeen: f.first,
+    lastSeen: f.last,
+    via: f.via ? [...f.via] : null,
+    srcPorts: f.srcPorts ? [...f.srcPorts] : null,
+    interfaces: f.interfaces ? [...f.interfaces] : null,
+  };
+}
+
+/** A flow record as the event store keeps it (the parser's scratch record is reused: values are copied). */
+export function flowRecordRow(flow: FlowRecord): FlowRecordRow {
+  return {
+    start: flow.start,
+    end: flow.end,
+    src: flow.src!.ip,
+    dst: flow.dst!.ip,
+    srcPort: flow.srcPort,
+    dstPort: flow.dstPort,
+    protocol: flow.protocol,
+    packets: flow.packets,
+    bytes: flow.bytes,
+    action: flow.action,
+    tcpFlags: flow.tcpFlags >= 0 ? flow.tcpFlags : null,
+    via: flow.via.length > 0 ? [...flow.via] : null,
+    interfaceId: flow.interfaceId ?? null,
+    accountId: flow.accountId ?? null,
+    vpcId: flow.vpcId ?? null,
+    subnetId: flow.subnetId ?? null,
+    instanceId: flow.instanceId ?? null,
+    region: flow.region ?? null,
+  };
 }

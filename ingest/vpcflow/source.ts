@@ -4,7 +4,7 @@ import type { InputFile, LogSource, ParsedItem, ReadContext } from '../pipeline/
 import { LineSplitter } from '../read/lines';
 import { excerpt } from '../read/jsonRecords';
 import { describeForeignFile } from '../detect';
-import { FlowAggregator } from './aggregate';
+import { FlowAggregator, flowRecordRow } from './aggregate';
 import { DEFAULT_FORMAT, isHeaderLine, parseFieldList } from './fields';
 import { FlowLineParser, newFlowScratch } from './parseLine';
 import { flowLogText, UnreadableParquet } from './parquet';
@@ -101,7 +101,10 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
     partRecords += 1;
     partHash.update(line);
     partHash.update('\n');
-    if (outcome === 'flow') aggregator.add(flow);
+    if (outcome === 'flow') {
+      aggregator.add(flow);
+      out.push({ kind: 'flowRecord', row: flowRecordRow(flow) });
+    }
     // Parts end at a line decided by the lines alone (never by how the input was chunked), so
     // the same lines always make the same parts.
     if (aggregator.size >= PART_SIZE) drainPart();
@@ -109,8 +112,8 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
 
   const drainPart = () => {
     out.push({
-      kind: 'facts',
-      facts: aggregator.drain({ partHash: partHash.digest('hex'), location: `${file.path} lines ${partFirstLine}-${lastLine}`, records: partRecords, ingestedAt: context.runStartedAt }),
+      kind: 'flowPart',
+      part: aggregator.drain({ partHash: partHash.digest('hex'), location: `${file.path} lines ${partFirstLine}-${lastLine}`, records: partRecords, ingestedAt: context.runStartedAt }),
     });
     partHash = createHash('sha256');
     // The next part starts with the current format, so that its hash says how its lines read.
@@ -163,7 +166,6 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
     return;
   }
   if (partRecords > 0 || valid === 0) drainPart();
-  out.push({ kind: 'facts', facts: FlowAggregator.fileEntry({ contentHash: context.contentHash ?? `unhashed:${file.path}`, location: file.path, size: file.size, records: valid, ingestedAt: context.runStartedAt }) });
   yield out;
 }
 

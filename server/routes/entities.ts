@@ -43,7 +43,7 @@ export const entityRoutes = [
     response: ProfileSchema,
     handler: async ({ params, query, context }) => {
       const ref = entityRef(params.kind, params.key);
-      const profile = await entityProfile(context.graph, ref, { from: query.from ?? null, to: query.to ?? null, baselineDays: query.baselineDays, cap: query.limit });
+      const profile = await entityProfile(context.graph, context.events, ref, { from: query.from ?? null, to: query.to ?? null, baselineDays: query.baselineDays, cap: query.limit });
       if (!profile) throw new TrailhoundError('NOT_FOUND', `No ${ref.kind} ${ref.key.slice(0, 200)} in the graph.`, 'Search for it with /api/search?q=…');
       return profile;
     },
@@ -118,7 +118,7 @@ export const entityRoutes = [
       const ref = entityRef(params.kind, params.key);
       const from = query.from ?? 0;
       const to = query.to ?? 8_640_000_000_000;
-      const page = await timelinePage(context.graph, ref, { from, to, includeSessions: query.includeSessions, cursor: query.cursor ?? null, limit: query.limit, filters: timelineFilters(query) });
+      const page = await timelinePage(context.graph, context.events, ref, { from, to, includeSessions: query.includeSessions, cursor: query.cursor ?? null, limit: query.limit, filters: timelineFilters(query) });
       return { entity: toGraphNode(node)!, ...page, scope: { from: iso(from), to: iso(to) } };
     },
   }),

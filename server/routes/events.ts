@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import type { Node as Neo4jNode } from 'neo4j-driver';
 import { TrailhoundError } from '../../graph/errors';
-import { fullEventRecord } from '../../graph/events';
-import { EVENT_BY_ID } from '../../graph/investigations/readQueries';
-import { toGraphNode, type GraphNode } from '../../graph/investigations/shapes';
-import { toTimelineEvent } from '../../graph/investigations/timeline';
+import { entitiesByRef } from '../../graph/investigations/entityLookup';
+import { PrincipalNames, timelineEventOf } from '../../graph/investigations/timeline';
+import { eventByIdSql } from '../../store/queries/timelineEvents';
 import { EventDetailSchema } from '../schemas';
 import { route } from '../routeSpec';
 
@@ -19,15 +17,15 @@ export const eventRoutes = [
     query: z.object({}),
     response: EventDetailSchema,
     handler: async ({ params, context }) => {
-      const result = await context.graph.read(EVENT_BY_ID, { id: params.eventId });
-      const record = result.records[0];
-      if (!record) throw new TrailhoundError('NOT_FOUND', `No event ${params.eventId.slice(0, 100)}.`);
-      const event = record.get('e') as Neo4jNode;
-      const props = event.properties as Record<string, string | undefined>;
+      const [row] = await context.events.all(eventByIdSql, { id: params.eventId });
+      if (!row) throw new TrailhoundError('NOT_FOUND', `No event ${params.eventId.slice(0, 100)}.`);
+      const names = new PrincipalNames(context.graph);
+      await names.learn([row.principalKey]);
+      const resources = Array.isArray(row.resources) ? (row.resources as string[]) : [];
       return {
-        event: toTimelineEvent(event, record.get('p') as Neo4jNode | null, new Set()),
-        record: fullEventRecord({ raw: props.raw, requestParameters: props.requestParameters, responseElements: props.responseElements }),
-        resources: (record.get('resources') as Neo4jNode[]).map(toGraphNode).filter((n): n is GraphNode => n !== null),
+        event: timelineEventOf(row, names.of(row.principalKey)),
+        record: JSON.parse(String(row.record)) as Record<string, unknown>,
+        resources: await entitiesByRef(context.graph, resources),
       };
     },
   }),

@@ -49,7 +49,7 @@ export const exportRoutes = [
         if (!res.headersSent) res.setHeader(INCOMPLETE_HEADER, notes.join(' | '));
       };
       const options = { from: query.from ?? 0, to: query.to ?? 8_640_000_000_000, includeSessions: query.includeSessions, filters: timelineFilters(query), onIncomplete };
-      await exportTimeline(context.graph, ref, options, format, async (text) => {
+      await exportTimeline(context.graph, context.events, ref, options, format, async (text) => {
         if (gone) throw new TrailhoundError('CLIENT_GONE', 'the client went away');
         if (!res.write(text)) await drainedOrClosed(res);
         if (gone) throw new TrailhoundError('CLIENT_GONE', 'the client went away');

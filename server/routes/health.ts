@@ -6,13 +6,29 @@ import { ADDRESSABLE_KINDS } from '../../graph/investigations/entities';
 import { geoDatabaseInfo } from '../../ingest/enrich/geoDatabase';
 import { HealthSchema } from '../schemas';
 import { route } from '../routeSpec';
+import type { EventStore } from '../../store/eventStore';
+import { tables } from '../../store/tables';
+
+/** What the store holds, from its manifest (no segment is read). */
+function storeSummary(events: EventStore) {
+  const segments = events.current.segments;
+  const rows: Record<string, number> = Object.fromEntries(Object.keys(tables).map((t) => [t, 0]));
+  let bytes = 0;
+  let last: number | null = null;
+  for (const s of segments) {
+    rows[s.table] = (rows[s.table] ?? 0) + s.rows;
+    bytes += s.bytes;
+    if (s.table === 'cloudtrail' && (last === null || s.maxTime > last)) last = s.maxTime;
+  }
+  return { storeId: events.identity?.storeId ?? null, segments: segments.length, rows, bytes, lastEventTime: last === null ? null : new Date(last).toISOString() };
+}
 
 export const healthRoutes = [
   route({
     method: 'get',
     path: '/api/health',
     operationId: 'health',
-    summary: 'Is Neo4j reachable, which schema does it carry, how much is in the graph',
+    summary: 'Is Neo4j reachable, which schema does it carry, how much is in the graph and in the event store',
     tag: 'system',
     query: z.object({}),
     response: HealthSchema,
@@ -27,6 +43,7 @@ export const healthRoutes = [
           neo4j: { reachable: true, uri },
           schema: { version: state?.version ?? null, digest: state?.digest ?? null, current: state?.digest === schemaDigest() },
           counts: Object.fromEntries(ADDRESSABLE_KINDS.map((k) => [k, (record?.get(k) as number | undefined) ?? 0])),
+          events: storeSummary(context.events),
           geo: geoDatabaseInfo(),
         };
       } catch (error) {
@@ -36,6 +53,7 @@ export const healthRoutes = [
           neo4j: { reachable: false, uri, error: error instanceof Error ? error.message.split('\n')[0] : String(error) },
           schema: { version: null, digest: null, current: false },
           counts: {},
+          events: storeSummary(context.events),
           geo: geoDatabaseInfo(),
         };
       }

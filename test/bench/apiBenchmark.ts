@@ -7,6 +7,8 @@ import { guardDutyFinding } from '../../demo/guardduty/findings';
 import { Random } from '../../demo/random';
 import { Graph } from '../../graph/driver';
 import { Label } from '../../graph/vocabulary';
+import { EventStore } from '../../store/eventStore';
+import { readManifest } from '../../store/manifest';
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -30,10 +32,11 @@ await new Command('api-benchmark')
     const options = localNeo4jOptions({ dataDir, port: await freePort() }, {});
     await startLocalNeo4j(options);
     const uri = boltUri(options);
-    const env = { ...process.env, NEO4J_URI: uri };
+    const storeDir = resolve('.bench', `events-api-${events}`);
+    const env = { ...process.env, NEO4J_URI: uri, TRAILHOUND_EVENTS_DIR: storeDir };
     const graph = await Graph.connect({ uri, user: 'neo4j', password: undefined, database: 'neo4j' });
     try {
-      const loaded = (await graph.read(`MATCH (e:${Label.Event}) RETURN count(e) AS n`).catch(() => null))?.records[0]?.get('n') ?? 0;
+      const loaded = readManifest(storeDir).segments.filter((s) => s.table === 'cloudtrail').reduce((n, s) => n + s.rows, 0);
       if (loaded < events) {
         const input = join('.bench', `cloudtrail-${events}-seed42.json.gz`);
         if (!existsSync(input)) await generateCloudTrailFile(input, events, 42);
@@ -81,12 +84,11 @@ await new Command('api-benchmark')
       // Export throughput, over HTTP as a user downloads it: the user with the most sessions (6,652
       // at 1M events: every row's principal is one of them), and the user with the most calls of
       // its own. One warm-up, then `rounds` downloads each; the median's rate is reported.
+      const store = await EventStore.open(storeDir);
       const ownCalls = (
-        await graph.read(
-          `UNWIND $keys AS key CALL (key) { MATCH (e:${Label.Event}) WHERE e.principalKey = key AND e.time >= 0 RETURN count(e) AS calls } RETURN key ORDER BY calls DESC LIMIT 1`,
-          { keys: busiest },
-        )
-      ).records[0]!.get('key') as string;
+        await store.all<{ key: string }>((t) => `SELECT principalKey AS key FROM ${t.cloudtrail} WHERE list_contains($keys, principalKey) GROUP BY principalKey ORDER BY count(*) DESC LIMIT 1`, { keys: busiest })
+      )[0]!.key;
+      await store.close();
       const exportRows: string[] = [];
       const subjects = [
         { name: 'user and its sessions', key: busiest[0]!, sessions: true, formats: ['csv', 'timesketch', 'ocsf'] },

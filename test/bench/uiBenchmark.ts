@@ -1,3 +1,5 @@
+import { openEventStore } from '../../store/eventStore';
+import { storeDirFrom } from '../../store/storeIdentity';
 /**
  * UI benchmark (not a test): in headless Chromium, the time from navigation to an interactive
  * graph of 1,000+ nodes (target: at most 2 s), and the initial JavaScript size (target: at most
@@ -34,8 +36,10 @@ for (let i = 0; i < PEERS; i++) {
 writeFileSync(join(dir, 'uibench-flows.log'), `${lines.join('\n')}\n`);
 
 const graph = await Graph.connect(neo4jSettingsFromEnv());
-await runIngest({ source: AUTO, paths: [dir], graph, rejects: new RejectsLog(join(dir, 'rejects.jsonl')) });
-const server = await startServer({ graph, host: '127.0.0.1', port: 0, version: 'bench' });
+const storeDir = storeDirFrom(undefined);
+await runIngest({ source: AUTO, paths: [dir], graph, storeDir, rejects: new RejectsLog(join(dir, 'rejects.jsonl')) });
+const events = await openEventStore(graph, storeDir);
+const server = await startServer({ graph, events, host: '127.0.0.1', port: 0, version: 'bench' });
 const root = `IpAddress:${HOST}`;
 const url = `${server.url}/?root=${encodeURIComponent(root)}&exp=${encodeURIComponent([`aggregate:${root}:FLOW:in:IpAddress`, `aggregate:${root}:FLOW:out:IpAddress`].join('\n'))}`;
 

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,18 +21,31 @@ import {
 } from '../../server/schemas';
 import { startServer, type RunningServer } from '../../server/start';
 import { getJson, getStatus } from '../support/api';
-import { connectTestGraph, wipeGraph } from '../support/testGraph';
+import { connectTestGraph, openTestStore, TEST_STORE_DIR, wipeGraph } from '../support/testGraph';
+import type { EventStore } from '../../store/eventStore';
 import { Group, Label, Rel } from '../../graph/vocabulary';
 import { cypherInt } from '../../graph/driver';
 import { keyProperty, kindOf } from '../../graph/investigations/entities';
 import { PRINCIPAL_FINDINGS_VIA_FINDINGS, PRINCIPAL_FINDINGS_VIA_SESSIONS } from '../../graph/investigations/profileQueries';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+/** The entities of test/fixtures/exports. */
+const GOLDEN_ENTITIES = [
+  'IamUser:arn:aws:iam::900138736586:user/christophe',
+  'IpAddress:203.0.113.66',
+  'Ec2Instance:i-0a1b2c3d4e5f60718',
+  'IpAddress:10.0.1.10',
+  'S3Bucket:public-reports',
+  'AccessKey:AKIAAM80VXLJF8NPK4VC',
+  'RoleSession:ASIA36EV31F1RB3OA8IG',
+  'IpAddress:75.50.255.67',
+];
 const CHRISTOPHE = 'arn:aws:iam::900138736586:user/christophe';
 const enc = encodeURIComponent;
 
 describe('the investigation API', () => {
   let graph: Graph;
+  let events: EventStore;
   let server: RunningServer;
   let base: string;
 
@@ -42,20 +56,25 @@ describe('the investigation API', () => {
       source: AUTO,
       paths: [join(FIXTURES, 'cloudtrail', 'stratus-red-team'), join(FIXTURES, 'cloudtrail', 'shapes'), join(FIXTURES, 'vpcflow'), join(FIXTURES, 'guardduty')],
       graph,
+      storeDir: TEST_STORE_DIR,
       rejects: new RejectsLog(null),
     });
-    server = await startServer({ graph, host: '127.0.0.1', port: 0, version: 'test' });
+    events = await openTestStore(graph);
+    server = await startServer({ graph, events, host: '127.0.0.1', port: 0, version: 'test' });
     base = server.url;
   });
   afterAll(async () => {
     await server.close();
+    await events.close();
     await graph.close();
   });
 
   it('reports health: Neo4j reachable, the current schema, counts by kind, the geo database date', async () => {
     const health = await getJson(base, '/api/health', HealthSchema);
     expect(health).toMatchObject({ status: 'ok', neo4j: { reachable: true }, schema: { current: true } });
-    expect(health.counts.Event).toBeGreaterThanOrEqual(310);
+    expect(health.events.rows.cloudtrail).toBeGreaterThanOrEqual(310);
+    expect(health.events.rows.vpcflow).toBeGreaterThan(0);
+    expect(health.events.storeId).toBe(events.identity?.storeId);
     expect(health.counts.Finding).toBe(9);
     expect(health.geo.countryDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
@@ -197,7 +216,7 @@ describe('the investigation API', () => {
     expect(new Map(apis.map((a) => [`${a.service}:${a.name}`, { calls: a.calls, failures: a.failures }]))).toEqual(perApi);
   });
 
-  it("narrows a principal's timeline to one user agent: exactly the calls its USED_AGENT edge counts, old graphs too", async () => {
+  it("narrows a principal's timeline to one user agent: exactly the calls its USED_AGENT edge counts", async () => {
     const profile = await getJson(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z`, ProfileSchema);
     const agents = (profile.sections.userAgents as { items: { entity: { key: string }; count: number }[] }).items;
     expect(agents.length).toBeGreaterThan(1);
@@ -206,16 +225,6 @@ describe('the investigation API', () => {
     const calls = (await getJson(base, url, TimelinePageSchema)).events;
     expect(calls.length).toBe(agent.count);
     expect(calls.every((e) => e.userAgent === agent.entity.key)).toBe(true);
-
-    // Events loaded before the user agent was a property of their own: matched on their stored record.
-    const before = await graph.run(`MATCH (e:${Label.Event}) WHERE e.userAgent IS NOT NULL RETURN e.eventId AS id, e.userAgent AS ua`);
-    await graph.run(`MATCH (e:${Label.Event}) REMOVE e.userAgent`);
-    try {
-      const old = (await getJson(base, url, TimelinePageSchema)).events;
-      expect(old.map((e) => e.eventId)).toEqual(calls.map((e) => e.eventId));
-    } finally {
-      await graph.run(`UNWIND $rows AS row MATCH (e:${Label.Event} {eventId: row.id}) SET e.userAgent = row.ua`, { rows: before.records.map((r) => r.toObject()) });
-    }
   });
 
   it('filters a timeline by service, API, failures and read-only, and exports only what the filter keeps', async () => {
@@ -416,23 +425,18 @@ describe('the investigation API', () => {
     for (const e of failed) expect(csv).toContain(e.errorMessage!.replace(/"/g, '""'));
   });
 
-  it('exports the same CSV from events loaded before they stored a timeline row', async () => {
-    // Exports read each event's timeline row; older graphs have only the properties and the record.
-    const download = async (entity: string) => (await fetch(`${base}/api/export/timeline?entity=${enc(entity)}&format=csv`)).text();
-    const entities = [`IamUser:${CHRISTOPHE}`, 'IpAddress:203.0.113.66'];
-    const current = await Promise.all(entities.map(download));
-    const rowCount = await graph.run(`MATCH (e:${Label.Event}) WHERE e.timelineRow IS NOT NULL RETURN count(e) AS n`);
-    expect(rowCount.records[0]!.get('n')).toBeGreaterThan(300);
-    const before = await graph.run(`MATCH (e:${Label.Event}) WHERE e.timelineRow IS NOT NULL RETURN e.eventId AS id, e.timelineRow AS row`);
-    await graph.run(`MATCH (e:${Label.Event}) REMOVE e.timelineRow`);
-    try {
-      const old = await Promise.all(entities.map(download));
-      for (const [i, csv] of old.entries()) {
-        expect(csv.split('\r\n').length).toBeGreaterThan(4);
-        expect(csv).toBe(current[i]);
-      }
-    } finally {
-      await graph.run(`UNWIND $rows AS row MATCH (e:${Label.Event} {eventId: row.id}) SET e.timelineRow = row.row`, { rows: before.records.map((r) => r.toObject()) });
+  it('exports every format byte for byte as the version that kept events in Neo4j did, for the same data', async () => {
+    // test/fixtures/exports: written by that version from the same fixtures (its README says how).
+    const golden = join(FIXTURES, 'exports');
+    const files = readdirSync(golden).filter((f) => f !== 'README.md');
+    expect(files.length).toBe(32);
+    for (const file of files) {
+      const format = file.slice(file.lastIndexOf('.') + 1);
+      const name = file.slice(0, file.lastIndexOf('.'));
+      const entity = GOLDEN_ENTITIES.find((e) => e.replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 60) === name)!;
+      expect(entity, file).toBeDefined();
+      const exported = await (await fetch(`${base}/api/export/timeline?entity=${enc(entity)}&format=${format}`)).text();
+      expect(exported, file).toBe(readFileSync(join(golden, file), 'utf8'));
     }
   });
 
@@ -526,16 +530,19 @@ interface Listed<T = { id: string }> {
 describe('serving beyond loopback', () => {
   it('refuses to listen on another address without a token', async () => {
     const graph = await connectTestGraph();
+    const events = await openTestStore(graph);
     try {
-      await expect(startServer({ graph, host: '0.0.0.0', port: 0, version: 'test' })).rejects.toThrow(/without an access token/);
+      await expect(startServer({ graph, events, host: '0.0.0.0', port: 0, version: 'test' })).rejects.toThrow(/without an access token/);
     } finally {
+      await events.close();
       await graph.close();
     }
   });
 
   it('requires the token on every API request when one is set', async () => {
     const graph = await connectTestGraph();
-    const server = await startServer({ graph, host: '127.0.0.1', port: 0, version: 'test', token: 'a-long-random-token' });
+    const events = await openTestStore(graph);
+    const server = await startServer({ graph, events, host: '127.0.0.1', port: 0, version: 'test', token: 'a-long-random-token' });
     try {
       expect((await getStatus(server.url, '/api/health')).status).toBe(401);
       expect((await getStatus(server.url, '/api/health', { authorization: 'Bearer wrong-token-wrong-len' })).status).toBe(401);
@@ -546,6 +553,7 @@ describe('serving beyond loopback', () => {
       }
     } finally {
       await server.close();
+      await events.close();
       await graph.close();
     }
   });

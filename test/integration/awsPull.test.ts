@@ -13,7 +13,7 @@ import { Random } from '../../demo/random';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
 import { runCli } from '../support/runCli';
 import { LATE_ARRIVAL_MS } from '../../cli/commands/pull';
-import { connectTestGraph, testEnv, wipeGraph } from '../support/testGraph';
+import { connectTestGraph, storeRows, testEnv, wipeGraph } from '../support/testGraph';
 
 const staged = stageScenario(42, DEMO_END);
 const { incident } = staged;
@@ -62,7 +62,7 @@ describe('pulling from AWS APIs', () => {
     fake.findings = incident.findings.slice();
   });
 
-  const events = async () => Number((await graph.read(`MATCH (e:${Label.Event}) RETURN count(e) AS n`)).records[0]!.get('n'));
+  const events = async () => Number((await storeRows<{ n: number }>(graph, (t) => `SELECT count(*) AS n FROM ${t.cloudtrail}`))[0]!.n);
 
   it('pulls LookupEvents page by page, at most two calls a second, into the same graph as files', async () => {
     const result = await runCli(['ingest', 'cloudtrail', '--lookup', '--region', 'us-east-1', '--since', START, '--until', AFTER, '--json'], env);

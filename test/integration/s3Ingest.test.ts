@@ -5,12 +5,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Graph } from '../../graph/driver';
-import { Label } from '../../graph/vocabulary';
 import { DEMO_END } from '../../demo/prepare';
 import { writeScenario, type ScenarioManifest } from '../../demo/scenario';
 import { startMotoServer } from '../support/motoServer';
 import { runCli } from '../support/runCli';
-import { connectTestGraph, testEnv, wipeGraph } from '../support/testGraph';
+import { connectTestGraph, storeRows, testEnv, wipeGraph } from '../support/testGraph';
 
 const BUCKET = 'acme-org-trail';
 
@@ -63,7 +62,7 @@ describe('ingest from S3', () => {
     // Every CloudTrail event and flow record, and each finding of the S3 export.
     expect(summary.read).toBe(manifest.counts.cloudTrailEvents + manifest.counts.flowRecords + manifest.counts.findings);
     expect(Object.keys(summary.filesBySource).sort()).toEqual(['cloudtrail', 'guardduty', 'vpcflow']);
-    const events = Number((await graph.read(`MATCH (e:${Label.Event}) RETURN count(e) AS n`)).records[0]!.get('n'));
+    const events = Number((await storeRows<{ n: number }>(graph, (t) => `SELECT count(*) AS n FROM ${t.cloudtrail}`))[0]!.n);
     expect(events).toBe(manifest.counts.cloudTrailEvents);
 
     const again = await runCli(['ingest', `s3://${BUCKET}/AWSLogs/`, '--json'], env);
@@ -95,8 +94,8 @@ describe('ingest from S3', () => {
       .reduce((n, f) => n + (JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')) as { Records: unknown[] }).Records.length, 0);
     expect(expected).toBeGreaterThan(0);
     expect(JSON.parse(result.stdout).read).toBe(expected);
-    const accounts = await graph.read(`MATCH (e:${Label.Event}) RETURN DISTINCT e.accountId AS a`);
-    expect(accounts.records.map((r) => r.get('a'))).toEqual([account]);
+    const accounts = await storeRows<{ a: string }>(graph, (t) => `SELECT DISTINCT accountId AS a FROM ${t.cloudtrail}`);
+    expect(accounts.map((r) => r.a)).toEqual([account]);
   });
 
   it("prunes below a prefix inside the layout too: one account's CloudTrail folder, one region, one day", async () => {

@@ -13,7 +13,8 @@ import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
 import { runIngest } from '../../ingest/pipeline/runIngest';
 import { startServer, type RunningServer } from '../../server/start';
 import { launchBrowser } from '../support/browser';
-import { connectTestGraph, wipeGraph } from '../support/testGraph';
+import { connectTestGraph, openTestStore, TEST_STORE_DIR, wipeGraph } from '../support/testGraph';
+import type { EventStore } from '../../store/eventStore';
 import { buildWebIfMissing } from '../support/webBuild';
 
 const XSS_AGENT = '<img src=x onerror="window.__xss=1">';
@@ -28,6 +29,7 @@ describe('the investigation UI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trailhound-ui-'));
   let graph: Graph;
   let server: RunningServer;
+  let events: EventStore;
   let manifest: ScenarioManifest;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
@@ -40,9 +42,10 @@ describe('the investigation UI', () => {
     graph = await connectTestGraph();
     await wipeGraph(graph);
     const rejects = new RejectsLog(join(dir, 'rejects.jsonl'));
-    const summary = await runIngest({ source: AUTO, paths: [join(dir, 'scenario', 'logs'), join(dir, 'hostile.json')], graph, rejects });
+    const summary = await runIngest({ source: AUTO, paths: [join(dir, 'scenario', 'logs'), join(dir, 'hostile.json')], graph, storeDir: TEST_STORE_DIR, rejects });
     expect(summary.rejected).toBe(0);
-    server = await startServer({ graph, host: '127.0.0.1', port: 0, version: 'test' });
+    events = await openTestStore(graph);
+    server = await startServer({ graph, events, host: '127.0.0.1', port: 0, version: 'test' });
     browser = await launchBrowser();
     page = await browser.browser.newPage();
     page.on('pageerror', (error) => errors.push(error.message));
@@ -55,6 +58,7 @@ describe('the investigation UI', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await events?.close();
     await graph?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -401,7 +405,7 @@ describe('the investigation UI', () => {
   });
 
   it('asks for the access token of a server that has one, then works with it', async () => {
-    const guarded = await startServer({ graph, host: '127.0.0.1', port: 0, version: 'test', token: 'a-long-random-test-token' });
+    const guarded = await startServer({ graph, events, host: '127.0.0.1', port: 0, version: 'test', token: 'a-long-random-test-token' });
     const tab = await browser.browser.newPage();
     try {
       await tab.goto(guarded.url);

@@ -1,5 +1,9 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { Graph } from '../../graph/driver';
+import { openEventStore, type EventStore, type StoreParams, type TableSources } from '../../store/eventStore';
 import type { Neo4jSettings } from '../../graph/config';
 import { Group } from '../../graph/vocabulary';
 
@@ -7,19 +11,35 @@ export function testNeo4jSettings(): Neo4jSettings {
   return { uri: inject('neo4jUri'), user: 'neo4j', password: process.env.TRAILHOUND_TEST_NEO4J_PASSWORD, database: 'neo4j' };
 }
 
-/** Environment for running the real CLI against the test database. */
+/**
+ * The test database's event store: a folder of this test process's own, emptied with the graph
+ * (wipeGraph), since a graph and its store are loaded together.
+ */
+export const TEST_STORE_DIR = join(tmpdir(), `trailhound-test-events-${process.pid}`);
+
+/** Environment for running the real CLI against the test database and its event store. */
 export function testEnv(): NodeJS.ProcessEnv {
   const settings = testNeo4jSettings();
-  return { ...process.env, NEO4J_URI: settings.uri, ...(settings.password ? { NEO4J_PASSWORD: settings.password } : {}) };
+  return { ...process.env, NEO4J_URI: settings.uri, TRAILHOUND_EVENTS_DIR: TEST_STORE_DIR, ...(settings.password ? { NEO4J_PASSWORD: settings.password } : {}) };
+}
+
+/** The test graph's event store, opened for reading as a server opens it. */
+export function openTestStore(graph: Graph): Promise<EventStore> {
+  return openEventStore(graph, TEST_STORE_DIR);
 }
 
 export async function connectTestGraph(): Promise<Graph> {
   return Graph.connect(testNeo4jSettings());
 }
 
-/** Empties the test database (it is disposable by contract). Schema stays; migrations are idempotent. */
+/**
+ * Empties the test database (it is disposable by contract) and its event store. Schema stays;
+ * migrations are idempotent.
+ */
 export async function wipeGraph(graph: Graph): Promise<void> {
   await graph.run('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+  rmSync(TEST_STORE_DIR, { recursive: true, force: true });
+  mkdirSync(TEST_STORE_DIR, { recursive: true });
 }
 
 /** Every (a)-[r]->(b) of the given types as readable strings "Label:key -TYPE-> Label:key". */
@@ -48,4 +68,26 @@ export async function graphCounts(graph: Graph): Promise<Record<string, number>>
     out[`count:${r.get('type')}`] = r.get('total');
   }
   return out;
+}
+
+/** Rows of a read query over the test store (opened and closed around it, as a fresh reader would). */
+export async function storeRows<R = Record<string, unknown>>(graph: Graph, sql: (t: TableSources) => string, params: StoreParams = {}): Promise<R[]> {
+  const events = await openTestStore(graph);
+  try {
+    return await events.all<R>(sql, params);
+  } finally {
+    await events.close();
+  }
+}
+
+/**
+ * What the test store holds, in numbers that must not change when the same data is ingested
+ * again, or after a crash and a rerun: rows per table, distinct events, a digest of their ids,
+ * and the flow sums.
+ */
+export async function storeCounts(graph: Graph): Promise<Record<string, unknown>> {
+  const [events] = await storeRows(graph, (t) => `SELECT count(*) AS rows, count(DISTINCT eventId) AS ids, md5(coalesce(string_agg(eventId, ',' ORDER BY eventId), '')) AS digest FROM ${t.cloudtrail}`);
+  const [flows] = await storeRows(graph, (t) => `SELECT count(*) AS rows, coalesce(sum(bytes), 0) AS bytes, coalesce(sum(packets), 0) AS packets FROM ${t.vpcflow}`);
+  const [hours] = await storeRows(graph, (t) => `SELECT coalesce(sum(flows), 0) AS flows, coalesce(sum(bytes), 0) AS bytes FROM ${t.vpcflow_hours}`);
+  return { events, flows, hours };
 }

@@ -6,25 +6,29 @@ import type { Graph } from '../../graph/driver';
 import { findEntityQuery } from '../../graph/investigations/readQueries';
 import { Label } from '../../graph/vocabulary';
 import { createApp } from '../../server/app';
+import type { EventStore } from '../../store/eventStore';
 
 /**
  * How an export behaves when the HTTP side goes wrong part-way: logic of the route, tested
- * with the real Express app over a socket and a stand-in for Neo4j that can stream forever or
- * fail on cue (a real database cannot be made to do either on demand). The export's content
- * against a real Neo4j is tested in test/integration/api.test.ts.
+ * with the real Express app over a socket and stand-ins for Neo4j and the event store that can
+ * stream forever or fail on cue (a real store cannot be made to do either on demand). The
+ * export's content against a real Neo4j and store is tested in test/integration/api.test.ts.
  */
 const ADDRESS = '198.51.100.7';
-const TIMELINE_ROW = JSON.stringify(['GetObject', 's3.amazonaws.com', 'us-east-1', '111122223333', true, null, null, ADDRESS, null, 'x'.repeat(400), 'AKIAEXAMPLE', 'k']);
+/** A timeline row as the store streams it (store/queries/timelineEvents.ts TIMELINE_COLUMNS). */
+const row = (id: string, time: number) =>
+  JSON.stringify([id, time, 'GetObject', 's3.amazonaws.com', 'us-east-1', '111122223333', true, null, null, ADDRESS, null, 'x'.repeat(400), 'AKIAEXAMPLE', 'k']);
 
 interface StandIn {
   graph: Graph;
-  /** Resolves when the event stream was closed (its Neo4j session would be released). */
+  events: EventStore;
+  /** Resolves when the event stream was closed (its connection would be released). */
   released: Promise<void>;
   batches: () => number;
 }
 
-/** A graph that knows one address and streams its events without end, or fails after `failAfter` batches. */
-function standInGraph(failAfter = Infinity): StandIn {
+/** A graph that knows one address, and a store that streams its events without end, or fails after `failAfter` batches. */
+function standIns(failAfter = Infinity): StandIn {
   let batches = 0;
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
@@ -32,12 +36,15 @@ function standInGraph(failAfter = Infinity): StandIn {
     settings: { uri: 'bolt://127.0.0.1:1', database: 'neo4j' },
     read: async (query: string) =>
       query === findEntityQuery(Label.IpAddress) ? { records: [{ get: () => ({ labels: [Label.IpAddress], properties: { ip: ADDRESS } }) }] } : { records: [] },
+  };
+  const events = {
+    all: async () => [],
     async *stream() {
       try {
         for (let i = 0; ; i++) {
-          if (i >= failAfter) throw Object.assign(new Error('transaction timed out'), { code: 'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration' });
+          if (i >= failAfter) throw new Error('IO Error: the disk went away');
           const rows = [];
-          for (let j = 0; j < 1000; j++) rows.push([`event-${i}-${j}`, 1_700_000_000_000 + i * 1000 + j, TIMELINE_ROW, null]);
+          for (let j = 0; j < 1000; j++) rows.push([row(`event-${i}-${j}`, 1_700_000_000_000 + i * 1000 + j)]);
           batches += 1;
           yield rows;
           await new Promise((resolve) => setImmediate(resolve));
@@ -47,7 +54,7 @@ function standInGraph(failAfter = Infinity): StandIn {
       }
     },
   };
-  return { graph: graph as unknown as Graph, released, batches: () => batches };
+  return { graph: graph as unknown as Graph, events: events as unknown as EventStore, released, batches: () => batches };
 }
 
 let server: Server | undefined;
@@ -56,8 +63,8 @@ afterEach(() => {
   server = undefined;
 });
 
-async function listen(graph: Graph): Promise<number> {
-  server = createApp({ graph, version: 'test', webRoot: '/nonexistent' }).listen(0, '127.0.0.1');
+async function listen({ graph, events }: StandIn): Promise<number> {
+  server = createApp({ graph, events, version: 'test', webRoot: '/nonexistent' }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server!.once('listening', resolve));
   return (server.address() as AddressInfo).port;
 }
@@ -65,9 +72,9 @@ async function listen(graph: Graph): Promise<number> {
 const exportPath = `/api/export/timeline?entity=${encodeURIComponent(`IpAddress:${ADDRESS}`)}&format=csv`;
 
 describe('timeline export over HTTP', () => {
-  it('stops reading from Neo4j when a client that stopped reading goes away', async () => {
-    const standIn = standInGraph();
-    const port = await listen(standIn.graph);
+  it('stops reading from the store when a client that stopped reading goes away', async () => {
+    const standIn = standIns();
+    const port = await listen(standIn);
     const response = await new Promise<IncomingMessage>((resolve) => {
       const req = request({ host: '127.0.0.1', port, path: exportPath }, resolve);
       req.end();
@@ -82,8 +89,8 @@ describe('timeline export over HTTP', () => {
   });
 
   it('cuts the download when the export fails part-way, instead of ending the file as if it were whole', async () => {
-    const standIn = standInGraph(3);
-    const port = await listen(standIn.graph);
+    const standIn = standIns(3);
+    const port = await listen(standIn);
     const outcome = await new Promise<{ status: number | undefined; body: string; aborted: boolean }>((resolve) => {
       const req = request({ host: '127.0.0.1', port, path: exportPath }, (response) => {
         let body = '';

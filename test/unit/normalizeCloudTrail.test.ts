@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RecordFacts } from '../../graph/facts';
 import { normalizeCloudTrailEvent } from '../../ingest/cloudtrail/normalize';
+import type { CloudTrailRow } from '../../store/rows';
 import { edgesOf, nodesOf } from '../support/facts';
+import { storedRecordText as readCloudTrailStored } from '../../ingest/cloudtrail/storedRecord';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'cloudtrail');
 const stratus = readdirSync(join(FIXTURES, 'stratus-red-team'))
@@ -11,10 +13,11 @@ const stratus = readdirSync(join(FIXTURES, 'stratus-red-team'))
   .flatMap((f) => JSON.parse(readFileSync(join(FIXTURES, 'stratus-red-team', f), 'utf8')) as Record<string, unknown>[]);
 const shapes = (JSON.parse(readFileSync(join(FIXTURES, 'shapes', 'identity-types.valid.json'), 'utf8')) as { Records: Record<string, unknown>[] }).Records;
 
-function facts(event: Record<string, unknown>): RecordFacts {
+/** An event's graph facts, and the row the event store keeps of it. */
+function facts(event: Record<string, unknown>): RecordFacts & { row: CloudTrailRow } {
   const result = normalizeCloudTrailEvent(event);
   if (!result.ok) throw new Error(result.reason);
-  return result.facts;
+  return { ...result.facts, row: result.row };
 }
 const byId = (events: Record<string, unknown>[], id: string) => events.find((e) => e.eventID === id)!;
 const byName = (name: string, n = 0) => stratus.filter((e) => e.eventName === name)[n]!;
@@ -27,14 +30,14 @@ describe('normalizeCloudTrailEvent on the Stratus Red Team detonations', () => {
 
   it('makes an IAM user calling with a long-term key the actor, and links the key to it', () => {
     const f = facts(byName('CreateUser'));
-    expect(f.record?.props).toMatchObject({
+    expect(f.row).toMatchObject({
       eventName: 'CreateUser',
       principalKey: 'arn:aws:iam::229654561268:user/christophe',
       accessKeyId: expect.stringMatching(/^AKIA/),
       sourceIp: '75.50.255.67', // "075.050.255.67" in the file: anonymised with leading zeros
     });
     const edges = edgesOf(f);
-    expect(edges).toContain(`AccessKey:${f.record?.props.accessKeyId} -KEY_OF-> IamUser:arn:aws:iam::229654561268:user/christophe`);
+    expect(edges).toContain(`AccessKey:${f.row.accessKeyId} -KEY_OF-> IamUser:arn:aws:iam::229654561268:user/christophe`);
     expect(edges).toContain('IamUser:arn:aws:iam::229654561268:user/christophe -ACCESSED-> IamUser:arn:aws:iam::229654561268:user/malicious-iam-user');
   });
 
@@ -54,7 +57,7 @@ describe('normalizeCloudTrailEvent on the Stratus Red Team detonations', () => {
   it("attributes a session's calls to the session, and the session to its role", () => {
     const call = stratus.find((e) => (e.userIdentity as { accessKeyId?: string }).accessKeyId === 'ASIA9F6MXE9HSYOXYQOS')!;
     const f = facts(call);
-    expect(f.record?.props.principalKey).toBe('ASIA9F6MXE9HSYOXYQOS');
+    expect(f.row.principalKey).toBe('ASIA9F6MXE9HSYOXYQOS');
     expect(edgesOf(f)).toContain('RoleSession:ASIA9F6MXE9HSYOXYQOS -SESSION_OF-> IamRole:arn:aws:iam::900138736586:role/stratus-red-team-ec2lui-role-idtzskbvtd');
   });
 
@@ -72,15 +75,25 @@ describe('normalizeCloudTrailEvent on the Stratus Red Team detonations', () => {
 
   it('removes session tokens and keeps the temporary key id', () => {
     const f = facts(byName('GetFederationToken'));
-    const response = String(f.record?.props.responseElements);
-    expect(response).not.toContain('IQoJb3JpZ2luX2Vj');
-    expect(JSON.parse(response).credentials).toMatchObject({ accessKeyId: 'ASIASTJKC5GCM7ZE6LUP', sessionToken: '[REDACTED]' });
+    expect(f.row.record).not.toContain('IQoJb3JpZ2luX2Vj');
+    expect(JSON.parse(f.row.record!).responseElements.credentials).toMatchObject({ accessKeyId: 'ASIASTJKC5GCM7ZE6LUP', sessionToken: '[REDACTED]' });
+    expect(f.row.sessionKey).toBe('ASIASTJKC5GCM7ZE6LUP');
+  });
+
+  it('stores the record as read when it holds no secret, and redacts it when it does, whatever the text looks like', () => {
+    const event = byName('CreateUser');
+    const text = JSON.stringify(event);
+    expect(readCloudTrailStored(event, text)).toBe(text);
+    const withToken = { ...event, responseElements: { credentials: { sessionToken: 'IQoJsecret' } } };
+    expect(readCloudTrailStored(withToken, JSON.stringify(withToken))).not.toContain('IQoJsecret');
+    // A key spelled with an escape in the text is still the key once parsed: redacted too.
+    const escaped = JSON.stringify(withToken).replace('"sessionToken"', '"session\\u0054oken"');
+    expect(JSON.parse(escaped).responseElements.credentials.sessionToken).toBe('IQoJsecret');
+    expect(readCloudTrailStored(JSON.parse(escaped) as Record<string, unknown>, escaped)).not.toContain('IQoJsecret');
   });
 
   it('names the secret and the instance a call touched', () => {
-    expect(edgesOf(facts(byName('GetSecretValue')))).toContain(
-      `Event:${byName('GetSecretValue').eventID} -TOUCHED-> AwsResource:${(byName('GetSecretValue').requestParameters as { secretId: string }).secretId}`,
-    );
+    expect(facts(byName('GetSecretValue')).row.resources).toContain(`AwsResource:${(byName('GetSecretValue').requestParameters as { secretId: string }).secretId}`);
     const send = facts(byName('SendCommand'));
     expect([...edgesOf(send)].some((e) => e.endsWith('-ACCESSED-> Ec2Instance:i-786a3A8B5C0d92eF4'))).toBe(true);
   });
@@ -96,7 +109,7 @@ describe('normalizeCloudTrailEvent on the Stratus Red Team detonations', () => {
 describe('normalizeCloudTrailEvent on identity types the real data lacks', () => {
   it('makes root a RootUser, and ignores its empty console access key', () => {
     const f = facts(byId(shapes, '11111111-0000-4000-8000-000000000001'));
-    expect(f.record?.props.principalKey).toBe('arn:aws:iam::123456789012:root');
+    expect(f.row.principalKey).toBe('arn:aws:iam::123456789012:root');
     expect([...edgesOf(f)].some((e) => e.includes('KEY_OF'))).toBe(false);
     expect(edgesOf(f)).toContain('RootUser:arn:aws:iam::123456789012:root -IN_ACCOUNT-> Account:123456789012');
   });
@@ -116,13 +129,13 @@ describe('normalizeCloudTrailEvent on identity types the real data lacks', () =>
 
   it('keeps Unknown identities apart, with a compressed IPv6 source', () => {
     const f = facts(byId(shapes, '11111111-0000-4000-8000-000000000004'));
-    expect(f.record?.props.principalKey).toBe('Unknown:123456789012:-');
-    expect(f.record?.props.sourceIp).toBe('2001:db8::1');
+    expect(f.row.principalKey).toBe('Unknown:123456789012:-');
+    expect(f.row.sourceIp).toBe('2001:db8::1');
   });
 
   it('loads an Insight event without a principal', () => {
     const f = facts(byId(shapes, '11111111-0000-4000-8000-000000000005'));
-    expect(f.record?.props.principalKey).toBeUndefined();
+    expect(f.row.principalKey).toBeNull();
     expect(f.edges).toEqual([]);
   });
 
@@ -164,7 +177,7 @@ describe('normalizeCloudTrailEvent on identity types the real data lacks', () =>
       recipientAccountId: '123456789012',
     });
     expect(edgesOf(call)).toContain('RoleSession:ASIAEXAMPLEMFASESS01 -CALLED_FROM-> IpAddress:198.51.100.20');
-    expect(call.record?.props.principalKey).toBe('ASIAEXAMPLEMFASESS01');
+    expect(call.row.principalKey).toBe('ASIAEXAMPLEMFASESS01');
   });
 
   it('links a SAML user to the session AssumeRoleWithSAML started, which an empty sessionIssuer then uses', () => {

@@ -179,20 +179,28 @@ describe('Parquet delivery', () => {
 describe('FlowAggregator', () => {
   const aggregator = new FlowAggregator();
   for (const flow of flows(lines('incident-instance.valid.log'))) aggregator.add(flow);
-  const facts = aggregator.drain({ partHash: 'abc', location: 'incident-instance.valid.log lines 1-5', records: 4, ingestedAt: 0 });
+  const { facts, hours } = aggregator.drain({ partHash: 'abc', location: 'incident-instance.valid.log lines 1-5', records: 4, ingestedAt: 0 });
 
-  it('makes one FLOW edge per hour, addresses, destination port, protocol and action, summing the records', () => {
-    const toC2 = facts.edges.filter((e) => e.type === 'FLOW' && e.to.key === '203.0.113.66');
-    expect(toC2.map((e) => [e.keys?.hour, e.keys?.dstPort, e.count, e.sums?.bytes]).sort()).toEqual([
+  it('sums the records per hour, addresses, destination port, protocol and action for the event store', () => {
+    const toC2 = hours.filter((h) => h.dst === '203.0.113.66');
+    expect(toC2.map((h) => [h.hour, h.dstPort, h.flows, h.bytes]).sort()).toEqual([
       [1722510000000, 4444, 1, 96000],
       [1722513600000, 4444, 1, 64000],
     ]);
   });
 
+  it('makes one FLOW edge per pair of addresses for the graph, summing every hour, with the ports it saw', () => {
+    const toC2 = facts.edges.filter((e) => e.type === 'FLOW' && e.to.key === '203.0.113.66');
+    expect(toC2).toHaveLength(1);
+    expect(toC2[0]).toMatchObject({ count: 2, sums: { bytes: 160000 }, lists: { ports: ['4444/tcp ACCEPT'] } });
+    expect([toC2[0]!.firstSeen, toC2[0]!.lastSeen]).toEqual([Math.min(...hours.filter((h) => h.dst === '203.0.113.66').map((h) => h.firstSeen!)), Math.max(...hours.filter((h) => h.dst === '203.0.113.66').map((h) => h.lastSeen!))]);
+  });
+
   it("keys a service's replies by the service port, not by each client's ephemeral port", () => {
-    const reply = facts.edges.find((e) => e.type === 'FLOW' && e.from.key === '203.0.113.66')!;
-    expect(reply.keys).toMatchObject({ dstPort: 0 });
-    expect(reply.lists?.srcPorts).toEqual(['4444']);
+    const reply = hours.find((h) => h.src === '203.0.113.66')!;
+    expect(reply).toMatchObject({ dstPort: 0, srcPorts: ['4444'] });
+    const edge = facts.edges.find((e) => e.type === 'FLOW' && e.from.key === '203.0.113.66')!;
+    expect(edge.lists).toMatchObject({ ports: ['reply/tcp ACCEPT'], srcPorts: ['4444'] });
   });
 
   describe('tells requests from replies', () => {
@@ -206,8 +214,7 @@ describe('FlowAggregator', () => {
       }
       return a
         .drain({ partHash: 'p', location: 'x', records: text.length, ingestedAt: 0 })
-        .edges.filter((e) => e.type === 'FLOW')
-        .map((e) => `${e.from.key}->${e.to.key}:${String(e.keys?.dstPort)} ${(e.lists?.srcPorts as string[] | undefined)?.join(',') ?? ''}`.trim())
+        .hours.map((h) => `${h.src}->${h.dst}:${String(h.dstPort)} ${h.srcPorts?.join(',') ?? ''}`.trim())
         .sort();
     };
 
@@ -238,7 +245,7 @@ describe('FlowAggregator', () => {
       const parsed = parser.parse(line);
       if (parsed.kind !== 'flow') throw new Error(JSON.stringify(parsed));
       a.add(parsed.flow);
-      return [...edgesOf(a.drain({ partHash: 'p', location: 'x', records: 1, ingestedAt: 0 }))];
+      return [...edgesOf(a.drain({ partHash: 'p', location: 'x', records: 1, ingestedAt: 0 }).facts)];
     };
     expect(edges(withSubnet, '5 eni-0a1b2c3d4e5f6aaaa subnet-0aaa vpc-0bbb 10.0.1.5 10.0.2.6 40000 443 6 1 40 1722474300 1722474360 ACCEPT')).toEqual(
       expect.arrayContaining(['NetworkInterface:eni-0a1b2c3d4e5f6aaaa -IN_SUBNET-> Subnet:subnet-0aaa', 'Subnet:subnet-0aaa -IN_VPC-> Vpc:vpc-0bbb']),
@@ -256,6 +263,5 @@ describe('FlowAggregator', () => {
   it('makes each part of a file its own ledger record, named by the hash of its lines', () => {
     expect(facts.record).toMatchObject({ label: 'IngestedObject', key: 'part:abc', props: { source: 'vpcflow-part', records: 4 } });
     expect(facts.records).toBe(4);
-    expect(FlowAggregator.fileEntry({ contentHash: 'f', location: 'x', size: 1, records: 4, ingestedAt: 0 })).toMatchObject({ record: { key: 'f' }, records: 0, edges: [] });
   });
 });

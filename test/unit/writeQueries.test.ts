@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { edgeKeyOf, keyedRelationships } from '../../graph/cypher/edgeKeys';
 import { schemaStatements } from '../../graph/cypher/migrations';
 import { allWriteQueries, mergeEntitiesQuery, mergeObservedEdgesQuery } from '../../graph/cypher/writeQueries';
 import { nodes } from '../../graph/schema/nodes';
@@ -43,17 +42,15 @@ describe('queries generated from the schema declarations', () => {
   });
 
   it('refuse to build a query the declarations do not allow', () => {
-    expect(() => mergeObservedEdgesQuery('TOUCHED', 'Event', 'S3Bucket')).toThrow(/not an observed relationship/);
-    expect(() => mergeEntitiesQuery('Event')).toThrow(/not an entity label/);
+    expect(() => mergeObservedEdgesQuery('IN_ACCOUNT', 'S3Bucket', 'Account')).toThrow(/not an observed relationship/);
+    expect(() => mergeEntitiesQuery('Finding')).toThrow(/not an entity label/);
     expect(Object.keys(relationships)).toContain('ASSUMED');
   });
 
-  it('name a parallel edge by its endpoints and key properties in declared order, whatever order they come in', () => {
-    expect(keyedRelationships()).toEqual([Rel.FLOW]);
-    const key = edgeKeyOf(Rel.FLOW, '10.0.1.10', '203.0.113.66', { action: 'ACCEPT', protocol: 6, dstPort: 443, hour: 1793408400000 });
-    expect(key).toBe('10.0.1.10>203.0.113.66|1793408400000|443|6|ACCEPT');
-    // The same edge from the other direction is another edge; a reply keyed by port 0 is too.
-    expect(edgeKeyOf(Rel.FLOW, '203.0.113.66', '10.0.1.10', { hour: 1793408400000, dstPort: 443, protocol: 6, action: 'ACCEPT' })).not.toBe(key);
-    expect(edgeKeyOf(Rel.FLOW, '10.0.1.10', '203.0.113.66', { hour: 1793408400000, dstPort: 0, protocol: 6, action: 'ACCEPT' })).toBe('10.0.1.10>203.0.113.66|1793408400000|0|6|ACCEPT');
+  it('keep one FLOW edge per pair of addresses: no key beyond its endpoints, the ports seen as a capped list', () => {
+    const flow = mergeObservedEdgesQuery(Rel.FLOW, 'IpAddress', 'IpAddress');
+    expect(flow).toContain('MERGE (a)-[r:FLOW]->(b)');
+    expect(flow).toMatch(/r\.ports = .*\[\.\.50\]/);
+    expect(flow).toContain('r.bytes = coalesce(r.bytes, 0) + toInteger(');
   });
 });

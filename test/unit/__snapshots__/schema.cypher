@@ -18,12 +18,6 @@ CREATE CONSTRAINT UserAgent_value_unique IF NOT EXISTS FOR (x:UserAgent) REQUIRE
 CREATE CONSTRAINT S3Bucket_name_unique IF NOT EXISTS FOR (x:S3Bucket) REQUIRE x.name IS UNIQUE;
 CREATE CONSTRAINT Ec2Instance_instanceId_unique IF NOT EXISTS FOR (x:Ec2Instance) REQUIRE x.instanceId IS UNIQUE;
 CREATE CONSTRAINT AwsResource_arn_unique IF NOT EXISTS FOR (x:AwsResource) REQUIRE x.arn IS UNIQUE;
-CREATE CONSTRAINT Event_eventId_unique IF NOT EXISTS FOR (x:Event) REQUIRE x.eventId IS UNIQUE;
-CREATE INDEX Event_time IF NOT EXISTS FOR (x:Event) ON (x.time);
-CREATE INDEX Event_principalKey_time IF NOT EXISTS FOR (x:Event) ON (x.principalKey, x.time);
-CREATE INDEX Event_sourceIp_time IF NOT EXISTS FOR (x:Event) ON (x.sourceIp, x.time);
-CREATE INDEX Event_principalKey_time_eventSource_eventName IF NOT EXISTS FOR (x:Event) ON (x.principalKey, x.time, x.eventSource, x.eventName);
-CREATE INDEX Event_principalKey_time_errorCode IF NOT EXISTS FOR (x:Event) ON (x.principalKey, x.time, x.errorCode);
 CREATE CONSTRAINT Finding_findingId_unique IF NOT EXISTS FOR (x:Finding) REQUIRE x.findingId IS UNIQUE;
 CREATE INDEX Finding_severity IF NOT EXISTS FOR (x:Finding) ON (x.severity);
 CREATE INDEX Finding_updatedAt IF NOT EXISTS FOR (x:Finding) ON (x.updatedAt);
@@ -43,5 +37,4 @@ CREATE TEXT INDEX Finding_type_text IF NOT EXISTS FOR (x:Finding) ON (x.type);
 CREATE TEXT INDEX AccessKey_accessKeyId_text IF NOT EXISTS FOR (x:AccessKey) ON (x.accessKeyId);
 CREATE TEXT INDEX UserAgent_value_text IF NOT EXISTS FOR (x:UserAgent) ON (x.value);
 CREATE TEXT INDEX Domain_name_text IF NOT EXISTS FOR (x:Domain) ON (x.name);
-CREATE CONSTRAINT FLOW_edgeKey_unique IF NOT EXISTS FOR ()-[r:FLOW]-() REQUIRE r.edgeKey IS UNIQUE;
 CREATE INDEX Principal_principalKey IF NOT EXISTS FOR (x:Principal) ON (x.principalKey);

@@ -131,16 +131,6 @@ SET x += row.props,
     x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
     x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
 
-// existing Event
-UNWIND $keys AS key
-MATCH (e:Event {eventId: key})
-RETURN key
-
-// create Event
-UNWIND $rows AS row
-CREATE (e:Event)
-SET e = row
-
 // current Finding
 UNWIND $keys AS k
 MATCH (e:Finding {findingId: k.key})
@@ -350,19 +340,19 @@ MERGE (a)-[:IN_ACCOUNT]->(b)
 
 // FLOW IpAddress->IpAddress
 UNWIND $rows AS row
-// row: [from, to, firstSeen, lastSeen, count, edgeKey, keys.hour, keys.dstPort, keys.protocol, keys.action, sums.bytes, sums.packets, lists.via, lists.interfaces, lists.srcPorts]
+// row: [from, to, firstSeen, lastSeen, count, sums.bytes, sums.packets, lists.ports, lists.via, lists.interfaces, lists.srcPorts]
 MATCH (a:IpAddress {ip: row[0]})
 MATCH (b:IpAddress {ip: row[1]})
-MERGE (a)-[r:FLOW {edgeKey: row[5]}]->(b)
-ON CREATE SET r.hour = row[6], r.dstPort = row[7], r.protocol = row[8], r.action = row[9]
+MERGE (a)-[r:FLOW]->(b)
 SET r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row[2] < r.firstSeen THEN toInteger(row[2]) ELSE r.firstSeen END,
     r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row[3] > r.lastSeen THEN toInteger(row[3]) ELSE r.lastSeen END,
     r.count = coalesce(r.count, 0) + toInteger(row[4]),
-    r.bytes = coalesce(r.bytes, 0) + toInteger(row[10]),
-    r.packets = coalesce(r.packets, 0) + toInteger(row[11]),
-    r.via = (coalesce(r.via, []) + [v IN coalesce(row[12], []) WHERE NOT v IN coalesce(r.via, [])])[..10],
-    r.interfaces = (coalesce(r.interfaces, []) + [v IN coalesce(row[13], []) WHERE NOT v IN coalesce(r.interfaces, [])])[..20],
-    r.srcPorts = (coalesce(r.srcPorts, []) + [v IN coalesce(row[14], []) WHERE NOT v IN coalesce(r.srcPorts, [])])[..20]
+    r.bytes = coalesce(r.bytes, 0) + toInteger(row[5]),
+    r.packets = coalesce(r.packets, 0) + toInteger(row[6]),
+    r.ports = (coalesce(r.ports, []) + [v IN coalesce(row[7], []) WHERE NOT v IN coalesce(r.ports, [])])[..50],
+    r.via = (coalesce(r.via, []) + [v IN coalesce(row[8], []) WHERE NOT v IN coalesce(r.via, [])])[..10],
+    r.interfaces = (coalesce(r.interfaces, []) + [v IN coalesce(row[9], []) WHERE NOT v IN coalesce(r.interfaces, [])])[..20],
+    r.srcPorts = (coalesce(r.srcPorts, []) + [v IN coalesce(row[10], []) WHERE NOT v IN coalesce(r.srcPorts, [])])[..20]
 
 // HAS_IP NetworkInterface->IpAddress
 UNWIND $rows AS row
@@ -476,38 +466,3 @@ MERGE (a)-[r:INVOLVES]->(b)
 SET r += coalesce(row.props, {}),
     r.firstSeen = CASE WHEN r.firstSeen IS NULL OR row.firstSeen < r.firstSeen THEN row.firstSeen ELSE r.firstSeen END,
     r.lastSeen = CASE WHEN r.lastSeen IS NULL OR row.lastSeen > r.lastSeen THEN row.lastSeen ELSE r.lastSeen END
-
-// TOUCHED Event->S3Bucket
-UNWIND $rows AS row
-// row: [from, to]
-MATCH (a:Event {eventId: row[0]})
-MATCH (b:S3Bucket {name: row[1]})
-CREATE (a)-[:TOUCHED]->(b)
-
-// TOUCHED Event->Ec2Instance
-UNWIND $rows AS row
-// row: [from, to]
-MATCH (a:Event {eventId: row[0]})
-MATCH (b:Ec2Instance {instanceId: row[1]})
-CREATE (a)-[:TOUCHED]->(b)
-
-// TOUCHED Event->AwsResource
-UNWIND $rows AS row
-// row: [from, to]
-MATCH (a:Event {eventId: row[0]})
-MATCH (b:AwsResource {arn: row[1]})
-CREATE (a)-[:TOUCHED]->(b)
-
-// TOUCHED Event->Principal
-UNWIND $rows AS row
-// row: [from, to]
-MATCH (a:Event {eventId: row[0]})
-MATCH (b:Principal {principalKey: row[1]})
-CREATE (a)-[:TOUCHED]->(b)
-
-// TOUCHED Event->AccessKey
-UNWIND $rows AS row
-// row: [from, to]
-MATCH (a:Event {eventId: row[0]})
-MATCH (b:AccessKey {accessKeyId: row[1]})
-CREATE (a)-[:TOUCHED]->(b)

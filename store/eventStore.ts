@@ -1,0 +1,217 @@
+import { BIGINT, BOOLEAN, DuckDBInstance, JSDuckDBValueConverter, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import type { Graph } from '../graph/driver';
+import { TrailhoundError } from '../graph/errors';
+import { checkStoreBinding } from './graphBinding';
+import { absolute } from './layout';
+import { EMPTY_MANIFEST, manifestVersionToken, readManifest, type Manifest, type Segment } from './manifest';
+import { quoteIdentifier, quoteLiteral } from './sql';
+import { readStoreIdentity, type StoreIdentity } from './storeIdentity';
+import { columnsOf, type TableName } from './tables';
+
+/** A query's parameters: named ($name in the SQL), numbers as BIGINT, text lists as VARCHAR[]. */
+export type StoreParams = Readonly<Record<string, number | string | boolean | readonly string[]>>;
+
+/** The time range a query reads: segments entirely outside it are not opened. */
+export interface TimeRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Where a query reads each table from: SQL text for its FROM clause. */
+export type TableSources = Readonly<Record<TableName, string>>;
+
+/** How often readers look for a new manifest (a cheap stat). */
+const MANIFEST_CHECK_MS = 1000;
+const POOL_SIZE = 4;
+
+/**
+ * The event store as readers see it (the server, exports): the manifest's segments read through
+ * an in-memory DuckDB. Never a directory listing, never a lock: an ingest in another process
+ * writes new segments and replaces the manifest, and the next query (within a second) reads them,
+ * with no restart. Every value is a bound parameter; only the store's own table, column and file
+ * names are part of the SQL text.
+ */
+export class EventStore {
+  private manifest: Manifest;
+  private token: string;
+  private checkedAt = 0;
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: ((connection: DuckDBConnection) => void)[] = [];
+  private open = 0;
+
+  private constructor(
+    readonly root: string,
+    readonly identity: StoreIdentity | null,
+    private readonly instance: DuckDBInstance,
+  ) {
+    this.token = manifestVersionToken(root);
+    this.manifest = identity ? readManifest(root) : EMPTY_MANIFEST;
+    this.checkedAt = Date.now();
+  }
+
+  /** Opens the store at `root` for reading; a folder with no store yet reads as empty. */
+  static async open(root: string, options: { threads?: number; memoryLimit?: string } = {}): Promise<EventStore> {
+    const identity = readStoreIdentity(root);
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: String(options.threads ?? 2),
+      memory_limit: options.memoryLimit ?? '1GB',
+      // Parquet and JSON are built in: never reach for the network.
+      autoinstall_known_extensions: 'false',
+    });
+    // Segments are immutable: their footers can be kept once read.
+    const setup = await instance.connect();
+    await setup.run('SET parquet_metadata_cache = true');
+    setup.closeSync();
+    return new EventStore(root, identity, instance);
+  }
+
+  /** The committed segments now (re-read when the manifest changes). */
+  segments(): readonly Segment[] {
+    const now = Date.now();
+    if (now - this.checkedAt >= MANIFEST_CHECK_MS) {
+      this.checkedAt = now;
+      const token = manifestVersionToken(this.root);
+      if (token !== this.token) {
+        this.token = token;
+        this.manifest = readManifest(this.root);
+      }
+    }
+    return this.manifest.segments;
+  }
+
+  /** The manifest as last read (for health and the store's own tests). */
+  get current(): Manifest {
+    this.segments();
+    return this.manifest;
+  }
+
+  /** Runs a read query and returns its rows as objects (BIGINTs as numbers). */
+  async all<R = Record<string, unknown>>(sql: (tables: TableSources) => string, params: StoreParams = {}, range?: TimeRange): Promise<R[]> {
+    const connection = await this.acquire();
+    try {
+      const reader = await connection.runAndReadAll(sql(this.sources(range)), ...bound(params));
+      return reader.getRowObjectsJS().map((row) => plainRow(row) as R);
+    } catch (error) {
+      throw storeError(error);
+    } finally {
+      this.releaseConnection(connection);
+    }
+  }
+
+  /**
+   * Streams a query's rows as arrays of column values, a chunk (about 2,048 rows) at a time,
+   * pulled only as the caller takes them: for exports of any size. Its own connection, so a
+   * long export never holds one the pool needs for short queries.
+   */
+  async *stream(sql: (tables: TableSources) => string, params: StoreParams = {}, range?: TimeRange): AsyncGenerator<unknown[][]> {
+    const connection = await this.instance.connect();
+    try {
+      let result;
+      try {
+        result = await connection.stream(sql(this.sources(range)), ...bound(params));
+      } catch (error) {
+        throw storeError(error);
+      }
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        yield chunk.convertRows(JSDuckDBValueConverter).map((row) => row.map(plainValue));
+      }
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.idle) connection.closeSync();
+    this.idle.length = 0;
+    this.instance.closeSync();
+  }
+
+  /** Each table's FROM text: its segments that overlap the range, or a typed empty table. */
+  private sources(range: TimeRange | undefined): TableSources {
+    const segments = this.segments();
+    const from = (table: TableName) => {
+      const files = segments.filter((s) => s.table === table && (!range || (s.maxTime >= range.from && s.minTime <= range.to)));
+      if (files.length === 0) return emptyTable(table);
+      return `read_parquet([${files.map((s) => quoteLiteral(absolute(this.root, s.path))).join(', ')}])`;
+    };
+    return { cloudtrail: from('cloudtrail'), vpcflow: from('vpcflow'), vpcflow_hours: from('vpcflow_hours') };
+  }
+
+  private async acquire(): Promise<DuckDBConnection> {
+    const ready = this.idle.pop();
+    if (ready) return ready;
+    if (this.open < POOL_SIZE) {
+      this.open += 1;
+      return this.instance.connect();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private releaseConnection(connection: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(connection);
+    else this.idle.push(connection);
+  }
+}
+
+/**
+ * The store of `graph`'s events at `root`, opened for reading: refuses a folder whose events are
+ * another graph's (or a graph whose store is elsewhere), as the ingest does.
+ */
+export async function openEventStore(graph: Graph, root: string, options?: { threads?: number; memoryLimit?: string }): Promise<EventStore> {
+  const events = await EventStore.open(root, options);
+  try {
+    await checkStoreBinding(graph, root, events.identity, events.current, false);
+  } catch (error) {
+    await events.close();
+    throw error;
+  }
+  return events;
+}
+
+/** A table with the declared columns and no rows: what a query reads before anything is stored. */
+function emptyTable(table: TableName): string {
+  return `(SELECT ${columnsOf(table)
+    .map(([name, c]) => `NULL::${c.type} AS ${quoteIdentifier(name)}`)
+    .join(', ')} WHERE false)`;
+}
+
+function bound(params: StoreParams): [Record<string, DuckDBValue>, Record<string, DuckDBType>] {
+  const values: Record<string, DuckDBValue> = {};
+  const types: Record<string, DuckDBType> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'number') {
+      values[name] = BigInt(Math.trunc(value));
+      types[name] = BIGINT;
+    } else if (typeof value === 'boolean') {
+      values[name] = value;
+      types[name] = BOOLEAN;
+    } else if (typeof value === 'string') {
+      values[name] = value;
+      types[name] = VARCHAR;
+    } else {
+      values[name] = listValue([...value]);
+      types[name] = LIST(VARCHAR);
+    }
+  }
+  return [values, types];
+}
+
+function plainValue(value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}
+
+function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const name in row) if (typeof row[name] === 'bigint') row[name] = Number(row[name]);
+  return row;
+}
+
+function storeError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/No such file|Cannot open file|too small to be a Parquet file|No magic bytes/i.test(message)) {
+    return new TrailhoundError('STORE_UNAVAILABLE', `The event store cannot be read: ${message.split('\n')[0]}`, 'A segment listed in its manifest is missing or damaged; check the folder, or rebuild with trailhound rebuild.', { cause: error });
+  }
+  return error instanceof Error ? error : new Error(message);
+}

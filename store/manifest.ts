@@ -1,0 +1,100 @@
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { TrailhoundError } from '../graph/errors';
+import { MANIFEST_FILE } from './layout';
+import { tables, type TableName } from './tables';
+
+/** One committed segment: a Parquet file of one table and one day. */
+export interface Segment {
+  /** Relative to the store, with "/" (layout.ts segmentPath). */
+  readonly path: string;
+  readonly table: TableName;
+  readonly day: string;
+  readonly rows: number;
+  /** The earliest and latest time in it (the table's time column), epoch ms: readers skip files outside a query's range. */
+  readonly minTime: number;
+  readonly maxTime: number;
+  /** The commit that wrote it (a graph ledger entry vouches for it). */
+  readonly commit: string;
+  /** Bytes on disk. */
+  readonly bytes: number;
+}
+
+/** A segment merged into a larger one: left in place a while for readers that are still on it. */
+export interface RetiredSegment {
+  readonly path: string;
+  readonly retiredAt: number;
+}
+
+/**
+ * What is in the store: the committed segments, and nothing else. Readers read exactly these
+ * files (never a directory listing), so a segment being written, staged or merged is invisible
+ * until the manifest names it, and a merge never shows rows twice. Replaced atomically (write,
+ * fsync, rename), only by the ingest holding the lock.
+ */
+export interface Manifest {
+  readonly format: typeof MANIFEST_FORMAT;
+  readonly version: 1;
+  readonly segments: readonly Segment[];
+  readonly retired: readonly RetiredSegment[];
+}
+
+export const MANIFEST_FORMAT = 'trailhound-event-store-manifest';
+
+export const EMPTY_MANIFEST: Manifest = { format: MANIFEST_FORMAT, version: 1, segments: [], retired: [] };
+
+/** The manifest as on disk; an empty one when the store has none yet. */
+export function readManifest(root: string): Manifest {
+  let text: string;
+  try {
+    text = readFileSync(join(root, MANIFEST_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_MANIFEST;
+    throw error;
+  }
+  let value: Partial<Manifest>;
+  try {
+    value = JSON.parse(text) as Partial<Manifest>;
+  } catch {
+    throw damaged(root, 'it is not JSON');
+  }
+  if (value.format !== MANIFEST_FORMAT || value.version !== 1 || !Array.isArray(value.segments) || !Array.isArray(value.retired)) {
+    throw damaged(root, 'it is not a manifest this version reads');
+  }
+  for (const s of value.segments) {
+    if (!(s.table in tables)) throw damaged(root, `it names a table this version does not know (${String(s.table).slice(0, 40)})`);
+  }
+  return value as Manifest;
+}
+
+/** A cheap token that changes whenever the manifest is replaced (readers poll it). */
+export function manifestVersionToken(root: string): string {
+  try {
+    const stat = statSync(join(root, MANIFEST_FILE), { bigint: true });
+    return `${stat.mtimeNs}:${stat.ino}:${stat.size}`;
+  } catch {
+    return 'none';
+  }
+}
+
+/** Replaces the manifest atomically: a reader sees the old one or the new one, never a mix. */
+export function writeManifest(root: string, manifest: Manifest): void {
+  const path = join(root, MANIFEST_FILE);
+  const temporary = `${path}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    writeSync(fd, JSON.stringify(manifest));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+}
+
+function damaged(root: string, why: string): TrailhoundError {
+  return new TrailhoundError(
+    'STORE_DAMAGED',
+    `The event store's manifest (${join(root, MANIFEST_FILE)}) cannot be read: ${why}.`,
+    'Restore the folder from a backup, or rebuild the store and graph from the logs: trailhound rebuild.',
+  );
+}

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Graph } from '../graph/driver';
+import { EventIdIndex } from './eventIdIndex';
+import { checkStoreBinding } from './graphBinding';
+import { acquireIngestLock, type LockHolder } from './ingestLock';
+import { absolute, dayOf, segmentPath, STAGING_DIR, stagingPath } from './layout';
+import { readManifest, writeManifest, type Manifest, type Segment } from './manifest';
+import { committedMarkers, commitMarkerKey } from './commitMarkers';
+import type { RowOf } from './rows';
+import { quoteLiteral } from './sql';
+import { createStore, readStoreIdentity } from './storeIdentity';
+import { tables, type TableName } from './tables';
+import { writeSegment } from './segmentWriter';
+
+/** Segments a commit writes: one per table and day, cut at this many rows. */
+const MAX_SEGMENT_ROWS: Record<TableName, number> = { cloudtrail: 50_000, vpcflow: 500_000, vpcflow_hours: 500_000 };
+
+export interface StoreWriterOptions {
+  /** Who is writing, for the lock file ("ingest", "demo", ...). */
+  readonly command: string;
+  /** Hears what takes a while or waits: another ingest holding the store, a recovery. */
+  readonly onNote?: (message: string) => void;
+}
+
+/**
+ * An ingest's hold on the event store: the only writer (it holds the lock), the eventId index,
+ * and the commits. A commit stages its segments, the graph transaction that counts their
+ * evidence writes the commit's marker, and only then are the segments published in the manifest.
+ * A run killed at any point leaves either a marker-less staging folder (discarded by the next
+ * ingest: the graph never counted it) or a marked one (published by the next ingest), never
+ * events counted and missing, or stored and uncounted.
+ */
+export class EventStoreWriter {
+  private manifest: Manifest;
+  readonly index: EventIdIndex;
+  private writes: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly root: string,
+    private readonly instance: DuckDBInstance,
+    private readonly writing: DuckDBConnection,
+    private readonly reading: DuckDBConnection,
+    private readonly release: () => void,
+    manifest: Manifest,
+    settle: () => Promise<void>,
+  ) {
+    this.manifest = manifest;
+    this.index = new EventIdIndex((day) => this.storedEventIds(day), settle);
+  }
+
+  /**
+   * Takes the store at `root` for an ingest into `graph`: waits for any other ingest to finish,
+   * checks that the store is this graph's (binding a new one), and recovers what a killed run
+   * left staged. `settle` waits for this run's commits in flight (see EventIdIndex).
+   */
+  static async open(root: string, graph: Graph, options: StoreWriterOptions & { settle: () => Promise<void> }): Promise<EventStoreWriter> {
+    mkdirSync(root, { recursive: true });
+    const release = await acquireIngestLock(root, {
+      command: options.command,
+      onWait: (holder: LockHolder) =>
+        options.onNote?.(`waiting for another ingest (pid ${holder.pid}, ${holder.command}, since ${new Date(holder.since).toISOString()}) to finish with the event store at ${root}`),
+    });
+    try {
+      const identity = readStoreIdentity(root) ?? createStore(root);
+      const manifest = await recoverStaged(root, graph, readManifest(root), options.onNote);
+      await checkStoreBinding(graph, root, identity, manifest, true);
+      // One thread: the other core is Neo4j's. A memory limit with somewhere to spill keeps the
+      // ingest's memory flat; the staging folder is removed with the commit.
+      const spill = join(root, STAGING_DIR, 'duckdb-spill');
+      const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '192MB', temp_directory: spill, preserve_insertion_order: 'true', autoinstall_known_extensions: 'false' });
+      const writing = await instance.connect();
+      const reading = await instance.connect();
+      return new EventStoreWriter(root, instance, writing, reading, release, manifest, options.settle);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** A new commit: its segments are staged until `publish`. */
+  begin(): StagedCommit {
+    return new StagedCommit(this, randomUUID().replaceAll('-', '').slice(0, 16));
+  }
+
+  /** The commit's segments join the manifest: readers see them from now on. */
+  publish(commit: StagedCommit): void {
+    if (commit.segments.length === 0) return;
+    for (const segment of commit.segments) {
+      const target = absolute(this.root, segment.path);
+      mkdirSync(dirname(target), { recursive: true });
+      renameSync(stagingPath(this.root, commit.id, segment.path), target);
+    }
+    this.manifest = { ...this.manifest, segments: [...this.manifest.segments, ...commit.segments] };
+    writeManifest(this.root, this.manifest);
+    rmSync(join(this.root, STAGING_DIR, commit.id), { recursive: true, force: true });
+  }
+
+  /** A commit whose graph transaction did not count it (a part already loaded): its segments go. */
+  discard(commit: StagedCommit): void {
+    rmSync(join(this.root, STAGING_DIR, commit.id), { recursive: true, force: true });
+  }
+
+  get segments(): readonly Segment[] {
+    return this.manifest.segments;
+  }
+
+  async close(): Promise<void> {
+    try {
+      this.writing.closeSync();
+      this.reading.closeSync();
+      this.instance.closeSync();
+      rmSync(join(this.root, STAGING_DIR, 'duckdb-spill'), { recursive: true, force: true });
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Writes one staged segment. One at a time, whichever commit asks: one connection, one DuckDB thread. */
+  stageSegment<T extends TableName>(commit: StagedCommit, table: T, day: string, rows: readonly RowOf<T>[], index: number): Promise<Segment> {
+    const path = segmentPath(table, day, commit.id, index);
+    const file = stagingPath(this.root, commit.id, path);
+    const write = this.writes.then(async (): Promise<Segment> => {
+      mkdirSync(dirname(file), { recursive: true });
+      const written = await writeSegment(this.writing, table, rows, file);
+      return { path, table, day, commit: commit.id, ...written };
+    });
+    this.writes = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    return write;
+  }
+
+  /** The eventIds the store holds for a day (CloudTrail), for the index. */
+  private async storedEventIds(dayNumber: number): Promise<string[]> {
+    const day = dayOf(dayNumber * 86_400_000);
+    const files = this.manifest.segments.filter((s) => s.table === 'cloudtrail' && s.day === day).map((s) => quoteLiteral(absolute(this.root, s.path)));
+    if (files.length === 0) return [];
+    const list = `read_parquet([${files.join(', ')}])`;
+    // One joined string for the ordinary ids (one value to cross into JavaScript, not a million);
+    // an id that holds the separator itself comes one by one.
+    const joined = await this.reading.runAndReadAll(`SELECT string_agg(eventId, chr(30)) AS ids FROM ${list} WHERE NOT contains(eventId, chr(30))`);
+    const text = joined.getRowObjectsJS()[0]?.ids as string | null | undefined;
+    const ids = text ? text.split('\u001e') : [];
+    const odd = await this.reading.runAndReadAll(`SELECT eventId FROM ${list} WHERE contains(eventId, chr(30))`);
+    for (const row of odd.getRowObjectsJS()) ids.push(String(row.eventId));
+    return ids;
+  }
+}
+
+/**
+ * The segments of one commit, staged as rows arrive (a commit's rows never wait in memory whole:
+ * each table's rows are written out per day every MAX_SEGMENT_ROWS).
+ */
+export class StagedCommit {
+  readonly segments: Segment[] = [];
+  private readonly pending = new Map<string, { table: TableName; day: string; rows: object[] }>();
+  private queue: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private counter = 0;
+
+  constructor(
+    private readonly store: EventStoreWriter,
+    readonly id: string,
+  ) {}
+
+  /** The marker the commit's graph transaction writes (commitMarkers.ts). */
+  get markerKey(): string {
+    return commitMarkerKey(this.id);
+  }
+
+  /** Adds a row; full segments are written in the background (`staged()` waits for them). */
+  add<T extends TableName>(table: T, row: RowOf<T>): void {
+    const time = (row as Record<string, unknown>)[tables[table].timeColumn] as number;
+    const day = dayOf(time);
+    const key = `${table}/${day}`;
+    let bucket = this.pending.get(key);
+    if (!bucket) {
+      bucket = { table, day, rows: [] };
+      this.pending.set(key, bucket);
+    }
+    bucket.rows.push(row);
+    if (bucket.rows.length >= MAX_SEGMENT_ROWS[table]) this.writeOut(key);
+  }
+
+  /** Rows not yet written out. */
+  get buffered(): number {
+    let n = 0;
+    for (const bucket of this.pending.values()) n += bucket.rows.length;
+    return n;
+  }
+
+  /** Writes what is left and waits for every segment; then lists them in the staging folder. */
+  async staged(): Promise<void> {
+    for (const key of [...this.pending.keys()]) this.writeOut(key);
+    await this.queue;
+    if (this.failure) throw this.failure;
+    if (this.segments.length > 0) {
+      writeFileSync(join(this.store.root, STAGING_DIR, this.id, 'commit.json'), JSON.stringify({ id: this.id, segments: this.segments }));
+    }
+  }
+
+  private writeOut(key: string): void {
+    const bucket = this.pending.get(key);
+    if (!bucket || bucket.rows.length === 0) return;
+    this.pending.delete(key);
+    const index = (this.counter += 1);
+    this.queue = this.queue.then(async () => {
+      if (this.failure) return;
+      try {
+        this.segments.push(await this.store.stageSegment(this, bucket.table, bucket.day, bucket.rows as RowOf<TableName>[], index));
+      } catch (error) {
+        this.failure = error;
+      }
+    });
+  }
+}
+
+/**
+ * What a killed ingest left staged: commits whose marker is in the graph are published (the
+ * graph counted them), the others discarded (it never did).
+ */
+async function recoverStaged(root: string, graph: Graph, manifest: Manifest, note?: (message: string) => void): Promise<Manifest> {
+  const staging = join(root, STAGING_DIR);
+  if (!existsSync(staging)) return manifest;
+  const commits = readdirSync(staging).filter((name) => name !== 'duckdb-spill');
+  if (commits.length === 0) return manifest;
+  const marked = await committedMarkers(graph, commits);
+  let recovered = manifest;
+  let published = 0;
+  for (const id of commits) {
+    const listing = join(staging, id, 'commit.json');
+    if (marked.has(id) && existsSync(listing)) {
+      const { segments } = JSON.parse(readFileSync(listing, 'utf8')) as { segments: Segment[] };
+      const known = new Set(recovered.segments.map((s) => s.path));
+      for (const segment of segments) {
+        const from = stagingPath(root, id, segment.path);
+        const to = absolute(root, segment.path);
+        if (existsSync(from)) {
+          mkdirSync(dirname(to), { recursive: true });
+          renameSync(from, to);
+        }
+      }
+      recovered = { ...recovered, segments: [...recovered.segments, ...segments.filter((s) => !known.has(s.path))] };
+      writeManifest(root, recovered);
+      published += 1;
+    }
+    rmSync(join(staging, id), { recursive: true, force: true });
+  }
+  note?.(`recovered the event store after an interrupted ingest: ${published} commit(s) finished, ${commits.length - published} discarded (their events load again now)`);
+  return recovered;
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RowOf } from '../../store/rows';
+import { writeSegment } from '../../store/segmentWriter';
+import { quoteLiteral } from '../../store/sql';
+
+/** Rows read back from a segment in file order, as plain values. */
+async function readBack(connection: DuckDBConnection, path: string): Promise<Record<string, unknown>[]> {
+  const reader = await connection.runAndReadAll(`SELECT * FROM read_parquet(${quoteLiteral(path)})`);
+  return reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+}
+
+function flowRow(overrides: Partial<RowOf<'vpcflow'>> = {}): RowOf<'vpcflow'> {
+  return {
+    start: 1_733_400_000_000,
+    end: 1_733_400_060_000,
+    src: '10.0.1.5',
+    dst: '203.0.113.9',
+    srcPort: 49152,
+    dstPort: 443,
+    protocol: 6,
+    packets: 12,
+    bytes: 4_503_599_627_370_495, // 2^52 - 1: a 64-bit count, exactly
+    action: 'ACCEPT',
+    tcpFlags: null,
+    via: null,
+    interfaceId: 'eni-0a1b2c3d',
+    accountId: '111122223333',
+    vpcId: null,
+    subnetId: null,
+    instanceId: null,
+    region: null,
+    ...overrides,
+  };
+}
+
+describe('an event store segment', () => {
+  let dir: string;
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'trailhound-segments-'));
+    instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+    connection = await instance.connect();
+  });
+  afterAll(() => {
+    connection.closeSync();
+    instance.closeSync();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives back exactly the rows written, in the order the table declares, nulls and lists included', async () => {
+    const rows = [
+      flowRow({ src: '10.0.1.9', start: 3, end: 4, via: ['10.0.0.1', '10.0.0.2'], tcpFlags: 18 }),
+      flowRow({ src: '10.0.1.5', start: 2, end: 2, via: [], interfaceId: null }),
+      flowRow({ src: '10.0.1.5', start: 1, end: 9, action: 'REJECT', tcpFlags: 0 }),
+    ];
+    const path = join(dir, 'flows.parquet');
+    const written = await writeSegment(connection, 'vpcflow', rows, path);
+    expect(written).toMatchObject({ rows: 3, minTime: 1, maxTime: 3 });
+    // Sorted by src, dst, start.
+    expect(await readBack(connection, path)).toEqual([rows[2], rows[1], rows[0]]);
+  });
+
+  it('keeps attacker-controlled text as it was: separators, quotes, newlines, direction overrides', async () => {
+    const hostile = ['\u001e', 'a\u001fb', '\u001d', '"\';--', 'line\nbreak', 'ユーザー\u202Eexe.txt', '', '\u0000zero'];
+    const rows = hostile.map((text, i) => flowRow({ start: i, interfaceId: text, via: [text, 'plain'], region: `${text}${i}` }));
+    const path = join(dir, 'hostile.parquet');
+    await writeSegment(connection, 'vpcflow', rows, path);
+    const back = await readBack(connection, path);
+    expect(back.map((r) => r.interfaceId)).toEqual(hostile);
+    expect(back.map((r) => r.via)).toEqual(hostile.map((text) => [text, 'plain']));
+    expect(back.map((r) => r.region)).toEqual(hostile.map((text, i) => `${text}${i}`));
+  });
+
+  it('writes many rows through the joined path and counts every one', async () => {
+    const rows = Array.from({ length: 25_000 }, (_, i) => flowRow({ start: i, srcPort: i % 65536, src: `10.0.${i % 200}.${i % 250}` }));
+    const path = join(dir, 'many.parquet');
+    await writeSegment(connection, 'vpcflow', rows, path);
+    const reader = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n, sum(srcPort)::BIGINT AS ports FROM read_parquet(${quoteLiteral(path)})`);
+    expect(reader.getRowObjectsJS()[0]).toEqual({ n: 25_000, ports: BigInt(rows.reduce((sum, r) => sum + r.srcPort!, 0)) });
+  });
+});
