@@ -4,6 +4,7 @@ import { demoCommand } from './commands/demo';
 import { enrichCommand } from './commands/enrich';
 import { exportCommand } from './commands/export';
 import { ingestCommand } from './commands/ingest';
+import { rebuildCommand } from './commands/rebuild';
 import { serveCommand } from './commands/serve';
 import { VERSION } from './version';
 import { reportError } from './errors';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   program.addCommand(enrichCommand());
   program.addCommand(serveCommand());
   program.addCommand(exportCommand());
+  program.addCommand(rebuildCommand());
   return program;
 }
 
