@@ -48,6 +48,15 @@ export class Graph {
   }
 
   /**
+   * A read that must see every write committed before it, on a cluster too: run where writes
+   * run (the leader), not on a follower that may lag. For what decides whether to write (the
+   * ingest ledger, a recovery's commit markers), never for what a reader browses.
+   */
+  async readLatest<R extends RecordShape = RecordShape>(query: string, params: Record<string, unknown> = {}): Promise<QueryResult<R>> {
+    return this.write((tx) => tx.run<R>(query, params));
+  }
+
+  /**
    * Streams a one-column read query's values as Neo4j produces them, in batches, pulling more
    * only as the caller takes them: for exports of any size. Batches, not single rows, so that a
    * row does not cost a round of promises in every layer above. Not retried, since rows already

@@ -35,9 +35,11 @@ export class GraphWriter {
   /**
    * Writes a batch in one transaction: its records (the new ones count) with their evidence,
    * and `evidence` already aggregated from records known to be new (events the event store's
-   * index found new), so both commit together or not at all.
+   * index found new), so both commit together or not at all. `beforeCommit` is awaited after
+   * every statement and before the commit (what must be durable first: the event store's staged
+   * segments), so the transaction's work runs while it is made durable.
    */
-  async write(batch: readonly RecordFacts[], evidence: EvidenceAggregate | null = null): Promise<BatchOutcome> {
+  async write(batch: readonly RecordFacts[], evidence: EvidenceAggregate | null = null, beforeCommit?: () => Promise<void>): Promise<BatchOutcome> {
     // The same record twice in one batch counts once; of two versions, the newest is kept.
     const chosen = new Map<string, RecordFacts>();
     const candidates: RecordFacts[] = [];
@@ -58,7 +60,7 @@ export class GraphWriter {
     }
     candidates.push(...chosen.values());
 
-    const { created, structural, fresh } = await this.writeRetryingConflicts(candidates, evidence);
+    const { created, structural, fresh } = await this.writeRetryingConflicts(candidates, evidence, beforeCommit);
     // Only after the commit: a rolled-back batch must not be remembered as written.
     for (const id of structural) this.knownStructural.add(id);
     const total = candidates.reduce((sum, f) => sum + (f.records ?? 1), 0);
@@ -67,7 +69,7 @@ export class GraphWriter {
 
   /** The ledger entry for a file's content, if it was ingested before. */
   async ledgerEntry(contentHash: string): Promise<{ records: number; source: string | null } | null> {
-    const result = await this.graph.read<{ records: number | null; source: string | null }>(
+    const result = await this.graph.readLatest<{ records: number | null; source: string | null }>(
       `MATCH (o:${Label.IngestedObject} {${nodes.IngestedObject.key}: $contentHash}) RETURN o.records AS records, o.source AS source`,
       { contentHash },
     );
@@ -80,10 +82,14 @@ export class GraphWriter {
    * created one of our new records after we checked) is not transient: retry it here, when the
    * records it created are visible and count as existing.
    */
-  private async writeRetryingConflicts(candidates: readonly RecordFacts[], evidence: EvidenceAggregate | null) {
+  private async writeRetryingConflicts(candidates: readonly RecordFacts[], evidence: EvidenceAggregate | null, beforeCommit: (() => Promise<void>) | undefined) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.graph.write((tx) => this.writeInTransaction(tx, candidates, evidence));
+        return await this.graph.write(async (tx) => {
+          const written = await this.writeInTransaction(tx, candidates, evidence);
+          await beforeCommit?.();
+          return written;
+        });
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code !== 'Neo.ClientError.Schema.ConstraintValidationFailed' || attempt >= 5) throw error;

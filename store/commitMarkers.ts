@@ -14,7 +14,7 @@ export function commitMarkerKey(commitId: string): string {
 
 /** Which of these commits the graph has a marker for. */
 export async function committedMarkers(graph: Graph, commitIds: readonly string[]): Promise<Set<string>> {
-  const result = await graph.read(
+  const result = await graph.readLatest(
     `UNWIND $keys AS key MATCH (o:${n(Label.IngestedObject)} {${n(nodes.IngestedObject.key)}: key}) RETURN o.${n(nodes.IngestedObject.key)} AS key`,
     { keys: commitIds.map(commitMarkerKey) },
   );

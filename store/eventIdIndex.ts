@@ -1,3 +1,4 @@
+import { IdSet } from './idSet';
 import { dayNumber } from './layout';
 
 /**
@@ -9,17 +10,18 @@ import { dayNumber } from './layout';
  * however many days a run covers.
  */
 export class EventIdIndex {
-  private readonly days = new Map<number, Set<string>>();
+  private readonly days = new Map<number, IdSet>();
   private held = 0;
 
   /**
    * @param loadDay the ids already stored for a day (epoch day number)
    * @param settle called before a day is let go: what this run added to it must be committed
    *   first, since a reload sees only committed segments
-   * @param budget ids held before days are let go (a day being loaded is always held whole)
+   * @param budget ids held before days are let go (a day being loaded is always held whole; a
+   *   UUID costs 16 bytes, outside the JavaScript heap: see IdSet)
    */
   constructor(
-    private readonly loadDay: (day: number) => Promise<Iterable<string>>,
+    private readonly loadDay: (day: number, into: IdSet) => Promise<void>,
     private readonly settle: () => Promise<void>,
     private readonly budget = 2_000_000,
   ) {}
@@ -43,7 +45,8 @@ export class EventIdIndex {
         this.held -= ids.size;
       }
     }
-    const ids = new Set(await this.loadDay(day));
+    const ids = new IdSet();
+    await this.loadDay(day, ids);
     if (!this.days.has(day)) {
       this.days.set(day, ids);
       this.held += ids.size;
@@ -58,8 +61,7 @@ export class EventIdIndex {
     const day = dayNumber(time);
     const ids = this.days.get(day);
     if (!ids) throw new Error(`day ${day} is not loaded`);
-    if (ids.has(eventId)) return false;
-    ids.add(eventId);
+    if (!ids.add(eventId)) return false;
     this.held += 1;
     return true;
   }

@@ -16,7 +16,7 @@ const META = `(m:${n(Label.TrailhoundMeta)} {${n(nodes.TrailhoundMeta.key)}: 'ev
 
 /** The id of the store this graph's events are in, if it has one. */
 export async function graphStoreId(graph: Graph): Promise<string | null> {
-  const result = await graph.read(`MATCH ${META} RETURN m.storeId AS id`);
+  const result = await graph.readLatest(`MATCH ${META} RETURN m.storeId AS id`);
   return (result.records[0]?.get('id') as string | undefined) ?? null;
 }
 

@@ -5,7 +5,8 @@ import type { RowOf } from './rows';
 import { columnsOf, tables, type ColumnDeclaration, type ColumnType, type TableName } from './tables';
 import { quoteIdentifier, quoteLiteral } from './sql';
 
-// The C API's vector calls, to hand DuckDB whole typed arrays instead of one value at a time.
+// The C API's vector calls, to hand DuckDB a numeric column as one typed array instead of a
+// value at a time.
 const bindings = createRequire(import.meta.url)('@duckdb/node-bindings') as typeof import('@duckdb/node-bindings');
 
 /** What a written segment holds (for the manifest). */
@@ -17,35 +18,28 @@ export interface WrittenSegment {
 }
 
 const DUCK_TYPES: Record<ColumnType, DuckDBType> = { BIGINT, INTEGER, BOOLEAN, VARCHAR, 'VARCHAR[]': LIST(VARCHAR) };
-const NUMERIC = new Set<ColumnType>(['BIGINT', 'INTEGER', 'BOOLEAN']);
-/** Rows handed to DuckDB at a time (its vectors hold 2048 rows; strings go 10,240 at a time). */
+/** Rows handed to DuckDB at a time: its vectors hold 2,048. */
 const CHUNK = 2048;
-const STRING_BATCH = 5 * CHUNK;
 /** Row groups of a segment: small enough that a reader skips most of them by their statistics. */
 const ROW_GROUP = 10_000;
-
-// Strings travel joined by control characters (one parameter per column per batch: one call into
-// DuckDB instead of one per value, measured 2-3 times cheaper on the main thread). A value that
-// holds one of them takes the exact, slower way (DuckDB's chunk values).
-const NULL_MARK = '\u001d';
-const VALUE_SEPARATOR = '\u001e';
-const LIST_SEPARATOR = '\u001f';
-const SEPARATORS = /[\u001d-\u001f]/;
 
 let tableNumber = 0;
 
 /**
  * Writes rows of one table into one Parquet segment at `path` (written under a temporary name,
- * then renamed: nothing ever reads half a file), sorted as the table declares, ZSTD-compressed,
- * in row groups of 10,000. The work runs on DuckDB's threads; the main thread only packs values.
+ * then renamed: nothing ever reads half a file), in the order given, ZSTD-compressed, in row
+ * groups of 10,000. Rows go into a temporary table a chunk at a time (numbers as typed arrays,
+ * text value by value); DuckDB writes the file on its own thread.
+ *
+ * Measured (docs/benchmarks.md): joining a text column's values into one parameter for DuckDB to
+ * split took less of the main thread alone, but its large strings held 200 MB more in DuckDB and
+ * made the whole load slower; sorting a segment cost DuckDB 80 MB more. Rows go in as they came:
+ * logs arrive roughly in time order, so a row group covers a short time range and readers skip
+ * the others by their statistics.
  */
 export async function writeSegment<T extends TableName>(connection: DuckDBConnection, table: T, rows: readonly RowOf<T>[], path: string): Promise<WrittenSegment> {
   const columns = columnsOf(table);
-  const numeric = columns.filter(([, c]) => NUMERIC.has(c.type));
-  const strings = columns.filter(([, c]) => !NUMERIC.has(c.type));
-  const id = `${table}_${process.pid}_${(tableNumber += 1)}`;
-  const numbers = quoteIdentifier(`n_${id}`);
-  const texts = quoteIdentifier(`s_${id}`);
+  const name = `segment_${process.pid}_${(tableNumber += 1)}`;
   const timeColumn = tables[table].timeColumn;
   let minTime = Number.POSITIVE_INFINITY;
   let maxTime = Number.NEGATIVE_INFINITY;
@@ -55,42 +49,40 @@ export async function writeSegment<T extends TableName>(connection: DuckDBConnec
     if (t > maxTime) maxTime = t;
   }
 
-  await connection.run(`CREATE TEMP TABLE ${numbers} (${numeric.map(([name, c]) => `${quoteIdentifier(name)} ${c.type}`).join(', ')})`);
-  await connection.run(`CREATE TEMP TABLE ${texts} (${strings.map(([name, c]) => `${quoteIdentifier(name)} ${c.type}`).join(', ')})`);
+  await connection.run(`CREATE TEMP TABLE ${quoteIdentifier(name)} (${columns.map(([column, c]) => `${quoteIdentifier(column)} ${c.type}`).join(', ')})`);
   try {
-    const appender = await connection.createAppender(`n_${id}`, 'main', 'temp');
-    for (let start = 0; start < rows.length; start += CHUNK) appender.appendDataChunk(numericChunk(numeric, rows, start, Math.min(CHUNK, rows.length - start)));
-    appender.closeSync();
-
-    const names = strings.map(([name]) => name);
-    const json = new Set(strings.filter(([, c]) => c.json).map(([name]) => name));
-    if (rows.every((row) => names.every((name) => json.has(name) || separatorFree((row as Record<string, unknown>)[name])))) {
-      await insertJoined(connection, texts, strings, rows);
-    } else {
-      await insertExact(connection, `s_${id}`, strings, rows);
+    const appender = await connection.createAppender(name, 'main', 'temp');
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      appender.appendDataChunk(chunkOf(columns, rows, start, Math.min(CHUNK, rows.length - start)));
+      // Let the event loop breathe between chunks: parsing goes on meanwhile.
+      if (start % (8 * CHUNK) === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-
-    const order = tables[table].sortedBy.map(quoteIdentifier).join(', ');
+    appender.closeSync();
     const temporary = `${path}.tmp`;
-    await connection.run(
-      `COPY (SELECT ${columns.map(([name]) => quoteIdentifier(name)).join(', ')} FROM ${numbers} POSITIONAL JOIN ${texts} ORDER BY ${order}) ` +
-        `TO ${quoteLiteral(temporary)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP})`,
-    );
+    await connection.run(`COPY ${quoteIdentifier(name)} TO ${quoteLiteral(temporary)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP})`);
     renameSync(temporary, path);
   } finally {
-    await connection.run(`DROP TABLE IF EXISTS ${numbers}`);
-    await connection.run(`DROP TABLE IF EXISTS ${texts}`);
+    await connection.run(`DROP TABLE IF EXISTS ${quoteIdentifier(name)}`);
   }
   return { rows: rows.length, minTime, maxTime, bytes: statSync(path).size };
 }
 
-/** The numeric columns of rows [start, start + n) as one DuckDB chunk, column by column from typed arrays. */
-function numericChunk(columns: readonly [string, ColumnDeclaration][], rows: readonly object[], start: number, n: number): DuckDBDataChunk {
+/** Rows [start, start + n) as one DuckDB chunk, column by column. */
+function chunkOf(columns: readonly [string, ColumnDeclaration][], rows: readonly object[], start: number, n: number): DuckDBDataChunk {
   const chunk = DuckDBDataChunk.create(
     columns.map(([, c]) => DUCK_TYPES[c.type]),
     n,
   );
   columns.forEach(([name, c], index) => {
+    if (c.type === 'VARCHAR' || c.type === 'VARCHAR[]') {
+      const values: DuckDBValue[] = new Array(n);
+      for (let k = 0; k < n; k++) {
+        const v = (rows[start + k] as Record<string, unknown>)[name];
+        values[k] = v === null || v === undefined ? null : c.type === 'VARCHAR[]' ? listValue([...(v as string[])]) : (v as string);
+      }
+      chunk.setColumnValues(index, values);
+      return;
+    }
     const vector = bindings.data_chunk_get_vector(chunk.chunk, index);
     let valid: Uint8Array | null = null;
     const missing = (k: number) => {
@@ -124,60 +116,4 @@ function numericChunk(columns: readonly [string, ColumnDeclaration][], rows: rea
     }
   });
   return chunk;
-}
-
-/** Strings column by column, each batch's values joined into one parameter and split by DuckDB. */
-async function insertJoined(connection: DuckDBConnection, texts: string, strings: readonly [string, ColumnDeclaration][], rows: readonly object[]): Promise<void> {
-  const split = strings.map((_, i) => `unnest(string_split($${i + 1}, chr(30))) AS c${i}`).join(', ');
-  const values = strings
-    .map(([, c], i) =>
-      c.type === 'VARCHAR[]' ? `CASE WHEN c${i} = chr(29) THEN NULL WHEN c${i} = '' THEN []::VARCHAR[] ELSE string_split(c${i}, chr(31)) END` : `nullif(c${i}, chr(29))`,
-    )
-    .join(', ');
-  const insert = await connection.prepare(`INSERT INTO ${texts} SELECT ${values} FROM (SELECT ${split})`);
-  for (let start = 0; start < rows.length; start += STRING_BATCH) {
-    const batch = rows.slice(start, start + STRING_BATCH);
-    strings.forEach(([name, c], i) => {
-      const joined =
-        c.type === 'VARCHAR[]'
-          ? batch.map((row) => {
-              const list = (row as Record<string, unknown>)[name] as readonly string[] | null;
-              return list ? list.join(LIST_SEPARATOR) : NULL_MARK;
-            })
-          : batch.map((row) => ((row as Record<string, unknown>)[name] as string | null) ?? NULL_MARK);
-      insert.bindVarchar(i + 1, joined.join(VALUE_SEPARATOR));
-    });
-    const result = await insert.run();
-    // A stray separator would shift the columns: every row must have arrived as one row.
-    if (result.rowsChanged !== batch.length) throw new Error(`segment write: ${result.rowsChanged} rows arrived of ${batch.length}`);
-  }
-}
-
-/** The exact way, for a file with a value holding a separator: DuckDB's chunk values, one by one. */
-async function insertExact(connection: DuckDBConnection, table: string, strings: readonly [string, ColumnDeclaration][], rows: readonly object[]): Promise<void> {
-  const appender = await connection.createAppender(table, 'main', 'temp');
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const n = Math.min(CHUNK, rows.length - start);
-    const chunk = DuckDBDataChunk.create(
-      strings.map(([, c]) => DUCK_TYPES[c.type]),
-      n,
-    );
-    strings.forEach(([name, c], index) => {
-      const values: DuckDBValue[] = [];
-      for (let k = 0; k < n; k++) {
-        const v = (rows[start + k] as Record<string, unknown>)[name];
-        values.push(v === null || v === undefined ? null : c.type === 'VARCHAR[]' ? listValue([...(v as string[])]) : (v as string));
-      }
-      chunk.setColumnValues(index, values);
-    });
-    appender.appendDataChunk(chunk);
-  }
-  appender.closeSync();
-}
-
-/** Whether a value can travel joined. (JSON text never holds a raw control character: not checked.) */
-function separatorFree(value: unknown): boolean {
-  if (value === null || value === undefined) return true;
-  if (Array.isArray(value)) return value.every((v) => typeof v === 'string' && !SEPARATORS.test(v));
-  return typeof value === 'string' && !SEPARATORS.test(value);
 }

@@ -10,13 +10,14 @@ import { absolute, dayOf, segmentPath, STAGING_DIR, stagingPath } from './layout
 import { readManifest, writeManifest, type Manifest, type Segment } from './manifest';
 import { committedMarkers, commitMarkerKey } from './commitMarkers';
 import type { RowOf } from './rows';
+import type { IdSet } from './idSet';
 import { quoteLiteral } from './sql';
 import { createStore, readStoreIdentity } from './storeIdentity';
 import { tables, type TableName } from './tables';
 import { writeSegment } from './segmentWriter';
 
 /** Segments a commit writes: one per table and day, cut at this many rows. */
-const MAX_SEGMENT_ROWS: Record<TableName, number> = { cloudtrail: 50_000, vpcflow: 500_000, vpcflow_hours: 500_000 };
+const MAX_SEGMENT_ROWS: Record<TableName, number> = { cloudtrail: 10_000, vpcflow: 50_000, vpcflow_hours: 50_000 };
 
 export interface StoreWriterOptions {
   /** Who is writing, for the lock file ("ingest", "demo", ...). */
@@ -48,7 +49,7 @@ export class EventStoreWriter {
     settle: () => Promise<void>,
   ) {
     this.manifest = manifest;
-    this.index = new EventIdIndex((day) => this.storedEventIds(day), settle);
+    this.index = new EventIdIndex((day, into) => this.loadEventIds(day, into), settle);
   }
 
   /**
@@ -64,13 +65,16 @@ export class EventStoreWriter {
         options.onNote?.(`waiting for another ingest (pid ${holder.pid}, ${holder.command}, since ${new Date(holder.since).toISOString()}) to finish with the event store at ${root}`),
     });
     try {
+      // The binding is checked before anything is created or recovered: a folder that is not this
+      // graph's store is left as it was.
+      await checkStoreBinding(graph, root, readStoreIdentity(root), readManifest(root), true);
       const identity = readStoreIdentity(root) ?? createStore(root);
+      await checkStoreBinding(graph, root, identity, readManifest(root), true);
       const manifest = await recoverStaged(root, graph, readManifest(root), options.onNote);
-      await checkStoreBinding(graph, root, identity, manifest, true);
       // One thread: the other core is Neo4j's. A memory limit with somewhere to spill keeps the
       // ingest's memory flat; the staging folder is removed with the commit.
       const spill = join(root, STAGING_DIR, 'duckdb-spill');
-      const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '192MB', temp_directory: spill, preserve_insertion_order: 'true', autoinstall_known_extensions: 'false' });
+      const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '64MB', allocator_flush_threshold: '8MB', temp_directory: spill, preserve_insertion_order: 'true', autoinstall_known_extensions: 'false' });
       const writing = await instance.connect();
       const reading = await instance.connect();
       return new EventStoreWriter(root, instance, writing, reading, release, manifest, options.settle);
@@ -134,20 +138,24 @@ export class EventStoreWriter {
     return write;
   }
 
-  /** The eventIds the store holds for a day (CloudTrail), for the index. */
-  private async storedEventIds(dayNumber: number): Promise<string[]> {
+  /** The eventIds the store holds for a day (CloudTrail), into the index's set for the day. */
+  private async loadEventIds(dayNumber: number, into: IdSet): Promise<void> {
     const day = dayOf(dayNumber * 86_400_000);
     const files = this.manifest.segments.filter((s) => s.table === 'cloudtrail' && s.day === day).map((s) => quoteLiteral(absolute(this.root, s.path)));
-    if (files.length === 0) return [];
+    if (files.length === 0) return;
     const list = `read_parquet([${files.join(', ')}])`;
-    // One joined string for the ordinary ids (one value to cross into JavaScript, not a million);
-    // an id that holds the separator itself comes one by one.
-    const joined = await this.reading.runAndReadAll(`SELECT string_agg(eventId, chr(30)) AS ids FROM ${list} WHERE NOT contains(eventId, chr(30))`);
-    const text = joined.getRowObjectsJS()[0]?.ids as string | null | undefined;
-    const ids = text ? text.split('\u001e') : [];
+    // Joined 100,000 at a time (one value to cross into JavaScript, not one per id); an id that
+    // holds the separator itself comes alone.
+    const result = await this.reading.stream(
+      `SELECT string_agg(eventId, chr(30)) AS ids FROM (SELECT eventId, row_number() OVER () // 100000 AS part FROM ${list} WHERE NOT contains(eventId, chr(30))) GROUP BY part`,
+    );
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const [text] of chunk.getRows()) for (const id of String(text).split('\u001e')) into.add(id);
+    }
     const odd = await this.reading.runAndReadAll(`SELECT eventId FROM ${list} WHERE contains(eventId, chr(30))`);
-    for (const row of odd.getRowObjectsJS()) ids.push(String(row.eventId));
-    return ids;
+    for (const row of odd.getRowObjectsJS()) into.add(String(row.eventId));
   }
 }
 

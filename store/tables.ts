@@ -15,8 +15,6 @@ export type ColumnType = 'BIGINT' | 'INTEGER' | 'VARCHAR' | 'BOOLEAN' | 'VARCHAR
 export interface ColumnDeclaration {
   readonly type: ColumnType;
   readonly description: string;
-  /** JSON text (a whole record): never holds a raw control character, which the writer relies on. */
-  readonly json?: true;
 }
 
 export interface TableDeclaration {
@@ -24,8 +22,9 @@ export interface TableDeclaration {
   /** The column whose UTC day partitions the table (epoch ms). */
   readonly timeColumn: string;
   /**
-   * The order rows are written in within a segment: readers that filter on the first column
-   * skip whole row groups by their statistics (a principal's calls, an address's flows).
+   * The order a compacted segment is written in (store/compact.ts): readers that filter on the
+   * first column skip whole row groups by their statistics (a principal's calls, an address's
+   * flows). Ingest writes rows as they arrive, roughly in time order.
    */
   readonly sortedBy: readonly string[];
   readonly columns: Readonly<Record<string, ColumnDeclaration>>;
@@ -55,7 +54,7 @@ export const tables = {
       sourceName: { type: 'VARCHAR', description: 'sourceIPAddress when it is not an address (a service name, "AWS Internal")' },
       userAgent: { type: 'VARCHAR', description: 'the user agent, normalised as the graph keys it' },
       resources: { type: 'VARCHAR[]', description: 'the resources the call named, as kind:key (S3Bucket:name, AwsResource:arn, ...)' },
-      record: { type: 'VARCHAR', description: 'the whole CloudTrail record as JSON, secrets redacted', json: true },
+      record: { type: 'VARCHAR', description: 'the whole CloudTrail record as JSON, secrets redacted' },
     },
   },
   vpcflow: {

@@ -73,9 +73,10 @@ const EXAMPLES: Record<string, string> = {
 };
 
 const NOTES: Record<string, string> = {
-  cloudtrail: 'Each rejected record (malformed JSON, no eventID or time, truncated file) goes to the rejects\nfile with its file, position and reason; the rest of the file still loads.',
+  cloudtrail:
+    'Each rejected record (malformed JSON, no eventID or time, truncated file) goes to the rejects\nfile with its file, position and reason; the rest of the file still loads. An event already in the\nevent store (the same eventID, from another file or a --lookup pull) is counted as a duplicate and\nskipped.',
   vpcflow:
-    'Flows are aggregated (per hour, addresses, destination port, protocol, action) in parts of up to 50,000\naggregates; each part commits with a ledger entry for its lines, and the whole file gets one when done:\na file already loaded is skipped, a crash mid-file loads only the parts not yet in the ledger, never\ntwice. A truncated .gz loads its complete parts and says how many records; a complete copy later adds\nthe rest. A malformed line goes to the rejects file; the rest of the file loads.',
+    'Flows are aggregated (per pair of addresses for the graph; per hour, port, protocol and action for the\nevent store) in parts of up to 25,000 hourly aggregates; each part commits its records, volumes and edges\nwith a ledger entry for its lines, and the whole file gets one when done: a file already loaded is\nskipped, a crash mid-file loads only the parts not yet in the ledger, never twice. A truncated .gz\nloads its complete parts and says how many records; a complete copy later adds the rest. A malformed\nline goes to the rejects file; the rest of the file loads.',
   guardduty:
     'A finding that arrives again (an update) replaces the one node when its updatedAt is newer.\nSample findings load flagged (sample = true), apart from real entities.',
 };

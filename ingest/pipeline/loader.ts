@@ -30,8 +30,13 @@ export interface LoaderOptions {
 }
 
 export const DEFAULT_WINDOW_EVENTS = 20_000;
-/** Distinct nodes and edges a window may hold before it commits, whatever its number of events. */
-const MAX_WINDOW_EVIDENCE = 60_000;
+/**
+ * A window commits once it has `windowEvents` events and the previous commit is done. While that
+ * commit is still writing, the window keeps growing (fewer rows in all: an entity or edge seen in
+ * both is written once) up to this many times the size, or this many distinct nodes and edges.
+ */
+const WINDOW_GROWTH = 5;
+const MAX_WINDOW_EVIDENCE = 250_000;
 
 /**
  * The stages after parsing: deduplicate (the store's eventId index), store (segments staged per
@@ -90,7 +95,7 @@ export class Loader {
     w.commit?.add('cloudtrail', row);
     w.events += 1;
     this.counts.loaded += this.store ? 0 : 1;
-    if (w.events >= this.windowEvents || w.evidence.size >= MAX_WINDOW_EVIDENCE) await this.flush();
+    if (w.events >= this.windowEvents && (!this.inFlight || w.events >= this.windowEvents * WINDOW_GROWTH || w.evidence.size >= MAX_WINDOW_EVIDENCE)) await this.flush();
   }
 
   /** A graph record (a finding, a ledger entry): counted once its commit says whether it was new. */
@@ -186,10 +191,17 @@ export class Loader {
         return;
       }
     }
-    await w.commit.staged();
-    const marker = w.commit.segments.length > 0 ? [commitMarker(w.commit, this.options.storeDir)] : [];
-    const outcome = await this.writer.write([...records, ...marker], w.events > 0 ? w.evidence : null);
+    // The segments are written while the graph transaction runs; it commits only once they are
+    // on disk and listed (a crash after its commit must find them, see storeWriter.ts).
+    const t0 = performance.now();
+    let t1 = t0;
+    const staged = w.commit.staged().then(() => void (t1 = performance.now()));
+    staged.catch(() => undefined);
+    const marker = w.commit.buffered > 0 || w.commit.segments.length > 0 ? [commitMarker(w.commit, w.events + (w.partFacts?.records ?? 0), this.options.storeDir)] : [];
+    const outcome = await this.writer.write([...records, ...marker], w.events > 0 ? w.evidence : null, () => staged);
+    const t2 = performance.now();
     this.store.publish(w.commit);
+    if (process.env.TRAILHOUND_DEBUG_COMMITS) process.stderr.write(`[commit] events=${w.events} records=${records.length} evidence=${w.evidence.size} stage=${(t1 - t0).toFixed(0)}ms graph=${(t2 - t0).toFixed(0)}ms publish=${(performance.now() - t2).toFixed(0)}ms\n`);
     this.counts.loaded += outcome.created + w.events;
     this.counts.duplicates += outcome.duplicates;
     this.options.onCommit?.();
@@ -206,8 +218,7 @@ interface Window {
   readonly commit: StagedCommit | null;
 }
 
-/** The graph's proof that it counted a commit's evidence (store/commitMarkers.ts). */
-function commitMarker(commit: StagedCommit, storeDir: string): RecordFacts {
-  const rows = commit.segments.reduce((sum, s) => sum + s.rows, 0);
-  return ledgerEntry({ key: commit.markerKey, source: 'event-store', location: storeDir, size: 0, records: rows, ingestedAt: Date.now() });
+/** The graph's proof that it counted a commit's evidence (store/commitMarkers.ts); `records`: the input records it holds. */
+function commitMarker(commit: StagedCommit, records: number, storeDir: string): RecordFacts {
+  return ledgerEntry({ key: commit.markerKey, source: 'event-store', location: storeDir, size: 0, records, ingestedAt: Date.now() });
 }

@@ -122,7 +122,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         const m = process.memoryUsage();
         const mb = (n: number) => Math.round(n / 1024 / 1024);
         process.stderr.write(`[memory] read=${counts.read} rss=${mb(m.rss)} heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`);
-      }, 10_000)
+      }, Number(process.env.TRAILHOUND_DEBUG_MEMORY) > 100 ? Number(process.env.TRAILHOUND_DEBUG_MEMORY) : 10_000)
     : null;
 
   // Remote objects (S3) are checked against the ledger and requested a few ahead, so the next

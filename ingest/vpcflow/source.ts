@@ -14,7 +14,7 @@ const MAX_LINE = 64 * 1024;
  * Distinct aggregates held before a part of the file is written: bounds memory per file
  * (TRAILHOUND_FLOW_PART_SIZE to tune; tests use small parts).
  */
-const PART_SIZE = Number(process.env.TRAILHOUND_FLOW_PART_SIZE) || 50_000;
+const PART_SIZE = Number(process.env.TRAILHOUND_FLOW_PART_SIZE) || 25_000;
 
 /** Bad lines in a row, before any good one, that make a file "not a flow log" rather than a flow log with broken records. */
 const EARLY_BAD_LINES = 5;

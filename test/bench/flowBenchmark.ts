@@ -7,6 +7,7 @@ import { Graph } from '../../graph/driver';
 import { Label, Rel } from '../../graph/vocabulary';
 import { freePort } from '../support/freePort';
 import { runCli } from '../support/runCli';
+import { readManifest } from '../../store/manifest';
 import { generateFlowFile } from './generateFlows';
 
 /**
@@ -27,9 +28,10 @@ await new Command('flow-benchmark')
       await generateFlowFile(input, lines, Number(flags.seed));
     }
     const dataDir = mkdtempSync(join(tmpdir(), 'trailhound-bench-flows-'));
+    const storeDir = mkdtempSync(join(tmpdir(), 'trailhound-bench-flow-events-'));
     const options = localNeo4jOptions({ dataDir, port: await freePort() }, {});
     await startLocalNeo4j(options);
-    const env = { ...process.env, NEO4J_URI: boltUri(options) };
+    const env = { ...process.env, NEO4J_URI: boltUri(options), TRAILHOUND_EVENTS_DIR: storeDir };
     try {
       const rows: string[] = [];
       for (const [name, args] of [
@@ -56,15 +58,20 @@ await new Command('flow-benchmark')
       await graph.close();
       const s = shape.records[0]!;
       const mb = (statSync(input).size / 1024 / 1024).toFixed(1);
+      const segments = readManifest(storeDir).segments;
+      const stored = (table: string) => segments.filter((x) => x.table === table).reduce((n, x) => n + x.rows, 0);
+      const bytes = segments.reduce((n, x) => n + x.bytes, 0);
       process.stdout.write(
         `\n${lines.toLocaleString('en-US')} flow records, ${input} (${mb} MB gzipped): they became ${s.get('edges').toLocaleString('en-US')} FLOW edges ` +
-          `(${(s.get('records') / s.get('edges')).toFixed(1)} records per edge) between ${s.get('addresses').toLocaleString('en-US')} addresses\n\n` +
+          `(${(s.get('records') / s.get('edges')).toFixed(1)} records per edge) between ${s.get('addresses').toLocaleString('en-US')} addresses; ` +
+          `the event store holds ${stored('vpcflow').toLocaleString('en-US')} records and ${stored('vpcflow_hours').toLocaleString('en-US')} hourly volumes in ${(bytes / 1024 / 1024).toFixed(1)} MB\n\n` +
           '| run | lines read | loaded | wall time | lines/s (wall) | peak RSS of ingest | peak RSS, whole command |\n|---|---|---|---|---|---|---|\n' +
           `${rows.join('\n')}\n`,
       );
     } finally {
       await stopLocalNeo4j(dataDir, () => {}, 60_000);
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(storeDir, { recursive: true, force: true });
     }
   })
   .parseAsync(process.argv);

@@ -1,18 +1,24 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { JsonRecordScanner } from '../../ingest/read/jsonRecords';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { boltUri, localNeo4jOptions, startLocalNeo4j, stopLocalNeo4j } from '../../db/localNeo4j';
 import { runCli } from '../support/runCli';
+import { readManifest } from '../../store/manifest';
 import { freePort } from '../support/freePort';
 import { generateCloudTrailFile } from './generateCloudTrail';
 
 /**
  * End-to-end ingest benchmark: generates realistic CloudTrail (cached under .bench/), starts a
- * fresh throwaway Neo4j, and runs the real `trailhound ingest cloudtrail` command on it:
+ * fresh throwaway Neo4j and event store, and runs the real `trailhound ingest cloudtrail` command on it:
  *   1. --dry-run      the parsing ceiling (read, gunzip, parse, normalise; no database)
  *   2. first load     end-to-end events/s and the ingest process's peak RSS
- *   3. second load    the same file again: every event a duplicate, no count changes
+ *   3. second load    the same file again: skipped by the ledger, no count changes
+ *   4. as JSON Lines  the same events in another file: every event a duplicate by its eventId
  * Prints a Markdown table for docs/benchmarks.md.
  */
 const program = new Command('ingest-benchmark')
@@ -29,19 +35,23 @@ const program = new Command('ingest-benchmark')
       await generateCloudTrailFile(input, events, Number(flags.seed));
     }
     const dataDir = mkdtempSync(join(tmpdir(), 'trailhound-bench-neo4j-'));
+    const storeDir = mkdtempSync(join(tmpdir(), 'trailhound-bench-events-'));
     const options = localNeo4jOptions({ dataDir, port: await freePort(), heap: flags.heap, pageCache: flags.pagecache }, {});
     await startLocalNeo4j(options);
-    const env = { ...process.env, NEO4J_URI: boltUri(options) };
+    const env = { ...process.env, NEO4J_URI: boltUri(options), TRAILHOUND_EVENTS_DIR: storeDir };
     const extra = flags.extra.split(' ').filter(Boolean);
     try {
       const rows: string[] = [];
-      for (const [name, args] of [
-        ['parse only (--dry-run)', ['--dry-run']],
-        ['first load', []],
-        ['second load (all duplicates)', []],
+      const lines = input.replace(/\.json\.gz$/, '.jsonl.gz');
+      if (!existsSync(lines)) await asJsonLines(input, lines);
+      for (const [name, file, args] of [
+        ['parse only (--dry-run)', input, ['--dry-run']],
+        ['first load', input, []],
+        ['second load (the same file: in the ledger)', input, []],
+        ['the same events as JSON Lines (duplicates by eventId)', lines, []],
       ] as const) {
         const started = Date.now();
-        const result = await runCli(['ingest', 'cloudtrail', input, '--json', '--quiet', ...args, ...extra], env);
+        const result = await runCli(['ingest', 'cloudtrail', file, '--json', '--quiet', ...args, ...extra], env);
         if (result.code !== 0) throw new Error(`${name} failed (${result.code}): ${result.stderr}`);
         const summary = JSON.parse(result.stdout) as { read: number; loaded: number; duplicates: number; seconds: number; peakRssMb: number };
         const wall = (Date.now() - started) / 1000;
@@ -52,14 +62,31 @@ const program = new Command('ingest-benchmark')
         process.stderr.write(`${name}: ${rows[rows.length - 1]}\n`);
       }
       const mb = (statSync(input).size / 1024 / 1024).toFixed(1);
+      const stored = readManifest(storeDir).segments.reduce((sum, s) => sum + s.bytes, 0);
       process.stdout.write(
-        `\n${events.toLocaleString('en-US')} events, ${input} (${mb} MB gzipped), Neo4j heap ${flags.heap}, page cache ${flags.pagecache}\n\n` +
+        `\n${events.toLocaleString('en-US')} events, ${input} (${mb} MB gzipped), Neo4j heap ${flags.heap}, page cache ${flags.pagecache}; ` +
+          `event store ${(stored / 1024 / 1024).toFixed(1)} MB (${(stored / statSync(input).size).toFixed(2)} of the gzipped input)\n\n` +
           '| run | read | loaded | duplicates | wall time | events/s (wall) | peak RSS of ingest | peak RSS, whole command |\n|---|---|---|---|---|---|---|---|\n' +
           `${rows.join('\n')}\n`,
       );
     } finally {
       await stopLocalNeo4j(dataDir, () => {}, 60_000);
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(storeDir, { recursive: true, force: true });
     }
   });
 await program.parseAsync(process.argv);
+
+/** The events of an S3-delivery file as gzipped JSON Lines: another file, the same eventIds. */
+async function asJsonLines(from: string, to: string): Promise<void> {
+  const scanner = new JsonRecordScanner();
+  const gzip = createGzip();
+  const done = pipeline(gzip, createWriteStream(to));
+  for await (const chunk of createReadStream(from).pipe(createGunzip())) {
+    let text = '';
+    for (const item of scanner.push(chunk as Buffer)) if (item.kind === 'record') text += `${item.record.text}\n`;
+    if (!gzip.write(text)) await once(gzip, 'drain');
+  }
+  gzip.end();
+  await done;
+}
