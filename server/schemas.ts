@@ -147,6 +147,34 @@ export const HealthSchema = z.object({
   geo: z.object({ source: z.string(), countryDate: z.string(), asnDate: z.string(), note: z.string() }),
 });
 
+export const FlowRecordSchema = z.object({
+  start: z.string(),
+  end: z.string(),
+  src: z.string(),
+  dst: z.string(),
+  srcPort: z.number().int(),
+  dstPort: z.number().int(),
+  protocol: z.number().int().describe('IANA protocol number'),
+  packets: z.number().int(),
+  bytes: z.number().int(),
+  action: z.string(),
+  tcpFlags: z.number().int().nullable(),
+  via: z.array(z.string()).nullable().describe('interface-level addresses when the true endpoints differ (NAT gateway, load balancer)'),
+  interfaceId: z.string().nullable(),
+  accountId: z.string().nullable(),
+  vpcId: z.string().nullable(),
+  subnetId: z.string().nullable(),
+  instanceId: z.string().nullable(),
+  region: z.string().nullable(),
+});
+
+export const FlowRecordsSchema = z.object({
+  flows: z.array(FlowRecordSchema),
+  total: z.number().int().describe('records in the scope; page with offset'),
+  offset: z.number().int(),
+  scope: z.object({ from: z.string(), to: z.string() }),
+});
+
 export const EventDetailSchema = z.object({
   event: TimelineEventSchema,
   record: z.record(z.string(), z.unknown()).describe('the full CloudTrail record (secrets removed)'),

@@ -44,10 +44,13 @@ FROM ${t.vpcflow_hours} WHERE hour >= $from AND hour <= $to AND list_contains($i
 GROUP BY hour
 ORDER BY hour`;
 
-/** The flow records between two addresses (a FLOW edge's drill-down), in time order, a page at a time; count(*) OVER () says how many in all. */
+const RECORDS_BETWEEN = 'src = $src AND dst = $dst AND start >= $from AND start <= $to';
+
+/** The flow records between two addresses (a FLOW edge's drill-down), in time order, a page at a time. */
 export const flowRecordsSql = (t: TableSources) => `
-SELECT start, "end", src, dst, srcPort, dstPort, protocol, packets, bytes, action, tcpFlags, via, interfaceId, accountId, vpcId, subnetId, instanceId, region,
-       count(*) OVER () AS total
-FROM ${t.vpcflow}
-WHERE src = $src AND dst = $dst AND start >= $from AND start <= $to
+SELECT start, "end", src, dst, srcPort, dstPort, protocol, packets, bytes, action, tcpFlags, via, interfaceId, accountId, vpcId, subnetId, instanceId, region
+FROM ${t.vpcflow} WHERE ${RECORDS_BETWEEN}
 ORDER BY start, srcPort, dstPort, interfaceId, bytes LIMIT $limit OFFSET $offset`;
+
+/** How many records flowRecordsSql pages through. */
+export const flowRecordCountSql = (t: TableSources) => `SELECT count(*) AS total FROM ${t.vpcflow} WHERE ${RECORDS_BETWEEN}`;

@@ -12,6 +12,7 @@ import {
   EventDetailSchema,
   FindingDetailSchema,
   FindingListSchema,
+  FlowRecordsSchema,
   GraphViewSchema,
   HealthSchema,
   PathsSchema,
@@ -304,6 +305,27 @@ describe('the investigation API', () => {
     }
     // `by` names a principal: anything else is a mistake said so, not an empty answer.
     expect((await getStatus(base, `/api/entities/IamUser/${enc(CHRISTOPHE)}/timeline?by=${enc('S3Bucket:some-bucket')}`)).status).toBe(400);
+  });
+
+  it('drills down from every FLOW edge to exactly the flow records it counts, and their bytes', async () => {
+    const edges = await graph.read(`MATCH (a)-[r:${Rel.FLOW}]->(b) RETURN a.ip AS src, b.ip AS dst, r.count AS count, r.bytes AS bytes, r.firstSeen AS firstSeen, r.lastSeen AS lastSeen`);
+    expect(edges.records.length).toBeGreaterThan(3);
+    for (const r of edges.records) {
+      const src = r.get('src') as string;
+      const dst = r.get('dst') as string;
+      const url = (offset: number) => `/api/flows?src=${enc(src)}&dst=${enc(dst)}&from=${Number(r.get('firstSeen'))}&to=${Number(r.get('lastSeen'))}&limit=2&offset=${offset}`;
+      const records: { bytes: number; src: string; dst: string }[] = [];
+      let page = await getJson(base, url(0), FlowRecordsSchema);
+      expect(page.total, `${src} -> ${dst}`).toBe(Number(r.get('count')));
+      while (page.flows.length > 0) {
+        records.push(...page.flows);
+        page = await getJson(base, url(records.length), FlowRecordsSchema);
+      }
+      expect(records.length).toBe(Number(r.get('count')));
+      expect(records.every((f) => f.src === src && f.dst === dst)).toBe(true);
+      expect(records.reduce((sum, f) => sum + f.bytes, 0)).toBe(Number(r.get('bytes')));
+    }
+    expect((await getStatus(base, '/api/flows?src=not-an-ip&dst=10.0.0.1')).status).toBe(400);
   });
 
   it('profiles an address and an instance: flows by port, principals, interfaces, traffic, findings', async () => {

@@ -1,6 +1,7 @@
 import type { TimelineFilters } from '../../../graph/investigations/timeline';
-import type { ViewState } from '../state/urlState';
-import type { FindingDetail, FindingList, GraphView, Paths, Profile, RoleChain, SearchResult, TimelinePage } from './types';
+import { FLOW_PAGE } from '../graph/flowRecords';
+import type { FlowsState, ViewState } from '../state/urlState';
+import type { FindingDetail, FindingList, FlowRecords, GraphView, Paths, Profile, RoleChain, SearchResult, TimelinePage } from './types';
 
 /** An API error as the server's envelope gives it: what happened and what to do. */
 export class ApiError extends Error {
@@ -88,6 +89,9 @@ export const api = {
   timeline: (id: string, scope: Scope, filters: TimelineQuery, cursor: string | null, signal?: AbortSignal) =>
     get<TimelinePage>(`${entityPath(id)}/timeline${query({ from: scope.from, to: scope.to, cursor, limit: 500, ...filterParams(filters) })}`, signal),
   event: (eventId: string, signal?: AbortSignal) => get<{ record: Record<string, unknown> }>(`/api/events/${enc(eventId)}`, signal),
+  /** A page of the flow-log records from one address to another (a FLOW edge's), in time order. */
+  flows: (flows: FlowsState, signal?: AbortSignal) =>
+    get<FlowRecords>(`/api/flows${query({ src: flows.src, dst: flows.dst, from: flows.from, to: flows.to, limit: FLOW_PAGE, offset: flows.offset || null })}`, signal),
   search: (q: string, signal?: AbortSignal) => get<SearchResult>(`/api/search${query({ q, limit: 20 })}`, signal),
   paths: (from: string, to: string, signal?: AbortSignal) => get<Paths>(`/api/paths${query({ from, to, maxHops: 6 })}`, signal),
   exportUrl: (id: string, format: string, scope: Scope, filters: TimelineQuery) =>

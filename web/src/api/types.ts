@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type {
   FindingDetailSchema,
   FindingListSchema,
+  FlowRecordsSchema,
   GraphEdgeSchema,
   GraphNodeSchema,
   GraphViewSchema,
@@ -25,3 +26,5 @@ export type TimelinePage = z.output<typeof TimelinePageSchema>;
 export type TimelineEvent = z.output<typeof TimelineEventSchema>;
 export type SearchResult = z.output<typeof SearchSchema>;
 export type Paths = z.output<typeof PathsSchema>;
+export type FlowRecords = z.output<typeof FlowRecordsSchema>;
+export type FlowRecord = FlowRecords['flows'][number];

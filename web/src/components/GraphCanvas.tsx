@@ -7,6 +7,7 @@ import type { Link } from '../graph/drillDown';
 import { graphStyle, LARGE_VIEW } from '../graph/style';
 import { lookOf } from '../graph/kinds';
 import type { Layout } from '../state/urlState';
+import { Rel } from '../../../graph/vocabulary';
 
 cytoscape.use(fcose);
 cytoscape.use(dagre);
@@ -24,7 +25,7 @@ export interface GraphCanvasProps {
   readonly dark: boolean;
   readonly onSelect: (ids: string[]) => void;
   readonly onExpand: (id: string) => void;
-  /** A click on an edge: drill down to the events behind it. */
+  /** A click on an edge: drill down to the events (or flow records) behind it. */
   readonly onEdge: (edge: Link) => void;
 }
 
@@ -73,8 +74,9 @@ export function GraphCanvas(props: GraphCanvasProps) {
     setWebgl(large);
     window.__trailhoundGraph = cy;
     cy.on('select unselect', () => {
-      // Batched: a box selection fires once per node.
-      queueMicrotask(() => handlers.current.onSelect(cy.$(':selected').map((n) => n.id())));
+      // Batched: a box selection fires once per node. Nodes only: a click on an edge drills down
+      // to what is behind it, it does not put the edge in the panel (it has no profile).
+      queueMicrotask(() => handlers.current.onSelect(cy.$('node:selected').map((n) => n.id())));
     });
     cy.on('dbltap', 'node', (e: EventObject) => handlers.current.onExpand(e.target.id()));
     cy.on('tap', 'node.aggregate', (e: EventObject) => handlers.current.onExpand(e.target.id()));
@@ -86,7 +88,13 @@ export function GraphCanvas(props: GraphCanvasProps) {
     cy.on('mouseover', 'edge', (e: EventObject) => {
       const d = e.target.data() as Record<string, unknown>;
       const mid = e.target.renderedMidpoint();
-      setTip({ x: mid.x, y: mid.y, title: String(d.kind), lines: [`${d.count ?? 1} observation(s)`, `first ${text(d.firstSeen)}`, `last ${text(d.lastSeen)}`, 'click for the events behind it'] });
+      const flow = d.kind === Rel.FLOW;
+      setTip({
+        x: mid.x,
+        y: mid.y,
+        title: String(d.kind),
+        lines: [`${d.count ?? 1} ${flow ? 'flow record(s)' : 'observation(s)'}`, `first ${text(d.firstSeen)}`, `last ${text(d.lastSeen)}`, flow ? 'click for the flow records behind it' : 'click for the events behind it'],
+      });
     });
     cy.on('mouseout viewport', () => setTip(null));
     // Notices and the timeline change the canvas's size: Cytoscape must know, or clicks land

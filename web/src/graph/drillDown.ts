@@ -1,5 +1,5 @@
 import { Label, Rel } from '../../../graph/vocabulary';
-import type { TimelineState } from '../state/urlState';
+import type { FlowsState, TimelineState } from '../state/urlState';
 
 const kindOf = (id: string) => id.slice(0, id.indexOf(':'));
 const keyOf = (id: string) => id.slice(id.indexOf(':') + 1);
@@ -41,4 +41,14 @@ export function eventsBehind(edge: Link): TimelineState | null {
     default:
       return null;
   }
+}
+
+/**
+ * The flow-log records behind a FLOW edge: those from its source address to its target over the
+ * edge's own span, so the records listed are the ones its count counts. None for an edge to a
+ * group of addresses (expand it first) or any other edge.
+ */
+export function flowsBehind(edge: Link): FlowsState | null {
+  if (edge.kind !== Rel.FLOW || kindOf(edge.source) !== Label.IpAddress || kindOf(edge.target) !== Label.IpAddress) return null;
+  return { src: keyOf(edge.source), dst: keyOf(edge.target), ...(edge.firstSeen && edge.lastSeen ? { from: edge.firstSeen, to: edge.lastSeen } : {}) };
 }

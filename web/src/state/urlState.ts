@@ -1,7 +1,7 @@
 /**
  * The whole investigation lives in the URL, so a copied link reproduces the view: what is
  * investigated, the scope time, expanded and hidden nodes, the selection, the layout, the open
- * timeline and its filters, the findings list's filters.
+ * timeline and its filters, the open flow records and their page, the findings list's filters.
  */
 export type Layout = 'fcose' | 'force' | 'dagre' | 'breadthfirst' | 'concentric';
 export const LAYOUTS: readonly Layout[] = ['fcose', 'force', 'dagre', 'breadthfirst', 'concentric'];
@@ -34,6 +34,19 @@ export interface TimelineState {
   readonly to?: string;
 }
 
+/**
+ * The flow-log records behind a FLOW edge: those from one address to another over the edge's own
+ * span (all of the evidence it counts), a page at a time.
+ */
+export interface FlowsState {
+  readonly src: string;
+  readonly dst: string;
+  readonly from?: string;
+  readonly to?: string;
+  /** The first record of the page shown (0 when absent). */
+  readonly offset?: number;
+}
+
 export interface ViewState {
   /** A finding id or an entity (kind:key) at the centre of the graph; none: the findings list. */
   readonly root: string | null;
@@ -49,6 +62,8 @@ export interface ViewState {
   readonly mode: GraphMode;
   readonly layout: Layout;
   readonly timeline: TimelineState | null;
+  /** The flow records open in the timeline's place; absent when none are. */
+  readonly flows?: FlowsState | undefined;
   readonly findings: {
     readonly q: string;
     readonly severityMin: number | null;
@@ -88,6 +103,7 @@ export function parseState(search: string): ViewState {
   const severity = p.get('sev');
   const mode: GraphMode = p.get('view') === 'chain' ? 'chain' : 'neighbourhood';
   const path = list(p.get('path'));
+  const flows = parseFlows(p);
   return {
     root: p.get('root') || null,
     from: p.get('from') || null,
@@ -114,6 +130,7 @@ export function parseState(search: string): ViewState {
           ...(p.get('tlto') ? { to: p.get('tlto')! } : {}),
         }
       : null,
+    ...(flows ? { flows } : {}),
     findings: {
       q: p.get('q') ?? '',
       severityMin: severity !== null && severity !== '' && Number.isFinite(Number(severity)) ? Number(severity) : null,
@@ -155,6 +172,13 @@ export function serializeState(state: ViewState): string {
     set('tlfrom', state.timeline.from);
     set('tlto', state.timeline.to);
   }
+  if (state.flows) {
+    set('flsrc', state.flows.src);
+    set('fldst', state.flows.dst);
+    set('flfrom', state.flows.from);
+    set('flto', state.flows.to);
+    if (state.flows.offset) set('floff', String(state.flows.offset));
+  }
   set('q', state.findings.q);
   if (state.findings.severityMin !== null) set('sev', String(state.findings.severityMin));
   if (state.findings.sort !== 'severity') set('sort', state.findings.sort);
@@ -165,6 +189,21 @@ export function serializeState(state: ViewState): string {
   set('region', state.findings.region);
   const text = p.toString();
   return text ? `?${text}` : '';
+}
+
+/** Both addresses, or no flow records; a page that is not a count of records is the first. */
+function parseFlows(p: URLSearchParams): FlowsState | null {
+  const src = p.get('flsrc');
+  const dst = p.get('fldst');
+  if (!src || !dst) return null;
+  const offset = Number(p.get('floff'));
+  return {
+    src,
+    dst,
+    ...(p.get('flfrom') ? { from: p.get('flfrom')! } : {}),
+    ...(p.get('flto') ? { to: p.get('flto')! } : {}),
+    ...(Number.isSafeInteger(offset) && offset > 0 ? { offset } : {}),
+  };
 }
 
 /** A finding id (hex) or an entity id (Kind:key). */

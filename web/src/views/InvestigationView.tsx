@@ -5,12 +5,13 @@ import type { GraphView } from '../api/types';
 import { EntityPanel } from '../components/EntityPanel';
 import { GraphCanvas, zoomBy } from '../components/GraphCanvas';
 import { Legend } from '../components/Legend';
+import { FlowRecordsPanel } from '../components/FlowRecordsPanel';
 import { Failure, Loading } from '../components/States';
 import { TimelinePanel } from '../components/TimelinePanel';
 import { mergeExpansion, newElements, parseAggregateId, toElements } from '../graph/elements';
 import { defaultLayout, investigate, LAYOUTS, rootKind, type GraphMode, type Layout, type ViewState } from '../state/urlState';
-import { isPrincipalLabel, Label } from '../../../graph/vocabulary';
-import { eventsBehind } from '../graph/drillDown';
+import { isPrincipalLabel, Label, Rel } from '../../../graph/vocabulary';
+import { eventsBehind, flowsBehind } from '../graph/drillDown';
 import { groupQuietSessions } from '../graph/quietSessions';
 import { hasTimeline } from '../graph/kinds';
 import type { SetViewState } from '../state/useViewState';
@@ -33,8 +34,8 @@ interface Props {
 
 /**
  * The investigation: the blast radius of a finding (or the neighbourhood of an entity), grown
- * by the expansions in the URL, minus the hidden nodes; the entity panel and the timeline
- * beside it. Every change goes through the URL, so the view can be shared and undone.
+ * by the expansions in the URL, minus the hidden nodes; the entity panel beside it, and under
+ * them the timeline or the flow records behind a FLOW edge (one in the other's place). Every change goes through the URL, so the view can be shared and undone.
  */
 export function InvestigationView({ state, dark, onChange }: Props) {
   const root = state.root!;
@@ -178,14 +179,15 @@ export function InvestigationView({ state, dark, onChange }: Props) {
     e: () => state.selected.forEach(expand),
     // The timeline of the entity in the panel (the last one picked), when it has one.
     t: () => {
-      if (!parseAggregateId(focus) && hasTimeline(focus)) change(() => ({ timeline: { entity: focus } }));
+      if (!parseAggregateId(focus) && hasTimeline(focus)) change(() => ({ timeline: { entity: focus }, flows: undefined }));
     },
     f: () => window.__trailhoundGraph?.fit(undefined, 40),
     '+': () => zoomBy(window.__trailhoundGraph ?? null, 1.25),
     '=': () => zoomBy(window.__trailhoundGraph ?? null, 1.25),
     '-': () => zoomBy(window.__trailhoundGraph ?? null, 0.8),
-    // Escape steps back: first the selection, then the open timeline.
-    escape: () => (state.selected.length > 0 ? change(() => ({ selected: [] })) : state.timeline ? change(() => ({ timeline: null })) : undefined),
+    // Escape steps back: first the selection, then the open flow records or timeline.
+    escape: () =>
+      state.selected.length > 0 ? change(() => ({ selected: [] })) : state.flows ? change(() => ({ flows: undefined })) : state.timeline ? change(() => ({ timeline: null })) : undefined,
   };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -293,9 +295,13 @@ export function InvestigationView({ state, dark, onChange }: Props) {
           }
           onExpand={expand}
           onEdge={(edge) => {
-            const drill = eventsBehind(edge);
-            if (drill) change(() => ({ timeline: drill }));
-            else setNotice(`${edge.kind} has no CloudTrail events behind it (flows and structure); the timeline export of an address includes its flow hours.`);
+            const events = eventsBehind(edge);
+            const flows = events ? null : flowsBehind(edge);
+            if (events) change(() => ({ timeline: events, flows: undefined }));
+            // A new drill-down is a step of the investigation: Back returns to the graph without it.
+            else if (flows) change(() => ({ flows, timeline: null }), 'push');
+            else if (edge.kind === Rel.FLOW) setNotice('This FLOW edge stands for a group of addresses: expand the group, then click the edge of one pair for its flow records.');
+            else setNotice(`${edge.kind} is structure: it has no raw records behind it.`);
           }}
         />
         <Legend />
@@ -307,10 +313,14 @@ export function InvestigationView({ state, dark, onChange }: Props) {
         // says what is wrong when the entity is not there either).
         scope={load.status === 'loading' ? null : load.status === 'error' ? scope : effectiveScope}
         onScope={(from, to) => change(() => ({ from, to }))}
-        onTimeline={(entity, narrowed) => change(() => ({ timeline: { entity, ...narrowed } }))}
+        onTimeline={(entity, narrowed) => change(() => ({ timeline: { entity, ...narrowed }, flows: undefined }))}
         onInvestigate={(entity, as) => onChange((s) => investigate(s, entity, as), 'push')}
       />
-      {state.timeline ? <TimelinePanel timeline={state.timeline} scope={load.status === 'ready' ? effectiveScope : scope} onChange={(timeline) => change(() => ({ timeline }))} /> : null}
+      {state.flows ? (
+        <FlowRecordsPanel flows={state.flows} onChange={(flows) => change(() => ({ flows: flows ?? undefined }))} />
+      ) : state.timeline ? (
+        <TimelinePanel timeline={state.timeline} scope={load.status === 'ready' ? effectiveScope : scope} onChange={(timeline) => change(() => ({ timeline }))} />
+      ) : null}
     </main>
   );
 }
