@@ -1,0 +1,171 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cypherInt, type Graph } from '../../graph/driver';
+import { Label } from '../../graph/vocabulary';
+import { startServer } from '../../server/start';
+import { commitMarkerKey } from '../../store/commitMarkers';
+import { readManifest } from '../../store/manifest';
+import { EventStoreWriter } from '../../store/storeWriter';
+import { columnsOf, tables } from '../../store/tables';
+import { generateCloudTrailFile } from '../bench/generateCloudTrail';
+import { runCli } from '../support/runCli';
+import { connectTestGraph, openTestStore, storeCounts, TEST_STORE_DIR, testEnv, wipeGraph } from '../support/testGraph';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const FIXTURES = join(ROOT, 'test', 'fixtures');
+const BIN = join(ROOT, 'bin', 'trailhound.js');
+const PYTHON = join(ROOT, '.venv-test', 'bin', 'python');
+
+/** pyarrow's name for each declared column type. */
+const ARROW_TYPES: Record<string, string> = { BIGINT: 'int64', INTEGER: 'int32', BOOLEAN: 'bool', VARCHAR: 'string', 'VARCHAR[]': 'list<element: string>' };
+
+describe('the event store', () => {
+  let graph: Graph;
+  let work: string;
+  beforeAll(async () => {
+    graph = await connectTestGraph();
+    await wipeGraph(graph);
+    work = mkdtempSync(join(tmpdir(), 'trailhound-store-'));
+    const loaded = await runCli(['ingest', join(FIXTURES, 'cloudtrail', 'stratus-red-team'), join(FIXTURES, 'vpcflow'), '--json', '--allow-rejects', '--rejects', join(work, 'rejects.jsonl')], testEnv());
+    expect(loaded.code, loaded.stderr).toBe(0);
+  });
+  afterAll(async () => graph.close());
+
+  it('is a Hive-partitioned Parquet lake that another reader (pyarrow) reads as it is: the declared columns, types, days and rows', () => {
+    expect(existsSync(PYTHON), `${PYTHON}: install the test venv (README)`).toBe(true);
+    const manifest = readManifest(TEST_STORE_DIR);
+    const script = `
+import json, sys, datetime
+import pyarrow.dataset as ds
+root, manifest = sys.argv[1], json.load(open(sys.argv[2]))
+out = {}
+for table in sorted({s['table'] for s in manifest['segments']}):
+    files = [root + '/' + s['path'] for s in manifest['segments'] if s['table'] == table]
+    data = ds.dataset(files, format='parquet', partitioning='hive', partition_base_dir=root).to_table()
+    rows = data.to_pylist()
+    out[table] = {
+        'schema': {f.name: str(f.type) for f in data.schema},
+        'rows': len(rows),
+        'days': sorted({r['day'] if isinstance(r['day'], str) else r['day'].isoformat() for r in rows}),
+        'timeDays': sorted({datetime.datetime.fromtimestamp(r[sys.argv[3 + ['cloudtrail','vpcflow','vpcflow_hours'].index(table)]] / 1000, datetime.timezone.utc).date().isoformat() for r in rows}),
+        'first': {k: v for k, v in rows[0].items() if k in ('eventId', 'src', 'dst', 'bytes')},
+    }
+print(json.dumps(out))`;
+    const output = execFileSync(PYTHON, ['-c', script, TEST_STORE_DIR, join(TEST_STORE_DIR, 'manifest.json'), tables.cloudtrail.timeColumn, tables.vpcflow.timeColumn, tables.vpcflow_hours.timeColumn], { encoding: 'utf8' });
+    const read = JSON.parse(output) as Record<string, { schema: Record<string, string>; rows: number; days: string[]; timeDays: string[] }>;
+    expect(Object.keys(read).sort()).toEqual(['cloudtrail', 'vpcflow', 'vpcflow_hours']);
+    for (const [table, seen] of Object.entries(read)) {
+      const declared = Object.fromEntries(columnsOf(table as keyof typeof tables).map(([name, c]) => [name, ARROW_TYPES[c.type]]));
+      // The partition columns come from the path (source=<table>/day=YYYY-MM-DD), the rest from the files.
+      const { day, source, ...columns } = seen.schema;
+      expect([day, source], table).toEqual(['string', 'string']);
+      expect(columns, table).toEqual(declared);
+      expect(seen.rows, table).toBe(manifest.segments.filter((s) => s.table === table).reduce((n, s) => n + s.rows, 0));
+      // Each row sits in the partition of its own day.
+      expect(seen.days, table).toEqual(seen.timeDays);
+    }
+    expect(read.cloudtrail!.rows).toBe(310);
+  });
+
+  it('finishes a commit the graph counted and discards one it did not, when the next ingest opens it', async () => {
+    const before = await storeCounts(graph);
+    // An ingest stages two commits and dies before publishing either.
+    const writer = await EventStoreWriter.open(TEST_STORE_DIR, graph, { command: 'test', settle: async () => {} });
+    const stage = async (eventId: string) => {
+      const commit = writer.begin();
+      commit.add('cloudtrail', { ...row(eventId) });
+      await commit.staged();
+      return commit.id;
+    };
+    const counted = await stage('staged-and-counted');
+    const uncounted = await stage('staged-only');
+    await writer.close();
+    await graph.run(`CREATE (:${Label.IngestedObject} {contentHash: $key, source: 'event-store'})`, { key: commitMarkerKey(counted) });
+    expect(readdirSync(join(TEST_STORE_DIR, 'staging')).sort()).toEqual([counted, uncounted].sort());
+
+    const next = await runCli(['ingest', join(FIXTURES, 'cloudtrail', 'stratus-red-team'), '--json'], testEnv());
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain('1 commit(s) finished, 1 discarded');
+    const after = await storeCounts(graph);
+    expect((after.events as { rows: number }).rows).toBe((before.events as { rows: number }).rows + 1);
+    const ids = readManifest(TEST_STORE_DIR).segments.filter((s) => s.commit === counted || s.commit === uncounted);
+    expect(ids.map((s) => s.commit)).toEqual([counted]);
+    expect(existsSync(join(TEST_STORE_DIR, 'staging', uncounted))).toBe(false);
+  });
+
+  it('shows a running server the events an ingest in another process commits, within seconds, without a restart', async () => {
+    const events = await openTestStore(graph);
+    const server = await startServer({ graph, events, host: '127.0.0.1', port: 0, version: 'test' });
+    try {
+      const stored = async () => ((await (await fetch(`${server.url}/api/health`)).json()) as { events: { rows: { cloudtrail: number } } }).events.rows.cloudtrail;
+      const before = await stored();
+      const file = join(work, 'more.json.gz');
+      await generateCloudTrailFile(file, 2000, 3);
+      const loaded = await runCli(['ingest', 'cloudtrail', file, '--json'], testEnv());
+      expect(loaded.code, loaded.stderr).toBe(0);
+      const committedAt = Date.now();
+      await expect.poll(stored, { timeout: 5_000 }).toBe(before + 2000);
+      expect(Date.now() - committedAt).toBeLessThan(5_000);
+    } finally {
+      await server.close();
+      await events.close();
+    }
+  });
+
+  it('lets one ingest write at a time: a second one waits for the first, says so, and both load exactly', async () => {
+    const a = join(work, 'a.json.gz');
+    const b = join(work, 'b.json.gz');
+    await generateCloudTrailFile(a, 20_000, 21);
+    await generateCloudTrailFile(b, 3_000, 22);
+    const before = (await storeCounts(graph)).events as { rows: number };
+    const first = spawn(process.execPath, [BIN, 'ingest', 'cloudtrail', a, '--json'], { env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const firstDone = new Promise<number | null>((resolve) => first.once('exit', resolve));
+    // Start the second once the first holds the store.
+    await expect.poll(() => existsSync(join(TEST_STORE_DIR, 'ingest.lock')), { timeout: 60_000, interval: 20 }).toBe(true);
+    const second = await runCli(['ingest', 'cloudtrail', b, '--json'], testEnv());
+    expect(await firstDone).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/waiting for another ingest \(pid \d+/);
+    const after = (await storeCounts(graph)).events as { rows: number; ids: number };
+    expect(after.rows).toBe(before.rows + 23_000);
+    expect(after.ids).toBe(after.rows);
+  });
+
+  it('refuses a store that is not this graph\'s, for serving and for ingesting', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'trailhound-other-store-'));
+    const foreign = await runCli(['ingest', join(FIXTURES, 'cloudtrail', 'shapes'), '--store', other, '--allow-rejects', '--json'], testEnv());
+    expect(foreign.code).toBe(1);
+    expect(foreign.stderr).toMatch(/not at .*trailhound-other-store-|is not this graph's|holds events/);
+    const serve = await runCli(['serve', '--port', '0', '--store', other], testEnv());
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toContain('expects store');
+  });
+});
+
+/** A CloudTrail row for a staged commit (the day of 2024-08-01). */
+function row(eventId: string) {
+  const time = cypherInt(Date.parse('2024-08-01T12:00:00Z')).toNumber();
+  return {
+    time,
+    eventId,
+    eventSource: 's3.amazonaws.com',
+    eventName: 'GetObject',
+    region: 'us-east-1',
+    accountId: '111122223333',
+    readOnly: true,
+    errorCode: null,
+    errorMessage: null,
+    principalKey: 'arn:aws:iam::111122223333:user/alice',
+    accessKeyId: null,
+    sessionKey: null,
+    sourceIp: '198.51.100.1',
+    sourceName: null,
+    userAgent: null,
+    resources: null,
+    record: JSON.stringify({ eventID: eventId }),
+  };
+}
