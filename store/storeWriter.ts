@@ -194,6 +194,11 @@ export class StagedCommit {
     if (bucket.rows.length >= MAX_SEGMENT_ROWS[table]) this.writeOut(key);
   }
 
+  /** Whether segments were handed to the writer (written or still being written). */
+  get writing(): boolean {
+    return this.counter > 0;
+  }
+
   /** Rows not yet written out. */
   get buffered(): number {
     let n = 0;

@@ -193,11 +193,13 @@ export class Loader {
     }
     // The segments are written while the graph transaction runs; it commits only once they are
     // on disk and listed (a crash after its commit must find them, see storeWriter.ts).
+    // Whether the commit has rows, asked before staged() hands the last of them to the writer.
+    const holdsRows = w.commit.buffered > 0 || w.commit.segments.length > 0 || w.commit.writing;
     const t0 = performance.now();
     let t1 = t0;
     const staged = w.commit.staged().then(() => void (t1 = performance.now()));
     staged.catch(() => undefined);
-    const marker = w.commit.buffered > 0 || w.commit.segments.length > 0 ? [commitMarker(w.commit, w.events + (w.partFacts?.records ?? 0), this.options.storeDir)] : [];
+    const marker = holdsRows ? [commitMarker(w.commit, w.events + (w.partFacts?.records ?? 0), this.options.storeDir)] : [];
     const outcome = await this.writer.write([...records, ...marker], w.events > 0 ? w.evidence : null, () => staged);
     const t2 = performance.now();
     this.store.publish(w.commit);
