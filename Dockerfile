@@ -21,8 +21,11 @@ COPY export ./export
 COPY graph ./graph
 COPY ingest ./ingest
 COPY server ./server
+COPY store ./store
 COPY --from=web /app/web/dist ./web/dist
 ENV NODE_ENV=production
+# The event store (raw events beside the graph): keep it on a volume, with the graph's.
+ENV TRAILHOUND_EVENTS_DIR=/data/events
 EXPOSE 8080
 ENTRYPOINT ["node", "bin/trailhound.js"]
 CMD ["--help"]

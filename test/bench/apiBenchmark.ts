@@ -75,8 +75,8 @@ await new Command('api-benchmark')
         rows.push(`| ${name} | ${times.length} | ${pct(0.5).toFixed(0)} ms | ${pct(0.95).toFixed(0)} ms | ${pct(1 - 1e-9).toFixed(0)} ms | ${target ?? ''} |`);
         process.stderr.write(`${rows.at(-1)}\n`);
       };
-      await measure('blast radius, 2 hops', findings.map((id) => `/api/findings/${id}/blast-radius?hops=2`), 'p95 ≤ 150 ms');
-      await measure('entity profile (IAM user, 30 days)', busiest.map((k) => `/api/entities/IamUser/${enc(k)}`), 'p95 ≤ 300 ms');
+      await measure('blast radius, 2 hops', findings.map((id) => `/api/findings/${id}/blast-radius?hops=2`), 'p95 ≤ 100 ms');
+      await measure('entity profile (IAM user, 30 days)', busiest.map((k) => `/api/entities/IamUser/${enc(k)}`), 'p95 ≤ 200 ms');
       await measure('timeline page (user and sessions, 100 events)', busiest.map((k) => `/api/entities/IamUser/${enc(k)}/timeline?limit=100`));
       await measure('findings list', ['/api/findings'], '');
       await measure('search (user name)', busiest.map((k) => `/api/search?q=${enc(k.split('/').pop()!)}`));

@@ -9,6 +9,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 interface Service {
   image?: string;
   build?: string;
+  volumes?: string[];
   environment?: Record<string, string>;
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
@@ -34,6 +35,12 @@ describe('docker-compose.yml', () => {
     expect(trailhound.environment?.NEO4J_URI).toBe('bolt://neo4j:7687');
     expect(neo4j.environment?.NEO4J_AUTH).toBe(`neo4j/${trailhound.environment?.NEO4J_PASSWORD}`);
     expect(trailhound.depends_on?.neo4j?.condition).toBe('service_healthy');
+  });
+
+  it("keeps trailhound's event store on a volume, where the graph's aggregates expect it", () => {
+    const dir = trailhound.environment?.TRAILHOUND_EVENTS_DIR;
+    expect(dir).toBe('/data/events');
+    expect(trailhound.volumes).toContain(`events-data:${dir}`);
   });
 
   it('publishes ports on loopback only', () => {
@@ -65,7 +72,7 @@ describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   it('copies every source directory the command imports, and the built UI', () => {
     const copied = [...dockerfile.matchAll(/^COPY (?!--from)(?:\S+ )*?(\S+) \.\/(\S*)$/gm)].map((m) => m[2]!.replace(/\/$/, ''));
-    for (const dir of ['bin', 'cli', 'demo', 'export', 'graph', 'ingest', 'server', 'db']) expect(copied).toContain(dir);
+    for (const dir of ['bin', 'cli', 'demo', 'export', 'graph', 'ingest', 'server', 'store', 'db']) expect(copied).toContain(dir);
     expect(dockerfile).toMatch(/COPY --from=web \/app\/web\/dist \.\/web\/dist/);
   });
 });

@@ -5,6 +5,7 @@ import { nodes } from '../../graph/schema/nodes';
 import { relationships } from '../../graph/schema/relationships';
 import { DEMO_DEFAULTS, DEMO_END } from '../../demo/prepare';
 import { stageScenario } from '../../demo/scenario';
+import { tables } from '../../store/tables';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -26,5 +27,15 @@ describe('the README demo walkthrough', () => {
       expect(readme).toContain(id);
     }
     expect(readme).toContain(encodeURIComponent(cast.victim.arn));
+  });
+});
+
+describe('docs/event-store.md', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'event-store.md'), 'utf8');
+  it('lists every column of every table the store declares, with its type', () => {
+    for (const [table, decl] of Object.entries(tables)) {
+      expect(doc).toContain(`### \`${table}\``);
+      for (const [column, c] of Object.entries(decl.columns)) expect(doc).toContain(`| \`${column}\` | ${c.type} |`);
+    }
   });
 });
