@@ -39,7 +39,7 @@ export class GraphWriter {
    * every statement and before the commit (what must be durable first: the event store's staged
    * segments), so the transaction's work runs while it is made durable.
    */
-  async write(batch: readonly RecordFacts[], evidence: EvidenceAggregate | null = null, beforeCommit?: () => Promise<void>): Promise<BatchOutcome> {
+  async write(batch: readonly RecordFacts[], evidence: EvidenceAggregate | null = null, beforeCommit?: () => Promise<void>, evidenceMarker?: string): Promise<BatchOutcome> {
     // The same record twice in one batch counts once; of two versions, the newest is kept.
     const chosen = new Map<string, RecordFacts>();
     const candidates: RecordFacts[] = [];
@@ -60,7 +60,7 @@ export class GraphWriter {
     }
     candidates.push(...chosen.values());
 
-    const { created, structural, fresh } = await this.writeRetryingConflicts(candidates, evidence, beforeCommit);
+    const { created, structural, fresh } = await this.writeRetryingConflicts(candidates, { aggregate: evidence, marker: evidenceMarker ?? null }, beforeCommit);
     // Only after the commit: a rolled-back batch must not be remembered as written.
     for (const id of structural) this.knownStructural.add(id);
     const total = candidates.reduce((sum, f) => sum + (f.records ?? 1), 0);
@@ -82,7 +82,7 @@ export class GraphWriter {
    * created one of our new records after we checked) is not transient: retry it here, when the
    * records it created are visible and count as existing.
    */
-  private async writeRetryingConflicts(candidates: readonly RecordFacts[], evidence: EvidenceAggregate | null, beforeCommit: (() => Promise<void>) | undefined) {
+  private async writeRetryingConflicts(candidates: readonly RecordFacts[], evidence: Evidence, beforeCommit: (() => Promise<void>) | undefined) {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.graph.write(async (tx) => {
@@ -97,7 +97,7 @@ export class GraphWriter {
     }
   }
 
-  private async writeInTransaction(tx: Pick<ManagedTransaction, 'run'>, candidates: readonly RecordFacts[], evidence: EvidenceAggregate | null) {
+  private async writeInTransaction(tx: Pick<ManagedTransaction, 'run'>, candidates: readonly RecordFacts[], evidence: Evidence) {
     // 1. Immutable records first: learn which of them are new.
     const recordsByLabel = new Map<NodeLabel, RecordFacts[]>();
     for (const fact of candidates) {
@@ -142,7 +142,10 @@ export class GraphWriter {
     // 2. Only new records' evidence is aggregated and written: nodes first, then edges.
     const known = (id: string) => this.knownStructural.has(id);
     const structural: string[] = [];
-    const plans = [planWrites(candidates.filter(isNew), known), ...(evidence ? [evidence.plan(known)] : [])];
+    // The evidence counts once: when its commit's marker is in the graph already, an earlier
+    // attempt of this transaction committed (a retry after the connection was lost at COMMIT).
+    const counted = evidence.marker !== null && existing.has(`${Label.IngestedObject}\u0000${evidence.marker}`);
+    const plans = [planWrites(candidates.filter(isNew), known), ...(evidence.aggregate && !counted ? [evidence.aggregate.plan(known)] : [])];
     for (const plan of plans) {
       await writePlan(pipeline, plan);
       structural.push(...plan.structuralEdges.flatMap((g) => g.rows.map((r) => r.id)));
@@ -151,6 +154,12 @@ export class GraphWriter {
     const fresh = new Set(candidates.filter((f) => f.record && isNew(f)).map((f) => `${f.record!.label}\u0000${f.record!.key}`));
     return { created, structural, fresh };
   }
+}
+
+/** Evidence already aggregated, and the ledger key of the marker that proves it was written. */
+interface Evidence {
+  readonly aggregate: EvidenceAggregate | null;
+  readonly marker: string | null;
 }
 
 /** A plan's statements, pipelined: nodes first, then edges between them. */

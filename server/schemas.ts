@@ -142,6 +142,7 @@ export const HealthSchema = z.object({
       rows: z.record(z.string(), z.number().int()).describe('rows per table: cloudtrail (events), vpcflow (flow records), vpcflow_hours (hourly volumes)'),
       bytes: z.number().int(),
       lastEventTime: z.string().nullable().describe('the latest CloudTrail event stored'),
+      error: z.string().optional().describe('why the store cannot be read, when it cannot'),
     })
     .describe('the event store beside the graph: raw events, flow records and hourly volumes'),
   geo: z.object({ source: z.string(), countryDate: z.string(), asnDate: z.string(), note: z.string() }),

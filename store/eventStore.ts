@@ -144,7 +144,12 @@ export class EventStore {
     if (ready) return ready;
     if (this.open < POOL_SIZE) {
       this.open += 1;
-      return this.instance.connect();
+      try {
+        return await this.instance.connect();
+      } catch (error) {
+        this.open -= 1;
+        throw error;
+      }
     }
     return new Promise((resolve) => this.waiting.push(resolve));
   }

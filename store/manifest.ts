@@ -56,15 +56,34 @@ export function readManifest(root: string): Manifest {
   try {
     value = JSON.parse(text) as Partial<Manifest>;
   } catch {
-    throw damaged(root, 'it is not JSON');
+    throw damaged(root, `${MANIFEST_FILE} is not JSON`);
   }
   if (value.format !== MANIFEST_FORMAT || value.version !== 1 || !Array.isArray(value.segments) || !Array.isArray(value.retired)) {
-    throw damaged(root, 'it is not a manifest this version reads');
+    throw damaged(root, `${MANIFEST_FILE} is not a manifest this version reads`);
   }
-  for (const s of value.segments) {
-    if (!(s.table in tables)) throw damaged(root, `it names a table this version does not know (${String(s.table).slice(0, 40)})`);
-  }
+  for (const s of value.segments) checkSegment(root, s, join(root, MANIFEST_FILE));
   return value as Manifest;
+}
+
+/**
+ * A segment entry must name a file this store writes, in its own table's and day's folder: the
+ * path becomes part of a query's file list and of renames, so nothing else (a path out of the
+ * store, a glob, a table that does not exist) is ever taken from a file on disk.
+ */
+const SEGMENT_PATH = /^source=([a-z_]+)\/day=(\d{4}-\d{2}-\d{2})\/part-[0-9a-f]{16}-\d{1,9}\.parquet$/;
+
+export function checkSegment(root: string, segment: Partial<Segment>, where: string): void {
+  const match = typeof segment.path === 'string' ? SEGMENT_PATH.exec(segment.path) : null;
+  const ok =
+    match !== null &&
+    typeof segment.table === 'string' &&
+    Object.hasOwn(tables, segment.table) &&
+    match[1] === segment.table &&
+    match[2] === segment.day &&
+    Number.isSafeInteger(segment.rows) &&
+    Number.isSafeInteger(segment.minTime) &&
+    Number.isSafeInteger(segment.maxTime);
+  if (!ok) throw damaged(root, `${where} names a segment this store does not write (${JSON.stringify(segment.path ?? null).slice(0, 80)})`);
 }
 
 /** A cheap token that changes whenever the manifest is replaced (readers poll it). */
@@ -94,7 +113,7 @@ export function writeManifest(root: string, manifest: Manifest): void {
 function damaged(root: string, why: string): TrailhoundError {
   return new TrailhoundError(
     'STORE_DAMAGED',
-    `The event store's manifest (${join(root, MANIFEST_FILE)}) cannot be read: ${why}.`,
-    'Restore the folder from a backup, or rebuild the store and graph from the logs: trailhound rebuild.',
+    `The event store at ${root} cannot be read: ${why}.`,
+    'Restore the folder from a backup, or start over: an empty graph and store, then ingest the logs again.',
   );
 }

@@ -19,7 +19,12 @@ export const DEFAULT_STORE_DIR = join('.data', 'events');
 
 /** Where the event store is: --store, else TRAILHOUND_EVENTS_DIR, else .data/events (relative to the working directory). */
 export function storeDirFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(flag?.trim() || env.TRAILHOUND_EVENTS_DIR?.trim() || DEFAULT_STORE_DIR);
+  const dir = resolve(flag?.trim() || env.TRAILHOUND_EVENTS_DIR?.trim() || DEFAULT_STORE_DIR);
+  // DuckDB reads a file list's entries as glob patterns: a folder named with them would read other files.
+  if (/[*?[\]{}]/.test(dir)) {
+    throw new TrailhoundError('BAD_OPTION', `The event store folder ${dir} has a character that file patterns use (* ? [ ] { }).`, 'Give the store a folder whose path has none of them.');
+  }
+  return dir;
 }
 
 /** The store's identity, or null when the folder holds no store yet. */

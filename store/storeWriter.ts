@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Graph } from '../graph/driver';
@@ -7,7 +7,8 @@ import { EventIdIndex } from './eventIdIndex';
 import { checkStoreBinding } from './graphBinding';
 import { acquireIngestLock, type LockHolder } from './ingestLock';
 import { absolute, dayOf, segmentPath, STAGING_DIR, stagingPath } from './layout';
-import { readManifest, writeManifest, type Manifest, type Segment } from './manifest';
+import { checkSegment, readManifest, writeManifest, type Manifest, type Segment } from './manifest';
+import { TrailhoundError } from '../graph/errors';
 import { committedMarkers, commitMarkerKey } from './commitMarkers';
 import type { RowOf } from './rows';
 import type { IdSet } from './idSet';
@@ -17,7 +18,7 @@ import { tables, type TableName } from './tables';
 import { writeSegment } from './segmentWriter';
 
 /** Segments a commit writes: one per table and day, cut at this many rows. */
-const MAX_SEGMENT_ROWS: Record<TableName, number> = { cloudtrail: 10_000, vpcflow: 50_000, vpcflow_hours: 50_000 };
+const MAX_SEGMENT_ROWS: Record<TableName, number> = { cloudtrail: 10_000, vpcflow: 25_000, vpcflow_hours: 25_000 };
 
 export interface StoreWriterOptions {
   /** Who is writing, for the lock file ("ingest", "demo", ...). */
@@ -102,8 +103,12 @@ export class EventStoreWriter {
     rmSync(join(this.root, STAGING_DIR, commit.id), { recursive: true, force: true });
   }
 
-  /** A commit whose graph transaction did not count it (a part already loaded): its segments go. */
-  discard(commit: StagedCommit): void {
+  /**
+   * A commit whose graph transaction did not count it (a part already loaded, a part cut short):
+   * its segments go, once those already queued are written (else a write would recreate them).
+   */
+  async discard(commit: StagedCommit): Promise<void> {
+    await commit.settled();
     rmSync(join(this.root, STAGING_DIR, commit.id), { recursive: true, force: true });
   }
 
@@ -113,6 +118,7 @@ export class EventStoreWriter {
 
   async close(): Promise<void> {
     try {
+      await this.writes;
       this.writing.closeSync();
       this.reading.closeSync();
       this.instance.closeSync();
@@ -129,6 +135,7 @@ export class EventStoreWriter {
     const write = this.writes.then(async (): Promise<Segment> => {
       mkdirSync(dirname(file), { recursive: true });
       const written = await writeSegment(this.writing, table, rows, file);
+      syncFile(file);
       return { path, table, day, commit: commit.id, ...written };
     });
     this.writes = write.then(
@@ -206,14 +213,29 @@ export class StagedCommit {
     return n;
   }
 
-  /** Writes what is left and waits for every segment; then lists them in the staging folder. */
+  /**
+   * Writes what is left and waits for every segment; then lists them in the staging folder. All
+   * of it is on disk (fsynced, folders too) when this resolves: the graph transaction that counts
+   * the commit commits only then, and a recovery after a power cut must find what it counted.
+   */
   async staged(): Promise<void> {
     for (const key of [...this.pending.keys()]) this.writeOut(key);
     await this.queue;
     if (this.failure) throw this.failure;
     if (this.segments.length > 0) {
-      writeFileSync(join(this.store.root, STAGING_DIR, this.id, 'commit.json'), JSON.stringify({ id: this.id, segments: this.segments }));
+      const folder = join(this.store.root, STAGING_DIR, this.id);
+      const listing = join(folder, 'commit.json');
+      writeFileSync(listing, JSON.stringify({ id: this.id, segments: this.segments }));
+      syncFile(listing);
+      for (const segment of this.segments) syncFile(dirname(stagingPath(this.store.root, this.id, segment.path)));
+      syncFile(folder);
+      syncFile(join(this.store.root, STAGING_DIR));
     }
+  }
+
+  /** Waits for the segments already queued, whatever their outcome. */
+  async settled(): Promise<void> {
+    await this.queue;
   }
 
   private writeOut(key: string): void {
@@ -246,8 +268,16 @@ async function recoverStaged(root: string, graph: Graph, manifest: Manifest, not
   let published = 0;
   for (const id of commits) {
     const listing = join(staging, id, 'commit.json');
-    if (marked.has(id) && existsSync(listing)) {
-      const { segments } = JSON.parse(readFileSync(listing, 'utf8')) as { segments: Segment[] };
+    if (marked.has(id) && !existsSync(listing)) {
+      // The graph counted a commit whose segments are not on disk: say so rather than lose it quietly.
+      throw new TrailhoundError(
+        'STORE_DAMAGED',
+        `The graph counted commit ${id} of the event store at ${root}, but its staged segments are gone (${listing} is missing).`,
+        'The store and the graph no longer agree: rebuild both from the logs (a fresh graph and store, then ingest the logs again).',
+      );
+    }
+    if (marked.has(id)) {
+      const segments = validSegments(root, JSON.parse(readFileSync(listing, 'utf8')) as { segments?: unknown }, listing);
       const known = new Set(recovered.segments.map((s) => s.path));
       for (const segment of segments) {
         const from = stagingPath(root, id, segment.path);
@@ -255,6 +285,8 @@ async function recoverStaged(root: string, graph: Graph, manifest: Manifest, not
         if (existsSync(from)) {
           mkdirSync(dirname(to), { recursive: true });
           renameSync(from, to);
+        } else if (!existsSync(to)) {
+          throw new TrailhoundError('STORE_DAMAGED', `The graph counted segment ${segment.path} of commit ${id}, but it is neither staged nor in place in ${root}.`, 'The store and the graph no longer agree: rebuild both from the logs.');
         }
       }
       recovered = { ...recovered, segments: [...recovered.segments, ...segments.filter((s) => !known.has(s.path))] };
@@ -265,4 +297,21 @@ async function recoverStaged(root: string, graph: Graph, manifest: Manifest, not
   }
   note?.(`recovered the event store after an interrupted ingest: ${published} commit(s) finished, ${commits.length - published} discarded (their events load again now)`);
   return recovered;
+}
+
+/** fsync a file or a folder (a rename or a new file is durable once its folder is). */
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The segments a staged commit's listing names, each checked as the manifest's are. */
+function validSegments(root: string, listing: { segments?: unknown }, where: string): Segment[] {
+  if (!Array.isArray(listing.segments)) throw new TrailhoundError('STORE_DAMAGED', `${where} is not a commit listing this version reads.`, 'Remove the staging folder and ingest again.');
+  for (const segment of listing.segments as Segment[]) checkSegment(root, segment, where);
+  return listing.segments as Segment[];
 }

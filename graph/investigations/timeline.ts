@@ -148,7 +148,14 @@ function eventOf(row: readonly unknown[], names: PrincipalNames, own: ReadonlySe
  * request and response (exports name the caller's identity and request id from it), as exports
  * have always carried it.
  */
-function exportedRecord(record: unknown): Record<string, unknown> | null {
+function exportedRecord(text: unknown): Record<string, unknown> | null {
+  if (typeof text !== 'string') return null;
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    return null;
+  }
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return null;
   const { requestParameters: _request, responseElements: _response, ...rest } = record as Record<string, unknown>;
   return rest;

@@ -235,7 +235,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
                 break;
               case 'refuseFile':
                 refused = true;
-                loader.abandonPart();
+                await loader.abandonPart();
                 failedFiles.push({ file: file.path, reason: item.reason, ...(item.hint ? { hint: item.hint } : {}) });
                 await options.rejects.add({ file: file.path, scope: 'file', reason: item.reason, ...(item.hint ? { hint: item.hint } : {}) });
                 break;
@@ -250,9 +250,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         }
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'EACCES' && code !== 'ENOENT' && code !== 'EISDIR') throw error;
+        // A failed commit (the store, the graph) stops the run; only the file's own errors are the file's.
+        if (loader.failed || (code !== 'EACCES' && code !== 'ENOENT' && code !== 'EISDIR')) throw error;
         const reason = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'the file disappeared while reading' : 'is a directory';
-        loader.abandonPart();
+        await loader.abandonPart();
         failedFiles.push({ file: file.path, reason });
         await options.rejects.add({ file: file.path, scope: 'file', reason });
       }

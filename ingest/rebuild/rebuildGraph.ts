@@ -59,7 +59,12 @@ export async function rebuildGraph(options: RebuildOptions): Promise<RebuildSumm
   const stateFile = join(folder, 'rebuild.json');
   const before = await readSchemaState(graph);
   let exported: Exported;
-  if (before && before.version < EVENT_STORE_SINCE) {
+  // A rebuild that wrote its export goes on from it, whatever state it left the graph in.
+  if (existsSync(stateFile)) {
+    exported = JSON.parse(readFileSync(stateFile, 'utf8')) as Exported;
+    note(`continuing the rebuild from ${folder}`);
+    if (before && before.version < EVENT_STORE_SINCE) await emptyGraph(graph);
+  } else if (before && before.version < EVENT_STORE_SINCE) {
     if (readManifest(options.storeDir).segments.length > 0) {
       throw new TrailhoundError('STORE_MISMATCH', `The event store at ${options.storeDir} already holds events: the rebuild needs an empty one.`, 'Point --store at an empty folder (or move this one away), then run the rebuild again.');
     }
@@ -69,10 +74,6 @@ export async function rebuildGraph(options: RebuildOptions): Promise<RebuildSumm
     writeFileSync(stateFile, JSON.stringify(exported));
     note('emptying the old graph (its schema too)');
     await emptyGraph(graph);
-  } else if (existsSync(stateFile)) {
-    // A rebuild that stopped after emptying the graph: its export is on disk.
-    exported = JSON.parse(readFileSync(stateFile, 'utf8')) as Exported;
-    note(`continuing the rebuild from ${folder}`);
   } else {
     throw new TrailhoundError(
       'NOTHING_TO_REBUILD',
@@ -96,7 +97,9 @@ export async function rebuildGraph(options: RebuildOptions): Promise<RebuildSumm
   for (const checkpoint of exported.checkpoints) {
     await graph.run(`MERGE (c:${n(Label.PullCheckpoint)} {${n(nodes.PullCheckpoint.key)}: $props.name}) SET c += $props`, { props: integers(checkpoint) });
   }
-  if (ingest.failedFiles.length === 0) rmSync(folder, { recursive: true, force: true });
+  // The export is the only copy of what the old graph held: kept while anything was not loaded.
+  if (ingest.failedFiles.length === 0 && ingest.rejected === 0) rmSync(folder, { recursive: true, force: true });
+  else note(`kept ${folder}: some of it was not loaded (see the rejects file)`);
   return { events: exported.events, findings: exported.findings, flowFiles: exported.flowFiles.length, notReread: exported.notReread, ingest };
 }
 
@@ -126,6 +129,13 @@ async function exportOldGraph(graph: Graph, folder: string, note: (message: stri
   );
   const flowFiles: string[] = [];
   const notReread: { location: string; why: string }[] = [];
+  // Parts of flow-log files that were never loaded whole (cut short): their file is not in the
+  // ledger, so they are named here ("<file> lines a-b").
+  const whole = new Set(ledger.records.map((r) => r.get('location')));
+  const parts = await graph.read<{ location: string }>(`MATCH (o:${n(Label.IngestedObject)}) WHERE o.source = 'vpcflow-part' RETURN DISTINCT o.location AS location`);
+  for (const file of new Set(parts.records.map((r) => r.get('location').replace(/ lines \d+-\d+$/, '')))) {
+    if (!whole.has(file)) notReread.push({ location: file, why: 'loaded in part only (the file was cut short): ingest a complete copy' });
+  }
   for (const r of ledger.records) {
     const location = r.get('location');
     const key = r.get('key');

@@ -23,6 +23,14 @@ function storeSummary(events: EventStore) {
   return { storeId: events.identity?.storeId ?? null, segments: segments.length, rows, bytes, lastEventTime: last === null ? null : new Date(last).toISOString() };
 }
 
+function safeStoreSummary(events: EventStore) {
+  try {
+    return storeSummary(events);
+  } catch (error) {
+    return { storeId: events.identity?.storeId ?? null, segments: 0, rows: {}, bytes: 0, lastEventTime: null, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 export const healthRoutes = [
   route({
     method: 'get',
@@ -43,7 +51,7 @@ export const healthRoutes = [
           neo4j: { reachable: true, uri },
           schema: { version: state?.version ?? null, digest: state?.digest ?? null, current: state?.digest === schemaDigest() },
           counts: Object.fromEntries(ADDRESSABLE_KINDS.map((k) => [k, (record?.get(k) as number | undefined) ?? 0])),
-          events: storeSummary(context.events),
+          events: safeStoreSummary(context.events),
           geo: geoDatabaseInfo(),
         };
       } catch (error) {
@@ -53,7 +61,7 @@ export const healthRoutes = [
           neo4j: { reachable: false, uri, error: error instanceof Error ? error.message.split('\n')[0] : String(error) },
           schema: { version: null, digest: null, current: false },
           counts: {},
-          events: storeSummary(context.events),
+          events: safeStoreSummary(context.events),
           geo: geoDatabaseInfo(),
         };
       }

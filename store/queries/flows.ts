@@ -50,7 +50,7 @@ const RECORDS_BETWEEN = 'src = $src AND dst = $dst AND start >= $from AND start 
 export const flowRecordsSql = (t: TableSources) => `
 SELECT start, "end", src, dst, srcPort, dstPort, protocol, packets, bytes, action, tcpFlags, via, interfaceId, accountId, vpcId, subnetId, instanceId, region
 FROM ${t.vpcflow} WHERE ${RECORDS_BETWEEN}
-ORDER BY start, srcPort, dstPort, interfaceId, bytes LIMIT $limit OFFSET $offset`;
+ORDER BY start, "end", srcPort, dstPort, protocol, action, interfaceId, bytes, packets, tcpFlags LIMIT $limit OFFSET $offset`;
 
 /** How many records flowRecordsSql pages through. */
 export const flowRecordCountSql = (t: TableSources) => `SELECT count(*) AS total FROM ${t.vpcflow} WHERE ${RECORDS_BETWEEN}`;

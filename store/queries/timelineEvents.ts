@@ -90,8 +90,9 @@ export function timelinePageSql(where: string, after: boolean): (t: TableSources
  * fifteen, which is most of what reading a row costs.
  */
 export function timelineStreamSql(where: string, withRecords: boolean): (t: TableSources) => string {
-  // The record goes in as JSON (not as a string inside it): one parse gives the whole row.
-  const columns = [...TIMELINE_COLUMNS, ...(withRecords ? ['record::JSON'] : [])].join(', ');
+  // The record stays text inside the row (parsed by JavaScript when used): DuckDB's own JSON parser
+  // would refuse a record JavaScript wrote (a lone surrogate escape) and end the export.
+  const columns = [...TIMELINE_COLUMNS, ...(withRecords ? ['record'] : [])].join(', ');
   return (t) => `SELECT json_array(${columns})::VARCHAR AS row FROM ${t.cloudtrail} WHERE ${where} ORDER BY time, eventId`;
 }
 

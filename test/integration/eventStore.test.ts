@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cypherInt, type Graph } from '../../graph/driver';
-import { Label } from '../../graph/vocabulary';
+import { Label, Rel } from '../../graph/vocabulary';
+import { EvidenceAggregate } from '../../graph/evidenceAggregate';
+import { GraphWriter } from '../../graph/writer';
+import { ledgerEntry } from '../../ingest/pipeline/ledgerEntry';
 import { startServer } from '../../server/start';
 import { commitMarkerKey } from '../../store/commitMarkers';
 import { readManifest } from '../../store/manifest';
@@ -95,6 +98,19 @@ print(json.dumps(out))`;
     const ids = readManifest(TEST_STORE_DIR).segments.filter((s) => s.commit === counted || s.commit === uncounted);
     expect(ids.map((s) => s.commit)).toEqual([counted]);
     expect(existsSync(join(TEST_STORE_DIR, 'staging', uncounted))).toBe(false);
+  });
+
+  it("counts a window's evidence once when its transaction runs again after an unknown outcome (its marker is there)", async () => {
+    const evidence = new EvidenceAggregate();
+    evidence.beginRecord(1_722_510_000_000);
+    const user = evidence.node(Label.IamUser, 'arn:aws:iam::111122223333:user/retry', { principalKey: 'arn:aws:iam::111122223333:user/retry' });
+    evidence.link(Rel.CALLED_FROM, user, evidence.node(Label.IpAddress, '198.51.100.77', { ip: '198.51.100.77' }));
+    const marker = ledgerEntry({ key: commitMarkerKey('retry0000000000a'), source: 'event-store', location: 'x', size: 0, records: 1, ingestedAt: 1 });
+    const writer = new GraphWriter(graph);
+    await writer.write([marker], evidence, undefined, marker.record!.key);
+    await writer.write([marker], evidence, undefined, marker.record!.key); // as executeWrite's retry would
+    const count = await graph.read(`MATCH (:${Label.IamUser} {principalKey: 'arn:aws:iam::111122223333:user/retry'})-[r:${Rel.CALLED_FROM}]->() RETURN r.count AS n`);
+    expect(count.records[0]?.get('n')).toBe(1);
   });
 
   it('shows a running server the events an ingest in another process commits, within seconds, without a restart', async () => {
