@@ -20,9 +20,11 @@ const youngMb = ['serve', 'demo', 'export'].includes(process.argv[2] ?? '') ? ['
 
 if (process.execArgv.some((arg) => arg.startsWith(HEAP_FLAG))) {
   if (process.channel) {
-    // Started by the launcher below: if it dies, even by SIGKILL, the channel closes; stop too.
+    // Started by the launcher below: if it dies, even by SIGKILL, the channel closes; stop too,
+    // as if the terminal had closed: a command that handles SIGHUP (demo, serve) stops in order,
+    // stopping the database it started; any other ends as SIGHUP's default action ends it.
     process.channel.unref();
-    process.on('disconnect', () => process.exit(129));
+    process.on('disconnect', () => process.kill(process.pid, 'SIGHUP'));
   }
   const { register } = await import('tsx/esm/api');
   register();
@@ -32,8 +34,34 @@ if (process.execArgv.some((arg) => arg.startsWith(HEAP_FLAG))) {
   const child = spawn(process.execPath, [`${HEAP_FLAG}=${heapMb}`, ...youngMb.map((mb) => `${YOUNG_FLAG}=${mb}`), ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
-  // Ctrl-C reaches both processes from the terminal; anything sent to this one is passed on.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  // A signal sent to this process alone (`kill <pid>`, a supervisor that signals its main pid) is
+  // passed on to the command. One sent to the whole process group (Ctrl-C, `docker stop`, systemd,
+  // a closed terminal) reaches the command by itself, and passing it on too would count twice:
+  // the command's third signal forces an immediate stop. So the command reports each signal it
+  // receives, and a signal is passed on only when no report of it arrives within FORWARD_AFTER_MS.
+  const FORWARD_AFTER_MS = 500;
+  const pending = new Map(); // signal -> timers of forwards not yet made, oldest first
+  const reported = new Map(); // signal -> times of reports not matched by a signal of ours yet
+  child.on('message', (message) => {
+    const signal = message && typeof message === 'object' ? message.trailhoundSignal : undefined;
+    if (typeof signal !== 'string') return;
+    const timers = pending.get(signal) ?? [];
+    if (timers.length > 0) return clearTimeout(timers.shift());
+    reported.set(signal, [...(reported.get(signal) ?? []), Date.now()]);
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      const fresh = (reported.get(signal) ?? []).filter((at) => Date.now() - at < 2_000);
+      if (fresh.length > 0) return void reported.set(signal, fresh.slice(1));
+      if (!pending.has(signal)) pending.set(signal, []);
+      const timers = pending.get(signal);
+      const timer = setTimeout(() => {
+        timers.splice(timers.indexOf(timer), 1);
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      }, FORWARD_AFTER_MS);
+      timers.push(timer);
+    });
+  }
   child.on('exit', (code, signal) => {
     if (signal) {
       process.removeAllListeners(signal);

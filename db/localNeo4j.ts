@@ -8,6 +8,7 @@ import { Graph } from '../graph/driver';
 import { TrailhoundError } from '../graph/errors';
 import { resolveNeo4jJars } from './mavenJars';
 import { readLogTail } from './logTail';
+import { ownerOfThisProcess, type ServerOwner } from './serverOwner';
 
 /**
  * Runs a real Neo4j 5.26 community server from Maven artifacts, for machines without Docker.
@@ -60,6 +61,15 @@ export interface RunningInfo {
   readonly port: number;
   readonly dataDir: string;
   readonly startedAt: string;
+  /** Who started it (absent in pid files written before owners were recorded). */
+  readonly owner?: ServerOwner;
+}
+
+export interface StartOptions {
+  /** Recorded in the pid file; by default this process, keeping the server until `db stop`. */
+  readonly owner?: ServerOwner;
+  /** A stop requested while starting: no server is started after it, and waiting ends. */
+  readonly signal?: AbortSignal;
 }
 
 export type Progress = (message: string) => void;
@@ -132,15 +142,21 @@ function isOurProcess(pid: number): boolean {
   }
 }
 
-export async function startLocalNeo4j(options: LocalNeo4jOptions, progress: Progress = () => {}): Promise<RunningInfo & { alreadyRunning: boolean }> {
+export async function startLocalNeo4j(
+  options: LocalNeo4jOptions,
+  progress: Progress = () => {},
+  start: StartOptions = {},
+): Promise<RunningInfo & { alreadyRunning: boolean }> {
   const already = runningServer(options.dataDir);
   if (already) {
-    await waitUntilAnswering(already, options.startTimeoutMs, progress, () => isOurProcess(already.pid));
+    await waitUntilAnswering(already, options.startTimeoutMs, progress, () => isOurProcess(already.pid), start.signal);
     return { ...already, alreadyRunning: true };
   }
   requireJava();
   await requireFreePort(options.host, options.port);
   const classpath = await resolveNeo4jJars(progress);
+  // The last moment to give up without leaving a server behind.
+  start.signal?.throwIfAborted();
 
   mkdirSync(options.dataDir, { recursive: true });
   const log = openSync(logFile(options.dataDir), 'a');
@@ -180,11 +196,12 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions, progress: Prog
     port: options.port,
     dataDir: options.dataDir,
     startedAt: new Date().toISOString(),
+    owner: start.owner ?? ownerOfThisProcess('trailhound', false),
   };
   writeFileSync(pidFile(options.dataDir), JSON.stringify(info, null, 2));
 
   try {
-    await waitUntilAnswering(info, options.startTimeoutMs, progress, () => isOurProcess(info.pid));
+    await waitUntilAnswering(info, options.startTimeoutMs, progress, () => isOurProcess(info.pid), start.signal);
   } catch (error) {
     await stopProcess(info.pid, 10_000);
     rmSync(pidFile(options.dataDir), { force: true });
@@ -198,11 +215,13 @@ async function waitUntilAnswering(
   timeoutMs: number,
   progress: Progress,
   alive: () => boolean,
+  signal?: AbortSignal,
 ): Promise<void> {
   const started = Date.now();
   const uri = boltUri(info);
   let lastError = '';
   while (Date.now() - started < timeoutMs) {
+    signal?.throwIfAborted();
     if (!alive()) {
       throw new TrailhoundError(
         'NEO4J_START',
@@ -230,6 +249,33 @@ async function waitUntilAnswering(
       `Last lines of ${logFile(info.dataDir)}:\n${readLogTail(logFile(info.dataDir), 25)}`,
     'A slow machine may need more time: set TRAILHOUND_NEO4J_START_TIMEOUT (seconds) or pass --timeout.',
   );
+}
+
+/** Records a new owner of a running server (a demo taking over a leaked one, `demo --no-serve` keeping it). */
+export function recordOwner(dataDir: string, owner: ServerOwner): void {
+  const info = runningServer(dataDir);
+  if (info) writeFileSync(pidFile(dataDir), JSON.stringify({ ...info, owner }, null, 2));
+}
+
+/**
+ * The last resort of a forced stop: kills the server this process owns at once, synchronously
+ * (the process exits right after). Neo4j recovers from its transaction log at the next start.
+ * A server owned by anyone else is left alone.
+ */
+export function killOwnedNeo4jNow(dataDir: string): boolean {
+  const info = runningServer(dataDir);
+  if (!info || info.owner?.pid !== process.pid) return false;
+  try {
+    process.kill(info.pid, 'SIGKILL');
+  } catch {
+    return false;
+  }
+  // The process exits right after this: wait (synchronously, at most 3 s) until the kernel has
+  // taken the server down, so that whoever sees this process gone also sees the port free.
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; waited < 3000 && isAlive(info.pid); waited += 20) Atomics.wait(pause, 0, 0, 20);
+  rmSync(pidFile(dataDir), { force: true });
+  return true;
 }
 
 /** Stops the server cleanly (SIGTERM runs its shutdown hook); SIGKILL only after the grace period. */
@@ -261,12 +307,22 @@ async function stopProcess(pid: number, graceMs: number): Promise<void> {
   }
 }
 
+/**
+ * Running, and not a zombie: a server killed after its starter died is an orphan, and where the
+ * container's init does not reap orphans it stays in the process table as a zombie for good.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch (error) {
+    // No /proc (macOS): kill(pid, 0) is all there is to go on.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync('/proc/self');
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type LocalNeo4jOptions,
 } from '../../db/localNeo4j';
 import { resolveNeo4jJars } from '../../db/mavenJars';
+import { describeOwner, ownerOfThisProcess, ownerState } from '../../db/serverOwner';
 import { ProgressLine } from '../progressLine';
 
 interface DbFlags {
@@ -52,7 +53,7 @@ export function dbCommand(): Command {
       const options = optionsFrom(flags);
       const line = new ProgressLine();
       const started = Date.now();
-      const info = await startLocalNeo4j(options, (message) => line.update(message));
+      const info = await startLocalNeo4j(options, (message) => line.update(message), { owner: ownerOfThisProcess('trailhound db start', false) });
       const uri = boltUri(info);
       line.done(
         info.alreadyRunning
@@ -77,14 +78,17 @@ export function dbCommand(): Command {
     .action(async (flags: DbFlags) => {
       const options = optionsFrom(flags);
       const status = await localNeo4jStatus(options);
+      const owner = status.running?.owner;
+      const state = status.running ? ownerState(owner) : null;
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ ...status, uri: status.running ? boltUri(status.running) : null })}\n`);
+        process.stdout.write(`${JSON.stringify({ ...status, uri: status.running ? boltUri(status.running) : null, ownerState: state })}\n`);
       } else if (!status.running) {
         process.stdout.write(`not running (data dir ${status.dataDir}). Start it with: npx trailhound db start\n`);
       } else {
         process.stdout.write(
           `running: pid ${status.running.pid}, ${boltUri(status.running)}, ${status.answering ? 'answering' : 'NOT answering'}, ` +
-            `since ${status.running.startedAt}\n  data: ${status.dataDir} (${(status.storeBytes / 1024 / 1024).toFixed(1)} MB)\n  log:  ${logFile(status.dataDir)}\n`,
+            `since ${status.running.startedAt}\n  owner: ${describeOwner(owner)}\n  data: ${status.dataDir} (${(status.storeBytes / 1024 / 1024).toFixed(1)} MB)\n  log:  ${logFile(status.dataDir)}\n` +
+            (state === 'leaked' ? `  → nobody will stop it: stop it with: npx trailhound db stop --data-dir ${status.dataDir} --port ${status.running.port}\n` : ''),
         );
       }
       return status.running && status.answering ? undefined : void (process.exitCode = 3);

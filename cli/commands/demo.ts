@@ -5,7 +5,8 @@ import { neo4jSettingsFromEnv, type Neo4jSettings } from '../../graph/config';
 import { Graph } from '../../graph/driver';
 import { TrailhoundError } from '../../graph/errors';
 import { migrate } from '../../graph/migrate';
-import { boltUri, localNeo4jOptions, PROJECT_ROOT, runningServer, startLocalNeo4j, stopLocalNeo4j } from '../../db/localNeo4j';
+import { boltUri, killOwnedNeo4jNow, localNeo4jOptions, PROJECT_ROOT, recordOwner, runningServer, startLocalNeo4j, stopLocalNeo4j, type RunningInfo } from '../../db/localNeo4j';
+import { describeOwner, ownerOfThisProcess, ownerState } from '../../db/serverOwner';
 import { AUTO } from '../../ingest/autoSource';
 import { DEMO_DEFAULTS, DEMO_END, prepareScenario } from '../../demo/prepare';
 import { LOGS, type ScenarioManifest } from '../../demo/scenario';
@@ -14,6 +15,7 @@ import { openEventStore, type EventStore } from '../../store/eventStore';
 import { storeDirFrom } from '../../store/storeIdentity';
 import { formatCount } from '../format';
 import { ProgressLine } from '../progressLine';
+import { exitCodeFor, handleStopSignals, type StopController } from '../stopSignals';
 import { VERSION } from '../version';
 import { describeSummary, ingestWithProgress } from './ingest';
 import { describeWalkthrough } from './demoWalkthrough';
@@ -86,72 +88,137 @@ Examples:
 }
 
 async function runDemo(flags: DemoFlags): Promise<void> {
+  // Installed first: a signal at any moment, even while the database starts, stops in order.
+  const stop = handleStopSignals();
+  const starting = new AbortController();
+  void stop.stopRequested.then(() => starting.abort(new TrailhoundError('STOPPED', 'Stopped while starting the demo database.')));
   const dir = resolve(flags.dir);
   const line = new ProgressLine();
   const configured = Boolean(process.env.NEO4J_URI?.trim());
   let settings: Neo4jSettings;
-  let stopDatabase: (() => Promise<void>) | null = null;
   const dbOptions = localNeo4jOptions({ dataDir: join(dir, 'neo4j'), port: integer('--db-port', flags.dbPort), heap: '1g', pageCache: '1g' });
   // The demo's own graph keeps its events beside its database; a configured graph, where the user's do.
   const storeDir = configured ? storeDirFrom(undefined) : join(dir, 'events');
+  // The data dir of a database this run owns and so must stop, or null. Ownership is also in the
+  // pid file, and the force action kills only a server whose recorded owner is this process.
+  let ownDatabase: string | null = null;
+  stop.onForce(() => {
+    if (ownDatabase && killOwnedNeo4jNow(ownDatabase)) process.stderr.write('Demo database killed (it recovers at its next start).\n');
+  });
 
-  if (configured) {
-    settings = neo4jSettingsFromEnv();
-    if (flags.reset) {
-      throw new TrailhoundError(
-        'BAD_OPTION',
-        `--reset wipes the demo's own database, and NEO4J_URI (${settings.uri}) names yours: the demo will not wipe it.`,
-        'Unset NEO4J_URI to use the demo database, or empty yours yourself.',
-      );
-    }
-  } else {
-    if (flags.reset) {
-      line.update('--reset: stopping and wiping the demo database and its event store', true);
-      await stopLocalNeo4j(dbOptions.dataDir);
-      await rm(dbOptions.dataDir, { recursive: true, force: true });
-      await rm(storeDir, { recursive: true, force: true });
-    }
-    const wasRunning = runningServer(dbOptions.dataDir) !== null;
-    const info = await startLocalNeo4j(dbOptions, (m) => line.update(`demo database: ${m}`));
-    line.done(`Demo database: ${boltUri(info)} (data in ${info.dataDir})${info.alreadyRunning ? ', already running' : ''}.`);
-    settings = { uri: boltUri(info), user: 'neo4j', password: undefined, database: 'neo4j' };
-    // Stop what this run started; a database that was already running stays as it was.
-    if (!wasRunning) stopDatabase = async () => void (await stopLocalNeo4j(dbOptions.dataDir));
-  }
-
+  let interrupted = false;
   try {
-    const { manifest, reused } = await prepareScenario(
-      { dir: join(dir, 'scenario'), ...scenarioNumbers(flags), end: DEMO_END },
-      (m) => line.update(`generating the scenario: ${m}`),
-    );
-    line.done(`${reused ? 'Reusing' : 'Generated'} the scenario (seed ${manifest.options.seed}): ${describeCounts(manifest)}.`);
+    if (configured) {
+      settings = neo4jSettingsFromEnv();
+      if (flags.reset) {
+        throw new TrailhoundError(
+          'BAD_OPTION',
+          `--reset wipes the demo's own database, and NEO4J_URI (${settings.uri}) names yours: the demo will not wipe it.`,
+          'Unset NEO4J_URI to use the demo database, or empty yours yourself.',
+        );
+      }
+    } else {
+      if (flags.reset) {
+        line.update('--reset: stopping and wiping the demo database and its event store', true);
+        await stopLocalNeo4j(dbOptions.dataDir);
+        await rm(dbOptions.dataDir, { recursive: true, force: true });
+        await rm(storeDir, { recursive: true, force: true });
+      }
+      const existing = runningServer(dbOptions.dataDir);
+      if (!existing) ownDatabase = dbOptions.dataDir;
+      const info = await untilStopped(
+        stop,
+        startLocalNeo4j(dbOptions, (m) => line.update(`demo database: ${m}`), { owner: ownerOfThisProcess('trailhound demo', true), signal: starting.signal }),
+      );
+      if (info === STOPPED) {
+        interrupted = true;
+        return;
+      }
+      line.done(`Demo database: ${boltUri(info)} (data in ${info.dataDir})${info.alreadyRunning ? ', already running' : ''}.`);
+      if (existing) ownDatabase = reuseRunning(existing, dbOptions.dataDir);
+      settings = { uri: boltUri(info), user: 'neo4j', password: undefined, database: 'neo4j' };
+    }
 
-    const logs = join(dir, 'scenario', LOGS);
-    const summary = await ingestWithProgress(AUTO, [logs], { rejects: join(dir, 'rejects.jsonl'), store: storeDir }, settings);
-    process.stderr.write(describeSummary(summary, null));
-    if (summary.rejected > 0 || summary.failedFiles.length > 0) {
-      throw new TrailhoundError('DEMO_REJECTS', `The demo's own logs had ${summary.rejected} rejected records and ${summary.failedFiles.length} refused files: this is a bug.`, `See ${summary.rejectsFile ?? join(dir, 'rejects.jsonl')}, and please report it.`);
+    const manifest = await untilStopped(stop, loadScenario(flags, dir, storeDir, settings, line));
+    if (manifest === STOPPED) {
+      interrupted = true;
+      return;
     }
 
     if (!flags.serve) {
+      // Kept running on purpose: `db status` must not call it leaked once this command is gone.
+      if (ownDatabase) recordOwner(ownDatabase, ownerOfThisProcess('trailhound demo --no-serve', false));
       process.stderr.write(
-        `\nLoaded. ${stopDatabase ? `The demo database keeps running; stop it with: npx trailhound db stop --data-dir ${dbOptions.dataDir}\n` : ''}` +
+        `\nLoaded. ${ownDatabase ? `The demo database keeps running; stop it with: npx trailhound db stop --data-dir ${dbOptions.dataDir} --port ${dbOptions.port}\n` : ''}` +
           `Serve it with: ${configured ? '' : `NEO4J_URI=${settings.uri} `}npx trailhound serve${configured ? '' : ` --store ${storeDir}`}\n`,
       );
-      stopDatabase = null;
+      ownDatabase = null;
       return;
     }
-    await serveUntilStopped(settings, storeDir, flags, manifest);
+    await serveUntilStopped(settings, storeDir, flags, manifest, stop);
   } finally {
-    if (stopDatabase) {
+    if (ownDatabase) {
       line.update('stopping the demo database', true);
-      await stopDatabase();
+      await stopLocalNeo4j(ownDatabase);
       line.done('Demo database stopped.');
+    }
+    stop.dispose();
+    // Here, not after the try: a stop while loading returns from inside it.
+    if (interrupted && stop.signal) {
+      process.stderr.write('Stopped before the demo was loaded; what was committed is kept, and running the demo again continues from there.\n');
+      // The load may still hold timers and the event store's writer: end here, its staging is
+      // recovered by the next run (docs/event-store.md).
+      process.exit(exitCodeFor(stop.signal));
     }
   }
 }
 
-async function serveUntilStopped(settings: Neo4jSettings, storeDir: string, flags: DemoFlags, manifest: ScenarioManifest): Promise<void> {
+/** Says what a database the demo did not start is, and whether this run takes it over. Returns the data dir when it does. */
+function reuseRunning(existing: RunningInfo, dataDir: string): string | null {
+  const state = ownerState(existing.owner);
+  const stopHint = `stop it with: npx trailhound db stop --data-dir ${dataDir} --port ${existing.port}`;
+  if (state === 'leaked') {
+    recordOwner(dataDir, ownerOfThisProcess('trailhound demo', true));
+    process.stderr.write(`  → This database was left running by an earlier demo (${describeOwner(existing.owner)}); this demo takes it over and stops it when it stops.\n`);
+    return dataDir;
+  }
+  const note =
+    state === 'owner-running'
+      ? `it is ${describeOwner(existing.owner)}, and stops when that one stops`
+      : `it was not started by this demo (${describeOwner(existing.owner)}) and keeps running after it; ${stopHint}`;
+  process.stderr.write(`  → Reusing the running demo database: ${note}.\n`);
+  return null;
+}
+
+async function loadScenario(flags: DemoFlags, dir: string, storeDir: string, settings: Neo4jSettings, line: ProgressLine): Promise<ScenarioManifest> {
+  const { manifest, reused } = await prepareScenario(
+    { dir: join(dir, 'scenario'), ...scenarioNumbers(flags), end: DEMO_END },
+    (m) => line.update(`generating the scenario: ${m}`),
+  );
+  line.done(`${reused ? 'Reusing' : 'Generated'} the scenario (seed ${manifest.options.seed}): ${describeCounts(manifest)}.`);
+
+  const logs = join(dir, 'scenario', LOGS);
+  const summary = await ingestWithProgress(AUTO, [logs], { rejects: join(dir, 'rejects.jsonl'), store: storeDir }, settings);
+  process.stderr.write(describeSummary(summary, null));
+  if (summary.rejected > 0 || summary.failedFiles.length > 0) {
+    throw new TrailhoundError('DEMO_REJECTS', `The demo's own logs had ${summary.rejected} rejected records and ${summary.failedFiles.length} refused files: this is a bug.`, `See ${summary.rejectsFile ?? join(dir, 'rejects.jsonl')}, and please report it.`);
+  }
+  return manifest;
+}
+
+const STOPPED = Symbol('stopped');
+
+/**
+ * The work's result, or STOPPED when a stop signal comes first. Work that cannot be interrupted
+ * (an ingest) goes on in the background: its failure once the database is stopped is expected,
+ * and not reported.
+ */
+async function untilStopped<T>(stop: StopController, work: Promise<T>): Promise<T | typeof STOPPED> {
+  work.catch(() => {});
+  return Promise.race([work, stop.stopRequested.then((): typeof STOPPED => STOPPED)]);
+}
+
+async function serveUntilStopped(settings: Neo4jSettings, storeDir: string, flags: DemoFlags, manifest: ScenarioManifest, stop: StopController): Promise<void> {
   const graph = await Graph.connect(settings);
   let events: EventStore | null = null;
   try {
@@ -160,10 +227,8 @@ async function serveUntilStopped(settings: Neo4jSettings, storeDir: string, flag
     const token = process.env.TRAILHOUND_TOKEN || undefined;
     const server = await startServer({ graph, events, host: flags.host || '127.0.0.1', port: integer('--port', flags.port, 0), version: VERSION, ...(token ? { token } : {}) });
     process.stderr.write(`\n${describeWalkthrough(server.url, manifest)}\nTrailhound is serving the demo on ${server.url} . Ctrl-C stops it.\n`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await stop.stopRequested;
+    // Ends open requests too: an export in flight is cut, its client sees the connection close.
     await server.close();
   } finally {
     await events?.close();

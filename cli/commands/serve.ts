@@ -4,6 +4,7 @@ import { Graph } from '../../graph/driver';
 import { migrate } from '../../graph/migrate';
 import { startServer } from '../../server/start';
 import { VERSION } from '../version';
+import { handleStopSignals } from '../stopSignals';
 import { webUiBuilt } from '../../server/app';
 import { openEventStore, type EventStore } from '../../store/eventStore';
 import { storeDirFrom } from '../../store/storeIdentity';
@@ -21,6 +22,8 @@ The API is documented at /api/openapi.json. With TRAILHOUND_TOKEN set, every API
 carry "Authorization: Bearer <token>"; without it the server only listens on loopback.`,
     )
     .action(async (flags: { port: string; host: string; store?: string }) => {
+      // SIGINT, SIGTERM or SIGHUP, from the terminal or a supervisor, once or many times: one orderly stop.
+      const stop = handleStopSignals();
       const graph = await Graph.connect(neo4jSettingsFromEnv());
       let events: EventStore | null = null;
       try {
@@ -30,15 +33,13 @@ carry "Authorization: Bearer <token>"; without it the server only listens on loo
         const server = await startServer({ graph, events, host: flags.host || '127.0.0.1', port: Number(flags.port), version: VERSION, ...(token ? { token } : {}) });
         process.stderr.write(`Trailhound is serving on ${server.url} (API: ${server.url}/api/openapi.json)${token ? ', token required' : ''}. Ctrl-C stops it.\n`);
         if (!webUiBuilt()) process.stderr.write('  → The web UI is not built (npm ci builds it); build it with: npm run build\n');
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
+        await stop.stopRequested;
+        // Ends open requests too: an export in flight is cut, its client sees the connection close.
         await server.close();
       } finally {
         await events?.close();
         await graph.close();
+        stop.dispose();
       }
     });
 }
