@@ -66,6 +66,13 @@ export class EventIdIndex {
     return true;
   }
 
+  /** Whether the store or this run already has the event (its day must be ready). */
+  has(time: number, eventId: string): boolean {
+    const ids = this.days.get(dayNumber(time));
+    if (!ids) throw new Error(`day ${dayNumber(time)} is not loaded`);
+    return ids.has(eventId);
+  }
+
   /** Ids held in memory (for the memory check in tests and benchmarks). */
   get size(): number {
     return this.held;

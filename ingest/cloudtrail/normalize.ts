@@ -71,6 +71,9 @@ export function normalizeCloudTrailEvent(
  * and the row the event store keeps of it. Pure: same input, same output.
  */
 function normalizeInto(event: Record<string, unknown>, eventId: string, time: number, sink: EvidenceSink, text: string | undefined): CloudTrailRow {
+  // First: serialising the whole record is what hostile input could make throw, and nothing of
+  // the event may be in the sink when it does (see Loader.event).
+  const record = storedRecordText(event, text);
   const identity = obj(event.userIdentity);
   const actor = actorFromIdentity(identity);
   const region = str(event.awsRegion);
@@ -143,7 +146,7 @@ function normalizeInto(event: Record<string, unknown>, eventId: string, time: nu
     sourceName: source ? null : (cap(sourceText, 256) ?? null),
     userAgent: userAgent ?? null,
     resources: resourceKeys.length > 0 ? resourceKeys : null,
-    record: storedRecordText(event, text),
+    record,
   };
 }
 

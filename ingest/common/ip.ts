@@ -25,7 +25,12 @@ export function normalizeIp(text: string | null | undefined): NormalizedIp | nul
   if (value.includes(':') && isIPv6(value)) {
     const mapped = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/i.exec(value);
     if (mapped) return normalizeIp(mapped[1]);
-    const ip = new URL(`http://[${value}]/`).hostname.slice(1, -1);
+    // A zone index (fe80::1%eth0) names an interface of the host that logged it, not part of
+    // the address; node's isIPv6 accepts it, the URL parser that writes the canonical form does not.
+    const zone = value.indexOf('%');
+    const bare = zone === -1 ? value : value.slice(0, zone);
+    if (!isIPv6(bare)) return null;
+    const ip = new URL(`http://[${bare}]/`).hostname.slice(1, -1);
     return { ip, version: 6, isPrivate: isPrivateV6(ip) };
   }
   return isIPv4(value) ? { ip: value, version: 4, isPrivate: isPrivateV4(value.split('.').map(Number)) } : null;

@@ -2,7 +2,8 @@ import type { Graph } from '../../graph/driver';
 import { EvidenceAggregate } from '../../graph/evidenceAggregate';
 import type { RecordFacts } from '../../graph/facts';
 import { GraphWriter } from '../../graph/writer';
-import type { FlowRecordRow } from '../../store/rows';
+import type { CloudTrailRow, FlowRecordRow } from '../../store/rows';
+import { describeThrown } from '../read/nesting';
 import { EventStoreWriter, type StagedCommit } from '../../store/storeWriter';
 import { ledgerEntry } from './ledgerEntry';
 import type { FlowPart, StoredEvent } from './types';
@@ -84,24 +85,37 @@ export class Loader {
     return this.writer ? this.writer.ledgerEntry(key) : null;
   }
 
-  /** A CloudTrail event: skipped if the store has it, else its evidence and row join the window. */
-  async event(event: StoredEvent): Promise<void> {
-    if (this.store) {
-      const index = this.store.index;
+  /**
+   * A CloudTrail event: skipped if the store has it, else its evidence and row join the window.
+   * An event whose normalisation throws (a bug some input reaches) is rejected, with the reason,
+   * and not claimed: a fixed version loads it on a rerun.
+   */
+  async event(event: StoredEvent): Promise<'loaded' | 'duplicate' | { readonly rejected: string }> {
+    const index = this.store?.index;
+    if (index) {
       if (!index.isReady(event.time)) await index.ensure(event.time);
-      if (!index.claim(event.time, event.eventId)) {
+      if (index.has(event.time, event.eventId)) {
         this.counts.duplicates += 1;
-        return;
+        return 'duplicate';
       }
     }
     if (this.window.part) await this.flush();
     const w = this.window;
     w.evidence.beginRecord(event.time);
-    const row = event.normalize(w.evidence);
+    let row: CloudTrailRow;
+    try {
+      // The stored record is made first (normalize.ts), so what can throw on hostile input
+      // throws before any of the event's evidence is in the window.
+      row = event.normalize(w.evidence);
+    } catch (error) {
+      return { rejected: `could not be normalised: ${describeThrown(error)}` };
+    }
+    index?.claim(event.time, event.eventId);
     w.commit?.add('cloudtrail', row);
     w.events += 1;
     this.counts.loaded += this.store ? 0 : 1;
     if (w.events >= this.windowEvents && (!this.inFlight || w.events >= this.windowEvents * WINDOW_GROWTH || w.evidence.size >= MAX_WINDOW_EVIDENCE)) await this.flush();
+    return 'loaded';
   }
 
   /** A graph record (a finding, a ledger entry): counted once its commit says whether it was new. */

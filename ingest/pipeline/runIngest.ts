@@ -7,7 +7,8 @@ import { hashFile } from './hashFile';
 import { openInput, openStream } from './openInput';
 import { ledgerEntry } from './ledgerEntry';
 import type { RejectsLog } from './rejectsLog';
-import type { InputFile, LogSource } from './types';
+import type { InputFile, LogSource, ParsedItem } from './types';
+import { describeThrown } from '../read/nesting';
 import { sources } from '../sources';
 
 export interface IngestProgress {
@@ -203,13 +204,43 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         const rejectedBefore = counts.rejected;
         let refused = false;
         const context = { options: options.sourceOptions ?? {}, contentHash, runStartedAt: started };
-        for await (const items of source.read(file, input.chunks, context)) {
-          for (const item of items) {
+        // The reader's own failure (a bug some input reaches) ends this file, not the run: the
+        // file is reported with where it stopped, and the next file is read. A failed commit is
+        // the loader's, and stops the run (the catch below).
+        const reader = source.read(file, input.chunks, context)[Symbol.asyncIterator]();
+        for (;;) {
+          let next: IteratorResult<ParsedItem[]>;
+          try {
+            next = await reader.next();
+          } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            if (code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR') throw error;
+            refused = true;
+            await loader.abandonPart();
+            const reason = `reading stopped after ${counts.read - readBefore} records: ${describeThrown(error)}`;
+            const hint = 'The records before it were loaded. Please report this with the file; a fixed version reads the rest when the same command runs again.';
+            failedFiles.push({ file: file.path, reason, hint });
+            await options.rejects.add({ file: file.path, scope: 'file', reason, hint });
+            break;
+          }
+          if (next.done) break;
+          for (const item of next.value) {
             switch (item.kind) {
-              case 'event':
+              case 'event': {
                 counts.read += 1;
-                await loader.event(item.event);
+                const outcome = await loader.event(item.event);
+                if (typeof outcome === 'object') {
+                  counts.rejected += 1;
+                  await options.rejects.add({
+                    file: file.path,
+                    scope: 'record',
+                    ...(item.position ? { record: item.position.index, line: item.position.line, byteOffset: item.position.byteOffset } : {}),
+                    reason: outcome.rejected,
+                    recordId: item.event.eventId,
+                  });
+                }
                 break;
+              }
               case 'facts':
                 counts.read += item.facts.records ?? 1;
                 await loader.facts(item.facts);

@@ -4,6 +4,7 @@ import { Loader } from './loader';
 import type { RejectsLog } from './rejectsLog';
 import type { IngestProgress, IngestSummary } from './runIngest';
 import type { ReadRecord } from './types';
+import { describeThrown, MAX_NESTING, nestsDeeperThan } from '../read/nesting';
 
 /** One page from an AWS API: its records, and where they came from (for rejects and errors). */
 export interface PulledPage {
@@ -64,12 +65,16 @@ export async function runPull(options: PullOptions): Promise<IngestSummary> {
       counts.pages += 1;
       for (const [index, record] of page.records.entries()) {
         counts.read += 1;
-        const result = options.read(record);
+        const result = readOne(options.read, record);
         if (!result.ok) {
           counts.rejected += 1;
           await options.rejects.add({ file: page.where, scope: 'record', record: index + 1, reason: result.reason });
         } else if (result.item.kind === 'event') {
-          await loader.event(result.item.event);
+          const outcome = await loader.event(result.item.event);
+          if (typeof outcome === 'object') {
+            counts.rejected += 1;
+            await options.rejects.add({ file: page.where, scope: 'record', record: index + 1, reason: outcome.rejected, recordId: result.item.event.eventId });
+          }
         } else {
           await loader.facts(result.item.facts);
         }
@@ -102,4 +107,14 @@ export async function runPull(options: PullOptions): Promise<IngestSummary> {
     recordsPerSecond: seconds > 0 ? Math.round(counts.read / seconds) : counts.read,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
+}
+
+/** A pulled record, read as a file's would be: too deep a record, or anything its reading throws, rejects it alone. */
+function readOne(read: ReadPulledRecord, record: Record<string, unknown>): ReadRecord {
+  if (nestsDeeperThan(record)) return { ok: false, reason: `nested more than ${MAX_NESTING} levels deep: not read any further` };
+  try {
+    return read(record);
+  } catch (error) {
+    return { ok: false, reason: `could not be read: ${describeThrown(error)}` };
+  }
 }

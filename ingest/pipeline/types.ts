@@ -30,7 +30,10 @@ export interface FlowPart {
 }
 
 /** What a record is once read: a graph record (a finding, a ledger entry) or an event the store keeps. */
-export type RecordItem = { readonly kind: 'facts'; readonly facts: RecordFacts } | { readonly kind: 'event'; readonly event: StoredEvent };
+export type RecordItem =
+  | { readonly kind: 'facts'; readonly facts: RecordFacts }
+  /** `position`: where the event was read, for a reject should its normalisation fail. */
+  | { readonly kind: 'event'; readonly event: StoredEvent; readonly position?: RecordPosition };
 
 /** One record read from a source's input: what to load, or why it cannot be. */
 export type ReadRecord = { readonly ok: true; readonly item: RecordItem } | { readonly ok: false; readonly reason: string };

@@ -1,7 +1,8 @@
 import { describeNonJson } from '../common/describeText';
 import { describeGzipError } from '../pipeline/openInput';
-import type { ParsedItem, ReadRecord } from '../pipeline/types';
+import type { ParsedItem, ReadRecord, RecordPosition } from '../pipeline/types';
 import { excerpt, JsonRecordScanner, type ScanItem } from './jsonRecords';
+import { describeThrown, MAX_NESTING, nestsDeeperThan } from './nesting';
 
 /** What a JSON container held, once its wrappers (EventBridge, SNS, arrays...) are peeled. */
 export type UnwrappedRecord =
@@ -73,27 +74,42 @@ function toParsed(source: JsonRecordSource, scanned: ScanItem[], state: { sawRec
       out.push({ kind: 'reject', position, reason: `invalid JSON: ${(error as Error).message}`, excerpt: excerpt(text) });
       continue;
     }
-    for (const unwrapped of source.unwrap(value)) {
-      if (unwrapped.kind === 'record') {
-        state.sawRecord = true;
-        const result = source.read(unwrapped.record, unwrapped.record === value ? text : undefined);
-        if (result.ok) out.push(result.item);
-        else {
-          const id = source.recordId?.(unwrapped.record);
-          out.push({ kind: 'reject', position, reason: result.reason, ...(id ? { recordId: id } : {}), excerpt: excerpt(text) });
-        }
-      } else if (unwrapped.kind === 'invalid') {
-        out.push({ kind: 'reject', position, reason: unwrapped.reason, excerpt: excerpt(text) });
-      } else if (!state.sawRecord) {
-        // The file's first record is recognisably something else: refuse the file as a whole
-        // rather than rejecting every record in it one by one.
-        state.refused = true;
-        out.push({ kind: 'refuseFile', reason: `not ${source.what}: this looks like ${unwrapped.looksLike}`, ...(unwrapped.hint ? { hint: unwrapped.hint } : {}) });
-        break;
-      } else {
-        out.push({ kind: 'reject', position, reason: `not ${source.one}: this looks like ${unwrapped.looksLike}`, excerpt: excerpt(text) });
-      }
+    if (nestsDeeperThan(value)) {
+      const id = value !== null && typeof value === 'object' && !Array.isArray(value) ? source.recordId?.(value as Record<string, unknown>) : undefined;
+      out.push({ kind: 'reject', position, reason: `nested more than ${MAX_NESTING} levels deep: not read any further`, ...(id ? { recordId: id } : {}), excerpt: excerpt(text) });
+      continue;
+    }
+    // A record can only ever reject itself: whatever its unwrapping or reading throws (a bug
+    // that some input reaches) rejects this record, and the next one is read.
+    try {
+      readRecord(source, value, text, position, state, out);
+    } catch (error) {
+      out.push({ kind: 'reject', position, reason: `could not be read: ${describeThrown(error)}`, excerpt: excerpt(text) });
     }
   }
   return out;
+}
+
+function readRecord(source: JsonRecordSource, value: unknown, text: string, position: RecordPosition, state: { sawRecord: boolean; refused: boolean }, out: ParsedItem[]): void {
+  for (const unwrapped of source.unwrap(value)) {
+    if (unwrapped.kind === 'record') {
+      state.sawRecord = true;
+      const result = source.read(unwrapped.record, unwrapped.record === value ? text : undefined);
+      if (result.ok) out.push(result.item.kind === 'event' ? { ...result.item, position } : result.item);
+      else {
+        const id = source.recordId?.(unwrapped.record);
+        out.push({ kind: 'reject', position, reason: result.reason, ...(id ? { recordId: id } : {}), excerpt: excerpt(text) });
+      }
+    } else if (unwrapped.kind === 'invalid') {
+      out.push({ kind: 'reject', position, reason: unwrapped.reason, excerpt: excerpt(text) });
+    } else if (!state.sawRecord) {
+      // The file's first record is recognisably something else: refuse the file as a whole
+      // rather than rejecting every record in it one by one.
+      state.refused = true;
+      out.push({ kind: 'refuseFile', reason: `not ${source.what}: this looks like ${unwrapped.looksLike}`, ...(unwrapped.hint ? { hint: unwrapped.hint } : {}) });
+      break;
+    } else {
+      out.push({ kind: 'reject', position, reason: `not ${source.one}: this looks like ${unwrapped.looksLike}`, excerpt: excerpt(text) });
+    }
+  }
 }

@@ -3,6 +3,7 @@ import { describeGzipError } from '../pipeline/openInput';
 import type { InputFile, LogSource, ParsedItem, ReadContext } from '../pipeline/types';
 import { LineSplitter } from '../read/lines';
 import { excerpt } from '../read/jsonRecords';
+import { describeThrown } from '../read/nesting';
 import { describeForeignFile } from '../detect';
 import { FlowAggregator, flowRecordRow } from './aggregate';
 import { DEFAULT_FORMAT, isHeaderLine, parseFieldList } from './fields';
@@ -58,7 +59,17 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
       hint: given ? 'Check --fields against the file.' : 'A file without a header must be in the default version 2 format; for a custom format without a header, pass --fields "<field list>".',
     });
 
+  // A line can only ever reject itself: whatever reading it throws (a bug some input reaches)
+  // rejects that line, and the next one is read.
   const onLine = (line: string, number: number, byteOffset: number): void => {
+    try {
+      readLine(line, number, byteOffset);
+    } catch (error) {
+      out.push({ kind: 'reject', position: { index: number, line: number, byteOffset }, reason: `could not be read: ${describeThrown(error)}`, excerpt: excerpt(line.trim(), 200) });
+    }
+  };
+
+  const readLine = (line: string, number: number, byteOffset: number): void => {
     if (refusal) return;
     lastLine = number;
     const first = line.charCodeAt(0);
@@ -92,6 +103,9 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
       if (early.length >= EARLY_BAD_LINES) refusal = notAFlowLog(early[0]!);
       return;
     }
+    // The record's row and aggregate first: should either throw, the line is not counted twice.
+    const row = outcome === 'flow' ? flowRecordRow(flow) : null;
+    if (row) aggregator.add(flow);
     if (!sawData) {
       out.push(...early);
       early.length = 0;
@@ -101,10 +115,7 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
     partRecords += 1;
     partHash.update(line);
     partHash.update('\n');
-    if (outcome === 'flow') {
-      aggregator.add(flow);
-      out.push({ kind: 'flowRecord', row: flowRecordRow(flow) });
-    }
+    if (row) out.push({ kind: 'flowRecord', row });
     // Parts end at a line decided by the lines alone (never by how the input was chunked), so
     // the same lines always make the same parts.
     if (aggregator.size >= PART_SIZE) drainPart();

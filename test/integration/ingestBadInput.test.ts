@@ -119,4 +119,27 @@ describe('ingest cloudtrail: bad input costs only itself', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ read: 4, loaded: 2, duplicates: 2, rejected: 0 });
   });
+
+  it('a record nested 5,000 levels deep rejects itself alone: the rest of its file and the other files load', async () => {
+    const hostile = join(import.meta.dirname, '..', 'fixtures', 'hostile');
+    const out = join(dir, 'hostile-rejects.jsonl');
+    const other = join(STRATUS, 'aws.credential-access.secretsmanager-retrieve-secrets.json');
+    const files = [join(hostile, 'cloudtrail-deep.jsonl.gz'), join(hostile, 'cloudtrail-hostile.json'), other];
+    const result = await runCli(['ingest', 'cloudtrail', ...files, '--json', '--rejects', out], testEnv());
+    expect(result.stderr).not.toContain('unexpected error');
+    expect(result.code).toBe(2);
+    const summary = JSON.parse(result.stdout);
+    const otherEvents = (JSON.parse(readFileSync(other, 'utf8')) as unknown[]).length;
+    // deep.jsonl: 3 records, 1 too deep; hostile.json: 12 records, 1 too deep, a bad time, no eventID.
+    expect(summary).toMatchObject({ read: 3 + 12 + otherEvents, rejected: 4, failedFiles: [] });
+    const entries = readJsonLines(out);
+    const deep = entries.filter((e) => String(e.reason).startsWith('nested more than 64 levels deep'));
+    expect(deep).toEqual([
+      expect.objectContaining({ file: files[0], record: 2, line: 2, recordId: '66666666-0000-4000-8000-000000000022' }),
+      expect.objectContaining({ file: files[1], record: 2, recordId: '66666666-0000-4000-8000-000000000002' }),
+    ]);
+    const ids = ['21', '23', '01', '03', '08', '11', '12'].map((n) => `66666666-0000-4000-8000-0000000000${n}`);
+    const [stored] = await storeRows(graph, (t) => `SELECT count(*) AS n FROM ${t.cloudtrail} WHERE list_contains($ids, eventId)`, { ids });
+    expect(stored).toEqual({ n: ids.length });
+  });
 });

@@ -13,11 +13,13 @@ describe('normalizeIp', () => {
     ['2001:DB8:0:0:0:0:0:1', '2001:db8::1', 6, false],
     ['fd00::1', 'fd00::1', 6, true],
     ['::ffff:198.51.100.4', '198.51.100.4', 4, false],
+    // A zone index is the logging host's interface, not the address (it made the URL parser throw).
+    ['fe80::1%eth0', 'fe80::1', 6, true],
   ])('%s -> %s', (input, ip, version, isPrivate) => {
     expect(normalizeIp(input)).toEqual({ ip, version, isPrivate });
   });
 
-  it.each(['AWS Internal', 'ec2.amazonaws.com', '-', '999.1.1.1', '', 'sourceIPAddress1'])('is not an address: %s', (input) => {
+  it.each(['AWS Internal', 'ec2.amazonaws.com', '-', '999.1.1.1', '', 'sourceIPAddress1', 'fe80::1%', '%eth0'])('is not an address: %s', (input) => {
     expect(normalizeIp(input)).toBeNull();
   });
 });
