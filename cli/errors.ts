@@ -5,7 +5,7 @@ export function reportError(error: unknown, stream: NodeJS.WriteStream = process
   if (isTrailhoundError(error)) {
     stream.write(`trailhound: ${error.message}\n`);
     if (error.hint) stream.write(`  → ${error.hint}\n`);
-    return 1;
+    return error.exitCode;
   }
   const message = error instanceof Error ? (process.env.TRAILHOUND_DEBUG ? error.stack : error.message) : String(error);
   stream.write(`trailhound: unexpected error: ${message}\n`);

@@ -1,6 +1,7 @@
 import neo4j, { type Driver, type Integer, type ManagedTransaction, type QueryResult, type RecordShape } from 'neo4j-driver';
 import type { Neo4jSettings } from './config';
-import { TrailhoundError } from './errors';
+import { EXIT_CODES, TrailhoundError } from './errors';
+import { lostDatabasePolicy, watchWhileRunning, type LostDatabasePolicy } from './connectionWatch';
 import { streamFirstColumn } from './recordStream';
 
 /**
@@ -8,16 +9,30 @@ import { streamFirstColumn } from './recordStream';
  * integer handling and the friendly connection error live in one place.
  */
 export class Graph {
+  /** What a query does when the server stops answering mid-way (connectionWatch.ts). */
+  private policy: LostDatabasePolicy;
+
   private constructor(
     readonly driver: Driver,
     readonly settings: Neo4jSettings,
-  ) {}
+  ) {
+    this.policy = lostDatabasePolicy();
+  }
+
+  /** Where to say that the database stopped answering, and answers again (a command's progress line). */
+  onTrouble(report: (message: string) => void): void {
+    this.policy = { ...this.policy, onTrouble: report };
+  }
 
   /** Connects and checks the server answers, with an error that says how to fix it if not. */
   static async connect(settings: Neo4jSettings): Promise<Graph> {
     // With auth off (the local embedded server) any credentials are accepted.
     const auth = neo4j.auth.basic(settings.user, settings.password ?? '');
+    const policy = lostDatabasePolicy();
     const driver = neo4j.driver(settings.uri, auth, {
+      // The driver retries a write whose server went away; Trailhound's watch decides when to
+      // give up (connectionWatch.ts), so the driver must not give up first.
+      maxTransactionRetryTime: Math.max(30_000, policy.giveUpAfterMs + 5_000),
       // Counts and epoch-ms times stay far below 2^53: plain JS numbers are safe to read.
       disableLosslessIntegers: true,
       maxConnectionPoolSize: 20,
@@ -41,7 +56,7 @@ export class Graph {
   ): Promise<QueryResult<R>> {
     const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ });
     try {
-      return await session.executeRead((tx) => tx.run<R>(query, params), { timeout: options.timeoutMs });
+      return await this.watched(session.executeRead((tx) => tx.run<R>(query, params), { timeout: options.timeoutMs }));
     } finally {
       await session.close();
     }
@@ -88,7 +103,7 @@ export class Graph {
   async write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.WRITE });
     try {
-      return await session.executeWrite(work);
+      return await this.watched(session.executeWrite(work));
     } finally {
       await session.close();
     }
@@ -98,7 +113,7 @@ export class Graph {
   async run(query: string, params: Record<string, unknown> = {}): Promise<QueryResult> {
     const session = this.driver.session({ database: this.settings.database });
     try {
-      return await session.run(query, params);
+      return await this.watched(session.run(query, params));
     } finally {
       await session.close();
     }
@@ -107,9 +122,23 @@ export class Graph {
   async close(): Promise<void> {
     await this.driver.close();
   }
+
+  /** A query in flight, watched for a server that stops answering (connectionWatch.ts). */
+  private watched<T>(work: Promise<T>): Promise<T> {
+    return watchWhileRunning(work, this.settings.uri, this.policy, () => this.answers());
+  }
+
+  /** Whether the server answers a connectivity check within 3 s: true, or what went wrong. */
+  private async answers(): Promise<true | string> {
+    const check = this.driver.verifyConnectivity({ database: this.settings.database }).then(
+      () => true as const,
+      (error: unknown) => (error instanceof Error ? error.message.split('\n')[0]! : String(error)),
+    );
+    return Promise.race([check, new Promise<string>((resolve) => setTimeout(() => resolve('no answer within 3 s'), 3_000).unref())]);
+  }
 }
 
-function connectionError(settings: Neo4jSettings, error: unknown): TrailhoundError {
+export function connectionError(settings: Neo4jSettings, error: unknown): TrailhoundError {
   const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const code = (error as { code?: string } | null)?.code;
   if (code === 'Neo.ClientError.Security.Unauthorized') {
@@ -117,14 +146,14 @@ function connectionError(settings: Neo4jSettings, error: unknown): TrailhoundErr
       'NEO4J_AUTH',
       `Neo4j at ${settings.uri} refused the credentials for user "${settings.user}".`,
       'Set NEO4J_USER and NEO4J_PASSWORD to the database credentials.',
-      { cause: error },
+      { cause: error, exitCode: EXIT_CODES.databaseCredentials },
     );
   }
   return new TrailhoundError(
     'NEO4J_UNREACHABLE',
     `Cannot reach Neo4j at ${settings.uri}: ${detail}`,
     'Start the local database with `npx trailhound db start`, or point NEO4J_URI at a running Neo4j 5.',
-    { cause: error },
+    { cause: error, exitCode: EXIT_CODES.databaseUnavailable },
   );
 }
 

@@ -100,8 +100,10 @@ function sourceCommand(source: LogSource): Command {
       'after',
       `
 ${NOTES[source.name] ?? ''}
-The exit status is 2 when anything was rejected (unless --allow-rejects), 1 on an error that
-stopped the run.
+Exit status: 0 done; 2 something was rejected (unless --allow-rejects); 3 the database cannot be
+reached or stopped answering (retried for TRAILHOUND_DB_RETRY_SECONDS, default 25; run the same
+command again once it is back: nothing is lost or counted twice); 4 the database refused the
+credentials; 1 any other error that stopped the run.
 
 Examples:
 ${EXAMPLES[source.name] ?? ''}`,
@@ -146,6 +148,11 @@ export async function ingestWithProgress(
   const graph = flags.dryRun ? null : await Graph.connect(settings);
   const rejects = new RejectsLog(flags.rejects ?? `trailhound-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   const line = new ProgressLine(process.stderr, { enabled: !flags.quiet });
+  // Said even with --quiet: a database that stops answering is not progress.
+  graph?.onTrouble((message) => {
+    line.done();
+    process.stderr.write(`${message}\n`);
+  });
   try {
     const inputs = isS3(paths) ? await listS3Inputs(paths, source === AUTO ? ['cloudtrail', 'vpcflow', 'guardduty'] : [source.name as SourceName], flags) : undefined;
     const summary = await runIngest({

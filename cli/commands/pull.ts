@@ -65,6 +65,10 @@ export async function runPullCommand(source: 'cloudtrail' | 'guardduty', flags: 
 
   const graph = flags.dryRun ? null : await Graph.connect(neo4jSettingsFromEnv());
   const line = new ProgressLine(process.stderr, { enabled: !flags.quiet });
+  graph?.onTrouble((message) => {
+    line.done();
+    process.stderr.write(`${message}\n`);
+  });
   const summaries: IngestSummary[] = [];
   try {
     for (const region of regions) {

@@ -1,5 +1,6 @@
 import type { Graph } from '../../graph/driver';
 import { migrate } from '../../graph/migrate';
+import { withCommitted } from '../../graph/connectionWatch';
 import { DEFAULT_WINDOW_EVENTS, Loader } from './loader';
 import { listInputFiles } from './inputFiles';
 import { AUTO, autoWalker, detectFileSource } from '../autoSource';
@@ -294,6 +295,12 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       report();
     }
     await loader.finish();
+  } catch (error) {
+    const l = loader.counts;
+    throw withCommitted(
+      error,
+      `${l.loaded.toLocaleString('en-US')} records loaded and ${l.duplicates.toLocaleString('en-US')} found already in, of ${counts.read.toLocaleString('en-US')} read; ${counts.filesDone} of ${files.length} files read to the end`,
+    );
   } finally {
     if (memoryTimer) clearInterval(memoryTimer);
     await loader.close();

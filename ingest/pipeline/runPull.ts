@@ -1,5 +1,6 @@
 import type { Graph } from '../../graph/driver';
 import { migrate } from '../../graph/migrate';
+import { withCommitted } from '../../graph/connectionWatch';
 import { Loader } from './loader';
 import type { RejectsLog } from './rejectsLog';
 import type { IngestProgress, IngestSummary } from './runIngest';
@@ -84,6 +85,8 @@ export async function runPull(options: PullOptions): Promise<IngestSummary> {
     }
     await loader.finish();
     report();
+  } catch (error) {
+    throw withCommitted(error, `${loader.counts.loaded.toLocaleString('en-US')} records loaded of ${counts.read.toLocaleString('en-US')} read, from ${counts.pages} pages`);
   } finally {
     await loader.close();
     await options.rejects.close();

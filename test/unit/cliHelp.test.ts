@@ -14,7 +14,9 @@ describe('the trailhound command', () => {
     const result = await runCli(['ingest', 'cloudtrail', '--help']);
     expect(result.code).toBe(0);
     for (const option of ['--json', '--allow-rejects', '--rejects', '--batch-size', '--dry-run']) expect(result.stdout).toContain(option);
-    expect(result.stdout).toContain('exit status is 2');
+    expect(result.stdout).toContain('2 something was rejected');
+    expect(result.stdout).toMatch(/3 the database cannot be\s+reached or stopped answering/);
+    expect(result.stdout).toContain('4 the database refused the\ncredentials');
   });
 
   it('refuses a bad option value with a clear message', async () => {
