@@ -1,9 +1,11 @@
 import type { TimelineEntry } from './entries';
+import { revealHidden } from './visibleText';
 
 /**
  * CSV for reports. Every field is attacker-controlled text: a cell that a spreadsheet would
  * run as a formula (starting with = + - @, a tab or a carriage return, also after leading
  * spaces or quotes) gets a leading apostrophe, and every cell is quoted so commas and newlines stay inside it.
+ * Invisible, direction-changing and control characters are shown as markers (visibleText.ts).
  */
 export const CSV_COLUMNS = [
   'time',
@@ -47,7 +49,8 @@ function looksLikeFormula(text: string): boolean {
 
 export function neutraliseCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = typeof value === 'string' ? value : String(value);
+  // A person reads a CSV: invisible and direction-changing characters become visible markers.
+  let text = revealHidden(typeof value === 'string' ? value : String(value));
   if (looksLikeFormula(text)) text = `'${text}`;
   // Most cells hold no quote: skip the replace (this runs for every cell of every exported row).
   return `"${text.includes('"') ? text.replaceAll('"', '""') : text}"`;

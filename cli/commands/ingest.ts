@@ -12,6 +12,7 @@ import { enrichAddresses } from '../../ingest/enrich/enrichAddresses';
 import { AUTO } from '../../ingest/autoSource';
 import { FLOW_FIELDS, parseFieldList } from '../../ingest/vpcflow/fields';
 import { bar, formatBytes, formatCount, formatDuration } from '../format';
+import { revealHidden } from '../../export/visibleText';
 import { ProgressLine } from '../progressLine';
 import { isPull, runPullCommand, withPullOptions, type PullFlags } from './pull';
 import { isS3, listS3Inputs, withAwsOptions, type S3Flags } from './s3Inputs';
@@ -211,9 +212,10 @@ export function describeSummary(s: IngestSummary, source: LogSource | null): str
   }
   if (s.alreadyIngestedFiles > 0) lines.push(`  ${formatCount(s.alreadyIngestedFiles)} file(s) were already in the ingest ledger and were skipped.`);
   if (s.skippedFiles > 0) lines.push(`  ${formatCount(s.skippedFiles)} file(s) in the directories were skipped: their names are not those of ${title} files.`);
+  // File names (S3 keys) and reasons can quote log text: hidden characters are shown as markers.
   for (const failed of s.failedFiles.slice(0, 10)) {
-    lines.push(`  ✗ ${failed.file}: ${failed.reason}`);
-    if (failed.hint) lines.push(`    → ${failed.hint}`);
+    lines.push(`  ✗ ${revealHidden(failed.file)}: ${revealHidden(failed.reason)}`);
+    if (failed.hint) lines.push(`    → ${revealHidden(failed.hint)}`);
   }
   if (s.failedFiles.length > 10) lines.push(`  … and ${s.failedFiles.length - 10} more refused files.`);
   if (s.rejectsFile) lines.push(`  Rejected records, with file, position and reason: ${s.rejectsFile}`);

@@ -18,6 +18,7 @@ import type { EventStore } from '../../store/eventStore';
 import { buildWebIfMissing } from '../support/webBuild';
 
 const XSS_AGENT = '<img src=x onerror="window.__xss=1">';
+const HOSTILE = join(import.meta.dirname, '..', 'fixtures', 'hostile', 'cloudtrail-hostile.json');
 const XSS_USER = 'arn:aws:iam::111122223333:user/xss-probe';
 
 /**
@@ -44,6 +45,9 @@ describe('the investigation UI', () => {
     const rejects = new RejectsLog(join(dir, 'rejects.jsonl'));
     const summary = await runIngest({ source: AUTO, paths: [join(dir, 'scenario', 'logs'), join(dir, 'hostile.json')], graph, storeDir: TEST_STORE_DIR, rejects });
     expect(summary.rejected).toBe(0);
+    // The hostile corpus: deceptive text (and three records that reject themselves).
+    const hostile = await runIngest({ source: AUTO, paths: [HOSTILE], graph, storeDir: TEST_STORE_DIR, rejects: new RejectsLog(join(dir, 'hostile-rejects.jsonl')) });
+    expect(hostile).toMatchObject({ read: 12, rejected: 3 });
     events = await openTestStore(graph);
     server = await startServer({ graph, events, host: '127.0.0.1', port: 0, version: 'test' });
     browser = await launchBrowser();
@@ -449,6 +453,53 @@ describe('the investigation UI', () => {
     await expect.poll(() => page.getByTestId('raw-event').textContent()).toContain(XSS_AGENT.replace(/"/g, '\\"'));
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows invisible and direction-changing characters as markers, flags the value, and keeps the exact string for programs', async () => {
+    // A user name with zero-width characters: found by search, shown with markers everywhere.
+    const hiddenUser = 'arn:aws:iam::900138736586:user/ad\u200Bmin\u200D';
+    await page.goto(server.url);
+    await page.getByLabel('Search entities').fill('user:ad');
+    const result = page.locator('.search-results li', { hasText: 'ad⟨U+200B⟩min⟨U+200D⟩' }).first();
+    await result.waitFor();
+    await result.click();
+    // The key itself is exact: the URL names the real principal, and the graph opens on it.
+    await expect.poll(() => new URL(page.url()).searchParams.get('root')).toBe(`IamUser:${hiddenUser}`);
+    const heading = page.locator('.profile h2 .hidden-chars');
+    await heading.waitFor();
+    expect(await heading.getAttribute('data-hidden-chars')).toBe('U+200B U+200D');
+    expect(await heading.getAttribute('title')).toContain('U+200B zero width space');
+    expect(await page.locator('.profile h2').innerText()).toContain('ad⟨U+200B⟩min⟨U+200D⟩');
+    const labels = await page.evaluate(() => window.__trailhoundGraph!.nodes().map((n) => String(n.data('label'))));
+    expect(labels.some((l) => l.includes('⟨U+200B⟩'))).toBe(true);
+
+    // A right-to-left override in a user agent: never applied, in the profile, the canvas or the raw event.
+    const christophe = 'IamUser:arn:aws:iam::900138736586:user/christophe';
+    await page.goto(`${server.url}/?root=${encodeURIComponent(christophe)}`);
+    await page.locator('.profile .hidden-chars', { hasText: 'ユーザー⟨U+202E⟩exe.txt' }).first().waitFor();
+    const bidiFree = () => page.evaluate(() => !/[\u202A-\u202E\u2066-\u2069\u200B-\u200F]/.test(document.body.innerText));
+    expect(await bidiFree()).toBe(true);
+    const canvas = await page.evaluate(() => window.__trailhoundGraph!.nodes().map((n) => String(n.data('label'))));
+    expect(canvas.some((l) => /[\u202A-\u202E\u2066-\u2069]/.test(l))).toBe(false);
+    expect(canvas.some((l) => l.includes('⟨U+202E⟩'))).toBe(true);
+    await page.locator('.entity-panel button', { hasText: 'Timeline' }).click();
+    await page.locator('.timeline-row[data-event="66666666-0000-4000-8000-000000000003"]').click();
+    await expect.poll(() => page.getByTestId('raw-event').innerText()).toContain('ユーザー⟨U+202E⟩exe.txt');
+    // The bell and escape of a terminal trick: the raw record is JSON, which writes them escaped.
+    await page.locator('.raw-event button[aria-label="Close"]').click();
+    await page.locator('.timeline-row[data-event="66666666-0000-4000-8000-000000000006"]').click();
+    await expect.poll(() => page.getByTestId('raw-event').innerText()).toContain('line\\u0007bell\\u001b[31mred');
+    expect(await bidiFree()).toBe(true);
+
+    // What a program reads keeps the exact string: the API's event and the JSON export.
+    const event = (await (await fetch(`${server.url}/api/events/66666666-0000-4000-8000-000000000003`)).json()) as { record: { userAgent: string } };
+    expect(event.record.userAgent).toBe('ユーザー\u202Eexe.txt');
+    const csv = await (await fetch(`${server.url}/api/export/timeline?entity=${encodeURIComponent(christophe)}&format=csv`)).text();
+    expect(csv).toContain('ユーザー⟨U+202E⟩exe.txt');
+    expect(csv).not.toMatch(/[\u202A-\u202E]/);
+    const json = await (await fetch(`${server.url}/api/export/timeline?entity=${encodeURIComponent(christophe)}&format=json`)).text();
+    expect(json).toContain('ユーザー\u202Eexe.txt');
     expect(errors).toEqual([]);
   });
 });

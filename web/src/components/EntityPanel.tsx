@@ -11,6 +11,7 @@ import type { GraphMode, TimelineState } from '../state/urlState';
 import { KindIcon } from './KindIcon';
 import { RoleChain } from './RoleChain';
 import { FindingSection, FlowsSection, howMany, LocationSection, TrafficSection } from './ProfileExtras';
+import { Shown, shownText } from './Shown';
 
 interface Props {
   readonly entity: string;
@@ -40,7 +41,7 @@ export function EntityPanel({ entity, scope, onScope, onTimeline, onInvestigate 
       <aside className="entity-panel">
         <h2>Grouped neighbours</h2>
         <p>
-          {aggregate.kind} neighbours of <span className="mono">{aggregate.parent}</span> over {aggregate.relationship}, grouped by the per-kind cap. Click the node to expand them.
+          {aggregate.kind} neighbours of <span className="mono"><Shown text={aggregate.parent} /></span> over {aggregate.relationship}, grouped by the per-kind cap. Click the node to expand them.
         </p>
       </aside>
     );
@@ -74,8 +75,12 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
         <span className="kind-badge" style={{ background: look.colour }}>
           {look.title}
         </span>
-        <h2 title={e.key}>{e.label}</h2>
-        <div className="mono muted key">{e.key}</div>
+        <h2 title={shownText(e.key)}>
+          <Shown text={e.label} />
+        </h2>
+        <div className="mono muted key">
+          <Shown text={e.key} />
+        </div>
         <div className="actions">
           {hasTimeline(e.id) ? (
             <button type="button" onClick={() => onTimeline(e.id)} title="Open the timeline (T)">
@@ -120,7 +125,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
                 <tr key={`${a.service}:${a.name}`}>
                   <td>
                     <button type="button" className="link" onClick={() => onTimeline(e.id, { eventName: a.name, ownCalls: true, ...inScope })} title="Show these calls">
-                      {a.service}:{a.name}
+                      <Shown text={`${a.service}:${a.name}`} />
                     </button>
                     {isNew(a.newlyObserved) ? <span className="new">new</span> : null}
                   </td>
@@ -186,7 +191,7 @@ function NewlyObserved({ sections }: { sections: Record<string, unknown> }) {
   if (!countries.length && !asns.length) return null;
   return (
     <div className="newly" role="note">
-      Newly observed: {[...countries, ...asns].map((v) => <span key={v} className="new">{v}</span>)}
+      Newly observed: {[...countries, ...asns].map((v) => <span key={v} className="new"><Shown text={v} /></span>)}
     </div>
   );
 }
@@ -221,7 +226,7 @@ function ItemList({ title, list, onInvestigate, onEvents, isNew }: { title: stri
             <EntityLink node={item.entity} onInvestigate={onInvestigate} />
             {isNew(item.newlyObserved) ? <span className="new">new</span> : null}
             {item.count !== null ? <span className="num muted"> ×{item.count.toLocaleString('en-US')}</span> : null}
-            {typeof item.entity.properties.country === 'string' ? <span className="muted"> {item.entity.properties.country}</span> : null}
+            {typeof item.entity.properties.country === 'string' ? <span className="muted"> <Shown text={item.entity.properties.country} /></span> : null}
             {(() => {
               const open = onEvents(item);
               return open ? (
@@ -239,9 +244,9 @@ function ItemList({ title, list, onInvestigate, onEvents, isNew }: { title: stri
 
 function EntityLink({ node, onInvestigate }: { node: ApiNode; onInvestigate: (id: string) => void }) {
   return (
-    <button type="button" className="link" title={`${node.id}\n(centre the graph here)`} onClick={() => onInvestigate(node.id)}>
+    <button type="button" className="link" title={`${shownText(node.id)}\n(centre the graph here)`} onClick={() => onInvestigate(node.id)}>
       <KindIcon kind={node.kind} />
-      {node.label}
+      <Shown text={node.label} />
     </button>
   );
 }
@@ -254,8 +259,12 @@ function Properties({ properties, open }: { properties: Record<string, unknown>;
       <dl>
         {rows.map(([k, v]) => (
           <div key={k}>
-            <dt>{k}</dt>
-            <dd className="mono">{String(v)}</dd>
+            <dt>
+              <Shown text={k} />
+            </dt>
+            <dd className="mono">
+              <Shown text={String(v)} />
+            </dd>
           </div>
         ))}
       </dl>

@@ -4,6 +4,7 @@ import { endpoint, formatCount, nextOffset, pageRange, previousOffset, protocolN
 import { useApi } from '../state/useApi';
 import type { FlowsState } from '../state/urlState';
 import { Empty, Failure, Loading } from './States';
+import { Shown, shownText } from './Shown';
 
 /**
  * The flow-log records behind a FLOW edge, in the timeline's place: every record the edge counts,
@@ -32,7 +33,7 @@ export function FlowRecordsPanel({ flows, onChange }: { flows: FlowsState; onCha
       <header className="toolbar">
         <strong>Flow records</strong>{' '}
         <span className="mono">
-          {flows.src} → {flows.dst}
+          <Shown text={flows.src} /> → <Shown text={flows.dst} />
         </span>
         <span data-testid="flow-total">{total === null ? 'counting…' : recordCount(total)}</span>
         <span className="muted" title="The span of the edge drilled into: every record it counts">
@@ -84,14 +85,16 @@ export function FlowRecordsPanel({ flows, onChange }: { flows: FlowsState; onCha
                     {shortTime(f.start)}
                   </td>
                   <td className="mono">
-                    {endpoint(f.src, f.srcPort, f.protocol)} → {endpoint(f.dst, f.dstPort, f.protocol)}
+                    <Shown text={endpoint(f.src, f.srcPort, f.protocol)} /> → <Shown text={endpoint(f.dst, f.dstPort, f.protocol)} />
                   </td>
                   <td>{protocolName(f.protocol)}</td>
-                  <td className={f.action === 'REJECT' ? 'failed' : ''}>{f.action}</td>
+                  <td className={f.action === 'REJECT' ? 'failed' : ''}>
+                    <Shown text={f.action} />
+                  </td>
                   <td className="num">{formatCount(f.packets)}</td>
                   <td className="num">{formatCount(f.bytes)}</td>
-                  <td className="mono" title={recordContext(f)}>
-                    {f.interfaceId ?? ''}
+                  <td className="mono" title={shownText(recordContext(f))}>
+                    <Shown text={f.interfaceId} />
                   </td>
                 </tr>
               ))}

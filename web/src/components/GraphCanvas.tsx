@@ -8,6 +8,7 @@ import { graphStyle, LARGE_VIEW } from '../graph/style';
 import { lookOf } from '../graph/kinds';
 import type { Layout } from '../state/urlState';
 import { Rel } from '../../../graph/vocabulary';
+import { Shown } from './Shown';
 
 cytoscape.use(fcose);
 cytoscape.use(dagre);
@@ -194,7 +195,9 @@ export function GraphCanvas(props: GraphCanvasProps) {
       {webgl ? <div className="renderer-note">WebGL renderer ({props.elements.length.toLocaleString('en-US')} elements)</div> : null}
       {tip ? (
         <div className="tooltip" style={{ left: tip.x + 14, top: tip.y + 14 }} role="tooltip">
-          <strong>{tip.title}</strong>
+          <strong>
+            <Shown text={tip.title} />
+          </strong>
           {tip.lines.map((line, i) => (
             <div key={i}>{line}</div>
           ))}

@@ -4,6 +4,7 @@ import { useApi } from '../state/useApi';
 import { KindIcon } from './KindIcon';
 import { Show } from './States';
 import { Rel } from '../../../graph/vocabulary';
+import { Shown, shownText } from './Shown';
 
 /**
  * The parts of a profile only some kinds have: where an address is and its traffic by port, an
@@ -28,8 +29,13 @@ export function LocationSection({ location }: { location: Location }) {
     <section>
       <h3>Location</h3>
       <div>
-        {parts || 'unknown place'}
-        {network ? <span className="muted"> · {network}</span> : null}
+        {parts ? <Shown text={parts} /> : 'unknown place'}
+        {network ? (
+          <span className="muted">
+            {' '}
+            · <Shown text={network} />
+          </span>
+        ) : null}
         {location.source ? <span className="muted"> (from {location.source})</span> : null}
       </div>
     </section>
@@ -80,7 +86,9 @@ export function FlowsSection({ flows: list }: { flows: { readonly total: number;
               <td className="mono">
                 {f.port}/{PROTOCOLS[String(f.protocol)] ?? f.protocol}
               </td>
-              <td className={f.action === 'REJECT' ? 'failed' : ''}>{f.action}</td>
+              <td className={f.action === 'REJECT' ? 'failed' : ''}>
+                <Shown text={f.action} />
+              </td>
               <td className="num">{bytes(f.bytes)}</td>
               <td className="num">{f.flows.toLocaleString('en-US')}</td>
               <td className="num">{f.peers.toLocaleString('en-US')}</td>
@@ -120,7 +128,7 @@ export function FindingSection({ id, onInvestigate }: { id: string; onInvestigat
           <details className="raw-finding">
             <summary>Raw finding</summary>
             <pre className="mono" data-testid="raw-finding">
-              {JSON.stringify(d.finding.raw, null, 2)}
+              <Shown text={JSON.stringify(d.finding.raw, null, 2)} />
             </pre>
           </details>
         </>
@@ -139,9 +147,9 @@ function FindingEntities({ title, edges, entities, onInvestigate }: { title: str
       <ul className="items">
         {shown.map((n) => (
           <li key={n.id}>
-            <button type="button" className="link" title={`${n.id}\n(centre the graph here)`} onClick={() => onInvestigate(n.id)}>
+            <button type="button" className="link" title={`${shownText(n.id)}\n(centre the graph here)`} onClick={() => onInvestigate(n.id)}>
               <KindIcon kind={n.kind} />
-              {n.label}
+              <Shown text={n.label} />
             </button>
           </li>
         ))}

@@ -3,6 +3,7 @@ import { lookOf } from '../graph/kinds';
 import { sessionTree, type ChainBranch } from '../graph/sessionTree';
 import type { GraphMode } from '../state/urlState';
 import { KindIcon } from './KindIcon';
+import { Shown, shownText } from './Shown';
 
 interface Props {
   readonly entity: ApiNode;
@@ -33,7 +34,7 @@ export function RoleChain({ entity, sessions, onInvestigate, onTimeline }: Props
             </li>
           ))}
           <li className="this">
-            <KindIcon kind={entity.kind} /> {entity.label} <span className="muted">(this)</span>
+            <KindIcon kind={entity.kind} /> <Shown text={entity.label} /> <span className="muted">(this)</span>
           </li>
         </ol>
       ) : null}
@@ -62,9 +63,9 @@ function Branches({ branches, onInvestigate, onTimeline }: { branches: readonly 
 function Entry({ node, startedAt, onInvestigate, onTimeline }: { node: ApiNode; startedAt: string | null } & Pick<Props, 'onInvestigate' | 'onTimeline'>) {
   return (
     <>
-      <button type="button" className="link" title={`${node.id}\n(centre the graph here)`} onClick={() => onInvestigate(node.id)}>
+      <button type="button" className="link" title={`${shownText(node.id)}\n(centre the graph here)`} onClick={() => onInvestigate(node.id)}>
         <KindIcon kind={node.kind} />
-        {node.label}
+        <Shown text={node.label} />
       </button>
       {startedAt ? <span className="muted mono"> {startedAt.slice(0, 16).replace('T', ' ')}</span> : null}
       <button type="button" className="link events" onClick={() => onTimeline(node.id)} title={`The calls of this ${lookOf(node.kind).title.toLowerCase()}`}>

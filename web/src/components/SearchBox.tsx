@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { ApiNode } from '../api/types';
 import { lookOf } from '../graph/kinds';
+import { Shown } from './Shown';
 
 /**
  * Global search over the API's search (ARNs, keys, ids, addresses, CIDRs, names; prefixes such
@@ -117,7 +118,7 @@ export function SearchBox({ onPick }: { onPick: (node: ApiNode) => void }) {
           {results.map((node, i) => (
             <li key={node.id} id={`search-result-${i}`} role="option" aria-selected={i === active} className={i === active ? 'active' : ''} onMouseDown={() => pick(node)}>
               <span className="kind-dot" style={{ background: lookOf(node.kind).colour }} />
-              <span className="kind">{lookOf(node.kind).title}</span> {node.label}
+              <span className="kind">{lookOf(node.kind).title}</span> <Shown text={node.label} />
             </li>
           ))}
         </ul>

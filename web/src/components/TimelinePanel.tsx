@@ -3,6 +3,7 @@ import { api, downloadExport, type Scope } from '../api/client';
 import type { TimelineEvent } from '../api/types';
 import type { TimelineState } from '../state/urlState';
 import { Failure } from './States';
+import { Shown, shownText } from './Shown';
 
 const ROW = 26;
 const OVERSCAN = 10;
@@ -69,7 +70,7 @@ export function TimelinePanel({ timeline, scope: viewScope, onChange }: { timeli
   return (
     <section className="timeline-panel" aria-label="Timeline">
       <header className="toolbar">
-        <strong>Timeline</strong> <span className="mono">{timeline.entity}</span>
+        <strong>Timeline</strong> <span className="mono"><Shown text={timeline.entity} /></span>
         {/* Any service can be typed (the suggestions are those of the rows loaded so far); Enter or a suggestion applies it. */}
         <input
           key={`service:${timeline.eventSource ?? ''}`}
@@ -102,8 +103,8 @@ export function TimelinePanel({ timeline, scope: viewScope, onChange }: { timeli
           </button>
         ) : null}
         {timeline.by ? (
-          <button type="button" className="chip-button" title={`Remove this filter: ${timeline.by}`} onClick={() => set({ by: undefined })}>
-            by {timeline.by.slice(timeline.by.indexOf(':') + 1).split('/').pop()} ✕
+          <button type="button" className="chip-button" title={`Remove this filter: ${shownText(timeline.by)}`} onClick={() => set({ by: undefined })}>
+            by <Shown text={timeline.by.slice(timeline.by.indexOf(':') + 1).split('/').pop()} /> ✕
           </button>
         ) : null}
         {timeline.from || timeline.to ? (
@@ -113,12 +114,12 @@ export function TimelinePanel({ timeline, scope: viewScope, onChange }: { timeli
         ) : null}
         {timeline.sourceIp ? (
           <button type="button" className="chip-button" title="Remove this filter" onClick={() => set({ sourceIp: undefined })}>
-            from {timeline.sourceIp} ✕
+            from <Shown text={timeline.sourceIp} /> ✕
           </button>
         ) : null}
         {timeline.userAgent ? (
-          <button type="button" className="chip-button" title={`Remove this filter: ${timeline.userAgent}`} onClick={() => set({ userAgent: undefined })}>
-            with {timeline.userAgent.length > 40 ? `${timeline.userAgent.slice(0, 40)}…` : timeline.userAgent} ✕
+          <button type="button" className="chip-button" title={`Remove this filter: ${shownText(timeline.userAgent)}`} onClick={() => set({ userAgent: undefined })}>
+            with <Shown text={timeline.userAgent.length > 40 ? `${timeline.userAgent.slice(0, 40)}…` : timeline.userAgent} /> ✕
           </button>
         ) : null}
         <span className="exports">
@@ -152,12 +153,12 @@ export function TimelinePanel({ timeline, scope: viewScope, onChange }: { timeli
               data-event={e.eventId}
             >
               <span className="mono">{e.time.replace('T', ' ').slice(0, 19)}</span>
-              <span title={e.principal?.id}>{e.principal?.label ?? ''}</span>
+              <span title={shownText(e.principal?.id)}><Shown text={e.principal?.label} /></span>
               <span>
-                {(e.eventSource ?? '').replace('.amazonaws.com', '')}:{e.eventName}
+                <Shown text={`${(e.eventSource ?? '').replace('.amazonaws.com', '')}:${e.eventName ?? ''}`} />
               </span>
-              <span className="mono">{e.sourceIPAddress ?? e.sourceIp ?? ''}</span>
-              <span className="failed">{e.errorCode ?? ''}</span>
+              <span className="mono"><Shown text={e.sourceIPAddress ?? e.sourceIp} /></span>
+              <span className="failed"><Shown text={e.errorCode} /></span>
             </div>
           ))}
         </div>
@@ -188,12 +189,12 @@ function RawEvent({ eventId, onClose }: { eventId: string; onClose: () => void }
   return (
     <div className="raw-event" role="dialog" aria-label="Raw event">
       <header>
-        <strong>Event {eventId}</strong>
+        <strong>Event <Shown text={eventId} /></strong>
         <button type="button" onClick={onClose} aria-label="Close">
           ✕
         </button>
       </header>
-      <pre data-testid="raw-event">{text}</pre>
+      <pre data-testid="raw-event"><Shown text={text} /></pre>
     </div>
   );
 }

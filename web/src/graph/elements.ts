@@ -1,6 +1,7 @@
 import type { ElementDefinition } from 'cytoscape';
 import type { ApiEdge, ApiNode } from '../api/types';
 import { severityBand } from './kinds';
+import { revealHidden } from '../../../export/visibleText';
 
 /** Labels longer than this are cut on the canvas (the full text is in the tooltip and panel). */
 export const MAX_LABEL = 32;
@@ -29,7 +30,8 @@ export function toElements(view: { nodes: readonly ApiNode[]; edges: readonly Ap
         id: n.id,
         kind: n.kind,
         key: n.key,
-        label: aggregate ? `+${aggregate.count} ${n.kind}` : shortLabel(n.label),
+        // Canvas labels are text only: hidden characters become visible markers (visibleText.ts).
+        label: aggregate ? `+${aggregate.count} ${n.kind}` : shortLabel(revealHidden(n.label)),
         fullLabel: n.label,
         hop: n.hop ?? null,
         findingCount: n.findings?.count ?? 0,

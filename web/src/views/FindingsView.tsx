@@ -5,6 +5,7 @@ import { Empty, Show } from '../components/States';
 import { lookOf, severityBand } from '../graph/kinds';
 import { useApi } from '../state/useApi';
 import type { ViewState } from '../state/urlState';
+import { Shown, shownText } from '../components/Shown';
 
 const SORTS: Record<string, string> = { severity: 'Severity', updatedAt: 'Last updated', eventFirstSeen: 'First seen', eventLastSeen: 'Last seen', count: 'Count' };
 
@@ -111,18 +112,22 @@ function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: Findin
                 <td>
                   <span className={`severity severity-${severityBand(severity)}`}>{severity?.toFixed(1) ?? '–'}</span>
                 </td>
-                <td className="mono">{String(p.type ?? '')}</td>
-                <td>{String(p.title ?? '')}</td>
+                <td className="mono">
+                  <Shown text={String(p.type ?? '')} />
+                </td>
+                <td>
+                  <Shown text={String(p.title ?? '')} />
+                </td>
                 <td>
                   {finding.affected.slice(0, 2).map((a) => (
-                    <span key={a.id} className="chip" style={{ borderColor: lookOf(a.kind).colour }} title={a.id}>
-                      {a.label}
+                    <span key={a.id} className="chip" style={{ borderColor: lookOf(a.kind).colour }} title={shownText(a.id)}>
+                      <Shown text={a.label} />
                     </span>
                   ))}
                   {finding.affected.length > 2 ? <span className="more">+{finding.affected.length - 2}</span> : null}
                 </td>
                 <td className="mono">
-                  {String(p.accountId ?? '')} {String(p.region ?? '')}
+                  <Shown text={`${String(p.accountId ?? '')} ${String(p.region ?? '')}`} />
                 </td>
                 <td className="mono">{time(p.eventFirstSeen)}</td>
                 <td className="mono">{time(p.eventLastSeen)}</td>
