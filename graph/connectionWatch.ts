@@ -24,7 +24,7 @@ export function lostDatabasePolicy(env: NodeJS.ProcessEnv = process.env, onTroub
 /** Whether an error from the driver means the server is gone (as opposed to a bad query). */
 export function isConnectionLoss(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ServiceUnavailable' || code === 'SessionExpired' || (error instanceof Error && /Failed to connect to server|Connection was closed by server|ECONNREFUSED|ECONNRESET/.test(error.message));
+  return code === 'ServiceUnavailable' || code === 'SessionExpired' || code === 'Neo.TransientError.General.DatabaseUnavailable' || (error instanceof Error && /Failed to connect to server|Connection was closed by server|ECONNREFUSED|ECONNRESET/.test(error.message));
 }
 
 export function databaseLost(uri: string, seconds: number, cause: unknown): TrailhoundError {
@@ -32,7 +32,7 @@ export function databaseLost(uri: string, seconds: number, cause: unknown): Trai
   return new TrailhoundError(
     'NEO4J_LOST',
     `The database at ${uri} stopped answering and did not come back within ${Math.round(seconds)} s (${detail}).`,
-    `Start it again (\`npx trailhound db start\` for the local one), then run the same command again. Set TRAILHOUND_DB_RETRY_SECONDS to wait longer.`,
+    `Start it again (\`npx trailhound db start\` for the local one), then run the same command (or request) again: nothing committed is lost. Set TRAILHOUND_DB_RETRY_SECONDS to wait longer.`,
     { cause, exitCode: EXIT_CODES.databaseUnavailable },
   );
 }

@@ -11,6 +11,9 @@ import { streamFirstColumn } from './recordStream';
 export class Graph {
   /** What a query does when the server stops answering mid-way (connectionWatch.ts). */
   private policy: LostDatabasePolicy;
+  /** The connectivity check's own driver, made when first needed, and the check in flight. */
+  private prober: Driver | null = null;
+  private checking: Promise<true | string> | null = null;
 
   private constructor(
     readonly driver: Driver,
@@ -58,7 +61,7 @@ export class Graph {
     try {
       return await this.watched(session.executeRead((tx) => tx.run<R>(query, params), { timeout: options.timeoutMs }));
     } finally {
-      await session.close();
+      await closeQuietly(session);
     }
   }
 
@@ -95,7 +98,7 @@ export class Graph {
       await tx.commit();
     } finally {
       if (tx.isOpen()) await tx.rollback().catch(() => undefined);
-      await session.close();
+      await closeQuietly(session);
     }
   }
 
@@ -105,7 +108,7 @@ export class Graph {
     try {
       return await this.watched(session.executeWrite(work));
     } finally {
-      await session.close();
+      await closeQuietly(session);
     }
   }
 
@@ -115,11 +118,12 @@ export class Graph {
     try {
       return await this.watched(session.run(query, params));
     } finally {
-      await session.close();
+      await closeQuietly(session);
     }
   }
 
   async close(): Promise<void> {
+    await this.prober?.close().catch(() => undefined);
     await this.driver.close();
   }
 
@@ -128,14 +132,42 @@ export class Graph {
     return watchWhileRunning(work, this.settings.uri, this.policy, () => this.answers());
   }
 
-  /** Whether the server answers a connectivity check within 3 s: true, or what went wrong. */
-  private async answers(): Promise<true | string> {
-    const check = this.driver.verifyConnectivity({ database: this.settings.database }).then(
+  /**
+   * Whether the server answers a connectivity check within 3 s: true, or what went wrong. The
+   * check has a driver of its own (one connection): on the query driver it would queue behind
+   * the very queries a busy server is slow to answer, and a healthy server would look lost. One
+   * check at a time serves every watched query.
+   */
+  private answers(): Promise<true | string> {
+    if (this.checking) return this.checking;
+    this.prober ??= neo4j.driver(this.settings.uri, neo4j.auth.basic(this.settings.user, this.settings.password ?? ''), {
+      maxConnectionPoolSize: 1,
+      connectionAcquisitionTimeout: 3_000,
+      connectionTimeout: 3_000,
+      userAgent: 'trailhound-check',
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const check = this.prober.verifyConnectivity({ database: this.settings.database }).then(
       () => true as const,
       (error: unknown) => (error instanceof Error ? error.message.split('\n')[0]! : String(error)),
     );
-    return Promise.race([check, new Promise<string>((resolve) => setTimeout(() => resolve('no answer within 3 s'), 3_000).unref())]);
+    const answer = Promise.race([check, new Promise<string>((resolve) => (timer = setTimeout(() => resolve('no answer within 3 s'), 3_000)).unref())]).finally(() => {
+      clearTimeout(timer);
+      this.checking = null;
+    });
+    this.checking = answer;
+    return answer;
   }
+}
+
+/**
+ * Closes a session without waiting on a server that does not answer: after the watch gave up on
+ * a frozen server, closing sends a RESET whose reply would never come.
+ */
+async function closeQuietly(session: { close(): Promise<void> }): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([session.close().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000)).unref())]);
+  clearTimeout(timer);
 }
 
 export function connectionError(settings: Neo4jSettings, error: unknown): TrailhoundError {

@@ -2,6 +2,7 @@ import { unwrapCloudTrail } from './cloudtrail/container';
 import { describeNonJson } from './common/describeText';
 import { looksLikeGuardDuty } from './guardduty/container';
 import { JsonRecordScanner } from './read/jsonRecords';
+import { MAX_NESTING, nestsDeeperThan } from './read/nesting';
 import { isHeaderLine } from './vpcflow/fields';
 import { isParquet } from './vpcflow/parquet';
 
@@ -47,6 +48,7 @@ function detectJson(head: Buffer): Detection {
   } catch {
     return { source: null, looksLike: 'JSON whose first record does not parse' };
   }
+  if (nestsDeeperThan(value)) return { source: null, looksLike: `JSON nested more than ${MAX_NESTING} levels deep` };
   if (looksLikeGuardDuty(value)) return { source: 'guardduty', looksLike: 'GuardDuty findings' };
   const [unwrapped] = unwrapCloudTrail(value);
   if (unwrapped?.kind === 'event') return { source: 'cloudtrail', looksLike: 'CloudTrail events' };

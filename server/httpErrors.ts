@@ -14,6 +14,7 @@ const STATUS: Record<string, number> = {
   NOT_FOUND: 404,
   URI_TOO_LONG: 414,
   NEO4J_UNREACHABLE: 503,
+  NEO4J_LOST: 503,
   NEO4J_AUTH: 503,
   QUERY_TIMEOUT: 504,
 };

@@ -1,4 +1,5 @@
 import { obj } from '../common/text';
+import { MAX_NESTING, nestsDeeperThan } from '../read/nesting';
 
 /**
  * What one JSON value found in a CloudTrail file turned out to be. CloudTrail reaches people in
@@ -73,6 +74,8 @@ function unwrapBody(body: string, depth: number): Unwrapped[] {
   } catch (error) {
     return [{ kind: 'invalid', reason: `message body is not JSON: ${(error as Error).message}` }];
   }
+  // The body was text when the record's depth was measured: measure what it holds too.
+  if (nestsDeeperThan(parsed)) return [{ kind: 'invalid', reason: `message body nested more than ${MAX_NESTING} levels deep: not read any further` }];
   return unwrapCloudTrail(parsed, depth + 1);
 }
 

@@ -86,9 +86,14 @@ function normalizeInto(event: Record<string, unknown>, eventId: string, time: nu
   const source = normalizeIp(sourceText);
   const userAgent = normalizeUserAgent(event.userAgent);
 
+  // Everything read from the record is read before the first fact goes into the sink: should
+  // reading throw, the event is rejected with none of its evidence in the window (Loader.event).
+  const resources = resourcesOf(event, region, account, partition);
+  const started = actor ? sessionStartedBy(event, actor, time) : null;
+  const created = actor ? accessKeyCreated(event, actor) : null;
+
   const graph = new EventGraph(sink);
   const ipRef = source ? sink.node(Label.IpAddress, source.ip, { ip: source.ip, version: source.version, isPrivate: source.isPrivate }) : null;
-  const resources = resourcesOf(event, region, account, partition);
   const resourceRefs: NodeRef[] = [];
   const resourceKeys: string[] = [];
   for (const r of resources) {
@@ -117,7 +122,6 @@ function normalizeInto(event: Record<string, unknown>, eventId: string, time: nu
     const apis = eventName ? { lists: { apis: [eventName] } } : undefined;
     for (const ref of resourceRefs) sink.link(Rel.ACCESSED, me, ref, apis);
 
-    const started = sessionStartedBy(event, actor, time);
     if (started) {
       const sessionRef = graph.principal(started.session);
       sink.link(Rel.ASSUMED, me, sessionRef);
@@ -125,7 +129,6 @@ function normalizeInto(event: Record<string, unknown>, eventId: string, time: nu
       if (started.runsAs) sink.link(Rel.SESSION_OF, sessionRef, graph.principal(started.runsAs));
       sessionKey = started.session.key;
     }
-    const created = accessKeyCreated(event, actor);
     if (created) sink.link(Rel.KEY_OF, graph.accessKey(created.accessKeyId, created.user.accountId), graph.principal(created.user));
   }
 

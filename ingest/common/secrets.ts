@@ -38,7 +38,9 @@ function isSecretKey(key: string): boolean {
 
 /** True when the value holds something under a secret key (cheap pre-check before copying). */
 function containsSecret(value: unknown, depth: number): boolean {
-  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  if (value === null || typeof value !== 'object') return false;
+  // Deeper than anything read is allowed to be (read/nesting.ts): treated as holding a secret.
+  if (depth > 64) return true;
   if (Array.isArray(value)) {
     for (const item of value) if (containsSecret(item, depth + 1)) return true;
     return false;
@@ -58,7 +60,9 @@ export function redactSecrets<T>(value: T): T {
 }
 
 function redact(value: unknown, depth: number): unknown {
-  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Fail closed: what is too deep to look through is not kept.
+  if (depth > 64) return REDACTED;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {

@@ -104,8 +104,8 @@ export class Loader {
     w.evidence.beginRecord(event.time);
     let row: CloudTrailRow;
     try {
-      // The stored record is made first (normalize.ts), so what can throw on hostile input
-      // throws before any of the event's evidence is in the window.
+      // normalize.ts reads the whole record (its stored text, resources, sessions) before the
+      // first fact goes into the sink: what throws, throws before any evidence is in the window.
       row = event.normalize(w.evidence);
     } catch (error) {
       return { rejected: `could not be normalised: ${describeThrown(error)}` };

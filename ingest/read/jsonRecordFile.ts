@@ -79,22 +79,32 @@ function toParsed(source: JsonRecordSource, scanned: ScanItem[], state: { sawRec
       out.push({ kind: 'reject', position, reason: `nested more than ${MAX_NESTING} levels deep: not read any further`, ...(id ? { recordId: id } : {}), excerpt: excerpt(text) });
       continue;
     }
-    // A record can only ever reject itself: whatever its unwrapping or reading throws (a bug
-    // that some input reaches) rejects this record, and the next one is read.
-    try {
-      readRecord(source, value, text, position, state, out);
-    } catch (error) {
-      out.push({ kind: 'reject', position, reason: `could not be read: ${describeThrown(error)}`, excerpt: excerpt(text) });
-    }
+    readRecord(source, value, text, position, state, out);
   }
   return out;
 }
 
+/**
+ * A record can only ever reject itself: whatever unwrapping or reading throws (a bug some input
+ * reaches) rejects that record alone; the other records of the same envelope are still read.
+ */
 function readRecord(source: JsonRecordSource, value: unknown, text: string, position: RecordPosition, state: { sawRecord: boolean; refused: boolean }, out: ParsedItem[]): void {
-  for (const unwrapped of source.unwrap(value)) {
+  let unwrappedAll: Iterable<UnwrappedRecord>;
+  try {
+    unwrappedAll = [...source.unwrap(value)];
+  } catch (error) {
+    out.push({ kind: 'reject', position, reason: `could not be unwrapped: ${describeThrown(error)}`, excerpt: excerpt(text) });
+    return;
+  }
+  for (const unwrapped of unwrappedAll) {
     if (unwrapped.kind === 'record') {
       state.sawRecord = true;
-      const result = source.read(unwrapped.record, unwrapped.record === value ? text : undefined);
+      let result: ReadRecord;
+      try {
+        result = source.read(unwrapped.record, unwrapped.record === value ? text : undefined);
+      } catch (error) {
+        result = { ok: false, reason: `could not be read: ${describeThrown(error)}` };
+      }
       if (result.ok) out.push(result.item.kind === 'event' ? { ...result.item, position } : result.item);
       else {
         const id = source.recordId?.(unwrapped.record);

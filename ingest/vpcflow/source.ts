@@ -67,6 +67,10 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
     } catch (error) {
       out.push({ kind: 'reject', position: { index: number, line: number, byteOffset }, reason: `could not be read: ${describeThrown(error)}`, excerpt: excerpt(line.trim(), 200) });
     }
+    // Outside the guard: a part is the file's, not the line's.
+    // Parts end at a line decided by the lines alone (never by how the input was chunked), so
+    // the same lines always make the same parts.
+    if (!refusal && aggregator.size >= PART_SIZE) drainPart();
   };
 
   const readLine = (line: string, number: number, byteOffset: number): void => {
@@ -116,9 +120,6 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
     partHash.update(line);
     partHash.update('\n');
     if (row) out.push({ kind: 'flowRecord', row });
-    // Parts end at a line decided by the lines alone (never by how the input was chunked), so
-    // the same lines always make the same parts.
-    if (aggregator.size >= PART_SIZE) drainPart();
   };
 
   const drainPart = () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,6 +9,8 @@ import { runIngest, type IngestSummary } from '../../ingest/pipeline/runIngest';
 import type { LogSource } from '../../ingest/pipeline/types';
 import { sources } from '../../ingest/sources';
 import { MAX_NESTING, nestsDeeperThan } from '../../ingest/read/nesting';
+import { redactSecrets } from '../../ingest/common/secrets';
+import { AUTO } from '../../ingest/autoSource';
 import { Mutator, randomFrom } from '../support/mutate';
 
 /**
@@ -24,7 +26,7 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'trailhound-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const bugReasons = /could not be (read|normalised)|reading stopped/;
+const bugReasons = /could not be (read|normalised|unwrapped)|reading stopped/;
 
 async function ingestDry(source: LogSource, paths: string[], name: string): Promise<{ summary: IngestSummary; rejects: Record<string, unknown>[] }> {
   const rejectsPath = join(dir, `${name}-rejects.jsonl`);
@@ -81,6 +83,25 @@ describe(`hostile input: every reader rejects what it cannot read, record by rec
     expect(nestsDeeperThan(ok)).toBe(false);
     expect(nestsDeeperThan({ a: ok })).toBe(true);
     expect(nestsDeeperThan('{"a":{"a":{}}}')).toBe(false); // text is not nesting
+  });
+
+  it('a deep record inside an SNS body, or a deep file met by detection, rejects itself; redaction fails closed past the depth', async () => {
+    const good = { eventVersion: '1.09', eventID: 'deep-sns-good', eventTime: '2024-08-01T00:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', userIdentity: { type: 'Root', arn: 'arn:aws:iam::123456789012:root', accountId: '123456789012' } };
+    const deep = `${'{"a":'.repeat(5_000)}"x"${'}'.repeat(5_000)}`;
+    const message = JSON.stringify({ ...good, eventID: 'deep-sns', requestParameters: '@@' }).replace('"@@"', deep);
+    const sns = JSON.stringify({ Type: 'Notification', MessageId: 'm', Message: message });
+    const sub = join(dir, 'detect');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'sns.jsonl'), `${JSON.stringify(good)}\n${sns}\n`);
+    writeFileSync(join(sub, 'deep.json'), `${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+    const summary = await runIngest({ source: AUTO, paths: [sub], graph: null, storeDir: join(dir, 'store'), rejects: new RejectsLog(join(dir, 'detect-rejects.jsonl')) });
+    expect(summary).toMatchObject({ read: 2, loaded: 1, rejected: 1 });
+    expect(summary.failedFiles).toEqual([expect.objectContaining({ file: join(sub, 'deep.json'), reason: expect.stringContaining('nested more than 64 levels') })]);
+    expect(readFileSync(join(dir, 'detect-rejects.jsonl'), 'utf8')).toContain('message body nested more than 64 levels deep');
+
+    let secret: unknown = { password: 'hunter2' };
+    for (let i = 0; i < 70; i++) secret = { a: secret };
+    expect(JSON.stringify(redactSecrets({ requestParameters: secret }))).not.toContain('hunter2');
   });
 
   it('CloudTrail: S3 deliveries, arrays, JSON Lines, EventBridge and SNS bodies of mutated events', async () => {
