@@ -55,6 +55,13 @@ export function createApp(options: AppOptions): Express {
     res.json(openapi);
   });
   for (const spec of ROUTES) app.get(spec.path, handle(spec, context));
+  // A path the API has, asked with a method it does not take: 405 with the methods it does.
+  for (const path of ['/api/openapi.json', ...new Set(ROUTES.map((spec) => spec.path))]) {
+    app.all(path, (req, res) => {
+      res.setHeader('Allow', 'GET, HEAD');
+      sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method.slice(0, 20)} is not a method of ${req.path.slice(0, 200)}: it takes GET (and HEAD).`, 'See /api/openapi.json.');
+    });
+  }
   app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path.slice(0, 200)}.`, 'See /api/openapi.json.'));
 
   const webRoot = options.webRoot ?? WEB_ROOT;
@@ -81,10 +88,6 @@ function handle(spec: RouteSpec, context: ApiContext) {
     try {
       const params = parse(spec.params, req.params, 'path');
       const query = parse(spec.query, req.query, 'query');
-      const { from, to } = query as { from?: unknown; to?: unknown };
-      if (typeof from === 'number' && typeof to === 'number' && from > to) {
-        throw new TrailhoundError('BAD_REQUEST', `Bad query parameters: from (${new Date(from).toISOString()}) is after to (${new Date(to).toISOString()}).`, 'Swap them, or leave one out.');
-      }
       const result = await spec.handler({ params, query, context, req, res });
       if (!('stream' in spec.response) && !res.headersSent) res.json(result);
     } catch (error) {

@@ -17,6 +17,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
       'stream' in route.response
         ? { description: 'streamed', content: Object.fromEntries(route.response.stream.map((type) => [type.split(';')[0]!, { schema: { type: 'string' } }])) }
         : { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response) } } };
+    if (route.links) Object.assign(ok, { links: route.links });
     paths[path] = {
       ...paths[path],
       [route.method]: {
@@ -30,6 +31,9 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
           400: errorResponse('invalid parameters'),
           401: errorResponse('a token is configured and the request did not carry it'),
           404: errorResponse('no such entity'),
+          414: errorResponse('the request URL is longer than 8 KB'),
+          // Sent by Node's HTTP parser before any route sees the request: no JSON body.
+          431: { description: 'the request headers (the URL included) are larger than 16 KB' },
           503: errorResponse('Neo4j is not reachable'),
         },
       },

@@ -28,6 +28,12 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   readonly query?: Q;
   /** The JSON response, or the content types a streamed response may have. */
   readonly response: z.ZodType | { readonly stream: readonly string[] };
+  /**
+   * OpenAPI links from this route's answer to the routes it leads to (a finding's entities, an
+   * event of a timeline): clients and fuzzers follow them to real data instead of guessing ids.
+   * Values are runtime expressions, e.g. `$response.body#/findings/0/findingId`.
+   */
+  readonly links?: Readonly<Record<string, { readonly operationId: string; readonly parameters: Readonly<Record<string, string>>; readonly description?: string }>>;
   readonly handler: (input: { params: z.output<P>; query: z.output<Q>; context: ApiContext; req: Request; res: Response }) => Promise<unknown>;
 }
 

@@ -53,7 +53,8 @@ export async function roleChain(graph: Graph, principal: Neo4jNode, scope: { fro
     graph.read(SESSIONS_DOWN, { ...params, limit: cypherInt(scope.limit) }),
     graph.read(SESSIONS_TOTAL, params),
     // Who started it (a session), up to whoever holds the key: the profile's query.
-    graph.read(STARTED_BY_CHAIN, { key: (principal.properties as { principalKey: string }).principalKey }),
+    // Only a principal has one (an instance, a bucket: nobody started them).
+    typeof principal.properties.principalKey === 'string' ? graph.read(STARTED_BY_CHAIN, { key: principal.properties.principalKey }) : Promise.resolve({ records: [] }),
   ]);
   const nodes = new Map<string, GraphNode>();
   const rels = new Map<string, Relationship>();

@@ -283,17 +283,22 @@ export async function sessionsStartedBy(graph: Graph, principalKey: string, name
   return { keys: named.map(([key]) => key), truncated: total > named.length };
 }
 
+/**
+ * Where the next page starts: the last event's time and id, as `<epoch ms>~<id in base64url>`.
+ * Every text of that shape is a position (the OpenAPI document gives the pattern, CURSOR_PATTERN),
+ * so a client can never send one the server cannot read.
+ */
+export const CURSOR_PATTERN = /^-?[0-9]{1,16}~[A-Za-z0-9_-]{0,400}$/;
+
 export function encodeCursor(time: number, eventId: string): string {
-  return Buffer.from(JSON.stringify({ t: time, id: eventId })).toString('base64url');
+  return `${time}~${Buffer.from(eventId).toString('base64url')}`;
 }
 
 export function decodeCursor(cursor: string | null): { t: number; id: string } | null {
   if (!cursor) return null;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
-    if (typeof value.t === 'number' && typeof value.id === 'string') return { t: value.t, id: value.id };
-  } catch {
-    // fall through
+  if (CURSOR_PATTERN.test(cursor)) {
+    const at = cursor.indexOf('~');
+    return { t: Number(cursor.slice(0, at)), id: Buffer.from(cursor.slice(at + 1), 'base64url').toString('utf8') };
   }
   throw new TrailhoundError('BAD_CURSOR', 'The cursor is not one this server gave out.', 'Start again without a cursor.');
 }

@@ -7,7 +7,7 @@ import { entityProfile } from '../../graph/investigations/profile';
 import { roleChain } from '../../graph/investigations/roleChain';
 import { findEntityQuery } from '../../graph/investigations/readQueries';
 import { iso, toGraphNode } from '../../graph/investigations/shapes';
-import { timelinePage } from '../../graph/investigations/timeline';
+import { CURSOR_PATTERN, timelinePage } from '../../graph/investigations/timeline';
 import { booleanParam, keyParam, kindParam, limitParam, timeParam, timelineFilterParams, timelineFilters } from '../params';
 import { GraphViewSchema, ProfileSchema, RoleChainSchema, TimelinePageSchema } from '../schemas';
 import { route, type ApiContext } from '../routeSpec';
@@ -63,6 +63,9 @@ export const entityRoutes = [
       perKind: limitParam(500, 50),
     }),
     response: GraphViewSchema,
+    links: {
+      neighbour: { operationId: 'entityProfile', parameters: { kind: '$response.body#/nodes/1/kind', key: '$response.body#/nodes/1/key' }, description: 'a neighbour' },
+    },
     handler: async ({ params, query, context }) => {
       const node = await findNode(context, params.kind, params.key);
       const props = node.properties as Record<string, unknown>;
@@ -108,11 +111,15 @@ export const entityRoutes = [
       from: timeParam.optional(),
       to: timeParam.optional(),
       includeSessions: booleanParam.default(true),
-      cursor: z.string().max(1000).optional().describe('nextCursor of the previous page'),
+      cursor: z.string().regex(CURSOR_PATTERN, 'nextCursor of the previous page').optional().describe('nextCursor of the previous page'),
       limit: limitParam(1000, 100),
       ...timelineFilterParams,
     }),
     response: TimelinePageSchema,
+    links: {
+      event: { operationId: 'getEvent', parameters: { eventId: '$response.body#/events/0/eventId' }, description: 'the raw record of the first event' },
+      nextPage: { operationId: 'entityTimeline', parameters: { kind: '$request.path.kind', key: '$request.path.key', cursor: '$response.body#/nextCursor' }, description: 'the next page' },
+    },
     handler: async ({ params, query, context }) => {
       const node = await findNode(context, params.kind, params.key);
       const ref = entityRef(params.kind, params.key);

@@ -33,6 +33,13 @@ export const findingRoutes = [
       offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
     }),
     response: FindingListSchema,
+    links: {
+      finding: { operationId: 'getFinding', parameters: { id: '$response.body#/findings/0/findingId' }, description: 'the first finding' },
+      blastRadius: { operationId: 'blastRadius', parameters: { id: '$response.body#/findings/0/findingId' }, description: "the first finding's blast radius" },
+      affected: { operationId: 'entityProfile', parameters: { kind: '$response.body#/findings/0/affected/0/kind', key: '$response.body#/findings/0/affected/0/key' }, description: 'what the first finding is about' },
+      affectedTimeline: { operationId: 'entityTimeline', parameters: { kind: '$response.body#/findings/0/affected/0/kind', key: '$response.body#/findings/0/affected/0/key' } },
+      export: { operationId: 'exportTimeline', parameters: { entity: '$response.body#/findings/0/affected/0/id' } },
+    },
     handler: async ({ query, context }) => {
       const { findings, total } = await listFindings(context.graph, {
         severityMin: query.severityMin ?? null,
@@ -86,6 +93,10 @@ export const findingRoutes = [
       perKind: limitParam(200, 25).describe('most neighbours of one kind kept per node'),
     }),
     response: GraphViewSchema,
+    links: {
+      entity: { operationId: 'entityProfile', parameters: { kind: '$response.body#/nodes/1/kind', key: '$response.body#/nodes/1/key' }, description: 'an entity of the blast radius' },
+      neighbours: { operationId: 'entityNeighbours', parameters: { kind: '$response.body#/nodes/1/kind', key: '$response.body#/nodes/1/key' } },
+    },
     handler: async ({ params, query, context }) => {
       const view = await blastRadius(context.graph, params.id, {
         hops: query.hops,

@@ -7,7 +7,11 @@ import { limitParam, timeParam } from '../params';
 import { FlowRecordsSchema } from '../schemas';
 import { route } from '../routeSpec';
 
-const address = z.string().min(2).max(64).describe('an IPv4 or IPv6 address');
+/** The characters of an address, as declared; one that is not an address has no records (404). */
+const address = z
+  .string()
+  .regex(/^[0-9A-Fa-f:.]{2,64}$/, 'an IPv4 or IPv6 address')
+  .describe('an IPv4 or IPv6 address');
 
 export const flowRoutes = [
   route({
@@ -29,7 +33,9 @@ export const flowRoutes = [
     handler: async ({ query, context }) => {
       const src = normalizeIp(query.src);
       const dst = normalizeIp(query.dst);
-      if (!src || !dst) throw new TrailhoundError('BAD_REQUEST', `Bad query parameter ${src ? 'dst' : 'src'}: not an IP address.`, 'Give the two addresses of the FLOW edge.');
+      if (!src || !dst) {
+        throw new TrailhoundError('NOT_FOUND', `No flow records: ${src ? 'dst' : 'src'} "${src ? query.dst : query.src}" is not an IP address.`, 'Give the two addresses of the FLOW edge.');
+      }
       const from = query.from ?? 0;
       const to = query.to ?? 8_640_000_000_000;
       const between = { src: src.ip, dst: dst.ip, from, to };

@@ -15,15 +15,31 @@ export const searchRoutes = [
     summary: 'Find entities: ARNs, AKIA/ASIA keys, instance ids, IPs and CIDRs, bucket, user and role names, finding ids',
     description: `Prefixes narrow the kind: ${Object.keys(SEARCH_PREFIXES).map((p) => `${p}:`).join(' ')}`,
     tag: 'search',
-    query: z.object({ q: z.string().trim().min(1).max(512), limit: limitParam(100, 25) }),
+    query: z.object({
+      // Not blank: at least one character that String.trim keeps (the same set in the pattern).
+      q: z
+        .string()
+        .max(512)
+        .regex(/[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/, 'what to search for (not blank)')
+        .transform((q) => q.trim())
+        .describe('what to search for: an ARN, key, id, address or CIDR, or a name, with an optional kind prefix'),
+      limit: limitParam(100, 25),
+    }),
     response: SearchSchema,
+    links: {
+      profile: { operationId: 'entityProfile', parameters: { kind: '$response.body#/results/0/kind', key: '$response.body#/results/0/key' }, description: 'the first result' },
+      neighbours: { operationId: 'entityNeighbours', parameters: { kind: '$response.body#/results/0/kind', key: '$response.body#/results/0/key' } },
+      roleChain: { operationId: 'entityRoleChain', parameters: { kind: '$response.body#/results/0/kind', key: '$response.body#/results/0/key' } },
+      timeline: { operationId: 'entityTimeline', parameters: { kind: '$response.body#/results/0/kind', key: '$response.body#/results/0/key' } },
+      paths: { operationId: 'paths', parameters: { from: '$response.body#/results/0/id', to: '$response.body#/results/1/id' }, description: 'paths between the first two results' },
+    },
     handler: async ({ query, context }) => search(context.graph, query.q, query.limit),
   }),
   route({
     method: 'get',
     path: '/api/paths',
     operationId: 'paths',
-    summary: 'The shortest observed paths between two entities',
+    summary: 'The shortest observed paths between two entities (none from an entity to itself)',
     tag: 'search',
     query: z.object({ from: entityParam, to: entityParam, maxHops: z.coerce.number().int().min(1).max(8).default(5) }),
     response: PathsSchema,
@@ -31,7 +47,8 @@ export const searchRoutes = [
       const from = parseEntityRef(query.from);
       const to = parseEntityRef(query.to);
       entityRef(from.kind, from.key);
-      if (from.kind === to.kind && from.key === to.key) throw new TrailhoundError('BAD_REQUEST', 'from and to are the same entity.');
+      // From an entity to itself there is no path to show: none, rather than an error.
+      if (from.kind === to.kind && from.key === to.key) return { paths: [], nodes: [], edges: [], more: false };
       return shortestPaths(context.graph, from, to, query.maxHops);
     },
   }),
