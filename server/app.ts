@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { z } from 'zod';
+import { toJSONSchema, type z } from 'zod';
 import type { Graph } from '../graph/driver';
 import type { EventStore } from '../store/eventStore';
 import { TrailhoundError } from '../graph/errors';
@@ -83,9 +83,29 @@ export function createApp(options: AppOptions): Express {
   return app;
 }
 
+/**
+ * The numeric query parameters of a route and their JSON Schema type. zod's coercion reads ""
+ * as 0 and " 5" or "0x10" as numbers; the document says integer or number, so the text must be
+ * one (checked before coercion).
+ */
+function numericParams(schema: z.ZodType | undefined): [string, RegExp][] {
+  if (!schema) return [];
+  const json = toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { type?: string }> };
+  return Object.entries(json.properties ?? {}).flatMap(([name, property]): [string, RegExp][] =>
+    property.type === 'integer' ? [[name, /^-?[0-9]+$/]] : property.type === 'number' ? [[name, /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/]] : [],
+  );
+}
+
 function handle(spec: RouteSpec, context: ApiContext) {
+  const numeric = numericParams(spec.query);
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
+      for (const [name, form] of numeric) {
+        const value = (req.query as Record<string, unknown>)[name];
+        if (value !== undefined && (typeof value !== 'string' || !form.test(value))) {
+          throw new TrailhoundError('BAD_REQUEST', `Bad query parameter ${name}: "${String(value).slice(0, 40)}" is not a number.`, 'See /api/openapi.json for what each parameter takes.');
+        }
+      }
       const params = parse(spec.params, req.params, 'path');
       const query = parse(spec.query, req.query, 'query');
       const result = await spec.handler({ params, query, context, req, res });
