@@ -15,7 +15,13 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
     const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')];
     const ok =
       'stream' in route.response
-        ? { description: 'streamed', content: Object.fromEntries(route.response.stream.map((type) => [type.split(';')[0]!, { schema: { type: 'string' } }])) }
+        ? {
+            description: 'streamed',
+            content: Object.fromEntries(
+              // A JSON stream is one array of entries; the other formats are text (CSV, JSON Lines).
+              route.response.stream.map((type) => [type.split(';')[0]!, { schema: type.startsWith('application/json') ? { type: 'array', items: { type: 'object' } } : { type: 'string' } }]),
+            ),
+          }
         : { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response) } } };
     if (route.links) Object.assign(ok, { links: route.links });
     paths[path] = {
