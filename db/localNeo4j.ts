@@ -311,7 +311,7 @@ async function stopProcess(pid: number, graceMs: number): Promise<void> {
  * Running, and not a zombie: a server killed after its starter died is an orphan, and where the
  * container's init does not reap orphans it stays in the process table as a zombie for good.
  */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { toJSONSchema, type z } from 'zod';
+import type { z } from 'zod';
 import type { Graph } from '../graph/driver';
 import type { EventStore } from '../store/eventStore';
 import { TrailhoundError } from '../graph/errors';
 import { errorMiddleware, sendError } from './httpErrors';
-import { buildOpenApi } from './openapi';
+import { buildOpenApi, parametersOf } from './openapi';
 import type { ApiContext, RouteSpec } from './routeSpec';
 import { entityRoutes } from './routes/entities';
 import { eventRoutes } from './routes/events';
@@ -89,9 +89,7 @@ export function createApp(options: AppOptions): Express {
  * one (checked before coercion).
  */
 function numericParams(schema: z.ZodType | undefined): [string, RegExp][] {
-  if (!schema) return [];
-  const json = toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { type?: string }> };
-  return Object.entries(json.properties ?? {}).flatMap(([name, property]): [string, RegExp][] =>
+  return parametersOf(schema, 'query').flatMap(({ name, schema: property }): [string, RegExp][] =>
     property.type === 'integer' ? [[name, /^-?[0-9]+$/]] : property.type === 'number' ? [[name, /^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/]] : [],
   );
 }

@@ -67,7 +67,8 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   return rest;
 }
 
-function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): Record<string, unknown>[] {
+/** A route's parameters as the document lists them: name, where, whether required, JSON Schema. */
+export function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): { name: string; in: string; required: boolean; description?: string; schema: Record<string, unknown> }[] {
   if (!schema) return [];
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({

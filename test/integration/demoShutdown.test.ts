@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopLocalNeo4j, type RunningInfo } from '../../db/localNeo4j';
+import { isAlive as alive, stopLocalNeo4j, type RunningInfo } from '../../db/localNeo4j';
 import { freePort } from '../support/freePort';
 import { runCli } from '../support/runCli';
 
@@ -203,21 +203,6 @@ describe('a stopped demo never leaves its database running', () => {
     await stopLocalNeo4j(dataDir, () => {}, 30_000);
   });
 });
-
-/** Running, not merely a zombie waiting to be reaped (a killed orphan in a container whose init does not reap). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 async function goneWithin(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
