@@ -4,6 +4,8 @@ import { demoCommand } from './commands/demo';
 import { enrichCommand } from './commands/enrich';
 import { exportCommand } from './commands/export';
 import { ingestCommand } from './commands/ingest';
+import { intelCommand } from './commands/intel';
+import { investigateCommand } from './commands/investigate';
 import { rebuildCommand } from './commands/rebuild';
 import { serveCommand } from './commands/serve';
 import { VERSION } from './version';
@@ -20,6 +22,7 @@ Examples:
   npx trailhound db start
   npx trailhound ingest ./AWSLogs                  (CloudTrail, flow logs, GuardDuty: detected per file)
   npx trailhound serve                             (API on http://127.0.0.1:8080)
+  npx trailhound investigate --entity IamUser:arn:aws:iam::123456789012:user/alice --format md
   npx trailhound export timeline --entity IamUser:arn:aws:iam::123456789012:user/alice --format timesketch
 `;
 
@@ -36,6 +39,8 @@ export function buildProgram(): Command {
   program.addCommand(ingestCommand());
   program.addCommand(enrichCommand());
   program.addCommand(serveCommand());
+  program.addCommand(investigateCommand());
+  program.addCommand(intelCommand());
   program.addCommand(exportCommand());
   program.addCommand(rebuildCommand());
   return program;

@@ -14,11 +14,12 @@ import { exportRoutes } from './routes/exports';
 import { findingRoutes } from './routes/findings';
 import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
+import { investigationRoutes } from './routes/investigations';
 import { searchRoutes } from './routes/search';
 import { requestBasics, requireToken } from './security';
 
 /** Every API route; the OpenAPI document at /api/openapi.json is generated from this list. */
-export const ROUTES: readonly RouteSpec[] = [...healthRoutes, ...findingRoutes, ...entityRoutes, ...eventRoutes, ...flowRoutes, ...searchRoutes, ...exportRoutes];
+export const ROUTES: readonly RouteSpec[] = [...healthRoutes, ...findingRoutes, ...entityRoutes, ...eventRoutes, ...flowRoutes, ...searchRoutes, ...exportRoutes, ...investigationRoutes];
 
 export interface AppOptions {
   readonly graph: Graph;

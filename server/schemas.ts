@@ -181,3 +181,109 @@ export const EventDetailSchema = z.object({
   record: z.record(z.string(), z.unknown()).describe('the full CloudTrail record (secrets removed)'),
   resources: z.array(GraphNodeSchema),
 });
+
+const InvolvedEntitySchema = z.object({
+  id: z.string().describe('kind:key, a click into the graph'),
+  kind: z.string(),
+  key: z.string(),
+  label: z.string(),
+  role: z.string().describe('how it is involved: source address, session, target, ...'),
+});
+
+export const IndicatorSchema = z
+  .object({
+    id: z.string().describe('stable within an investigation: the type and what it is about'),
+    type: z.enum(['impossibleTravel', 'instanceCredentialsOutside', 'flaggedAddress', 'technique', 'newCountry', 'newNetwork', 'newRegion', 'newUserAgent', 'newApi', 'newAddress', 'failedCallBurst', 'enumeration']),
+    severity: z.enum(['high', 'medium', 'low', 'info']),
+    title: z.string(),
+    explanation: z.string().describe('one sentence in plain words: what was seen and why it matters'),
+    firstSeen: z.string(),
+    lastSeen: z.string(),
+    entities: z.array(InvolvedEntitySchema).min(1),
+    evidence: z.object({
+      eventIds: z.array(z.string()).describe('up to ten of the events that show it, earliest first (GET /api/events/{eventId})'),
+      eventCount: z.number().int().describe('how many events show it'),
+      timeline: z
+        .object({ entity: z.string(), from: z.string(), to: z.string(), filters: z.record(z.string(), z.string()) })
+        .nullable()
+        .describe('the timeline listing every one of them: GET /api/entities/{kind}/{key}/timeline with from, to and these filters'),
+    }),
+    tactics: z.array(z.string()).describe('MITRE ATT&CK tactics'),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .describe('An indicator of compromise, with its evidence');
+
+export const InvestigationSchema = z.object({
+  entity: GraphNodeSchema,
+  scope: z.object({ from: z.string(), to: z.string(), baselineFrom: z.string(), baselineDays: z.number().int() }),
+  summary: z.object({
+    calls: z.number().int(),
+    failures: z.number().int(),
+    addresses: z.number().int(),
+    principals: z.number().int().describe('principal keys investigated: the entity and the sessions that are its'),
+    baselineCalls: z.number().int(),
+    bySeverity: z.object({ high: z.number().int(), medium: z.number().int(), low: z.number().int(), info: z.number().int() }),
+    tactics: z.array(z.string()),
+  }),
+  indicators: z.array(IndicatorSchema),
+  settings: z.object({ travelKmh: z.number(), travelMinKm: z.number(), burstMinutes: z.number().int(), burstFailures: z.number().int(), enumerationApis: z.number().int() }),
+  notes: z.array(z.string()).describe('what was left out or could not be judged'),
+});
+
+const GroupedFindingSchema = z.object({
+  findingId: z.string(),
+  id: z.string(),
+  type: z.string(),
+  title: z.string().nullable(),
+  severity: z.number(),
+  severityLabel: z.string(),
+  tactic: z.string().nullable(),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  accountId: z.string().nullable(),
+  region: z.string().nullable(),
+});
+
+export const FindingGroupSchema = z.object({
+  id: z.string().describe('"fg-" and the id of its earliest finding'),
+  rank: z.number().int(),
+  score: z.number().int().describe('severity × 100 + tactics × 10 + findings (up to 9): what the ranking sorts by'),
+  severity: z.number(),
+  severityLabel: z.string(),
+  summary: z.string().describe('the group in plain words, generated from its facts'),
+  tactics: z.array(z.string()),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  accounts: z.array(z.string()),
+  regions: z.array(z.string()),
+  findings: z.array(GroupedFindingSchema).min(2),
+  sharedEntities: z.array(
+    z.object({ id: z.string(), kind: z.string(), key: z.string(), label: z.string(), findingIds: z.array(z.string()), via: z.array(z.enum(['direct', 'owner', 'started'])) }),
+  ),
+});
+
+export const FindingGroupsSchema = z.object({
+  groups: z.array(FindingGroupSchema),
+  total: z.number().int(),
+  ungroupedFindings: z.number().int(),
+  findingsRead: z.number().int(),
+  truncated: z.boolean().describe('more findings than are grouped at once: the least severe were left out'),
+  scope: z.object({ from: z.string(), to: z.string(), windowHours: z.number().int() }),
+});
+
+export const FindingGroupDetailSchema = z.object({
+  group: FindingGroupSchema,
+  timeline: z.object({
+    entries: z.array(
+      z.union([
+        z.object({ kind: z.literal('finding'), time: z.string(), finding: GroupedFindingSchema }),
+        z.object({ kind: z.literal('event'), time: z.string(), event: TimelineEventSchema }),
+      ]),
+    ),
+    principals: z.array(z.string()),
+    eventsShown: z.number().int(),
+    eventsTruncated: z.boolean(),
+    from: z.string(),
+    to: z.string(),
+  }),
+});

@@ -1,5 +1,5 @@
 import type { Random } from '../random';
-import { assumedRoleIdentity, assumeRoleResponse, cloudTrailRecord, iamUserIdentity, type Call, type Caller, type CloudTrailRecord, type SessionIdentity } from '../cloudtrail/events';
+import { assumedRoleIdentity, assumeRoleResponse, cloudTrailRecord, iamUserIdentity, serviceIdentity, type Call, type Caller, type CloudTrailRecord, type SessionIdentity } from '../cloudtrail/events';
 import type { World } from '../cloudtrail/world';
 import { guardDutyFinding, type RemoteIp } from '../guardduty/findings';
 import type { FlowLine, Host } from '../vpcflow/traffic';
@@ -33,6 +33,9 @@ export interface Cast {
   readonly backdoorUserArn: string;
   readonly backdoorKeyId: string;
   readonly instance: Host;
+  /** The instance profile's role, and the session whose credentials the attacker took from the instance. */
+  readonly instanceRole: string;
+  readonly instanceSession: string;
   readonly findingIds: Readonly<Record<'maliciousIp' | 'discovery' | 'exfiltration' | 'persistence' | 'c2', string>>;
   readonly startedAt: string;
 }
@@ -216,6 +219,30 @@ export function buildIncident(random: Random, world: World, hosts: readonly Host
       action: { kind: 'NETWORK_CONNECTION', remoteIp: ATTACKER.c2, remotePort: ATTACKER.c2Port, localPort: flows[0]?.srcPort ?? 45022, localIp: instance.privateIp, direction: 'OUTBOUND' },
     }),
   ];
+  // 7. The command run on the instance also read its role credentials from the metadata
+  // service; minutes later they are used from the command-and-control server. GuardDuty says
+  // nothing here (no finding): the logs alone show it. Written after the findings, so that
+  // their ids stay those of earlier versions of the story.
+  const workerRole = world.roles.find((r) => r.name === 'batch-worker' && r.account === home) ?? admin;
+  const profileSession = { ...session(random, workerRole, instance.instanceId, beaconStart - 2 * MINUTE), instanceId: instance.instanceId };
+  t = beaconStart - 2 * MINUTE;
+  call({ identity: serviceIdentity('ec2.amazonaws.com'), sourceIPAddress: 'ec2.amazonaws.com', userAgent: 'ec2.amazonaws.com' }, {
+    eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', region, account: home, readOnly: true,
+    requestParameters: { roleArn: workerRole.arn, roleSessionName: instance.instanceId },
+    responseElements: assumeRoleResponse(random, profileSession, t + 6 * HOUR),
+    resources: [{ ARN: workerRole.arn, accountId: workerRole.account, type: 'AWS::IAM::Role' }],
+  });
+  const onInstance: Caller = { identity: assumedRoleIdentity(profileSession), sourceIPAddress: instance.privateIp, userAgent: 'aws-sdk-java/2.25.60 Linux/5.10 OpenJDK_64-Bit_Server_VM/17.0.11' };
+  t += MINUTE;
+  call(onInstance, { eventSource: 'sqs.amazonaws.com', eventName: 'ReceiveMessage', region, account: home, readOnly: true, requestParameters: { queueUrl: `https://sqs.${region}.amazonaws.com/${home}/batch-jobs`, maxNumberOfMessages: 10 } });
+  const stolen: Caller = { identity: assumedRoleIdentity(profileSession), sourceIPAddress: ATTACKER.c2.ip, userAgent: ATTACKER.userAgent };
+  t = beaconStart + 12 * MINUTE;
+  call(stolen, { eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity', region, account: home, readOnly: true, requestParameters: null });
+  at(1);
+  call(stolen, { eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', region, account: home, readOnly: true, requestParameters: { Host: 's3.amazonaws.com' } });
+  at(1);
+  call(stolen, { eventSource: 'ec2.amazonaws.com', eventName: 'DescribeSnapshots', region, account: home, readOnly: true, requestParameters: { ownersSet: { items: [{ owner: 'self' }] } } });
+
   const ids = findings.map((f) => String(f.id));
   return {
     cast: {
@@ -230,6 +257,8 @@ export function buildIncident(random: Random, world: World, hosts: readonly Host
       backdoorUserArn: backdoorArn,
       backdoorKeyId: backdoorKey,
       instance,
+      instanceRole: workerRole.arn,
+      instanceSession: profileSession.accessKeyId,
       findingIds: { maliciousIp: ids[0]!, discovery: ids[1]!, exfiltration: ids[2]!, persistence: ids[3]!, c2: ids[4]! },
       startedAt: new Date(start).toISOString(),
     },

@@ -5,6 +5,7 @@ import { Label, isPrincipalLabel } from '../vocabulary';
 import { type EntityRef } from './entities';
 import { summariseActivity, type Activity, type ApiCount, type ApiHourCount, type HourCount } from './activity';
 import { countNeighbours } from './neighbors';
+import { valuesOnlyNew } from './newlyObserved';
 import type { EventStore } from '../../store/eventStore';
 import { apisInBaselineSql, callsPerApiSql, callsPerHourSql, failedCallsSql } from '../../store/queries/activity';
 import { addressFlowGroupsSql, trafficPerHourSql } from '../../store/queries/flows';
@@ -185,15 +186,7 @@ async function principalActivity(events: EventStore, key: string, from: number, 
 
 /** Values (countries, ASNs) that only newly observed addresses have. */
 function newlyObserved(items: readonly ProfileItem[], value: (i: ProfileItem) => string | undefined): string[] {
-  const old = new Set<string>();
-  const fresh = new Set<string>();
-  for (const i of items) {
-    const v = value(i);
-    if (!v) continue;
-    if (i.newlyObserved) fresh.add(v);
-    else old.add(v);
-  }
-  return [...fresh].filter((v) => !old.has(v));
+  return valuesOnlyNew(items, value, (i) => i.newlyObserved === true);
 }
 
 /** The addresses an instance's interfaces had (the keys its flow volumes are read by). */

@@ -219,7 +219,7 @@ type PrincipalNameRow = readonly [key: string, labels: string[], values: unknown
 type SessionNameRow = readonly [key: string, roleArn: unknown, sessionName: unknown];
 
 /** Where an entity's events come from: principal keys (itself and its sessions), an address, or a resource. */
-interface TimelineSource {
+export interface TimelineSource {
   readonly of: EventsOf;
   /** The entity's own principal key: events of any other key were made in its sessions. */
   readonly own: ReadonlySet<string>;
@@ -231,7 +231,7 @@ interface TimelineSource {
  * principal). `namedBy`: the events are those naming the entity (a user, role or key as the
  * resource of a call), narrowed to one principal by the filters.
  */
-async function timelineSource(graph: Graph, ref: EntityRef, includeSessions: boolean, names?: PrincipalNames, namedBy = false): Promise<TimelineSource> {
+export async function timelineSource(graph: Graph, ref: EntityRef, includeSessions: boolean, names?: PrincipalNames, namedBy = false): Promise<TimelineSource> {
   const resource = (): TimelineSource => ({ of: { of: 'resource', resource: `${ref.kind}:${ref.key}` }, own: new Set(), principals: null });
   if (namedBy && (RESOURCE_LABELS as readonly NodeLabel[]).includes(ref.kind)) return resource();
   if (isPrincipalLabel(ref.kind) || ref.kind === Label.AccessKey) {

@@ -235,6 +235,25 @@ export const nodes = {
     },
     indexes: [['location']],
   },
+  IntelEntry: {
+    description:
+      'An address or range from a threat-intelligence list the user imported (trailhound intel import): key list|indicator. ' +
+      'Not evidence of anything by itself; investigations flag the addresses an identity called from that a list names.',
+    key: 'entryKey',
+    write: 'meta',
+    properties: {
+      entryKey: 'string',
+      list: 'string',
+      indicator: 'string',
+      kind: 'string',
+      description: 'string',
+      confidence: 'int',
+      validUntil: 'int',
+      reference: 'string',
+      importedAt: 'int',
+    },
+    indexes: [['indicator'], ['kind'], ['list']],
+  },
   PullCheckpoint: {
     description:
       'How far a pull from an AWS API got, per source, account and region (name = source:account:region), ' +
@@ -244,10 +263,10 @@ export const nodes = {
     properties: { name: 'string', source: 'string', accountId: 'string', region: 'string', lastEventTime: 'int', pulledAt: 'int' },
   },
   TrailhoundMeta: {
-    description: "Bookkeeping: the schema version the migrations last applied (name 'schema'), and the id of the graph's event store (name 'eventStore').",
+    description: "Bookkeeping: the schema version the migrations last applied (name 'schema'), the id of the graph's event store (name 'eventStore'), and when threat intelligence last changed (name 'intel').",
     key: 'name',
     write: 'meta',
-    properties: { name: 'string', schemaVersion: 'int', schemaDigest: 'string', migratedAt: 'int', storeId: 'string' },
+    properties: { name: 'string', schemaVersion: 'int', schemaDigest: 'string', migratedAt: 'int', storeId: 'string', intelVersion: 'int' },
   },
 } as const satisfies Record<string, NodeDeclaration>;
 

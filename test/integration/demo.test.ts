@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +12,8 @@ import { ATTACKER } from '../../demo/incident/story';
 import type { ScenarioManifest } from '../../demo/scenario';
 import { readManifest } from '../../store/manifest';
 import { GITHUB_OIDC } from '../../demo/cloudtrail/world';
-import { GraphViewSchema, PathsSchema, ProfileSchema, RoleChainSchema, TimelinePageSchema } from '../../server/schemas';
-import { getJson } from '../support/api';
+import { FindingGroupDetailSchema, FindingGroupsSchema, GraphViewSchema, InvestigationSchema, PathsSchema, ProfileSchema, RoleChainSchema, TimelinePageSchema } from '../../server/schemas';
+import { getJson, getStatus } from '../support/api';
 import { freePort } from '../support/freePort';
 import { runCli } from '../support/runCli';
 
@@ -191,6 +191,138 @@ describe('trailhound demo', () => {
     expect(view.edges.every((e) => shown.has(e.source) && shown.has(e.target))).toBe(true);
     const pairs = view.edges.filter((e) => !e.id.startsWith('aggregate:')).map((e) => `${e.kind} ${e.source} ${e.target}`);
     expect(new Set(pairs).size).toBe(pairs.length);
+  });
+
+  describe('investigations, from the logs alone', () => {
+    const investigation = (kind: string, key: string, query = '') => getJson(base, `/api/investigations/${kind}/${enc(key)}${query}`, InvestigationSchema);
+    type Answer = Awaited<ReturnType<typeof investigation>>;
+    const checked: Answer[] = [];
+    const byType = (answer: Answer, type: string) => answer.indicators.filter((i) => i.type === type);
+
+    it("raises a new country or impossible travel for carol, and the backdoor user's persistence techniques, done through her session", async () => {
+      const carol = await investigation('IamUser', manifest.cast.victim.arn);
+      checked.push(carol);
+      const travel = byType(carol, 'impossibleTravel');
+      const country = byType(carol, 'newCountry').find((i) => i.title.includes(ATTACKER.keyUse.country));
+      expect(travel.length + (country ? 1 : 0)).toBeGreaterThan(0);
+      expect(country?.entities.map((e) => e.id)).toContain(`IpAddress:${ATTACKER.keyUse.ip}`);
+      for (const t of travel) expect([t.details.from, t.details.to].map((p) => (p as { address: string }).address)).toContain(ATTACKER.keyUse.ip);
+      // Her usual country is not new.
+      expect(byType(carol, 'newCountry').map((i) => i.title)).not.toContain('New country: United States');
+
+      const techniques = byType(carol, 'technique');
+      const backdoor = `IamUser:${manifest.cast.backdoorUserArn}`;
+      for (const [api, id] of [['CreateUser', 'T1136.003'], ['AttachUserPolicy', 'T1098.003'], ['CreateAccessKey', 'T1098.001']] as const) {
+        const found = techniques.find((i) => i.details.api === `iam.amazonaws.com ${api}`);
+        expect(found, api).toBeDefined();
+        expect(found!.tactics).toContain('Persistence');
+        expect(found!.details.techniqueId).toBe(id);
+        const involved = found!.entities.map((e) => e.id);
+        expect(involved).toContain(backdoor);
+        // Done in the Admin session she started, and said so.
+        expect(involved).toContain(`RoleSession:${manifest.cast.adminSession}`);
+        expect(found!.explanation).toContain('through its session');
+      }
+      expect(carol.summary.tactics).toEqual(expect.arrayContaining(['Persistence', 'Credential Access', 'Discovery']));
+      // Ranked: most severe first.
+      const order = ['high', 'medium', 'low', 'info'];
+      const ranks = carol.indicators.map((i) => order.indexOf(i.severity));
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      // GuardDuty names the attacker's address: it is flagged.
+      expect(byType(carol, 'flaggedAddress').map((i) => i.details.address)).toContain(ATTACKER.keyUse.ip);
+    });
+
+    it('raises instance credentials used outside AWS, on the role and on the session, and nothing of the kind for sessions used on their instance', async () => {
+      for (const [kind, key] of [['IamRole', manifest.cast.instanceRole], ['RoleSession', manifest.cast.instanceSession]] as const) {
+        const answer = await investigation(kind, key);
+        checked.push(answer);
+        const stolen = byType(answer, 'instanceCredentialsOutside');
+        expect(stolen.length, kind).toBe(1);
+        expect(stolen[0]!.severity).toBe('high');
+        expect(stolen[0]!.details.address).toBe(ATTACKER.c2.ip);
+        expect(stolen[0]!.entities.map((e) => e.id)).toEqual(expect.arrayContaining([`Ec2Instance:${manifest.cast.instance.instanceId}`, `RoleSession:${manifest.cast.instanceSession}`, `IpAddress:${ATTACKER.c2.ip}`]));
+        expect(stolen[0]!.evidence.eventCount).toBe(3);
+      }
+      // Another instance role's sessions all call from inside their VPCs: nothing raised.
+      const other = await investigation('IamRole', manifest.cast.instanceRole.replace('batch-worker', 'app-server'));
+      expect(byType(other, 'instanceCredentialsOutside')).toEqual([]);
+    });
+
+    it('proves every indicator with events that exist, and names entities for each', async () => {
+      const indicators = checked.flatMap((a) => a.indicators);
+      expect(indicators.length).toBeGreaterThan(10);
+      for (const i of indicators) {
+        expect(i.evidence.eventIds.length, i.id).toBeGreaterThan(0);
+        expect(i.evidence.eventCount, i.id).toBeGreaterThanOrEqual(i.evidence.eventIds.length);
+        expect(i.entities.length, i.id).toBeGreaterThan(0);
+      }
+      // The ids are real events, and the timeline query the indicator gives lists them.
+      for (const i of indicators.filter((x) => x.type !== 'impossibleTravel').slice(0, 12)) {
+        const t = i.evidence.timeline!;
+        const [kind, ...rest] = t.entity.split(':');
+        const filters = new URLSearchParams({ from: t.from, to: t.to, limit: '1000', ...t.filters });
+        const page = await getJson(base, `/api/entities/${kind}/${enc(rest.join(':'))}/timeline?${filters}`, TimelinePageSchema);
+        const listed = new Set(page.events.map((e) => e.eventId));
+        for (const id of i.evidence.eventIds) expect(listed.has(id), `${i.id}: ${id}`).toBe(true);
+      }
+    });
+
+    it('groups the leaked-key findings into one story, ranked first, apart from the everyday noise', async () => {
+      const list = await getJson(base, '/api/finding-groups', FindingGroupsSchema);
+      const ids = manifest.cast.findingIds;
+      const leaked = [ids.maliciousIp, ids.discovery, ids.exfiltration, ids.persistence];
+      const group = list.groups.find((g) => g.findings.some((f) => f.findingId === ids.maliciousIp))!;
+      expect(group.findings.map((f) => f.findingId).sort()).toEqual(expect.arrayContaining([...leaked].sort()));
+      expect(group.rank).toBe(1);
+      expect(group.sharedEntities.map((e) => e.id)).toEqual(expect.arrayContaining([`IamUser:${manifest.cast.victim.arn}`, `IpAddress:${ATTACKER.keyUse.ip}`]));
+      expect(group.summary).toContain('carol');
+      expect(group.tactics).toEqual(expect.arrayContaining(['Initial Access', 'Exfiltration', 'Persistence']));
+      // No group holds findings of the noise with the incident's.
+      expect(list.groups.filter((g) => g.findings.some((f) => leaked.includes(f.findingId)))).toHaveLength(1);
+
+      const detail = await getJson(base, `/api/finding-groups/${group.id}`, FindingGroupDetailSchema);
+      expect(detail.group.id).toBe(group.id);
+      const kinds = new Set(detail.timeline.entries.map((e) => e.kind));
+      expect(kinds).toEqual(new Set(['finding', 'event']));
+      const times = detail.timeline.entries.map((e) => e.time);
+      expect(times).toEqual([...times].sort());
+      // The attacker's calls through the chained session are in the merged timeline.
+      expect(detail.timeline.entries.some((e) => e.kind === 'event' && e.event.principal?.id === `RoleSession:${manifest.cast.chainedSession}` && e.event.eventName === 'GetObject')).toBe(true);
+      expect((await getStatus(base, '/api/finding-groups/fg-nosuchfinding')).status).toBe(404);
+    });
+
+    it('prints the same investigation from the CLI, as JSON and as Markdown for a ticket, and flags addresses an imported list names', async () => {
+      const cli = { ...env, NEO4J_URI: `bolt://127.0.0.1:${dbPort}` };
+      const store = ['--store', join(dir, 'events')];
+      const entity = `IamUser:${manifest.cast.victim.arn}`;
+      const json = await runCli(['investigate', '--entity', entity, '--json', ...store], cli);
+      expect(json.code, json.stderr).toBe(0);
+      const fromCli = InvestigationSchema.parse(JSON.parse(json.stdout));
+      const fromApi = await investigation('IamUser', manifest.cast.victim.arn);
+      expect(fromCli.indicators.map((i) => i.id)).toEqual(fromApi.indicators.map((i) => i.id));
+      expect(fromCli.scope).toEqual(fromApi.scope);
+      const md = await runCli(['investigate', '--entity', entity, '--format', 'md', ...store], cli);
+      expect(md.code).toBe(0);
+      expect(md.stdout).toMatch(/^# Investigation: carol/);
+      expect(md.stdout).toContain('T1098.001');
+
+      // A STIX 2.1 bundle naming the backdoor key's address (and a domain, which is skipped).
+      const stix = join(dir, 'partner.stix.json');
+      writeFileSync(stix, JSON.stringify({ type: 'bundle', id: 'bundle--1', objects: [
+        { type: 'indicator', spec_version: '2.1', id: 'indicator--a', name: 'bulletproof hosting', pattern_type: 'stix', pattern: `[ipv4-addr:value = '${ATTACKER.backdoorUse.ip.split('.').slice(0, 3).join('.')}.0/24']`, valid_from: '2024-01-01T00:00:00Z' },
+        { type: 'indicator', spec_version: '2.1', id: 'indicator--b', pattern_type: 'stix', pattern: "[domain-name:value = 'evil.example']", valid_from: '2024-01-01T00:00:00Z' },
+      ] }));
+      const imported = await runCli(['intel', 'import', stix, '--list', 'partner-isac'], cli);
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(imported.stderr + imported.stdout).toMatch(/Imported 1 entries as list "partner-isac"/);
+      const backdoor = await investigation('IamUser', manifest.cast.backdoorUserArn);
+      const flagged = byType(backdoor, 'flaggedAddress').find((i) => i.details.address === ATTACKER.backdoorUse.ip);
+      expect(flagged?.severity).toBe('high');
+      expect(flagged?.explanation).toContain('partner-isac');
+      expect((await runCli(['intel', 'list'], cli)).stdout).toContain('partner-isac');
+      expect((await runCli(['intel', 'remove', 'partner-isac'], cli)).code).toBe(0);
+      expect(byType(await investigation('IamUser', manifest.cast.backdoorUserArn), 'flaggedAddress')).toEqual([]);
+    });
   });
 
   it('loads nothing twice when run again, and --reset starts from an empty database', async () => {

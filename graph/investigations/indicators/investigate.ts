@@ -1,0 +1,124 @@
+import type { Graph } from '../../driver';
+import type { EventStore } from '../../../store/eventStore';
+import { baselineDimensionsSql, callDimensionsSql } from '../../../store/queries/indicators';
+import { eventsWhere } from '../../../store/queries/timelineEvents';
+import type { EntityRef } from '../entities';
+import { iso, type GraphNode } from '../shapes';
+import { TACTIC_ORDER } from './attack';
+import { burstIndicators } from './bursts';
+import { flaggedAddressIndicators } from './flagged';
+import { ADDRESS_FACTS } from './indicatorQueries';
+import { instanceCredentialIndicators } from './instanceCredentials';
+import { newlyObservedIndicators, valuesOf, type AddressFacts, type DimensionRow } from './observed';
+import { resolveSubject, type InvestigationScope } from './subject';
+import { techniqueIndicators } from './techniques';
+import { impossibleTravel } from './travel';
+import { INDICATOR_TYPES, SEVERITIES, type Indicator, type IndicatorSettings, type Severity } from './types';
+
+/** Addresses looked up in the graph at most (a CI role may call from thousands of runners). */
+const MAX_ADDRESSES = 50_000;
+
+export interface Investigation {
+  readonly entity: GraphNode;
+  readonly scope: { readonly from: string; readonly to: string; readonly baselineFrom: string; readonly baselineDays: number };
+  readonly summary: {
+    readonly calls: number;
+    readonly failures: number;
+    readonly addresses: number;
+    /** Principal keys investigated: the entity and the sessions that are its. */
+    readonly principals: number;
+    readonly baselineCalls: number;
+    readonly bySeverity: Readonly<Record<Severity, number>>;
+    /** ATT&CK tactics the indicators show, in kill-chain order. */
+    readonly tactics: readonly string[];
+  };
+  /** Ranked: most severe first, then by kind, then earliest. */
+  readonly indicators: readonly Indicator[];
+  readonly settings: IndicatorSettings;
+  /** What was left out or could not be judged, in words (caps, no baseline). */
+  readonly notes: readonly string[];
+}
+
+/**
+ * An investigation of a principal or access key: every indicator of compromise in the scope,
+ * against the baseline before it. The event store answers what was done (aggregated in DuckDB),
+ * the graph where from and by whom; the independent reads run at once.
+ */
+export async function investigate(graph: Graph, events: EventStore, ref: EntityRef, scope: InvestigationScope, settings: IndicatorSettings): Promise<Investigation | null> {
+  const subject = await resolveSubject(graph, ref, scope);
+  if (!subject) return null;
+  const inScope = eventsWhere(subject.of, {}, subject.from, subject.to);
+  const inBaseline = eventsWhere(subject.of, {}, subject.baselineFrom, subject.from - 1);
+  const scopeRange = { from: subject.from, to: subject.to };
+  const baselineRange = { from: subject.baselineFrom, to: subject.from - 1 };
+
+  const facts = new Map<string, AddressFacts>();
+  const addressFacts = async (ips: string[]): Promise<ReadonlyMap<string, AddressFacts>> => {
+    const missing = ips.filter((ip) => !facts.has(ip)).slice(0, MAX_ADDRESSES);
+    if (missing.length) {
+      const result = await graph.read(ADDRESS_FACTS, { ips: missing });
+      for (const r of result.records) facts.set(r.get('ip') as string, r.toObject() as unknown as AddressFacts);
+    }
+    return facts;
+  };
+
+  const dimensions = Promise.all([
+    events.all<DimensionRow>(callDimensionsSql(inScope.where), inScope.params, scopeRange),
+    subject.from > subject.baselineFrom ? events.all<DimensionRow>(baselineDimensionsSql(inBaseline.where), inBaseline.params, baselineRange) : Promise.resolve([]),
+  ]);
+  const independent = Promise.all([
+    techniqueIndicators(events, subject, inScope),
+    burstIndicators(events, subject, inScope, inBaseline, settings),
+    instanceCredentialIndicators(graph, events, subject, addressFacts),
+  ]);
+  // Awaited below; until then a failure must not be an unhandled rejection (it would end the server).
+  independent.catch(() => {});
+  const [scopeRows, baselineRows] = await dimensions;
+  const now = valuesOf(scopeRows);
+  const before = valuesOf(baselineRows);
+  const places = await addressFacts([...new Set([...now.addresses, ...before.addresses].map((a) => a.value))]);
+  // Every call is in exactly one row of the region grouping (a null region included).
+  const total = (rows: readonly DimensionRow[], count: (r: DimensionRow) => number) => rows.filter((r) => r.byRegion).reduce((s, r) => s + count(r), 0);
+  const baselineCalls = total(baselineRows, (r) => r.calls);
+  const notes = [...subject.notes];
+  const [travel, flagged, [techniques, bursts, instance]] = await Promise.all([
+    impossibleTravel(events, subject, inScope.where, inScope.params, places, settings),
+    flaggedAddressIndicators(graph, subject, now.addresses.map((a) => a.row)),
+    independent,
+  ]);
+  let observed: Indicator[] = [];
+  if (baselineCalls === 0) {
+    notes.push(`No activity in the baseline (${iso(subject.baselineFrom)} to ${iso(subject.from)}): nothing can be called newly observed. An identity first seen in the scope is itself worth a look.`);
+  } else {
+    observed = newlyObservedIndicators(subject, scopeRows, baselineRows, places);
+  }
+  notes.push(...techniques.notes);
+  if (now.addresses.length + before.addresses.length > MAX_ADDRESSES) notes.push(`Only ${MAX_ADDRESSES.toLocaleString('en-US')} addresses were placed; countries and networks of the rest are not judged.`);
+
+  const indicators = rank([...travel, ...instance, ...flagged, ...techniques.indicators, ...observed, ...bursts]);
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, indicators.filter((i) => i.severity === s).length])) as Record<Severity, number>;
+  const tactics = TACTIC_ORDER.filter((t) => indicators.some((i) => i.type === 'technique' && i.tactics.includes(t)));
+  return {
+    entity: subject.entity,
+    scope: { from: iso(subject.from), to: iso(subject.to), baselineFrom: iso(subject.baselineFrom), baselineDays: scope.baselineDays },
+    summary: {
+      calls: total(scopeRows, (r) => r.calls),
+      failures: total(scopeRows, (r) => r.failures ?? 0),
+      addresses: now.addresses.length,
+      principals: subject.of.keys.length,
+      baselineCalls,
+      bySeverity,
+      tactics,
+    },
+    indicators,
+    settings,
+    notes,
+  };
+}
+
+/** Most severe first; within a severity, the stronger kinds of evidence first; then the earliest. */
+export function rank(indicators: readonly Indicator[]): Indicator[] {
+  const severity = (i: Indicator) => SEVERITIES.indexOf(i.severity);
+  const kind = (i: Indicator) => INDICATOR_TYPES.indexOf(i.type);
+  return [...indicators].sort((a, b) => severity(a) - severity(b) || kind(a) - kind(b) || a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
+}
