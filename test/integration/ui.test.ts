@@ -442,6 +442,41 @@ describe('the investigation UI', () => {
     await page.locator('.search-results li', { hasText: manifest.cast.victim.accessKeyId }).first().waitFor();
   });
 
+  it('investigates a principal in its panel, groups findings beside the table, and counts indicators on finding rows', async () => {
+    const ids = manifest.cast.findingIds;
+    await page.goto(server.url);
+    // The leaked key's finding row counts the indicators of the key it is about.
+    const count = page.locator(`.finding-row[data-finding="${ids.maliciousIp}"] .indicator-count`);
+    await expect.poll(async () => Number(await count.getAttribute('data-indicators'))).toBeGreaterThan(0);
+
+    // Finding groups beside the table: the leaked-key findings as one story, ranked first.
+    await page.getByRole('button', { name: 'Finding groups' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('findings')).toBe('groups');
+    const first = page.locator('.finding-group').first();
+    await expect.poll(() => first.textContent()).toContain('UnauthorizedAccess:IAMUser/MaliciousIPCaller');
+    expect(await first.textContent()).toContain('Exfiltration:S3/AnomalousBehavior');
+    expect(await first.locator('.summary').textContent()).toContain('carol');
+    await first.getByRole('button', { name: 'Merged timeline' }).click();
+    await expect.poll(() => first.locator('.merged-timeline tr').count()).toBeGreaterThan(10);
+    expect(await first.locator('.merged-timeline .timeline-finding').count()).toBeGreaterThanOrEqual(4);
+
+    // Carol's investigation: the backdoor user's persistence, expandable to its explanation and events.
+    const carol = `IamUser:${manifest.cast.victim.arn}`;
+    await page.goto(`${server.url}/?root=${encodeURIComponent(carol)}&sel=${encodeURIComponent(carol)}`);
+    const persistence = page.locator('.investigation li[data-indicator="technique"]').filter({ hasText: 'CreateAccessKey' });
+    await expect.poll(() => persistence.count()).toBe(1);
+    await persistence.locator('summary').click();
+    expect(await persistence.textContent()).toContain('T1098.001');
+    expect(await persistence.textContent()).toContain('svc-backup-sync');
+    await persistence.getByRole('button', { name: /events on the timeline/ }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('tlapi')).toBe('CreateAccessKey');
+    await expect.poll(() => page.locator('[data-testid="timeline"] .timeline-row').count()).toBeGreaterThan(0);
+    // Each involved entity is a click into the graph.
+    await persistence.getByRole('button', { name: 'svc-backup-sync' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('root')).toBe(`IamUser:${manifest.cast.backdoorUserArn}`);
+    expect(errors).toEqual([]);
+  });
+
   it('shows attacker-controlled text as text and runs none of it', async () => {
     await page.goto(server.url);
     await page.getByLabel('Search entities').fill('user:xss-probe');

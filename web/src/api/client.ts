@@ -1,7 +1,7 @@
 import type { TimelineFilters } from '../../../graph/investigations/timeline';
 import { FLOW_PAGE } from '../graph/flowRecords';
 import type { FlowsState, ViewState } from '../state/urlState';
-import type { FindingDetail, FindingList, FlowRecords, GraphView, Paths, Profile, RoleChain, SearchResult, TimelinePage } from './types';
+import type { FindingDetail, FindingGroupDetail, FindingGroups, FindingList, FlowRecords, GraphView, Investigation, Paths, Profile, RoleChain, SearchResult, TimelinePage } from './types';
 
 /** An API error as the server's envelope gives it: what happened and what to do. */
 export class ApiError extends Error {
@@ -92,6 +92,13 @@ export const api = {
   /** A page of the flow-log records from one address to another (a FLOW edge's), in time order. */
   flows: (flows: FlowsState, signal?: AbortSignal) =>
     get<FlowRecords>(`/api/flows${query({ src: flows.src, dst: flows.dst, from: flows.from, to: flows.to, limit: FLOW_PAGE, offset: flows.offset || null })}`, signal),
+  /** Indicators of compromise for a principal or key (the API's default scope when none is set). */
+  investigation: (id: string, scope: Scope, signal?: AbortSignal) => {
+    const at = id.indexOf(':');
+    return get<Investigation>(`/api/investigations/${enc(id.slice(0, at))}/${enc(id.slice(at + 1))}${query({ from: scope.from, to: scope.to })}`, signal);
+  },
+  findingGroups: (signal?: AbortSignal) => get<FindingGroups>('/api/finding-groups', signal),
+  findingGroup: (id: string, signal?: AbortSignal) => get<FindingGroupDetail>(`/api/finding-groups/${enc(id)}`, signal),
   search: (q: string, signal?: AbortSignal) => get<SearchResult>(`/api/search${query({ q, limit: 20 })}`, signal),
   paths: (from: string, to: string, signal?: AbortSignal) => get<Paths>(`/api/paths${query({ from, to, maxHops: 6 })}`, signal),
   exportUrl: (id: string, format: string, scope: Scope, filters: TimelineQuery) =>

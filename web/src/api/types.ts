@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import type {
   FindingDetailSchema,
+  FindingGroupDetailSchema,
+  FindingGroupsSchema,
+  InvestigationSchema,
   FindingListSchema,
   FlowRecordsSchema,
   GraphEdgeSchema,
@@ -28,3 +31,8 @@ export type SearchResult = z.output<typeof SearchSchema>;
 export type Paths = z.output<typeof PathsSchema>;
 export type FlowRecords = z.output<typeof FlowRecordsSchema>;
 export type FlowRecord = FlowRecords['flows'][number];
+export type Investigation = z.output<typeof InvestigationSchema>;
+export type Indicator = Investigation['indicators'][number];
+export type FindingGroups = z.output<typeof FindingGroupsSchema>;
+export type FindingGroup = FindingGroups['groups'][number];
+export type FindingGroupDetail = z.output<typeof FindingGroupDetailSchema>;

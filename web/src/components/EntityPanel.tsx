@@ -1,6 +1,6 @@
 import { api, type Scope } from '../api/client';
 import type { ApiEdge, ApiNode, Profile } from '../api/types';
-import { Label, Rel } from '../../../graph/vocabulary';
+import { isPrincipalLabel, Label, Rel } from '../../../graph/vocabulary';
 import { hasTimeline, lookOf } from '../graph/kinds';
 import { eventsBehind, type Link } from '../graph/drillDown';
 import { parseAggregateId } from '../graph/elements';
@@ -12,6 +12,7 @@ import { KindIcon } from './KindIcon';
 import { RoleChain } from './RoleChain';
 import { FindingSection, FlowsSection, howMany, LocationSection, TrafficSection } from './ProfileExtras';
 import { Shown, shownText } from './Shown';
+import { InvestigationPanel } from './InvestigationPanel';
 
 interface Props {
   readonly entity: string;
@@ -93,6 +94,7 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
         </div>
       </header>
       <Properties properties={e.properties} open={e.kind === Label.Finding} />
+      {isPrincipalLabel(e.kind) || e.kind === Label.AccessKey ? <InvestigationPanel entity={e.id} scope={inScope} onTimeline={onTimeline} onInvestigate={onInvestigate} /> : null}
       {e.kind === Label.Finding ? <FindingSection id={e.id} onInvestigate={onInvestigate} /> : null}
       {s.location ? <LocationSection location={s.location as Parameters<typeof LocationSection>[0]['location']} /> : null}
       {noBaseline && activity?.hourly ? (

@@ -75,6 +75,8 @@ export interface ViewState {
     readonly type: string;
     readonly account: string;
     readonly region: string;
+    /** Finding groups instead of the findings table. */
+    readonly groups: boolean;
   };
 }
 
@@ -90,7 +92,7 @@ export const EMPTY_STATE: ViewState = {
   mode: 'neighbourhood',
   layout: 'fcose',
   timeline: null,
-  findings: { q: '', severityMin: null, sort: 'severity', ascending: false, includeArchived: false, type: '', account: '', region: '' },
+  findings: { q: '', severityMin: null, sort: 'severity', ascending: false, includeArchived: false, type: '', account: '', region: '', groups: false },
 };
 
 // Entity ids contain ":" and "/", never a newline: lists are newline-separated in one parameter.
@@ -140,6 +142,7 @@ export function parseState(search: string): ViewState {
       type: p.get('type') ?? '',
       account: p.get('account') ?? '',
       region: p.get('region') ?? '',
+      groups: p.get('findings') === 'groups',
     },
   };
 }
@@ -187,6 +190,7 @@ export function serializeState(state: ViewState): string {
   set('type', state.findings.type);
   set('account', state.findings.account);
   set('region', state.findings.region);
+  if (state.findings.groups) set('findings', 'groups');
   const text = p.toString();
   return text ? `?${text}` : '';
 }

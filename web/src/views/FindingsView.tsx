@@ -6,6 +6,8 @@ import { lookOf, severityBand } from '../graph/kinds';
 import { useApi } from '../state/useApi';
 import type { ViewState } from '../state/urlState';
 import { Shown, shownText } from '../components/Shown';
+import { FindingGroupsView } from './FindingGroupsView';
+import { Label, PRINCIPAL_LABELS } from '../../../graph/vocabulary';
 
 const SORTS: Record<string, string> = { severity: 'Severity', updatedAt: 'Last updated', eventFirstSeen: 'First seen', eventLastSeen: 'Last seen', count: 'Count' };
 
@@ -19,10 +21,29 @@ export function FindingsView({ state, onChange, onOpen }: { state: ViewState; on
     setText(f.q);
     setNarrow({ type: f.type, account: f.account, region: f.region });
   }, [f.q, f.type, f.account, f.region]);
-  const findings = useApi(JSON.stringify(f), (signal) => api.findings(f, signal));
+  const findings = useApi(f.groups ? null : JSON.stringify(f), (signal) => api.findings(f, signal));
   const set = (patch: Partial<ViewState['findings']>) => onChange({ ...state, findings: { ...f, ...patch } });
+  const tabs = (
+    <nav className="tabs" aria-label="Findings or groups">
+      <button type="button" aria-pressed={!f.groups} onClick={() => set({ groups: false })}>
+        Findings
+      </button>
+      <button type="button" aria-pressed={f.groups} onClick={() => set({ groups: true })}>
+        Finding groups
+      </button>
+    </nav>
+  );
+  if (f.groups) {
+    return (
+      <main className="findings-view">
+        {tabs}
+        <FindingGroupsView onOpen={onOpen} />
+      </main>
+    );
+  }
   return (
     <main className="findings-view">
+      {tabs}
       <form
         className="toolbar"
         onSubmit={(e) => {
@@ -97,6 +118,7 @@ function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: Findin
             <th>Type</th>
             <th>Title</th>
             <th>Affected</th>
+            <th title="Indicators of compromise of the first principal or key it is about (high and medium)">Indicators</th>
             <th>Account / region</th>
             {header('eventFirstSeen', 'First seen')}
             {header('eventLastSeen', 'Last seen')}
@@ -104,7 +126,7 @@ function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: Findin
           </tr>
         </thead>
         <tbody>
-          {data.findings.map((finding) => {
+          {data.findings.map((finding, index) => {
             const p = finding.properties;
             const severity = typeof p.severity === 'number' ? p.severity : null;
             return (
@@ -126,6 +148,9 @@ function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: Findin
                   ))}
                   {finding.affected.length > 2 ? <span className="more">+{finding.affected.length - 2}</span> : null}
                 </td>
+                <td className="num">
+                  <IndicatorCount entity={index < COUNTED_ROWS ? finding.affected.find((a) => INVESTIGABLE.has(a.kind))?.id : undefined} />
+                </td>
                 <td className="mono">
                   <Shown text={`${String(p.accountId ?? '')} ${String(p.region ?? '')}`} />
                 </td>
@@ -138,6 +163,24 @@ function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: Findin
         </tbody>
       </table>
     </>
+  );
+}
+
+/** Rows whose indicators are counted (each count is an investigation): the first, most relevant ones. */
+const COUNTED_ROWS = 25;
+const INVESTIGABLE = new Set<string>([...PRINCIPAL_LABELS, Label.AccessKey]);
+
+/** How many high and medium indicators the investigation of a finding's principal or key raises. */
+function IndicatorCount({ entity }: { entity: string | undefined }) {
+  const answer = useApi(entity ?? null, (signal) => api.investigation(entity!, { from: null, to: null }, signal));
+  if (!entity) return <span className="muted">–</span>;
+  if (answer.status !== 'ready') return <span className="muted">{answer.status === 'loading' ? '…' : '?'}</span>;
+  const s = answer.data.summary.bySeverity;
+  const serious = s.high + s.medium;
+  return (
+    <span className={`indicator-count${s.high ? ' indicator-high' : serious ? ' indicator-medium' : ''}`} data-indicators={serious} title={`${s.high} high, ${s.medium} medium, ${s.low} low indicators for ${shownText(answer.data.entity.label)}`}>
+      {serious}
+    </span>
   );
 }
 

@@ -55,6 +55,8 @@ export async function importIntelList(graph: Graph, list: string, entries: reado
 export async function removeIntelList(graph: Graph, list: string): Promise<number> {
   const result = await graph.run(`MATCH (e:${n(Label.IntelEntry)} {list: $list}) DETACH DELETE e RETURN count(*) AS removed`, { list });
   await graph.run(META, { version: cypherInt(Date.now()) });
+  // With the last list gone, so is its bookkeeping: the graph is as before the first import.
+  await graph.run(`MATCH (m:${n(Label.TrailhoundMeta)} {name: 'intel'}) WHERE NOT EXISTS { MATCH (:${n(Label.IntelEntry)}) } DELETE m`);
   return (result.records[0]?.get('removed') as number | undefined) ?? 0;
 }
 
