@@ -78,6 +78,10 @@ await new Command('api-benchmark')
       await measure('blast radius, 2 hops', findings.map((id) => `/api/findings/${id}/blast-radius?hops=2`), 'p95 ≤ 100 ms');
       await measure('entity profile (IAM user, 30 days)', busiest.map((k) => `/api/entities/IamUser/${enc(k)}`), 'p95 ≤ 200 ms');
       await measure('timeline page (user and sessions, 100 events)', busiest.map((k) => `/api/entities/IamUser/${enc(k)}/timeline?limit=100`));
+      // Issue 18: an investigation of the busiest users (their sessions' calls included), over a
+      // scope that holds all of their events, against the 45 days before it.
+      await measure('investigation (IAM user and its sessions, all events in scope)', busiest.map((k) => `/api/investigations/IamUser/${enc(k)}?from=2000-01-01&to=2100-01-01`), 'p95 ≤ 1 s');
+      await measure('finding groups', ['/api/finding-groups'], '');
       await measure('findings list', ['/api/findings'], '');
       await measure('search (user name)', busiest.map((k) => `/api/search?q=${enc(k.split('/').pop()!)}`));
 

@@ -468,7 +468,7 @@ describe('the investigation UI', () => {
     await persistence.locator('summary').click();
     expect(await persistence.textContent()).toContain('T1098.001');
     expect(await persistence.textContent()).toContain('svc-backup-sync');
-    await persistence.getByRole('button', { name: /events on the timeline/ }).click();
+    await persistence.getByRole('button', { name: /^Show the \d+ events?$/ }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('tlapi')).toBe('CreateAccessKey');
     await expect.poll(() => page.locator('[data-testid="timeline"] .timeline-row').count()).toBeGreaterThan(0);
     // Each involved entity is a click into the graph.

@@ -94,7 +94,6 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
         </div>
       </header>
       <Properties properties={e.properties} open={e.kind === Label.Finding} />
-      {isPrincipalLabel(e.kind) || e.kind === Label.AccessKey ? <InvestigationPanel entity={e.id} scope={inScope} onTimeline={onTimeline} onInvestigate={onInvestigate} /> : null}
       {e.kind === Label.Finding ? <FindingSection id={e.id} onInvestigate={onInvestigate} /> : null}
       {s.location ? <LocationSection location={s.location as Parameters<typeof LocationSection>[0]['location']} /> : null}
       {noBaseline && activity?.hourly ? (
@@ -175,6 +174,8 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
           </ul>
         </Section>
       ) : null}
+      {/* Last, so the profile's sections keep their places while the investigation loads. */}
+      {isPrincipalLabel(e.kind) || e.kind === Label.AccessKey ? <InvestigationPanel entity={e.id} scope={inScope} onTimeline={onTimeline} onInvestigate={onInvestigate} /> : null}
     </div>
   );
 }

@@ -106,7 +106,7 @@ function IndicatorItem({ indicator: i, onTimeline, onInvestigate }: { indicator:
             });
           }}
         >
-          Its {i.evidence.eventCount.toLocaleString('en-US')} events on the timeline
+          Show the {i.evidence.eventCount.toLocaleString('en-US')} events
         </button>
       ) : null}
       <div className="muted mono event-ids" title="Events that prove it (earliest first)">
