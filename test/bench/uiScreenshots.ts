@@ -47,6 +47,23 @@ await page.locator('.timeline-body .timeline-row').first().waitFor();
 await page.waitForTimeout(500);
 await page.screenshot({ path: join(out, 'timeline.png') });
 
+// Issue 18: carol's investigation (its first technique expanded), and the finding groups.
+await page.goto(`${base}/?root=${enc(`Finding:${cast.findingIds.exfiltration}`)}&sel=${enc(carol)}`);
+await settle(page);
+const indicators = page.locator('.investigation .indicators');
+await indicators.waitFor();
+await page.locator('.investigation li[data-indicator="technique"] summary').first().click();
+await page.locator('.investigation').scrollIntoViewIfNeeded();
+await page.waitForTimeout(500);
+await page.screenshot({ path: join(out, 'indicators.png') });
+
+await page.goto(`${base}/?findings=groups`);
+await page.locator('.finding-group').first().waitFor();
+await page.locator('.finding-group').first().getByRole('button', { name: 'Merged timeline' }).click();
+await page.locator('.merged-timeline').first().waitFor();
+await page.waitForTimeout(300);
+await page.screenshot({ path: join(out, 'finding-groups.png') });
+
 await page.evaluate(() => localStorage.setItem('trailhound.theme', 'dark'));
 await page.goto(`${base}/?root=${enc(`Finding:${cast.findingIds.c2}`)}&exp=${enc(`aggregate:IpAddress:${cast.instance.privateIp}:FLOW:in:IpAddress`)}`);
 await settle(page);
