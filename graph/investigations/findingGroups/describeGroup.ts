@@ -1,3 +1,4 @@
+import { KILL_CHAIN } from '../indicators/attack';
 import { iso } from '../shapes';
 import type { Grouped, SharedEntity } from './groupFindings';
 
@@ -25,22 +26,6 @@ const TACTIC_OF_PURPOSE: Readonly<Record<string, string>> = {
   Cryptocurrency: 'Impact',
 };
 
-/** Kill-chain order of the tactics groups show. */
-export const GROUP_TACTIC_ORDER = [
-  'Reconnaissance',
-  'Initial Access',
-  'Execution',
-  'Persistence',
-  'Privilege Escalation',
-  'Defense Evasion',
-  'Credential Access',
-  'Discovery',
-  'Lateral Movement',
-  'Collection',
-  'Command and Control',
-  'Exfiltration',
-  'Impact',
-] as const;
 
 export function tacticOfFindingType(type: string): string | null {
   return TACTIC_OF_PURPOSE[type.split(':')[0] ?? ''] ?? null;
@@ -48,7 +33,7 @@ export function tacticOfFindingType(type: string): string | null {
 
 export function tacticsOf(group: Grouped): string[] {
   const found = new Set(group.findings.map((f) => tacticOfFindingType(f.type)).filter((t): t is string => t !== null));
-  return GROUP_TACTIC_ORDER.filter((t) => found.has(t));
+  return KILL_CHAIN.filter((t) => found.has(t));
 }
 
 /** GuardDuty's severity bands. */

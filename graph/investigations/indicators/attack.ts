@@ -28,6 +28,12 @@ export const TACTIC_ORDER = [
 ] as const;
 export type Tactic = (typeof TACTIC_ORDER)[number];
 
+/**
+ * Every tactic Trailhound shows, in kill-chain order: the API calls' tactics, and those only
+ * GuardDuty findings show (a port scan is Reconnaissance, beaconing is Command and Control).
+ */
+export const KILL_CHAIN: readonly string[] = ['Reconnaissance', ...TACTIC_ORDER.slice(0, TACTIC_ORDER.indexOf('Exfiltration')), 'Command and Control', ...TACTIC_ORDER.slice(TACTIC_ORDER.indexOf('Exfiltration'))];
+
 /** The closed set of conditions a rule may carry; attackTechniques.json describes each under "conditions". */
 export const CONDITION_KINDS = [
   'sharedOutsideAccount',

@@ -62,30 +62,34 @@ export async function investigate(graph: Graph, events: EventStore, ref: EntityR
     return facts;
   };
 
-  const dimensions = Promise.all([
-    events.all<DimensionRow>(callDimensionsSql(inScope.where), inScope.params, scopeRange),
-    subject.from > subject.baselineFrom ? events.all<DimensionRow>(baselineDimensionsSql(inBaseline.where), inBaseline.params, baselineRange) : Promise.resolve([]),
+  // What depends on the calls' dimensions (places, travel, flagged addresses) and what does not
+  // run side by side, awaited together: no promise is left pending while another is awaited.
+  const byDimensions = async () => {
+    const [scopeRows, baselineRows] = await Promise.all([
+      events.all<DimensionRow>(callDimensionsSql(inScope.where), inScope.params, scopeRange),
+      subject.from > subject.baselineFrom ? events.all<DimensionRow>(baselineDimensionsSql(inBaseline.where), inBaseline.params, baselineRange) : Promise.resolve([]),
+    ]);
+    const now = valuesOf(scopeRows);
+    const before = valuesOf(baselineRows);
+    const places = await addressFacts([...new Set([...now.addresses, ...before.addresses].map((a) => a.value))]);
+    const [travel, flagged] = await Promise.all([
+      impossibleTravel(events, subject, inScope.where, inScope.params, places, settings),
+      flaggedAddressIndicators(graph, subject, now.addresses.map((a) => a.row)),
+    ]);
+    return { scopeRows, baselineRows, now, before, places, travel, flagged };
+  };
+  const [{ scopeRows, baselineRows, now, before, places, travel, flagged }, [techniques, bursts, instance]] = await Promise.all([
+    byDimensions(),
+    Promise.all([
+      techniqueIndicators(events, subject, inScope),
+      burstIndicators(events, subject, inScope, inBaseline, settings),
+      instanceCredentialIndicators(graph, events, subject, addressFacts),
+    ]),
   ]);
-  const independent = Promise.all([
-    techniqueIndicators(events, subject, inScope),
-    burstIndicators(events, subject, inScope, inBaseline, settings),
-    instanceCredentialIndicators(graph, events, subject, addressFacts),
-  ]);
-  // Awaited below; until then a failure must not be an unhandled rejection (it would end the server).
-  independent.catch(() => {});
-  const [scopeRows, baselineRows] = await dimensions;
-  const now = valuesOf(scopeRows);
-  const before = valuesOf(baselineRows);
-  const places = await addressFacts([...new Set([...now.addresses, ...before.addresses].map((a) => a.value))]);
   // Every call is in exactly one row of the region grouping (a null region included).
   const total = (rows: readonly DimensionRow[], count: (r: DimensionRow) => number) => rows.filter((r) => r.byRegion).reduce((s, r) => s + count(r), 0);
   const baselineCalls = total(baselineRows, (r) => r.calls);
   const notes = [...subject.notes];
-  const [travel, flagged, [techniques, bursts, instance]] = await Promise.all([
-    impossibleTravel(events, subject, inScope.where, inScope.params, places, settings),
-    flaggedAddressIndicators(graph, subject, now.addresses.map((a) => a.row)),
-    independent,
-  ]);
   let observed: Indicator[] = [];
   if (baselineCalls === 0) {
     notes.push(`No activity in the baseline (${iso(subject.baselineFrom)} to ${iso(subject.from)}): nothing can be called newly observed. An identity first seen in the scope is itself worth a look.`);
