@@ -37,5 +37,6 @@ export interface FindingEntry {
 export type TimelineEntry =
   | { readonly type: 'event'; readonly time: string; readonly event: TimelineEvent; readonly raw: Record<string, unknown> | null }
   | { readonly type: 'flow'; readonly time: string; readonly flow: FlowEntry }
-  | { readonly type: 'finding'; readonly time: string; readonly finding: FindingEntry }
+  /** `raw`: the finding as GuardDuty reported it, in formats that carry records (OCSF, JSON). */
+  | { readonly type: 'finding'; readonly time: string; readonly finding: FindingEntry; readonly raw?: Record<string, unknown> | null }
   | { readonly type: 'note'; readonly time: string; readonly note: string };

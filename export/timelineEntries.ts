@@ -146,6 +146,17 @@ async function findingEntries(graph: Graph, ref: EntityRef, options: ExportOptio
       region: (p.region as string | undefined) ?? null,
       sample: p.sample === true,
     };
-    return { type: 'finding' as const, time: iso(time), finding };
+    return { type: 'finding' as const, time: iso(time), finding, ...(options.withRecords ? { raw: parseRaw(p.raw) } : {}) };
   });
+}
+
+/** The finding as GuardDuty reported it (secrets redacted at ingest), for formats that carry it. */
+function parseRaw(raw: unknown): Record<string, unknown> | null {
+  if (typeof raw !== 'string') return null;
+  try {
+    const value = JSON.parse(raw) as unknown;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }

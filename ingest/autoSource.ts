@@ -1,4 +1,6 @@
-import { detectSource, type SourceName } from './detect';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetSchema } from 'hyparquet';
+import { detectSource, type Detection, type SourceName } from './detect';
+import { isParquet } from './vpcflow/parquet';
 import { openInput } from './pipeline/openInput';
 import type { LogSource } from './pipeline/types';
 import { sources } from './sources';
@@ -24,6 +26,18 @@ export async function detectFileSource(path: string, size?: number): Promise<{ s
   } catch {
     // A truncated or corrupt gzip: judge by what was read; the source's reader reports the rest.
   }
-  const detection = detectSource(head);
+  let detection: Detection = detectSource(head);
+  // A Parquet file is a flow log or OCSF records: its footer's columns say which.
+  if (isParquet(head) && (await parquetColumns(path)).includes('class_uid')) detection = { source: 'ocsf', looksLike: 'OCSF records in Parquet' };
   return { source: detection.source ? (sources[detection.source as SourceName] ?? null) : null, looksLike: detection.looksLike };
+}
+
+/** The top-level columns of a local Parquet file; none when it cannot be read (its reader says why). */
+async function parquetColumns(path: string): Promise<string[]> {
+  try {
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path));
+    return parquetSchema(metadata).children.map((child) => child.element.name);
+  } catch {
+    return [];
+  }
 }

@@ -1,12 +1,15 @@
 import { unwrapCloudTrail } from './cloudtrail/container';
 import { describeNonJson } from './common/describeText';
 import { looksLikeGuardDuty } from './guardduty/container';
+import { looksLikeOcsf } from './ocsf/classes';
 import { JsonRecordScanner } from './read/jsonRecords';
 import { MAX_NESTING, nestsDeeperThan } from './read/nesting';
 import { isHeaderLine } from './vpcflow/fields';
 import { isParquet } from './vpcflow/parquet';
 
-export type SourceName = 'cloudtrail' | 'vpcflow' | 'guardduty';
+export type SourceName = 'cloudtrail' | 'vpcflow' | 'guardduty' | 'ocsf';
+/** The sources AWS writes under AWSLogs/<account>/<Service>/ in a log bucket. */
+export type AwsLogsSource = Exclude<SourceName, 'ocsf'>;
 
 export interface Detection {
   readonly source: SourceName | null;
@@ -18,11 +21,13 @@ const COMMAND_HINT: Record<SourceName, string> = {
   cloudtrail: 'use `trailhound ingest cloudtrail`',
   vpcflow: 'use `trailhound ingest vpcflow`',
   guardduty: 'use `trailhound ingest guardduty`',
+  ocsf: 'use `trailhound ingest ocsf`',
 };
 
 /** Which source a file's first (decompressed) bytes belong to. */
 export function detectSource(head: Buffer): Detection {
-  // Of the sources, only flow logs come as Parquet.
+  // Flow logs and OCSF (Security Lake) come as Parquet; the columns, in the file's footer, tell
+  // them apart (detectFileSource reads them); from the head alone, a flow log is the guess.
   if (isParquet(head)) return { source: 'vpcflow', looksLike: 'a VPC flow log in Parquet' };
   const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\uFEFF/, '').trimStart();
   if (text.startsWith('{') || text.startsWith('[')) return detectJson(head);
@@ -38,6 +43,7 @@ function detectJson(head: Buffer): Detection {
   if (!first || first.kind !== 'record') {
     // The first record is longer than the head: judge by the keys in sight.
     const text = head.toString('utf8');
+    if (/"class_uid"/.test(text) && /"metadata"/.test(text)) return { source: 'ocsf', looksLike: 'OCSF records' };
     if (/"eventVersion"|"eventID"|"userIdentity"/.test(text)) return { source: 'cloudtrail', looksLike: 'CloudTrail events' };
     if (/"schemaVersion"[\s\S]*"severity"|"GuardDuty Finding"/i.test(text)) return { source: 'guardduty', looksLike: 'GuardDuty findings' };
     return { source: null, looksLike: 'JSON that is neither CloudTrail nor GuardDuty' };
@@ -49,6 +55,7 @@ function detectJson(head: Buffer): Detection {
     return { source: null, looksLike: 'JSON whose first record does not parse' };
   }
   if (nestsDeeperThan(value)) return { source: null, looksLike: `JSON nested more than ${MAX_NESTING} levels deep` };
+  if (looksLikeOcsf(value)) return { source: 'ocsf', looksLike: 'OCSF records' };
   if (looksLikeGuardDuty(value)) return { source: 'guardduty', looksLike: 'GuardDuty findings' };
   const [unwrapped] = unwrapCloudTrail(value);
   if (unwrapped?.kind === 'event') return { source: 'cloudtrail', looksLike: 'CloudTrail events' };

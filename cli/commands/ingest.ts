@@ -33,7 +33,7 @@ export function ingestCommand(): Command {
   const ingest = withCommonOptions(
     new Command('ingest')
       .description(
-        'load logs into the graph (safe to rerun: nothing is counted twice). Name the source (cloudtrail, vpcflow, guardduty) or let each file\'s content decide',
+        'load logs into the graph (safe to rerun: nothing is counted twice). Name the source (cloudtrail, vpcflow, guardduty, ocsf) or let each file\'s content decide',
       )
       .argument('[paths...]', 'files, directories or s3://bucket/prefix; each file\'s source is detected from its content (S3: from its AWSLogs folder)')
       // The subcommands take the same options: let each command parse its own.
@@ -68,6 +68,9 @@ const EXAMPLES: Record<string, string> = {
   vpcflow: `  npx trailhound ingest vpcflow ./AWSLogs/123456789012/vpcflowlogs
   npx trailhound ingest vpcflow flows-2024-08-01.parquet
   npx trailhound ingest vpcflow flows.log --fields "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id"`,
+  ocsf: `  npx trailhound ingest ocsf s3://aws-security-data-lake-us-east-1-abc123/aws/ --since 7d --accounts 111122223333
+  npx trailhound ingest ocsf ./lake/aws/CLOUD_TRAIL_MGMT/2.0/region=us-east-1/
+  npx trailhound ingest ocsf timeline.ocsf.jsonl`,
   guardduty: `  npx trailhound ingest guardduty findings-export.jsonl.gz
   aws guardduty get-findings ... > findings.json && npx trailhound ingest guardduty findings.json
   npx trailhound ingest guardduty --api --region us-east-1 --since last`,
@@ -78,6 +81,8 @@ const NOTES: Record<string, string> = {
     'Each rejected record (malformed JSON, no eventID or time, truncated file) goes to the rejects\nfile with its file, position and reason; the rest of the file still loads. An event already in the\nevent store (the same eventID, from another file or a --lookup pull) is counted as a duplicate and\nskipped.',
   vpcflow:
     'Flows are aggregated (per pair of addresses for the graph; per hour, port, protocol and action for the\nevent store) in parts of up to 25,000 hourly aggregates; each part commits its records, volumes and edges\nwith a ledger entry for its lines, and the whole file gets one when done: a file already loaded is\nskipped, a crash mid-file loads only the parts not yet in the ledger, never twice. A truncated .gz\nloads its complete parts and says how many records; a complete copy later adds the rest. A malformed\nline goes to the rejects file; the rest of the file loads.',
+  ocsf:
+    'Reads OCSF as Amazon Security Lake stores it (Parquet, or JSON Lines such as Trailhound\'s OCSF export):\nCloudTrail\'s classes (API Activity, Authentication, Account Change...) load as the CloudTrail events\nthey came from, Network Activity as flows, Detection Findings (GuardDuty through Security Hub) as\nfindings; other classes are rejected with their name. In a lake bucket, only CLOUD_TRAIL_MGMT, S3_DATA,\nLAMBDA_EXECUTION, VPC_FLOW and SH_FINDINGS are listed, pruned by --accounts, --region and --since.\ndocs/ocsf.md says what OCSF cannot carry.',
   guardduty:
     'A finding that arrives again (an update) replaces the one node when its updatedAt is newer.\nSample findings load flagged (sample = true), apart from real entities.',
 };
@@ -87,7 +92,7 @@ function sourceCommand(source: LogSource): Command {
   const command = withCommonOptions(
     new Command(source.name)
       .description(
-        `load ${source.title} ${source.recordNoun} from files and directories (plain or .gz${source.name === 'vpcflow' ? ', or Parquet' : ''}; directories recursively)` +
+        `load ${source.title} ${source.recordNoun} from files and directories (plain or .gz${source.name === 'vpcflow' || source.name === 'ocsf' ? ', or Parquet' : ''}; directories recursively)` +
           (source.name === 'cloudtrail' ? ', or from the LookupEvents API (--lookup)' : source.name === 'guardduty' ? ', or from the GuardDuty API (--api)' : ''),
       )
       .argument(pulls ? '[paths...]' : '<paths...>', 'files, directories or s3://bucket/prefix'),
@@ -155,7 +160,7 @@ export async function ingestWithProgress(
     process.stderr.write(`${message}\n`);
   });
   try {
-    const inputs = isS3(paths) ? await listS3Inputs(paths, source === AUTO ? ['cloudtrail', 'vpcflow', 'guardduty'] : [source.name as SourceName], flags) : undefined;
+    const inputs = isS3(paths) ? await listS3Inputs(paths, source === AUTO ? ['cloudtrail', 'vpcflow', 'guardduty', 'ocsf'] : [source.name as SourceName], flags, (message) => line.update(message, true)) : undefined;
     const summary = await runIngest({
       source,
       paths,

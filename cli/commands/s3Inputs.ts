@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
 import { TrailhoundError } from '../../graph/errors';
 import { defaultRegion, listOption, regionsOption } from '../../ingest/aws/awsClients';
-import { listS3Logs, parseS3Url } from '../../ingest/aws/s3Objects';
+import { listS3Logs, parseS3Url, type S3Location } from '../../ingest/aws/s3Objects';
+import { isSecurityLakePrefix, listSecurityLake } from '../../ingest/aws/securityLakeObjects';
 import { parseTimeArg } from '../../ingest/aws/timeArgs';
-import type { SourceName } from '../../ingest/detect';
+import type { AwsLogsSource, SourceName } from '../../ingest/detect';
 import type { InputFile } from '../../ingest/pipeline/types';
 
 export interface S3Flags {
@@ -35,30 +36,48 @@ export function isS3(paths: readonly string[]): boolean {
 }
 
 /**
- * The objects under each s3:// location, the AWSLogs layout pruned by --accounts, --region and
- * --since/--until. The client starts in the AWS configuration's region (AWS_REGION, the
- * profile's; us-east-1 when there is none) and follows the bucket's region redirect; --region
- * only chooses region folders.
+ * The objects under each s3:// location: an AWSLogs layout pruned by --accounts, --region and
+ * --since/--until, or a Security Lake bucket's aws/<SOURCE>/<version>/region=…/accountId=…/
+ * eventDay=…/ layout pruned the same way (for `ingest ocsf`, for a prefix inside that layout, and
+ * for a bucket root without AWSLogs when detecting). The client starts in the AWS
+ * configuration's region (AWS_REGION, the profile's; us-east-1 when there is none) and follows
+ * the bucket's region redirect; --region only chooses region folders.
  */
-export async function listS3Inputs(paths: readonly string[], sources: readonly SourceName[], flags: S3Flags): Promise<InputFile[]> {
+export async function listS3Inputs(paths: readonly string[], sources: readonly SourceName[], flags: S3Flags, onNote?: (message: string) => void): Promise<InputFile[]> {
   const regions = regionsOption(flags);
   const clientRegion = (await defaultRegion(flags.profile)) ?? 'us-east-1';
   const since = flags.since ? parseTimeArg('--since', flags.since) : undefined;
   if (since === 'last') throw new TrailhoundError('BAD_OPTION', '--since last continues an API pull; S3 objects already read are skipped by the ledger anyway.', 'Give a time (2d, an ISO time) or leave --since out.');
   const until = flags.until ? parseTimeArg('--until', flags.until) : undefined;
+  const walk = {
+    region: clientRegion,
+    profile: flags.profile,
+    endpointUrl: flags.endpointUrl,
+    ...(flags.accounts ? { accounts: listOption(flags.accounts) } : {}),
+    ...(regions.length ? { regions } : {}),
+    ...(typeof since === 'number' ? { from: since } : {}),
+    ...(typeof until === 'number' ? { to: until } : {}),
+  };
+  const awsLogs = sources.filter((s): s is AwsLogsSource => s !== 'ocsf');
   const inputs: InputFile[] = [];
-  for (const path of paths) {
-    const listed = await listS3Logs(parseS3Url(path), {
-      region: clientRegion,
-      profile: flags.profile,
-      endpointUrl: flags.endpointUrl,
-      sources,
-      ...(flags.accounts ? { accounts: listOption(flags.accounts) } : {}),
-      ...(regions.length ? { regions } : {}),
-      ...(typeof since === 'number' ? { from: since } : {}),
-      ...(typeof until === 'number' ? { to: until } : {}),
-    });
+  const lake = async (location: S3Location) => {
+    const listed = await listSecurityLake(location, walk);
+    if (listed.skippedSources.length > 0) onNote?.(`Security Lake sources Trailhound does not read, left out: ${listed.skippedSources.join(', ')}`);
     inputs.push(...listed.inputs);
+  };
+  for (const path of paths) {
+    const location = parseS3Url(path);
+    if (awsLogs.length === 0 || (sources.includes('ocsf') && isSecurityLakePrefix(location.prefix))) {
+      await lake(location);
+      continue;
+    }
+    try {
+      inputs.push(...(await listS3Logs(location, { ...walk, sources: awsLogs })).inputs);
+    } catch (error) {
+      // A bucket root with no AWSLogs folder may be a Security Lake bucket.
+      if (!(error instanceof TrailhoundError && error.code === 'S3_EMPTY' && sources.includes('ocsf') && location.prefix === '')) throw error;
+      await lake(location);
+    }
   }
   return inputs;
 }

@@ -1,12 +1,12 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { TrailhoundError } from '../../graph/errors';
-import type { SourceName } from '../detect';
+import type { AwsLogsSource } from '../detect';
 import type { InputFile } from '../pipeline/types';
 import { clientConfig, describeAwsError, type AwsOptions } from './awsClients';
 
 /** The AWSLogs service folder of each source. */
-const SERVICE_FOLDER: Record<SourceName, string> = { cloudtrail: 'CloudTrail', vpcflow: 'vpcflowlogs', guardduty: 'GuardDuty' };
+const SERVICE_FOLDER: Record<AwsLogsSource, string> = { cloudtrail: 'CloudTrail', vpcflow: 'vpcflowlogs', guardduty: 'GuardDuty' };
 
 export interface S3Location {
   readonly bucket: string;
@@ -21,7 +21,7 @@ export function parseS3Url(url: string): S3Location {
 
 export interface S3Walk extends AwsOptions {
   /** The sources to read (their AWSLogs folders); all three when detecting. */
-  readonly sources: readonly SourceName[];
+  readonly sources: readonly AwsLogsSource[];
   readonly accounts?: readonly string[];
   readonly regions?: readonly string[];
   readonly from?: number;
@@ -63,7 +63,7 @@ export async function listS3Logs(location: S3Location, walk: S3Walk): Promise<{ 
     } while (token);
     return out;
   };
-  const objects = async (prefix: string, source: SourceName | undefined) => {
+  const objects = async (prefix: string, source: AwsLogsSource | undefined) => {
     let token: string | undefined;
     do {
       const page = await call('ListObjectsV2', () => client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) })));

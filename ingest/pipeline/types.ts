@@ -65,8 +65,8 @@ export interface InputFile {
    * have committed.
    */
   readonly ledgerKey?: string;
-  /** The source its location implies (AWSLogs/<account>/CloudTrail/...), when detecting. */
-  readonly sourceHint?: 'cloudtrail' | 'vpcflow' | 'guardduty';
+  /** The source its location implies (AWSLogs/<account>/CloudTrail/..., a Security Lake bucket's aws/<SOURCE>/...), when detecting. */
+  readonly sourceHint?: 'cloudtrail' | 'vpcflow' | 'guardduty' | 'ocsf';
 }
 
 /** What a reader gets besides the bytes. */

@@ -80,7 +80,13 @@ await new Command('api-benchmark')
       await measure('timeline page (user and sessions, 100 events)', busiest.map((k) => `/api/entities/IamUser/${enc(k)}/timeline?limit=100`));
       // Issue 18: an investigation of the busiest users (their sessions' calls included), over a
       // scope that holds all of their events, against the 45 days before it.
-      await measure('investigation (IAM user and its sessions, all events in scope)', busiest.map((k) => `/api/investigations/IamUser/${enc(k)}?from=2000-01-01&to=2100-01-01`), 'p95 ≤ 1 s');
+      const investigations = busiest.map((k) => `/api/investigations/IamUser/${enc(k)}?from=2000-01-01&to=2100-01-01`);
+      // The target is stated for 100,000 events in scope: say how many each subject has.
+      const inScope: number[] = [];
+      for (const path of investigations) inScope.push(((await (await fetch(`${server.url}${path}`)).json()) as { summary: { calls: number } }).summary.calls);
+      inScope.sort((a, b) => a - b);
+      const scopeRange = `${inScope[0]!.toLocaleString('en-US')} to ${inScope.at(-1)!.toLocaleString('en-US')} events in scope`;
+      await measure(`investigation (IAM user and its sessions, ${scopeRange})`, investigations, 'p95 ≤ 1 s');
       await measure('finding groups', ['/api/finding-groups'], '');
       await measure('findings list', ['/api/findings'], '');
       await measure('search (user name)', busiest.map((k) => `/api/search?q=${enc(k.split('/').pop()!)}`));
