@@ -7,7 +7,7 @@ import { findingsOfQuery } from '../graph/investigations/readQueries';
 import type { EventStore } from '../store/eventStore';
 import { flowHoursSql } from '../store/queries/flows';
 import { iso } from '../graph/investigations/shapes';
-import { isFiltered, timelineStream, type TimelineFilters } from '../graph/investigations/timeline';
+import { isFiltered, timelineStream, type RecordDetail, type TimelineFilters } from '../graph/investigations/timeline';
 import { Label } from '../graph/vocabulary';
 import type { FindingEntry, FlowEntry, TimelineEntry } from './entries';
 
@@ -17,8 +17,8 @@ export interface ExportOptions {
   readonly includeSessions: boolean;
   /** Only the matching events; flows and findings are left out when any filter is set. */
   readonly filters?: TimelineFilters;
-  /** Every event's stored record, for formats that carry it (OCSF, JSON). */
-  readonly withRecords: boolean;
+  /** How much of every event's stored record (and each finding's) the format carries. */
+  readonly records: RecordDetail;
   /** Caps on the side lists held in memory (defaults: EXPORT_CAPS). */
   readonly caps?: Partial<typeof EXPORT_CAPS>;
   /** Told what the export leaves out, before its first entry is written (also written as a note entry). */
@@ -129,25 +129,27 @@ async function findingEntries(graph: Graph, ref: EntityRef, options: ExportOptio
     result.records.length = cap;
     incomplete(cappedNote('Findings', cap));
   }
-  return result.records.map((r) => {
-    const p = (r.get('f') as Neo4jNode).properties as Record<string, unknown>;
-    const time = (p.eventFirstSeen ?? p.createdAt ?? p.updatedAt) as number;
-    const finding: FindingEntry = {
-      findingId: String(p.findingId),
-      type: String(p.type),
-      title: (p.title as string | undefined) ?? null,
-      description: (p.description as string | undefined) ?? null,
-      severity: (p.severity as number | undefined) ?? null,
-      severityLabel: (p.severityLabel as string | undefined) ?? null,
-      firstSeen: typeof p.eventFirstSeen === 'number' ? iso(p.eventFirstSeen) : null,
-      lastSeen: typeof p.eventLastSeen === 'number' ? iso(p.eventLastSeen) : null,
-      updatedAt: typeof p.updatedAt === 'number' ? iso(p.updatedAt) : null,
-      accountId: (p.accountId as string | undefined) ?? null,
-      region: (p.region as string | undefined) ?? null,
-      sample: p.sample === true,
-    };
-    return { type: 'finding' as const, time: iso(time), finding, ...(options.withRecords ? { raw: parseRaw(p.raw) } : {}) };
-  });
+  return result.records.map((r) => findingEntryOf((r.get('f') as Neo4jNode).properties as Record<string, unknown>, options.records === 'whole'));
+}
+
+/** A Finding node's properties as a timeline entry, at its first sighting; `withRaw`: with the finding as GuardDuty reported it. */
+export function findingEntryOf(p: Record<string, unknown>, withRaw: boolean): TimelineEntry {
+  const time = (p.eventFirstSeen ?? p.createdAt ?? p.updatedAt) as number;
+  const finding: FindingEntry = {
+    findingId: String(p.findingId),
+    type: String(p.type),
+    title: (p.title as string | undefined) ?? null,
+    description: (p.description as string | undefined) ?? null,
+    severity: (p.severity as number | undefined) ?? null,
+    severityLabel: (p.severityLabel as string | undefined) ?? null,
+    firstSeen: typeof p.eventFirstSeen === 'number' ? iso(p.eventFirstSeen) : null,
+    lastSeen: typeof p.eventLastSeen === 'number' ? iso(p.eventLastSeen) : null,
+    updatedAt: typeof p.updatedAt === 'number' ? iso(p.updatedAt) : null,
+    accountId: (p.accountId as string | undefined) ?? null,
+    region: (p.region as string | undefined) ?? null,
+    sample: p.sample === true,
+  };
+  return { type: 'finding' as const, time: iso(time), finding, ...(withRaw ? { raw: parseRaw(p.raw) } : {}) };
 }
 
 /** The finding as GuardDuty reported it (secrets redacted at ingest), for formats that carry it. */

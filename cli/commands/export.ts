@@ -6,6 +6,7 @@ import { Graph } from '../../graph/driver';
 import { TrailhoundError } from '../../graph/errors';
 import { parseEntityRef } from '../../graph/investigations/entities';
 import { findEntityQuery } from '../../graph/investigations/readQueries';
+import { exportEverythingAsOcsf } from '../../export/everything';
 import { exportTimeline } from '../../export/exportTimeline';
 import { EXPORT_FORMATS, type ExportFormat } from '../../export/writeTimeline';
 import { parseTime } from '../time';
@@ -43,18 +44,48 @@ export function exportCommand(): Command {
         const count = await exportTimeline(graph, events, ref, options, flags.format, async (text) => {
           if (!out.write(text)) await once(out, 'drain');
         });
-        if (flags.out) {
-          const file = out as ReturnType<typeof createWriteStream>;
-          await new Promise<void>((resolve, reject) => {
-            file.once('error', reject);
-            file.end(() => resolve());
-          });
-        }
+        if (flags.out) await closeFile(out as ReturnType<typeof createWriteStream>);
         process.stderr.write(`Exported ${count.toLocaleString('en-US')} entries as ${flags.format}${flags.out ? ` to ${flags.out}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
       } finally {
         await events?.close();
         await graph.close();
       }
     });
+  command
+    .command('ocsf')
+    .description('everything loaded, as OCSF 1.1.0 JSON Lines for a SIEM or a data lake: every finding, CloudTrail event and flow record (read back with `trailhound ingest ocsf`)')
+    .option('--from <time>', 'ISO 8601 or epoch ms')
+    .option('--to <time>', 'ISO 8601 or epoch ms')
+    .option('--out <file>', 'write here instead of stdout')
+    .option('--store <dir>', 'the event store folder (default: TRAILHOUND_EVENTS_DIR, else .data/events)')
+    .addHelpText('after', '\nEach line validates against the OCSF schema of its version and the profiles it declares; docs/ocsf.md maps\nevery field and says what OCSF cannot carry.\n\nExample:\n  npx trailhound export ocsf --from 2026-11-01 --out incident.ocsf.jsonl')
+    .action(async (flags: { from?: string; to?: string; out?: string; store?: string }) => {
+      const graph = await Graph.connect(neo4jSettingsFromEnv());
+      let events: EventStore | null = null;
+      try {
+        events = await openEventStore(graph, storeDirFrom(flags.store));
+        const out = flags.out ? createWriteStream(flags.out) : process.stdout;
+        const started = Date.now();
+        const range = { from: flags.from ? parseTime(flags.from, '--from') : 0, to: flags.to ? parseTime(flags.to, '--to') : 8_640_000_000_000 };
+        const counts = await exportEverythingAsOcsf(graph, events, range, async (text) => {
+          if (!out.write(text)) await once(out, 'drain');
+        });
+        if (flags.out) await closeFile(out as ReturnType<typeof createWriteStream>);
+        const n = (x: number) => x.toLocaleString('en-US');
+        process.stderr.write(
+          `Exported ${n(counts.findings)} findings, ${n(counts.events)} CloudTrail events and ${n(counts.flows)} flow records as OCSF${flags.out ? ` to ${flags.out}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+        );
+      } finally {
+        await events?.close();
+        await graph.close();
+      }
+    });
   return command;
+}
+
+function closeFile(file: ReturnType<typeof createWriteStream>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    file.once('error', reject);
+    file.end(() => resolve());
+  });
 }

@@ -39,7 +39,12 @@ export function detectionFindingRecord(f: FindingEntry, time: number, raw: Json 
     evidences: evidencesOf(obj(service?.action)),
     count: typeof service?.count === 'number' ? service.count : undefined,
     status: service?.archived === true ? 'Archived' : undefined,
-    unmapped: { severity: f.severity, sample: f.sample, ...(typeof service?.detectorId === 'string' ? { detectorId: service.detectorId } : {}) },
+    unmapped: {
+      severity: f.severity,
+      sample: f.sample,
+      ...(typeof service?.detectorId === 'string' ? { detectorId: service.detectorId } : {}),
+      ...(typeof obj(finding.resource)?.resourceType === 'string' ? { resourceType: obj(finding.resource)!.resourceType } : {}),
+    },
   };
 }
 

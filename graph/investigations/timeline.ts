@@ -93,8 +93,11 @@ export async function* timelineStream(
   events: EventStore,
   ref: EntityRef,
   options: Pick<TimelineOptions, 'from' | 'to' | 'includeSessions' | 'filters'> & {
-    /** Every event's stored record (OCSF uses it). */
-    readonly withRecords: boolean;
+    /**
+     * Every event's stored record: 'summary' without its request and response (the JSON export,
+     * as it has always been), 'whole' with them (OCSF carries them as api.request/response.data).
+     */
+    readonly records: RecordDetail;
     /** Told, before the first batch, when the stream leaves events out (sessions past MAX_SESSIONS). */
     readonly onIncomplete?: (note: string) => void;
   },
@@ -107,10 +110,24 @@ export async function* timelineStream(
     options.onIncomplete?.(`Sessions: only the events of ${MAX_SESSIONS.toLocaleString('en-US')} of the sessions it started are in this export, and it started more. Export a session on its own, or a shorter time range, to get the rest.`);
   }
   const { where, params } = eventsWhere(source.of, options.filters ?? {}, options.from, options.to);
-  for await (const chunk of events.stream(timelineStreamSql(where, options.withRecords), params, { from: options.from, to: options.to })) {
+  for await (const chunk of events.stream(timelineStreamSql(where, options.records !== 'none'), params, { from: options.from, to: options.to })) {
     const rows = chunk.map((row) => JSON.parse(row[0] as string) as unknown[]);
     await names.learn(rows.map((r) => r[COLUMN.principalKey]));
-    yield rows.map((r) => eventOf(r, names, source.own, options.withRecords ? r[TIMELINE_COLUMNS.length] : undefined));
+    yield rows.map((r) => eventOf(r, names, source.own, options.records !== 'none' ? r[TIMELINE_COLUMNS.length] : undefined, options.records === 'whole'));
+  }
+}
+
+/**
+ * Every event loaded in [from, to], whole records and all, in time order (the whole-store OCSF
+ * export): the same rows and names as an entity's stream, with no entity to narrow them.
+ */
+export async function* everyEventStream(graph: Graph, events: EventStore, from: number, to: number): AsyncGenerator<{ readonly event: TimelineEvent; readonly raw: Record<string, unknown> | null }[]> {
+  const names = new PrincipalNames(graph);
+  const none = new Set<string>();
+  for await (const chunk of events.stream(timelineStreamSql('time >= $from AND time <= $to', true), { from, to }, { from, to })) {
+    const rows = chunk.map((row) => JSON.parse(row[0] as string) as unknown[]);
+    await names.learn(rows.map((r) => r[COLUMN.principalKey]));
+    yield rows.map((r) => eventOf(r, names, none, r[TIMELINE_COLUMNS.length], true));
   }
 }
 
@@ -120,7 +137,7 @@ const COLUMN = Object.fromEntries(TIMELINE_COLUMNS.map((c, i) => [c, i])) as Rec
 const text = (v: unknown) => (typeof v === 'string' ? v : null);
 
 /** A timeline event from a row of TIMELINE_COLUMNS (and its record, for streams that asked for it). */
-function eventOf(row: readonly unknown[], names: PrincipalNames, own: ReadonlySet<string>, record?: unknown): { event: TimelineEvent; raw: Record<string, unknown> | null } {
+function eventOf(row: readonly unknown[], names: PrincipalNames, own: ReadonlySet<string>, record?: unknown, whole = false): { event: TimelineEvent; raw: Record<string, unknown> | null } {
   const principalKey = text(row[COLUMN.principalKey]);
   const readOnly = row[COLUMN.readOnly];
   const event: TimelineEvent = {
@@ -140,15 +157,18 @@ function eventOf(row: readonly unknown[], names: PrincipalNames, own: ReadonlySe
     principal: names.of(principalKey),
     inSession: principalKey !== null && own.size > 0 && !own.has(principalKey),
   };
-  return { event, raw: exportedRecord(record) };
+  return { event, raw: exportedRecord(record, whole) };
 }
+
+/** How much of each event's stored record a stream carries. */
+export type RecordDetail = 'none' | 'summary' | 'whole';
 
 /**
  * What an export carries of an event's record besides its timeline row: the record without its
  * request and response (exports name the caller's identity and request id from it), as exports
- * have always carried it.
+ * have always carried it; or the whole record (OCSF: the request and response are the call's own).
  */
-function exportedRecord(text: unknown): Record<string, unknown> | null {
+function exportedRecord(text: unknown, whole: boolean): Record<string, unknown> | null {
   if (typeof text !== 'string') return null;
   let record: unknown;
   try {
@@ -157,6 +177,7 @@ function exportedRecord(text: unknown): Record<string, unknown> | null {
     return null;
   }
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return null;
+  if (whole) return record as Record<string, unknown>;
   const { requestParameters: _request, responseElements: _response, ...rest } = record as Record<string, unknown>;
   return rest;
 }

@@ -76,8 +76,9 @@ function identityOf(record: Json, kept: Json | undefined): Json {
   set('invokedBy', text(record, 'actor.invoked_by'));
   set('identityProvider', text(record, 'actor.idp.name'));
   const name = text(record, 'actor.user.name');
-  // CloudTrail names only IAM users and root by userName; other callers' names were labels.
-  if (name && (identity.type === 'IAMUser' || identity.type === 'Root' || identity.userName !== undefined)) identity.userName = name;
+  // actor.user.name is CloudTrail's userName, except for a service, which has none: a name there
+  // only stands in for the id OCSF requires (Trailhound's export writes the service's name).
+  if (name && identity.type !== 'AWSService') identity.userName = name;
 
   const issuer = text(record, 'actor.session.issuer');
   if (issuer || at(record, 'actor.session.created_time') !== undefined || at(record, 'actor.session.is_mfa') !== undefined) {

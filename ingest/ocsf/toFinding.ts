@@ -26,7 +26,8 @@ export function findingFromOcsf(record: Json): { ok: true; finding: Json } | { o
   const severityId = at(record, 'severity_id');
   const severity = Number(unmapped.severity ?? asObject(unmapped.Severity)?.Original ?? (typeof severityId === 'number' ? SEVERITY_FROM_ID[severityId] : undefined));
   const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
-  const { resource, resourceType } = resourceOf(listAt(record, 'resources'));
+  const { resource, resourceType: guessed } = resourceOf(listAt(record, 'resources'));
+  const resourceType = typeof unmapped.resourceType === 'string' ? unmapped.resourceType : guessed;
   const action = actionOf(listAt(record, 'evidences'));
   return {
     ok: true,
@@ -112,7 +113,8 @@ function resourceOf(resources: Json[]): { resource: Json; resourceType: string |
     }
   }
   if (buckets.length > 0) resource.s3BucketDetails = buckets;
-  return { resource, resourceType };
+  // GuardDuty's S3 findings name the key that acted and the bucket acted on: the bucket is what the finding is about.
+  return { resource, resourceType: buckets.length > 0 ? 'S3Bucket' : resourceType };
 }
 
 /** GuardDuty's remoteIpDetails from an OCSF endpoint (and the organisation kept in the evidence's data). */

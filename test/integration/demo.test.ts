@@ -16,6 +16,7 @@ import { FindingGroupDetailSchema, FindingGroupsSchema, GraphViewSchema, Investi
 import { getJson, getStatus } from '../support/api';
 import { freePort } from '../support/freePort';
 import { runCli } from '../support/runCli';
+import { validateOcsf } from '../support/validateOcsf';
 
 const BIN = fileURLToPath(new URL('../../bin/trailhound.js', import.meta.url));
 const enc = encodeURIComponent;
@@ -323,6 +324,44 @@ describe('trailhound demo', () => {
       expect((await runCli(['intel', 'remove', 'partner-isac'], cli)).code).toBe(0);
       expect(byType(await investigation('IamUser', manifest.cast.backdoorUserArn), 'flaggedAddress')).toEqual([]);
     });
+  });
+
+  it("exports the incident's entities as OCSF that the OCSF schema accepts and as Timesketch that Timesketch imports", async () => {
+    const c = manifest.cast;
+    const entities = [
+      `IamUser:${c.victim.arn}`,
+      `AccessKey:${c.victim.accessKeyId}`,
+      `IamUser:${c.backdoorUserArn}`,
+      `IamRole:${c.instanceRole}`,
+      `Ec2Instance:${c.instance.instanceId}`,
+      `IpAddress:${ATTACKER.c2.ip}`,
+      `IpAddress:${ATTACKER.keyUse.ip}`,
+    ];
+    const files: string[] = [];
+    let lines = 0;
+    for (const [i, entity] of entities.entries()) {
+      const url = (format: string) => `${base}/api/export/timeline?entity=${enc(entity)}&format=${format}`;
+      const ocsf = await (await fetch(url('ocsf'))).text();
+      const file = join(dir, `export-${i}.ocsf.jsonl`);
+      writeFileSync(file, ocsf);
+      files.push(file);
+      const ocsfLines = ocsf.split('\n').filter((line) => line !== '');
+      expect(ocsfLines.length, entity).toBeGreaterThan(0);
+      lines += ocsfLines.length;
+      // Timesketch's importer (read_and_validate_jsonl) needs message, datetime and timestamp_desc on every line.
+      const sketches = (await (await fetch(url('timesketch'))).text()).split('\n').filter((line) => line !== '');
+      expect(sketches.length, entity).toBe(ocsfLines.length);
+      for (const line of sketches) {
+        const sketch = JSON.parse(line) as Record<string, unknown>;
+        for (const field of ['message', 'datetime', 'timestamp_desc']) expect(typeof sketch[field] === 'string' && sketch[field] !== '', `${entity}: ${field} in ${line.slice(0, 200)}`).toBe(true);
+        expect(Number.isNaN(Date.parse(sketch.datetime as string))).toBe(false);
+      }
+    }
+    const validation = await validateOcsf(files);
+    expect(validation.errors).toEqual([]);
+    expect(validation.lines).toBe(lines);
+    // Every class the demo produces: sign-ins and role assumptions, IAM changes, other calls, flows, findings.
+    expect(Object.keys(validation.byClass).sort()).toEqual(['account_change', 'api_activity', 'authentication', 'detection_finding', 'network_activity']);
   });
 
   it('loads nothing twice when run again, and --reset starts from an empty database', async () => {

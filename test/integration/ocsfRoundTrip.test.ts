@@ -1,0 +1,235 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../graph/driver';
+import { keyOf, Label, Rel, type NodeLabel } from '../../graph/vocabulary';
+import { quoteLiteral } from '../../store/sql';
+import { runCli } from '../support/runCli';
+import { connectTestGraph, graphCounts, storeCounts, testEnv, wipeGraph } from '../support/testGraph';
+import { validateOcsf } from '../support/validateOcsf';
+
+/** Labels that are Trailhound's bookkeeping (ledger, checkpoints), not what the logs say. */
+const BOOKKEEPING = new Set<string>([Label.IngestedObject, Label.TrailhoundMeta, Label.PullCheckpoint, Label.IntelEntry, 'Principal']);
+
+/** Relationships whose ends must be the same whichever form the logs came in. */
+const RELATIONSHIPS = [Rel.ASSUMED, Rel.SESSION_OF, Rel.KEY_OF, Rel.CALLED_FROM, Rel.USED_AGENT, Rel.ACCESSED, Rel.ON_INSTANCE, Rel.IN_ACCOUNT, Rel.AFFECTS, Rel.INVOLVES, Rel.HAS_INTERFACE, Rel.HAS_IP, Rel.IN_SUBNET, Rel.IN_VPC, Rel.FLOW];
+
+interface Snapshot {
+  readonly keys: Record<string, string[]>;
+  readonly tuples: Set<string>;
+  readonly counts: Record<string, number>;
+  readonly store: Record<string, unknown>;
+  readonly findings: Record<string, unknown>[];
+}
+
+/** What the graph and the store hold, in terms that do not depend on how the logs arrived. */
+async function snapshot(graph: Graph): Promise<Snapshot> {
+  const labels = await graph.read<{ label: string; keys: string[] }>('MATCH (n) UNWIND labels(n) AS label WITH label, n RETURN label, collect(n) AS nodes');
+  const keys: Record<string, string[]> = {};
+  for (const r of labels.records) {
+    const label = r.get('label') as string;
+    if (BOOKKEEPING.has(label)) continue;
+    const nodes = r.get('nodes' as 'keys') as unknown as { properties: Record<string, unknown> }[];
+    keys[label] = nodes.map((n) => String(n.properties[keyOf(label as NodeLabel)])).sort();
+  }
+  const counts = Object.fromEntries(Object.entries(await graphCounts(graph)).filter(([k]) => !/IngestedObject|TrailhoundMeta|PullCheckpoint|Principal$/.test(k)));
+  const findings = (await graph.read(`MATCH (f:${Label.Finding}) RETURN f ORDER BY f.findingId`)).records.map((r) => {
+    const p = (r.get('f') as { properties: Record<string, unknown> }).properties;
+    const { raw: _raw, ...rest } = p;
+    return rest;
+  });
+  return { keys, tuples: await linkTuples(graph), counts, store: await storeCounts(graph), findings };
+}
+
+/** Every link of RELATIONSHIPS as "Label:key -TYPE-> Label:key", each end named by its key property. */
+async function linkTuples(graph: Graph): Promise<Set<string>> {
+  const keyProperties = Object.fromEntries(Object.values(Label).map((l) => [l, keyOf(l)]));
+  const result = await graph.read<{ tuple: string }>(
+    `MATCH (a)-[r]->(b) WHERE type(r) IN $types
+     WITH a, r, b, [l IN labels(a) WHERE l <> 'Principal'][0] AS la, [l IN labels(b) WHERE l <> 'Principal'][0] AS lb
+     RETURN la + ':' + toString(a[$keys[la]]) + ' -' + type(r) + '-> ' + lb + ':' + toString(b[$keys[lb]]) AS tuple`,
+    { types: RELATIONSHIPS, keys: keyProperties },
+  );
+  return new Set(result.records.map((r) => r.get('tuple')));
+}
+
+/**
+ * The same incident three ways: the demo's raw logs; the whole graph exported as OCSF
+ * (`trailhound export ocsf`) and read back into an empty graph; and that export in Amazon
+ * Security Lake's Parquet layout. Every entity, link, finding and event must come back.
+ */
+describe('OCSF both ways: the demo exported as OCSF and read back', () => {
+  let graph: Graph;
+  let work: string;
+  let raw: Snapshot;
+  const exported = () => join(work, 'demo.ocsf.jsonl');
+
+  beforeAll(async () => {
+    graph = await connectTestGraph();
+    await wipeGraph(graph);
+    work = mkdtempSync(join(tmpdir(), 'trailhound-ocsf-'));
+    const generated = await runCli(['demo', 'generate', join(work, 'scenario'), '--events', '400', '--flow-lines', '1500', '--days', '3'], testEnv());
+    expect(generated.code, generated.stderr).toBe(0);
+    const loaded = await runCli(['ingest', join(work, 'scenario', 'logs'), '--json', '--rejects', join(work, 'raw-rejects.jsonl')], testEnv());
+    expect(loaded.code, loaded.stderr).toBe(0);
+    raw = await snapshot(graph);
+    const out = await runCli(['export', 'ocsf', '--out', exported()], testEnv());
+    expect(out.code, out.stderr).toBe(0);
+  }, 300_000);
+
+  afterAll(async () => {
+    await graph.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('exports every finding, event and flow record, each line valid OCSF 1.1.0 for the profiles it declares', async () => {
+    const lines = readFileSync(exported(), 'utf8').trim().split('\n');
+    const store = raw.store as { events: { rows: number }; flows: { rows: number } };
+    expect(lines.length).toBe(raw.keys[Label.Finding]!.length + store.events.rows + store.flows.rows);
+    const validation = await validateOcsf([exported()]);
+    expect(validation.errors).toEqual([]);
+    expect(validation.errorCount).toBe(0);
+    expect(Object.keys(validation.byClass).sort()).toEqual(['account_change', 'api_activity', 'authentication', 'detection_finding', 'network_activity']);
+  });
+
+  it('knows the events and findings of the export as the ones already loaded from the raw logs', async () => {
+    const events = readFileSync(exported(), 'utf8').trim().split('\n').filter((line) => !line.includes('"class_uid":4001'));
+    const eventsOnly = join(work, 'events-and-findings.ocsf.jsonl');
+    writeFileSync(eventsOnly, `${events.join('\n')}\n`);
+    const result = await runCli(['ingest', 'ocsf', eventsOnly, '--json'], testEnv());
+    expect(JSON.parse(result.stdout)).toMatchObject({ read: events.length, loaded: 0, duplicates: events.length, rejected: 0 });
+    expect(await snapshot(graph)).toEqual(raw);
+  });
+
+  it('reads the export back into an empty graph: the same entities, links, findings and events, and a rerun adds nothing', async () => {
+    await wipeGraph(graph);
+    const first = await runCli(['ingest', 'ocsf', exported(), '--json', '--rejects', join(work, 'ocsf-rejects.jsonl')], testEnv());
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ rejected: 0, failedFiles: [] });
+    const back = await snapshot(graph);
+    expectSameGraph(back, raw);
+
+    const again = await runCli(['ingest', 'ocsf', exported(), '--json'], testEnv());
+    expect(JSON.parse(again.stdout)).toMatchObject({ loaded: 0, rejected: 0 });
+    expect(await snapshot(graph)).toEqual(back);
+  });
+
+  it('from OCSF attributes alone (a consumer that drops `unmapped`), loses only what OCSF has no attribute for', async () => {
+    await wipeGraph(graph);
+    const stripped = join(work, 'stripped.ocsf.jsonl');
+    const lines = readFileSync(exported(), 'utf8').trim().split('\n').map((line) => {
+      const { unmapped: _unmapped, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    });
+    writeFileSync(stripped, `${lines.join('\n')}\n`);
+    const result = await runCli(['ingest', 'ocsf', stripped, '--json', '--rejects', join(work, 'stripped-rejects.jsonl')], testEnv());
+    expect(result.code, result.stderr).toBe(0);
+    const lost = differences(await snapshot(graph), raw);
+    // OCSF's actor.session has no attribute for CloudTrail's sessionContext.ec2RoleDelivery, the
+    // mark of instance-profile credentials: without it, a session named i-… is not known to be
+    // the instance's, so its ON_INSTANCE link (and instances known only through it) go. Nothing
+    // else is lost: every other field Trailhound reads has an OCSF attribute.
+    const entities = lost.filter((line) => !line.includes(' count '));
+    expect(entities.length).toBeGreaterThan(0);
+    for (const line of entities) expect(line).toMatch(/^- (link RoleSession:\S+ -ON_INSTANCE-> Ec2Instance:i-|link Ec2Instance:i-\S+ -IN_ACCOUNT-> |Ec2Instance i-)/);
+    const counts = new Set(lost.filter((line) => line.includes(' count ')).map((line) => /count (\S+)=/.exec(line)![1]));
+    expect([...counts].sort()).toEqual(['count:ON_INSTANCE', 'nodes:Ec2Instance', 'rels:IN_ACCOUNT', 'rels:ON_INSTANCE']);
+  });
+
+  it("reads the same records from Security Lake's Parquet layout, detected by content", async () => {
+    await wipeGraph(graph);
+    const lake = join(work, 'lake');
+    await writeLakeParquet(exported(), lake);
+    const result = await runCli(['ingest', lake, '--json', '--rejects', join(work, 'lake-rejects.jsonl')], testEnv());
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { filesBySource: Record<string, number>; rejected: number };
+    expect(summary).toMatchObject({ filesBySource: { ocsf: 3 }, rejected: 0 });
+    expectSameGraph(await snapshot(graph), raw);
+  });
+});
+
+/** Differences between two snapshots, as readable lines ("- kept only by raw", "+ only from OCSF"). */
+function differences(back: Snapshot, raw: Snapshot): string[] {
+  const out: string[] = [];
+  const diff = (what: string, a: Iterable<string>, b: Iterable<string>) => {
+    const left = new Set(a);
+    const right = new Set(b);
+    for (const x of right) if (!left.has(x)) out.push(`- ${what} ${x}`);
+    for (const x of left) if (!right.has(x)) out.push(`+ ${what} ${x}`);
+  };
+  for (const label of new Set([...Object.keys(back.keys), ...Object.keys(raw.keys)])) diff(label, back.keys[label] ?? [], raw.keys[label] ?? []);
+  diff('link', back.tuples, raw.tuples);
+  diff('count', Object.entries(back.counts).map(([k, v]) => `${k}=${v}`), Object.entries(raw.counts).map(([k, v]) => `${k}=${v}`));
+  return out.sort();
+}
+
+/**
+ * The graph read back from OCSF equals the one from the raw logs. What OCSF cannot carry is
+ * listed here, each with its reason (docs/ocsf.md says the same); nothing else may differ.
+ */
+function expectSameGraph(back: Snapshot, raw: Snapshot): void {
+  expect(back.keys).toEqual(raw.keys);
+  expect([...back.tuples].sort()).toEqual([...raw.tuples].sort());
+  expect(back.counts).toEqual(raw.counts);
+  expect(back.store).toEqual(raw.store);
+  expect(back.findings).toEqual(raw.findings);
+}
+
+/**
+ * The export as Security Lake stores it: one Parquet file per source under
+ * aws/<SOURCE>/2.0/region=…/accountId=…/eventDay=…/, with `unmapped` a map of text and the
+ * request, response and resource details as JSON text, as the lake's tables declare them.
+ */
+async function writeLakeParquet(jsonl: string, lake: string): Promise<void> {
+  const bySource: Record<string, string[]> = { CLOUD_TRAIL_MGMT: [], VPC_FLOW: [], SH_FINDINGS: [] };
+  for (const line of readFileSync(jsonl, 'utf8').trim().split('\n')) {
+    const record = JSON.parse(line) as Record<string, unknown> & { class_uid: number };
+    const source = record.class_uid === 4001 ? 'VPC_FLOW' : record.class_uid === 2004 ? 'SH_FINDINGS' : 'CLOUD_TRAIL_MGMT';
+    bySource[source]!.push(JSON.stringify(lakeShape(record)));
+  }
+  const db = await DuckDBInstance.create(':memory:');
+  const connection = await db.connect();
+  try {
+    for (const [source, lines] of Object.entries(bySource)) {
+      const dir = join(lake, 'aws', source, '2.0', 'region=us-east-1', 'accountId=900138736586', 'eventDay=20261101');
+      mkdirSync(dir, { recursive: true });
+      const input = join(lake, `${source}.jsonl`);
+      writeFileSync(input, `${lines.join('\n')}\n`);
+      const select = lines.some((l) => l.includes('"unmapped":')) ? 'SELECT * REPLACE (map_from_entries(unmapped) AS unmapped)' : 'SELECT *';
+      await connection.run(
+        `COPY (${select} FROM read_json(${quoteLiteral(input)}, format = 'newline_delimited', sample_size = -1))
+         TO ${quoteLiteral(join(dir, `${source.toLowerCase()}.gz.parquet`))} (FORMAT parquet, COMPRESSION gzip)`,
+      );
+      rmSync(input);
+    }
+  } finally {
+    connection.closeSync();
+    db.closeSync();
+  }
+}
+
+/** Security Lake's column types: JSON text where OCSF says json_t, `unmapped` a flat map of text. */
+function lakeShape(record: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(record) as Record<string, any>;
+  const asText = (holder: Record<string, any> | undefined, key: string) => {
+    if (holder && holder[key] !== undefined) holder[key] = JSON.stringify(holder[key]);
+  };
+  asText(out.api?.request, 'data');
+  asText(out.api?.response, 'data');
+  for (const r of out.resources ?? []) asText(r, 'data');
+  for (const e of out.evidences ?? []) asText(e, 'data');
+  const entries: { k: string; v: string }[] = [];
+  const flatten = (value: unknown, path: string) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 && path.split('.').length < 2) {
+      for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k);
+    } else {
+      entries.push({ k: path, v: typeof value === 'string' ? value : JSON.stringify(value) });
+    }
+  };
+  flatten(out.unmapped ?? {}, '');
+  if (entries.length > 0) out.unmapped = entries;
+  else delete out.unmapped;
+  return out;
+}
