@@ -332,7 +332,7 @@ describe('trailhound demo', () => {
       `IamUser:${c.victim.arn}`,
       `AccessKey:${c.victim.accessKeyId}`,
       `IamUser:${c.backdoorUserArn}`,
-      `IamRole:${c.instanceRole}`,
+      `RoleSession:${c.instanceSession}`,
       `Ec2Instance:${c.instance.instanceId}`,
       `IpAddress:${ATTACKER.c2.ip}`,
       `IpAddress:${ATTACKER.keyUse.ip}`,

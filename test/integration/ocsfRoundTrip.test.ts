@@ -1,14 +1,15 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { join, relative, sep } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../graph/driver';
 import { keyOf, Label, Rel, type NodeLabel } from '../../graph/vocabulary';
-import { quoteLiteral } from '../../store/sql';
+import { startMotoServer } from '../support/motoServer';
 import { runCli } from '../support/runCli';
 import { connectTestGraph, graphCounts, storeCounts, testEnv, wipeGraph } from '../support/testGraph';
 import { validateOcsf } from '../support/validateOcsf';
+import { writeLakeParquet } from '../support/securityLake';
 
 /** Labels that are Trailhound's bookkeeping (ledger, checkpoints), not what the logs say. */
 const BOOKKEEPING = new Set<string>([Label.IngestedObject, Label.TrailhoundMeta, Label.PullCheckpoint, Label.IntelEntry, 'Principal']);
@@ -65,6 +66,7 @@ describe('OCSF both ways: the demo exported as OCSF and read back', () => {
   let work: string;
   let raw: Snapshot;
   const exported = () => join(work, 'demo.ocsf.jsonl');
+  const lake = () => join(work, 'lake');
 
   beforeAll(async () => {
     graph = await connectTestGraph();
@@ -77,6 +79,7 @@ describe('OCSF both ways: the demo exported as OCSF and read back', () => {
     raw = await snapshot(graph);
     const out = await runCli(['export', 'ocsf', '--out', exported()], testEnv());
     expect(out.code, out.stderr).toBe(0);
+    await writeLakeParquet(exported(), lake());
   }, 300_000);
 
   afterAll(async () => {
@@ -140,13 +143,47 @@ describe('OCSF both ways: the demo exported as OCSF and read back', () => {
 
   it("reads the same records from Security Lake's Parquet layout, detected by content", async () => {
     await wipeGraph(graph);
-    const lake = join(work, 'lake');
-    await writeLakeParquet(exported(), lake);
-    const result = await runCli(['ingest', lake, '--json', '--rejects', join(work, 'lake-rejects.jsonl')], testEnv());
+    const result = await runCli(['ingest', lake(), '--json', '--rejects', join(work, 'lake-rejects.jsonl')], testEnv());
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout) as { filesBySource: Record<string, number>; rejected: number };
     expect(summary).toMatchObject({ filesBySource: { ocsf: 3 }, rejected: 0 });
     expectSameGraph(await snapshot(graph), raw);
+  });
+
+  it('reads a Security Lake bucket over S3: only the sources, accounts and days asked, and nothing twice', async () => {
+    await wipeGraph(graph);
+    const moto = await startMotoServer();
+    const bucket = 'aws-security-data-lake-us-east-1-abc123';
+    const env: NodeJS.ProcessEnv = { ...testEnv(), AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE', AWS_SECRET_ACCESS_KEY: 'fake-secret', AWS_EC2_METADATA_DISABLED: 'true', TRAILHOUND_AWS_ENDPOINT_URL: moto.url, AWS_REGION: 'us-east-1' };
+    delete env.AWS_PROFILE;
+    try {
+      const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true, credentials: { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret' } });
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const keys: string[] = [];
+      for (const file of filesUnder(join(lake(), 'aws'))) {
+        const key = relative(lake(), file).split(sep).join('/');
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }));
+        // Another account's copy, pruned by --accounts.
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key.replace('accountId=900138736586', 'accountId=222233334444'), Body: readFileSync(file) }));
+        keys.push(key);
+      }
+      // A source Trailhound does not read: never listed below its folder, never fetched.
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'aws/ROUTE53/2.0/region=us-east-1/accountId=900138736586/eventDay=20261101/dns.gz.parquet', Body: 'not read' }));
+      s3.destroy();
+
+      const first = await runCli(['ingest', 'ocsf', `s3://${bucket}/aws/`, '--accounts', '900138736586', '--json'], env);
+      expect(first.code, first.stderr).toBe(0);
+      expect(JSON.parse(first.stdout)).toMatchObject({ files: keys.length, rejected: 0, failedFiles: [] });
+      expect(first.stderr).toContain('ROUTE53');
+      expectSameGraph(await snapshot(graph), raw);
+
+      // The bucket's root with the source detected: the lake's layout is found, and its objects are in the ledger.
+      const again = await runCli(['ingest', `s3://${bucket}`, '--accounts', '900138736586', '--json'], env);
+      expect(again.code, again.stderr).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ loaded: 0, alreadyIngestedFiles: keys.length });
+    } finally {
+      await moto.stop();
+    }
   });
 });
 
@@ -177,59 +214,9 @@ function expectSameGraph(back: Snapshot, raw: Snapshot): void {
   expect(back.findings).toEqual(raw.findings);
 }
 
-/**
- * The export as Security Lake stores it: one Parquet file per source under
- * aws/<SOURCE>/2.0/region=…/accountId=…/eventDay=…/, with `unmapped` a map of text and the
- * request, response and resource details as JSON text, as the lake's tables declare them.
- */
-async function writeLakeParquet(jsonl: string, lake: string): Promise<void> {
-  const bySource: Record<string, string[]> = { CLOUD_TRAIL_MGMT: [], VPC_FLOW: [], SH_FINDINGS: [] };
-  for (const line of readFileSync(jsonl, 'utf8').trim().split('\n')) {
-    const record = JSON.parse(line) as Record<string, unknown> & { class_uid: number };
-    const source = record.class_uid === 4001 ? 'VPC_FLOW' : record.class_uid === 2004 ? 'SH_FINDINGS' : 'CLOUD_TRAIL_MGMT';
-    bySource[source]!.push(JSON.stringify(lakeShape(record)));
-  }
-  const db = await DuckDBInstance.create(':memory:');
-  const connection = await db.connect();
-  try {
-    for (const [source, lines] of Object.entries(bySource)) {
-      const dir = join(lake, 'aws', source, '2.0', 'region=us-east-1', 'accountId=900138736586', 'eventDay=20261101');
-      mkdirSync(dir, { recursive: true });
-      const input = join(lake, `${source}.jsonl`);
-      writeFileSync(input, `${lines.join('\n')}\n`);
-      const select = lines.some((l) => l.includes('"unmapped":')) ? 'SELECT * REPLACE (map_from_entries(unmapped) AS unmapped)' : 'SELECT *';
-      await connection.run(
-        `COPY (${select} FROM read_json(${quoteLiteral(input)}, format = 'newline_delimited', sample_size = -1))
-         TO ${quoteLiteral(join(dir, `${source.toLowerCase()}.gz.parquet`))} (FORMAT parquet, COMPRESSION gzip)`,
-      );
-      rmSync(input);
-    }
-  } finally {
-    connection.closeSync();
-    db.closeSync();
-  }
-}
-
-/** Security Lake's column types: JSON text where OCSF says json_t, `unmapped` a flat map of text. */
-function lakeShape(record: Record<string, unknown>): Record<string, unknown> {
-  const out = structuredClone(record) as Record<string, any>;
-  const asText = (holder: Record<string, any> | undefined, key: string) => {
-    if (holder && holder[key] !== undefined) holder[key] = JSON.stringify(holder[key]);
-  };
-  asText(out.api?.request, 'data');
-  asText(out.api?.response, 'data');
-  for (const r of out.resources ?? []) asText(r, 'data');
-  for (const e of out.evidences ?? []) asText(e, 'data');
-  const entries: { k: string; v: string }[] = [];
-  const flatten = (value: unknown, path: string) => {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 && path.split('.').length < 2) {
-      for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k);
-    } else {
-      entries.push({ k: path, v: typeof value === 'string' ? value : JSON.stringify(value) });
-    }
-  };
-  flatten(out.unmapped ?? {}, '');
-  if (entries.length > 0) out.unmapped = entries;
-  else delete out.unmapped;
-  return out;
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
 }
