@@ -17,6 +17,8 @@ import { UnreadableParquet } from '../vpcflow/parquet';
  * Parquet is read from its end, so the bytes are first spooled to a temporary file, removed
  * afterwards whatever happens.
  */
+const ROWS_PER_SLICE = 128;
+
 export async function* parquetAsJsonLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const dir = await mkdtemp(join(tmpdir(), 'trailhound-ocsf-'));
   let instance: DuckDBInstance | null = null;
@@ -40,8 +42,10 @@ export async function* parquetAsJsonLines(chunks: AsyncIterable<Buffer>): AsyncG
         throw new UnreadableParquet(error instanceof Error ? error.message : String(error));
       }
       if (!chunk || chunk.rowCount === 0) break;
-      const column = chunk.getColumnValues(0) as (string | null)[];
-      yield Buffer.from(`${column.filter((line) => line !== null).join('\n')}\n`);
+      const column = (chunk.getColumnValues(0) as (string | null)[]).filter((line): line is string => line !== null);
+      // In slices: a batch of records the size of a text file's chunk, not DuckDB's 2,048 rows
+      // of kilobyte records at once (the reader holds a batch's parsed records).
+      for (let start = 0; start < column.length; start += ROWS_PER_SLICE) yield Buffer.from(`${column.slice(start, start + ROWS_PER_SLICE).join('\n')}\n`);
     }
     connection.closeSync();
   } finally {

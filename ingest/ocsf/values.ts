@@ -7,10 +7,19 @@ import { obj } from '../common/text';
  */
 export type Json = Record<string, unknown>;
 
+/** Paths split once: every record reads the same few dozen paths. */
+const PATHS = new Map<string, readonly string[]>();
+
 /** The value at a dotted path ("actor.user.uid"), or undefined. */
 export function at(record: unknown, path: string): unknown {
+  let parts = PATHS.get(path);
+  if (!parts) {
+    parts = path.split('.');
+    // Paths come from the code, but bound the cache all the same.
+    if (PATHS.size < 1000) PATHS.set(path, parts);
+  }
   let value: unknown = record;
-  for (const part of path.split('.')) {
+  for (const part of parts) {
     const o = obj(value);
     if (!o) return undefined;
     value = o[part];

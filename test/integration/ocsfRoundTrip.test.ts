@@ -185,6 +185,35 @@ describe('OCSF both ways: the demo exported as OCSF and read back', () => {
       await moto.stop();
     }
   });
+
+  it('rejects what it cannot read, each record with its file, line and reason, and loads the rest', async () => {
+    await wipeGraph(graph);
+    const good = readFileSync(exported(), 'utf8').trim().split('\n');
+    const event = good.find((line) => line.includes('"class_uid":6003'))!;
+    const flow = good.find((line) => line.includes('"class_uid":4001'))!;
+    const file = join(work, 'mixed.ocsf.jsonl');
+    const lines = [
+      event,
+      '{"class_uid": 6003, "metadata": {"version": "1.1.0"}, "api": {"operation": "GetObject"}, "time": 1}',
+      '{"class_uid": 4003, "class_name": "DNS Activity", "metadata": {"version": "1.1.0"}, "time": 1}',
+      '{"class_uid": 4001, "metadata": {"version": "1.1.0"}, "src_endpoint": {"ip": "10.0.0.1"}, "time": 1}',
+      '{"class_uid": 6003, "metadata": {"version": "1.1.0"}, "api": {"operation": ',
+      flow,
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const rejectsFile = join(work, 'mixed-rejects.jsonl');
+    const result = await runCli(['ingest', 'ocsf', file, '--json', '--rejects', rejectsFile], testEnv());
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ loaded: 2, rejected: 4, failedFiles: [] });
+    const rejects = readFileSync(rejectsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file: string; line: number; reason: string });
+    expect(rejects.map((r) => [r.line, r.reason.replace(/:.*$/s, '')])).toEqual([
+      [2, 'missing metadata.uid (the CloudTrail eventID)'],
+      [3, 'OCSF class 4003 (DNS Activity) is not a class Trailhound reads (it reads CloudTrail' + "'" + 's classes, Network Activity and Detection Findings)'],
+      [4, 'Network Activity without src_endpoint.ip and dst_endpoint.ip'],
+      [5, 'invalid JSON'],
+    ]);
+    for (const r of rejects) expect(r.file).toBe(file);
+  });
 });
 
 /** Differences between two snapshots, as readable lines ("- kept only by raw", "+ only from OCSF"). */
