@@ -50,10 +50,10 @@ await page.screenshot({ path: join(out, 'timeline.png') });
 // Issue 18: carol's investigation (its first technique expanded), and the finding groups.
 await page.goto(`${base}/?root=${enc(`Finding:${cast.findingIds.exfiltration}`)}&sel=${enc(carol)}`);
 await settle(page);
-const indicators = page.locator('.investigation .indicators');
+const indicators = page.locator('section.investigation .indicators');
 await indicators.waitFor();
-await page.locator('.investigation li[data-indicator="technique"] summary').first().click();
-await page.locator('.investigation').scrollIntoViewIfNeeded();
+await page.locator('section.investigation li[data-indicator="technique"] summary').first().click();
+await indicators.scrollIntoViewIfNeeded();
 await page.waitForTimeout(500);
 await page.screenshot({ path: join(out, 'indicators.png') });
 

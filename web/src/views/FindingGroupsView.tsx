@@ -22,7 +22,7 @@ function GroupList({ data, onOpen }: { data: FindingGroups; onOpen: (id: string)
   return (
     <>
       <p className="count">
-        {data.total} groups; {data.ungroupedFindings} findings share nothing with another{data.truncated ? ` (only the ${data.findingsRead.toLocaleString('en-US')} most severe findings were grouped)` : ''}.
+        {data.total} {data.total === 1 ? 'group' : 'groups'}; {data.ungroupedFindings} {data.ungroupedFindings === 1 ? 'finding shares' : 'findings share'} nothing with another{data.truncated ? ` (only the ${data.findingsRead.toLocaleString('en-US')} most severe findings were grouped)` : ''}.
       </p>
       <ol className="finding-groups" aria-label="Finding groups">
         {data.groups.map((g) => (
