@@ -32,8 +32,10 @@ export type CloudTrailRead =
 /**
  * Checks an event's id and time. `text` is the record's JSON as read, when the record is the
  * whole of it (not unwrapped from an envelope): stored as it is when it holds no secret.
+ * `textIsStored`: the text is already the stored form (redacted and capped, by storedRecordText
+ * in another thread: OCSF's conversion), kept as it is.
  */
-export function readCloudTrailEvent(event: Record<string, unknown>, text?: string): CloudTrailRead {
+export function readCloudTrailEvent(event: Record<string, unknown>, text?: string, textIsStored = false): CloudTrailRead {
   const eventId = str(event.eventID);
   if (!eventId) return { ok: false, reason: 'missing eventID' };
   if (eventId.length > 256) return { ok: false, reason: 'eventID longer than 256 characters' };
@@ -43,12 +45,12 @@ export function readCloudTrailEvent(event: Record<string, unknown>, text?: strin
   }
   const time = parseTimestamp(rawTime);
   if (time === null) return { ok: false, reason: `eventTime is not a timestamp: ${JSON.stringify(rawTime).slice(0, 80)}` };
-  return { ok: true, eventId, time, normalize: (sink) => normalizeInto(event, eventId, time, sink, text) };
+  return { ok: true, eventId, time, normalize: (sink) => normalizeInto(event, eventId, time, sink, text, textIsStored) };
 }
 
 /** A CloudTrail event as the pipeline takes it: an event the store keeps, by its id. */
-export function readCloudTrailRecord(event: Record<string, unknown>, text?: string): ReadRecord {
-  const read = readCloudTrailEvent(event, text);
+export function readCloudTrailRecord(event: Record<string, unknown>, text?: string, textIsStored = false): ReadRecord {
+  const read = readCloudTrailEvent(event, text, textIsStored);
   return read.ok ? { ok: true, item: { kind: 'event', event: read } } : read;
 }
 
@@ -70,10 +72,10 @@ export function normalizeCloudTrailEvent(
  * Turns one CloudTrail event into the entities and aggregate edges it evidences (into `sink`)
  * and the row the event store keeps of it. Pure: same input, same output.
  */
-function normalizeInto(event: Record<string, unknown>, eventId: string, time: number, sink: EvidenceSink, text: string | undefined): CloudTrailRow {
+function normalizeInto(event: Record<string, unknown>, eventId: string, time: number, sink: EvidenceSink, text: string | undefined, textIsStored: boolean): CloudTrailRow {
   // First: serialising the whole record is what hostile input could make throw, and nothing of
   // the event may be in the sink when it does (see Loader.event).
-  const record = storedRecordText(event, text);
+  const record = textIsStored && text !== undefined ? text : storedRecordText(event, text);
   const identity = obj(event.userIdentity);
   const actor = actorFromIdentity(identity);
   const region = str(event.awsRegion);

@@ -1,7 +1,7 @@
 import { redactSecrets, SECRET_KEY_NAMES } from '../common/secrets';
 
 /** The stored record's size cap: every field is attacker-controlled and the server returns it. */
-const MAX_RECORD = 1024 * 1024;
+export const MAX_RECORD = 1024 * 1024;
 /** Beyond this, requestParameters or responseElements are cut to a prefix in an oversized record. */
 const MAX_PART = 256 * 1024;
 

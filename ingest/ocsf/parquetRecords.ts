@@ -9,24 +9,15 @@ import { UnreadableParquet } from '../vpcflow/parquet';
 
 /**
  * OCSF records stored as Parquet (Amazon Security Lake: nested structs, lists, a map for
- * `unmapped`), as JSON Lines: DuckDB decodes the row groups in native code and writes each row as
- * JSON (structs as objects, maps as objects, lists as arrays), which the JSON record reader then
- * reads as it reads any OCSF JSON Lines. Rows are pulled a chunk (about 2,048 rows) at a time,
- * so memory stays flat whatever the file's size.
- *
- * Parquet is read from its end, so the bytes are first spooled to a temporary file, removed
- * afterwards whatever happens.
+ * `unmapped`), each as JSON text: DuckDB decodes the row groups in native code and writes each
+ * row as JSON (structs as objects, maps as objects, lists as arrays). Rows come a chunk (about
+ * 2,048 rows) at a time, so memory stays flat whatever the number of row groups (DuckDB holds
+ * one row group while it decodes it).
  */
-const ROWS_PER_SLICE = 128;
-
-export async function* parquetAsJsonLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const dir = await mkdtemp(join(tmpdir(), 'trailhound-ocsf-'));
-  let instance: DuckDBInstance | null = null;
+export async function* parquetRecordTexts(path: string): AsyncGenerator<string[]> {
+  // One thread: ingest runs its own work on the other core.
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '512MB', autoinstall_known_extensions: 'false' });
   try {
-    const path = join(dir, 'records.parquet');
-    await pipeline(chunks, createWriteStream(path));
-    // One thread: ingest runs its own work on the other core.
-    instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '512MB', autoinstall_known_extensions: 'false' });
     const connection = await instance.connect();
     let result;
     try {
@@ -42,14 +33,32 @@ export async function* parquetAsJsonLines(chunks: AsyncIterable<Buffer>): AsyncG
         throw new UnreadableParquet(error instanceof Error ? error.message : String(error));
       }
       if (!chunk || chunk.rowCount === 0) break;
-      const column = (chunk.getColumnValues(0) as (string | null)[]).filter((line): line is string => line !== null);
-      // In slices: a batch of records the size of a text file's chunk, not DuckDB's 2,048 rows
-      // of kilobyte records at once (the reader holds a batch's parsed records).
-      for (let start = 0; start < column.length; start += ROWS_PER_SLICE) yield Buffer.from(`${column.slice(start, start + ROWS_PER_SLICE).join('\n')}\n`);
+      yield (chunk.getColumnValues(0) as (string | null)[]).filter((line): line is string => line !== null);
     }
     connection.closeSync();
   } finally {
-    instance?.closeSync();
-    await rm(dir, { recursive: true, force: true });
+    instance.closeSync();
   }
+}
+
+/**
+ * Parquet is read from its end (the footer says where the columns are): the bytes are spooled to
+ * a temporary file first, removed when `use` is done, whatever happens.
+ */
+export async function withSpooledFile<T>(chunks: AsyncIterable<Buffer>, use: (path: string) => AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
+  const dir = await mkdtemp(join(tmpdir(), 'trailhound-ocsf-'));
+  const path = join(dir, 'records.parquet');
+  try {
+    await pipeline(chunks, createWriteStream(path));
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return (async function* () {
+    try {
+      yield* use(path);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  })();
 }

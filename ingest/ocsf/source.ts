@@ -1,12 +1,16 @@
-import type { InputFile, LogSource, ParsedItem, ReadContext, ReadRecord } from '../pipeline/types';
+import type { InputFile, LogSource, ParsedItem, ReadContext, ReadRecord, RecordPosition } from '../pipeline/types';
 import { readCloudTrailRecord } from '../cloudtrail/normalize';
 import { readFindingRecord } from '../guardduty/normalize';
 import { readJsonRecordFile, type JsonRecordSource, type UnwrappedRecord } from '../read/jsonRecordFile';
+import { excerpt } from '../read/jsonRecords';
+import { describeThrown } from '../read/nesting';
 import { isParquet, UnreadableParquet } from '../vpcflow/parquet';
 import { vpcFlowSource } from '../vpcflow/source';
+import { ocsfFamily } from './classes';
+import { unsupportedReason, type Converted } from './convert';
+import { convertedParquet } from './converter';
 import { FlowSpool } from './flowSpool';
-import { ocsfFamily, describeOcsfClass } from './classes';
-import { parquetAsJsonLines } from './parquetRecords';
+import { withSpooledFile } from './parquetRecords';
 import { cloudTrailFromOcsf } from './toCloudTrail';
 import { findingFromOcsf } from './toFinding';
 import { flowLineFromOcsf } from './toFlowLine';
@@ -30,23 +34,27 @@ export const ocsfSource: LogSource = {
 
 async function* readOcsfFile(file: InputFile, chunks: AsyncIterable<Buffer>, context: ReadContext): AsyncIterable<ParsedItem[]> {
   const flows = new FlowSpool();
-  const records: JsonRecordSource = {
-    what: 'OCSF',
-    one: 'an OCSF record',
-    unwrap: (value) => unwrapOcsf(value, flows),
-    read: readOcsfRecord,
-    recordId: (record) => text(record, 'metadata.uid') ?? text(record, 'finding_info.uid'),
-  };
   try {
-    try {
-      for await (const items of readJsonRecordFile(records, jsonText(chunks))) {
+    const { first, all } = await peek(chunks);
+    if (first === null) return;
+    if (isParquet(first)) {
+      for await (const items of readParquetRecords(all, flows)) {
+        yield items;
+        if (items.some((item) => item.kind === 'refuseFile')) return;
+        await flows.flush();
+      }
+    } else {
+      const records: JsonRecordSource = {
+        what: 'OCSF',
+        one: 'an OCSF record',
+        unwrap: (value) => unwrapOcsf(value, flows),
+        read: readOcsfRecord,
+        recordId: (record) => text(record, 'metadata.uid') ?? text(record, 'finding_info.uid'),
+      };
+      for await (const items of readJsonRecordFile(records, all)) {
         yield items;
         await flows.flush();
       }
-    } catch (error) {
-      if (!(error instanceof UnreadableParquet)) throw error;
-      yield [{ kind: 'refuseFile', reason: `the Parquet data cannot be read: ${error.message}`, hint: 'Fetch a complete copy of the file.' }];
-      return;
     }
     if (flows.lines > 0) yield* vpcFlowSource.read(file, flows.read(), context);
   } finally {
@@ -54,26 +62,78 @@ async function* readOcsfFile(file: InputFile, chunks: AsyncIterable<Buffer>, con
   }
 }
 
-/** The file's records as JSON text: Parquet decoded into JSON Lines, anything else as it is. */
-async function* jsonText(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/** The first chunk, and every chunk (the first included); the input is closed however reading ends. */
+async function peek(chunks: AsyncIterable<Buffer>): Promise<{ first: Buffer | null; all: AsyncIterable<Buffer> }> {
   const iterator = chunks[Symbol.asyncIterator]();
-  try {
-    const first = await iterator.next();
-    if (first.done) return;
-    async function* all(): AsyncGenerator<Buffer> {
-      yield first.value as Buffer;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-    }
-    if (isParquet(first.value as Buffer)) yield* parquetAsJsonLines(all());
-    else yield* all();
-  } finally {
+  const next = await iterator.next();
+  if (next.done) {
     await iterator.return?.();
+    return { first: null, all: (async function* () {})() };
   }
+  const first = next.value as Buffer;
+  async function* all(): AsyncGenerator<Buffer> {
+    try {
+      yield first;
+      for (let more = await iterator.next(); !more.done; more = await iterator.next()) yield more.value;
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  return { first, all: all() };
 }
 
 /**
- * Sorts one OCSF record by class. Flows go to the spool here (they are read later as flow-log
- * lines, and counted then); events and findings go on to readOcsfRecord.
+ * Security Lake's Parquet: decoded and converted on a second thread (converter.ts) into the
+ * CloudTrail events, findings and flow lines its records were made from, which this thread reads
+ * as their sources do. A rejected record's "line" is its row number.
+ */
+async function* readParquetRecords(chunks: AsyncIterable<Buffer>, flows: FlowSpool): AsyncGenerator<ParsedItem[]> {
+  let row = 0;
+  let sawRecord = false;
+  try {
+    for await (const converted of await withSpooledFile(chunks, convertedParquet)) {
+      const items: ParsedItem[] = [];
+      for (const c of converted) {
+        row += 1;
+        const position = { index: row, line: row, byteOffset: 0 };
+        if (c.k === 'other') {
+          // The file's first record is not OCSF at all: the file is refused as a whole.
+          if (!sawRecord) {
+            yield [{ kind: 'refuseFile', reason: `not OCSF: this looks like ${c.looksLike}` }];
+            return;
+          }
+          items.push({ kind: 'reject', position, reason: `not an OCSF record: this looks like ${c.looksLike}` });
+          continue;
+        }
+        sawRecord = true;
+        if (c.k === 'flow') flows.add(c.line);
+        else if (c.k === 'invalid') items.push({ kind: 'reject', position, reason: c.reason, excerpt: c.excerpt });
+        else items.push(readConverted(c, position));
+      }
+      yield items;
+    }
+  } catch (error) {
+    if (!(error instanceof UnreadableParquet)) throw error;
+    yield [{ kind: 'refuseFile', reason: `the Parquet data cannot be read: ${error.message}`, hint: 'Fetch a complete copy of the file.' }];
+  }
+}
+
+/** A converted event or finding, read by its source's reader; whatever that throws rejects this record alone. */
+function readConverted(c: Extract<Converted, { k: 'event' | 'finding' }>, position: RecordPosition): ParsedItem {
+  let result: ReadRecord;
+  try {
+    const record = JSON.parse(c.text) as Json;
+    result = c.k === 'finding' ? readFindingRecord(record) : readCloudTrailRecord(record, c.k === 'event' ? (c.stored ?? c.text) : undefined, true);
+  } catch (error) {
+    result = { ok: false, reason: `could not be read: ${describeThrown(error)}` };
+  }
+  if (result.ok) return result.item.kind === 'event' ? { ...result.item, position } : result.item;
+  return { kind: 'reject', position, reason: result.reason, excerpt: excerpt(c.text) };
+}
+
+/**
+ * Sorts one OCSF record (JSON Lines) by class. Flows go to the spool here (they are read later
+ * as flow-log lines, and counted then); events and findings go on to readOcsfRecord.
  */
 function* unwrapOcsf(value: unknown, flows: FlowSpool): Iterable<UnwrappedRecord> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -93,7 +153,7 @@ function* unwrapOcsf(value: unknown, flows: FlowSpool): Iterable<UnwrappedRecord
     return;
   }
   if (family === 'unsupported') {
-    yield { kind: 'invalid', reason: `${describeOcsfClass(record)} is not a class Trailhound reads (it reads CloudTrail's classes, Network Activity and Detection Findings)` };
+    yield { kind: 'invalid', reason: unsupportedReason(record) };
     return;
   }
   yield { kind: 'record', record };

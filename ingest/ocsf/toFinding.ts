@@ -1,3 +1,4 @@
+import { GuardDutyResourceType } from '../guardduty/resourceTypes';
 import { asObject, at, listAt, text, timeAt, unmappedOf, type Json } from './values';
 
 /** OCSF severity_id back to a GuardDuty severity, when the number itself was not kept. */
@@ -73,7 +74,7 @@ function resourceOf(resources: Json[]): { resource: Json; resourceType: string |
         userName: text(details, 'UserName') ?? text(details, 'PrincipalName'),
         userType: text(details, 'PrincipalType'),
       };
-      first('AccessKey');
+      first(GuardDutyResourceType.accessKey);
     } else if (type === 'AwsEc2Instance') {
       const details = asObject(data.AwsEc2Instance) ?? data;
       const instanceId = /instance\/(i-[0-9a-f]+)/.exec(uid)?.[1] ?? (/^i-[0-9a-f]+$/.test(uid) ? uid : undefined);
@@ -96,11 +97,11 @@ function resourceOf(resources: Json[]): { resource: Json; resourceType: string |
           vpcId: text(n, 'VpcId') ?? text(details, 'VpcId'),
         })),
       };
-      first('Instance');
+      first(GuardDutyResourceType.instance);
     } else if (type === 'AwsS3Bucket') {
       const name = text(r, 'name') ?? uid.replace(/^arn:[^:]+:s3:::/, '');
       if (name) buckets.push({ name, arn: uid.startsWith('arn:') ? uid : undefined });
-      first('S3Bucket');
+      first(GuardDutyResourceType.s3Bucket);
     } else if (uid.startsWith('arn:')) {
       const byType: Record<string, [string, string]> = {
         AwsEksCluster: ['eksClusterDetails', 'arn'],
@@ -114,7 +115,7 @@ function resourceOf(resources: Json[]): { resource: Json; resourceType: string |
   }
   if (buckets.length > 0) resource.s3BucketDetails = buckets;
   // GuardDuty's S3 findings name the key that acted and the bucket acted on: the bucket is what the finding is about.
-  return { resource, resourceType: buckets.length > 0 ? 'S3Bucket' : resourceType };
+  return { resource, resourceType: buckets.length > 0 ? GuardDutyResourceType.s3Bucket : resourceType };
 }
 
 /** GuardDuty's remoteIpDetails from an OCSF endpoint (and the organisation kept in the evidence's data). */

@@ -213,6 +213,15 @@ describe('OCSF both ways: the demo exported as OCSF and read back', () => {
       [5, 'invalid JSON'],
     ]);
     for (const r of rejects) expect(r.file).toBe(file);
+
+    // The same from Parquet: a rejected row is named by its row number.
+    const lake = join(work, 'mixed-lake');
+    writeFileSync(join(work, 'two.ocsf.jsonl'), `${[event, lines[1]].join('\n')}\n`);
+    await writeLakeParquet(join(work, 'two.ocsf.jsonl'), lake);
+    const parquetRejects = join(work, 'parquet-rejects.jsonl');
+    const fromParquet = await runCli(['ingest', 'ocsf', lake, '--json', '--rejects', parquetRejects], testEnv());
+    expect(JSON.parse(fromParquet.stdout)).toMatchObject({ read: 2, duplicates: 1, rejected: 1 });
+    expect(JSON.parse(readFileSync(parquetRejects, 'utf8').trim())).toMatchObject({ line: 2, reason: 'missing metadata.uid (the CloudTrail eventID)' });
   });
 });
 
