@@ -65,12 +65,14 @@ export function parseJsonText(value: string): unknown {
   }
 }
 
-/** An OCSF timestamp (epoch ms, or its _dt twin as text) as epoch ms. */
+/** The latest instant a Date holds (ECMAScript's limit): a "time" past it is not a time. */
+const MAX_TIME = 8.64e15;
+
+/** An OCSF timestamp (epoch ms, or its _dt twin as text) as epoch ms; undefined when it is not a time a Date can hold. */
 export function timeAt(record: unknown, path: string): number | undefined {
   const value = at(record, path);
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  const number = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  if (Number.isInteger(number) && Math.abs(number) <= MAX_TIME) return number;
   const dt = at(record, `${path}_dt`) ?? value;
   const parsed = typeof dt === 'string' ? Date.parse(dt) : NaN;
   return Number.isFinite(parsed) ? parsed : undefined;

@@ -12,6 +12,8 @@ import { MAX_NESTING, nestsDeeperThan } from '../../ingest/read/nesting';
 import { redactSecrets } from '../../ingest/common/secrets';
 import { AUTO } from '../../ingest/autoSource';
 import { Mutator, randomFrom } from '../support/mutate';
+import { ocsfLine } from '../../export/ocsf';
+import type { TimelineEntry } from '../../export/entries';
 
 /**
  * A record can only ever reject itself (issue 23). Each run throws at least 10,000 mutated
@@ -146,6 +148,31 @@ describe(`hostile input: every reader rejects what it cannot read, record by rec
     writeFileSync(paths[1]!, gzipSync([good, ...onLines].join('\n')));
     const { summary, rejects } = await ingestDry(sources.guardduty!, paths, 'guardduty');
     expectAccounted(summary, rejects, PER_READER);
+  });
+
+  it('OCSF: mutated records of every class Trailhound writes, as JSON Lines, plain and gzipped', async () => {
+    const m = new Mutator(randomFrom(SEED + 4));
+    // OCSF made by the exporter from the Stratus, flow and GuardDuty fixtures' timelines: all five classes.
+    const exports = join(FIXTURES, 'exports');
+    const originals = readdirSync(exports)
+      .filter((f) => f.endsWith('.json'))
+      .flatMap((f) => (JSON.parse(readFileSync(join(exports, f), 'utf8')) as TimelineEntry[]).map((entry) => JSON.parse(ocsfLine(entry)) as Record<string, unknown>));
+    expect(new Set(originals.map((r) => r.class_uid)).size).toBe(5);
+    const good = JSON.stringify(originals.find((r) => r.class_uid === 6003));
+    const setId = (r: Record<string, unknown>, n: number) => {
+      const metadata = r.metadata as Record<string, unknown> | undefined;
+      if (metadata && typeof metadata === 'object') metadata.uid = `fuzz-${SEED}-${n}`;
+      const info = r.finding_info as Record<string, unknown> | undefined;
+      if (info && typeof info === 'object') info.uid = `fuzz${SEED}x${n}`;
+    };
+    const plain = mutatedTexts(m, originals, PER_READER / 2, setId);
+    const gzipped = mutatedTexts(m, originals, PER_READER / 2, (r, n) => setId(r, PER_READER + n));
+    const paths = [join(dir, 'lake.ocsf.jsonl'), join(dir, 'lake.ocsf.jsonl.gz')];
+    writeFileSync(paths[0]!, [good, ...plain].join('\n'));
+    writeFileSync(paths[1]!, gzipSync([good, ...gzipped].join('\n')));
+    const { summary, rejects } = await ingestDry(sources.ocsf!, paths, 'ocsf');
+    // Flow records are counted by the flow reader after the file's other records: all accounted for all the same.
+    expectAccounted(summary, rejects, PER_READER / 2);
   });
 
   it('VPC Flow Logs: mutated lines of the default and custom formats, under mutated headers', async () => {
