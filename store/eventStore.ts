@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BIGINT, BOOLEAN, DuckDBInstance, JSDuckDBValueConverter, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { Graph } from '../graph/driver';
 import { TrailhoundError } from '../graph/errors';
@@ -15,6 +16,19 @@ export type StoreParams = Readonly<Record<string, number | string | boolean | re
 export interface TimeRange {
   readonly from: number;
   readonly to: number;
+}
+
+/**
+ * What a query reads: one time range, or several (the segments that overlap any of them: the
+ * instants of a few scattered events open only the segments that hold them).
+ */
+export type ReadRange = TimeRange | readonly TimeRange[];
+
+/** A query whose rows a reader keeps as a table for a while (EventStore.withTables). */
+export interface TableQuery {
+  readonly sql: (tables: TableSources) => string;
+  readonly params?: StoreParams;
+  readonly range?: ReadRange;
 }
 
 /** Where a query reads each table from: SQL text for its FROM clause. */
@@ -58,9 +72,10 @@ export class EventStore {
       // Parquet and JSON are built in: never reach for the network.
       autoinstall_known_extensions: 'false',
     });
-    // Segments are immutable: their footers can be kept once read.
+    // Segments are immutable: their footers can be kept once read. GLOBAL: a plain SET is the
+    // setting of the connection that runs it alone, not of the pool's.
     const setup = await instance.connect();
-    await setup.run('SET parquet_metadata_cache = true');
+    await setup.run('SET GLOBAL parquet_metadata_cache = true');
     setup.closeSync();
     return new EventStore(root, identity, instance);
   }
@@ -86,7 +101,7 @@ export class EventStore {
   }
 
   /** Runs a read query and returns its rows as objects (BIGINTs as numbers). */
-  async all<R = Record<string, unknown>>(sql: (tables: TableSources) => string, params: StoreParams = {}, range?: TimeRange): Promise<R[]> {
+  async all<R = Record<string, unknown>>(sql: (tables: TableSources) => string, params: StoreParams = {}, range?: ReadRange): Promise<R[]> {
     const connection = await this.acquire();
     try {
       const reader = await connection.runAndReadAll(sql(this.sources(range)), ...bound(params));
@@ -103,7 +118,7 @@ export class EventStore {
    * pulled only as the caller takes them: for exports of any size. Its own connection, so a
    * long export never holds one the pool needs for short queries.
    */
-  async *stream(sql: (tables: TableSources) => string, params: StoreParams = {}, range?: TimeRange): AsyncGenerator<unknown[][]> {
+  async *stream(sql: (tables: TableSources) => string, params: StoreParams = {}, range?: ReadRange): AsyncGenerator<unknown[][]> {
     const connection = await this.instance.connect();
     try {
       let result;
@@ -122,6 +137,28 @@ export class EventStore {
     }
   }
 
+  /**
+   * Runs `work` with each query's rows kept in memory as a table, by the name given to `work`
+   * (quoted, for a FROM clause), and drops the tables after, whatever happens. For readers that
+   * aggregate the same rows several ways: the segments are read once, not once per aggregate,
+   * and later queries read only the rows kept. Every connection of the pool sees the tables.
+   */
+  async withTables<K extends string, T>(queries: Readonly<Record<K, TableQuery>>, work: (tables: Readonly<Record<K, string>>) => Promise<T>): Promise<T> {
+    const names = Object.fromEntries(Object.keys(queries).map((k) => [k, quoteIdentifier(`kept_${k}_${randomUUID().replaceAll('-', '')}`)])) as Record<K, string>;
+    try {
+      // Settled, not Promise.all: every creation has ended before any table is dropped.
+      const created = await Promise.allSettled(
+        (Object.entries(queries) as [K, TableQuery][]).map(([k, q]) => this.all((t) => `CREATE TABLE ${names[k]} AS ${q.sql(t)}`, q.params, q.range)),
+      );
+      const failed = created.find((c) => c.status === 'rejected');
+      if (failed) throw failed.reason;
+      return await work(names);
+    } finally {
+      // IF EXISTS: a table whose creation failed was never made.
+      await Promise.all(Object.values<string>(names).map((name) => this.all(() => `DROP TABLE IF EXISTS ${name}`)));
+    }
+  }
+
   async close(): Promise<void> {
     for (const connection of this.idle) connection.closeSync();
     this.idle.length = 0;
@@ -129,10 +166,11 @@ export class EventStore {
   }
 
   /** Each table's FROM text: its segments that overlap the range, or a typed empty table. */
-  private sources(range: TimeRange | undefined): TableSources {
+  private sources(range: ReadRange | undefined): TableSources {
     const segments = this.segments();
+    const ranges: readonly TimeRange[] | undefined = range === undefined || isRangeList(range) ? range : [range];
     const from = (table: TableName) => {
-      const files = segments.filter((s) => s.table === table && (!range || (s.maxTime >= range.from && s.minTime <= range.to)));
+      const files = segments.filter((s) => s.table === table && (!ranges || ranges.some((r) => s.maxTime >= r.from && s.minTime <= r.to)));
       if (files.length === 0) return emptyTable(table);
       return `read_parquet([${files.map((s) => quoteLiteral(absolute(this.root, s.path))).join(', ')}])`;
     };
@@ -174,6 +212,10 @@ export async function openEventStore(graph: Graph, root: string, options?: { thr
     throw error;
   }
   return events;
+}
+
+function isRangeList(range: ReadRange): range is readonly TimeRange[] {
+  return Array.isArray(range);
 }
 
 /** A table with the declared columns and no rows: what a query reads before anything is stored. */

@@ -1,8 +1,8 @@
-import type { EventStore, StoreParams } from '../../../store/eventStore';
+import type { EventStore } from '../../../store/eventStore';
 import { baselineBurstsSql, burstWindowsSql } from '../../../store/queries/indicators';
 import { iso } from '../shapes';
 import { evidenceOf, plural, subjectEntity } from './evidence';
-import type { Subject } from './subject';
+import type { KeptCalls, Subject } from './subject';
 import type { Indicator, IndicatorSettings } from './types';
 
 interface BurstWindow {
@@ -24,17 +24,11 @@ interface BurstWindow {
  * credentials are tried out. A window counts only above the thresholds and above the busiest
  * window of the baseline, so an identity whose normal day looks like this raises nothing.
  */
-export async function burstIndicators(
-  events: EventStore,
-  subject: Subject,
-  scope: { where: string; params: StoreParams },
-  baseline: { where: string; params: StoreParams },
-  settings: IndicatorSettings,
-): Promise<Indicator[]> {
+export async function burstIndicators(events: EventStore, subject: Subject, calls: KeptCalls, settings: IndicatorSettings): Promise<Indicator[]> {
   const windowMs = settings.burstMinutes * 60_000;
   const [windows, usual] = await Promise.all([
-    events.all<BurstWindow>(burstWindowsSql(scope.where), { ...scope.params, windowMs, minDenied: settings.burstFailures, minDiscovery: settings.enumerationApis }, { from: subject.from, to: subject.to }),
-    events.all<{ denied: number; discovery: number }>(baselineBurstsSql(baseline.where), { ...baseline.params, windowMs }, { from: subject.baselineFrom, to: subject.from }),
+    events.all<BurstWindow>(burstWindowsSql(calls.scope), { windowMs, minDenied: settings.burstFailures, minDiscovery: settings.enumerationApis }),
+    events.all<{ denied: number; discovery: number }>(baselineBurstsSql(calls.baseline), { windowMs }),
   ]);
   const most = usual[0] ?? { denied: 0, discovery: 0 };
   const out: Indicator[] = [];

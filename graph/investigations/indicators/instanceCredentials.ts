@@ -43,17 +43,25 @@ interface SourceRow {
  * from the instance metadata service (GuardDuty's InstanceCredentialExfiltration.OutsideAWS);
  * from another AWS address it may be an unknown NAT, or the attacker's own instance. Private
  * addresses (VPC endpoints) and AWS services calling on the session's behalf stay inside.
+ * `calls`: the kept table of the calls in scope.
  */
 export async function instanceCredentialIndicators(
   graph: Graph,
   events: EventStore,
   subject: Subject,
+  calls: string,
   addressFacts: (ips: string[]) => Promise<ReadonlyMap<string, AddressFacts>>,
 ): Promise<Indicator[]> {
   const result = await graph.read(INSTANCE_SESSIONS, { keys: subject.of.keys });
   const sessions = result.records.map((r) => r.toObject() as unknown as InstanceSession);
   if (sessions.length === 0) return [];
-  const rows = await events.all<SourceRow>(sessionSourcesSql, { keys: sessions.map((s) => s.key), from: subject.from, to: subject.to }, { from: subject.from, to: subject.to });
+  // The kept scope holds every call of the subject's sessions, except for a long-term access key:
+  // its scope is the calls signed with it, and a session's are signed with the session's own key.
+  const rows = await events.all<SourceRow>(
+    (t) => sessionSourcesSql(subject.of.accessKeyId === null ? calls : t.cloudtrail),
+    { keys: sessions.map((s) => s.key), from: subject.from, to: subject.to },
+    { from: subject.from, to: subject.to },
+  );
   const outside = rows.filter((r) => r.sourceIp !== null);
   const facts = await addressFacts([...new Set(outside.map((r) => r.sourceIp!))]);
   const bySession = new Map(sessions.map((s) => [s.key, s]));

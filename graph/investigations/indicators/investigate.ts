@@ -1,6 +1,6 @@
 import type { Graph } from '../../driver';
 import type { EventStore } from '../../../store/eventStore';
-import { baselineDimensionsSql, callDimensionsSql } from '../../../store/queries/indicators';
+import { baselineCallsSql, baselineDimensionsSql, callDimensionsSql, scopeCallsSql } from '../../../store/queries/indicators';
 import { eventsWhere } from '../../../store/queries/timelineEvents';
 import type { EntityRef } from '../entities';
 import { iso, type GraphNode } from '../shapes';
@@ -10,7 +10,7 @@ import { flaggedAddressIndicators } from './flagged';
 import { ADDRESS_FACTS } from './indicatorQueries';
 import { instanceCredentialIndicators } from './instanceCredentials';
 import { newlyObservedIndicators, valuesOf, type AddressFacts, type DimensionRow } from './observed';
-import { resolveSubject, type InvestigationScope } from './subject';
+import { resolveSubject, type InvestigationScope, type KeptCalls, type Subject } from './subject';
 import { techniqueIndicators } from './techniques';
 import { impossibleTravel } from './travel';
 import { INDICATOR_TYPES, SEVERITIES, type Indicator, type IndicatorSettings, type Severity } from './types';
@@ -49,9 +49,18 @@ export async function investigate(graph: Graph, events: EventStore, ref: EntityR
   if (!subject) return null;
   const inScope = eventsWhere(subject.of, {}, subject.from, subject.to);
   const inBaseline = eventsWhere(subject.of, {}, subject.baselineFrom, subject.from - 1);
-  const scopeRange = { from: subject.from, to: subject.to };
-  const baselineRange = { from: subject.baselineFrom, to: subject.from - 1 };
+  // Each window's calls are read from the segments once, then aggregated many ways: the
+  // segments are not sorted by principal, so whoever is investigated, every one in the window is read.
+  return events.withTables(
+    {
+      scope: { sql: scopeCallsSql(inScope.where), params: inScope.params, range: { from: subject.from, to: subject.to } },
+      baseline: { sql: baselineCallsSql(inBaseline.where), params: inBaseline.params, range: { from: subject.baselineFrom, to: subject.from - 1 } },
+    },
+    (calls) => investigateCalls(graph, events, subject, calls, scope, settings),
+  );
+}
 
+async function investigateCalls(graph: Graph, events: EventStore, subject: Subject, calls: KeptCalls, scope: InvestigationScope, settings: IndicatorSettings): Promise<Investigation> {
   const facts = new Map<string, AddressFacts>();
   const addressFacts = async (ips: string[]): Promise<ReadonlyMap<string, AddressFacts>> => {
     const missing = ips.filter((ip) => !facts.has(ip)).slice(0, MAX_ADDRESSES);
@@ -66,14 +75,14 @@ export async function investigate(graph: Graph, events: EventStore, ref: EntityR
   // run side by side, awaited together: no promise is left pending while another is awaited.
   const byDimensions = async () => {
     const [scopeRows, baselineRows] = await Promise.all([
-      events.all<DimensionRow>(callDimensionsSql(inScope.where), inScope.params, scopeRange),
-      subject.from > subject.baselineFrom ? events.all<DimensionRow>(baselineDimensionsSql(inBaseline.where), inBaseline.params, baselineRange) : Promise.resolve([]),
+      events.all<DimensionRow>(callDimensionsSql(calls.scope)),
+      events.all<DimensionRow>(baselineDimensionsSql(calls.baseline)),
     ]);
     const now = valuesOf(scopeRows);
     const before = valuesOf(baselineRows);
     const places = await addressFacts([...new Set([...now.addresses, ...before.addresses].map((a) => a.value))]);
     const [travel, flagged] = await Promise.all([
-      impossibleTravel(events, subject, inScope.where, inScope.params, places, settings),
+      impossibleTravel(events, subject, calls.scope, places, settings),
       flaggedAddressIndicators(graph, subject, now.addresses.map((a) => a.row)),
     ]);
     return { scopeRows, baselineRows, now, before, places, travel, flagged };
@@ -81,9 +90,9 @@ export async function investigate(graph: Graph, events: EventStore, ref: EntityR
   const [{ scopeRows, baselineRows, now, before, places, travel, flagged }, [techniques, bursts, instance]] = await Promise.all([
     byDimensions(),
     Promise.all([
-      techniqueIndicators(events, subject, inScope),
-      burstIndicators(events, subject, inScope, inBaseline, settings),
-      instanceCredentialIndicators(graph, events, subject, addressFacts),
+      techniqueIndicators(events, subject, calls.scope),
+      burstIndicators(events, subject, calls, settings),
+      instanceCredentialIndicators(graph, events, subject, calls.scope, addressFacts),
     ]),
   ]);
   // Every call is in exactly one row of the region grouping (a null region included).

@@ -37,6 +37,15 @@ export interface Subject {
   readonly notes: string[];
 }
 
+/**
+ * The subject's calls, read from the store once per window and kept for the investigation
+ * (EventStore.withTables): the quoted names of the tables of the scope's and the baseline's.
+ */
+export interface KeptCalls {
+  readonly scope: string;
+  readonly baseline: string;
+}
+
 /** Kinds an investigation takes: every principal, and access keys. */
 export function isInvestigable(kind: string): boolean {
   return isPrincipalLabel(kind) || kind === Label.AccessKey;

@@ -1,7 +1,8 @@
-import type { EventStore, StoreParams } from '../../../store/eventStore';
-import { conditionalCallsSql, mappedCallsSql } from '../../../store/queries/indicators';
+import type { EventStore } from '../../../store/eventStore';
+import { conditionalCallsSql, mappedCallsSql, SAMPLE_IDS } from '../../../store/queries/indicators';
 import { iso } from '../shapes';
 import { ATTACK_RULES, baseEventName, techniquesOf, type TechniqueRule } from './attack';
+import { conditionalRulesMet } from './conditionChecks';
 import { callersOf, evidenceOf, plural, resourceEntity, sampleIds, subjectEntity } from './evidence';
 import type { Subject } from './subject';
 import type { Indicator, InvolvedEntity, Severity } from './types';
@@ -29,7 +30,6 @@ interface ConditionalRow {
   readonly errorCode: string | null;
   readonly resources: string[] | null;
   readonly principalKey: string | null;
-  readonly record: string | null;
 }
 
 /** What one rule matched, outcome by outcome. */
@@ -42,7 +42,9 @@ interface Matched {
   failed: number;
   firstTime: number;
   lastTime: number;
-  ids: string[];
+  /** The first sample ids: those of the successful calls noted last, then of the refused noted first. */
+  succeededIds: string[];
+  failedIds: string[];
   resources: Set<string>;
   principals: Set<string>;
 }
@@ -61,25 +63,27 @@ const LOWER: Record<Severity, Severity> = { high: 'medium', medium: 'low', low: 
  * names, one indicator per technique and API. Calls whose meaning depends on their request (a
  * snapshot shared with everyone, a bucket policy open to all) are read with their records and
  * checked one by one. A call that was refused is an attempt: shown one severity lower, and said.
+ * `calls`: the kept table of the calls in scope.
  */
-export async function techniqueIndicators(events: EventStore, subject: Subject, scope: { where: string; params: StoreParams }): Promise<{ indicators: Indicator[]; notes: string[] }> {
+export async function techniqueIndicators(events: EventStore, subject: Subject, calls: string): Promise<{ indicators: Indicator[]; notes: string[] }> {
   const sources = [...new Set(ATTACK_RULES.map((r) => r.eventSource))];
   const conditional = [...new Set(ATTACK_RULES.filter((r) => r.when && !SEEN_ELSEWHERE.has(r.when.kind)).map((r) => r.eventName))];
-  const range = { from: subject.from, to: subject.to };
-  const [rows, checked] = await Promise.all([
-    events.all<MappedRow>(mappedCallsSql(scope.where), { ...scope.params, sources }, range),
-    conditional.length ? events.all<ConditionalRow>(conditionalCallsSql(scope.where), { ...scope.params, names: conditional, limit: CONDITIONAL_LIMIT + 1 }, range) : Promise.resolve([]),
+  const [rows, [checked, met]] = await Promise.all([
+    events.all<MappedRow>(mappedCallsSql(calls), { sources }),
+    conditional.length ? conditionalCalls(events, calls, conditional) : Promise.resolve([[], new Map<string, readonly TechniqueRule[]>()] as const),
   ]);
   const matched = new Map<string, Matched>();
   const note = (rule: TechniqueRule, eventName: string, failed: boolean, calls: number, first: number, last: number, ids: readonly string[], resources: readonly string[], principals: readonly string[]) => {
     const key = `${rule.techniqueId}:${rule.eventSource}:${baseEventName(eventName)}`;
-    const m = matched.get(key) ?? { rule, eventName: baseEventName(eventName), rawName: eventName, succeeded: 0, failed: 0, firstTime: first, lastTime: last, ids: [], resources: new Set<string>(), principals: new Set<string>() };
+    const m = matched.get(key) ?? { rule, eventName: baseEventName(eventName), rawName: eventName, succeeded: 0, failed: 0, firstTime: first, lastTime: last, succeededIds: [], failedIds: [], resources: new Set<string>(), principals: new Set<string>() };
     if (failed) m.failed += calls;
     else m.succeeded += calls;
     m.firstTime = Math.min(m.firstTime, first);
     m.lastTime = Math.max(m.lastTime, last);
-    // Successful calls are the better proof: they come first.
-    m.ids = failed ? [...m.ids, ...ids] : [...ids, ...m.ids];
+    // Successful calls are the better proof: they come first. Only SAMPLE_IDS are shown: no
+    // more are kept (thousands of calls are noted one by one).
+    if (failed) m.failedIds = [...m.failedIds, ...ids].slice(0, SAMPLE_IDS);
+    else m.succeededIds = [...ids, ...m.succeededIds].slice(0, SAMPLE_IDS);
     for (const r of resources) if (m.resources.size < 20) m.resources.add(r);
     for (const p of principals) if (m.principals.size < 20) m.principals.add(p);
     matched.set(key, m);
@@ -90,13 +94,21 @@ export async function techniqueIndicators(events: EventStore, subject: Subject, 
     }
   }
   for (const row of checked.slice(0, CONDITIONAL_LIMIT)) {
-    const record = parseRecord(row.record);
-    for (const rule of techniquesOf({ eventSource: row.eventSource, eventName: row.eventName, record }).filter((r) => r.when && !SEEN_ELSEWHERE.has(r.when.kind))) {
+    for (const rule of (met.get(row.eventId) ?? []).filter((r) => r.when && !SEEN_ELSEWHERE.has(r.when.kind))) {
       note(rule, row.eventName, row.errorCode !== null, 1, row.time, row.time, [row.eventId], row.resources ?? [], row.principalKey ? [row.principalKey] : []);
     }
   }
   const notes = checked.length > CONDITIONAL_LIMIT ? [`Only the first ${CONDITIONAL_LIMIT.toLocaleString('en-US')} calls whose technique depends on their request (${conditional.slice(0, 5).join(', ')}, …) were checked; there are more in the scope.`] : [];
   return { indicators: [...matched.values()].map((m) => techniqueIndicator(subject, m)), notes };
+}
+
+/**
+ * The calls in scope whose technique depends on their request (one more than the limit, to know
+ * whether there are more), and the rules the records of the first CONDITIONAL_LIMIT meet.
+ */
+async function conditionalCalls(events: EventStore, calls: string, names: readonly string[]): Promise<readonly [ConditionalRow[], ReadonlyMap<string, readonly TechniqueRule[]>]> {
+  const checked = await events.all<ConditionalRow>(conditionalCallsSql(calls), { names, limit: CONDITIONAL_LIMIT + 1 });
+  return [checked, await conditionalRulesMet(events, checked.slice(0, CONDITIONAL_LIMIT))];
 }
 
 function techniqueIndicator(subject: Subject, m: Matched): Indicator {
@@ -115,7 +127,7 @@ function techniqueIndicator(subject: Subject, m: Matched): Indicator {
     firstSeen: iso(m.firstTime),
     lastSeen: iso(m.lastTime),
     entities: [subjectEntity(subject), ...callersOf(subject, [...m.principals]), ...targets],
-    evidence: evidenceOf(subject, m.ids, calls, { eventSource: rule.eventSource, eventName: m.rawName }),
+    evidence: evidenceOf(subject, [...m.succeededIds, ...m.failedIds], calls, { eventSource: rule.eventSource, eventName: m.rawName }),
     tactics: [...rule.tactics],
     details: { techniqueId: rule.techniqueId, technique: rule.technique, api: `${rule.eventSource} ${m.eventName}`, succeeded: m.succeeded, refused: m.failed, ...(rule.when ? { condition: rule.when } : {}) },
   };
@@ -127,13 +139,4 @@ function actor(subject: Subject, principals: readonly string[]): string {
   if (sessions.length === 0 || subject.entity.kind === 'IamRole') return subject.entity.label;
   const named = sessions.slice(0, 2).map((k) => subject.names.of(k)?.label ?? k);
   return `${subject.entity.label}, through ${sessions.length === 1 ? 'its session' : 'its sessions'} ${named.join(', ')}${sessions.length > 2 ? ', …' : ''},`;
-}
-
-function parseRecord(text: string | null): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
 }

@@ -1,5 +1,5 @@
 import { countryPosition } from '../../../ingest/enrich/countryPositions';
-import type { EventStore, StoreParams } from '../../../store/eventStore';
+import type { EventStore } from '../../../store/eventStore';
 import { countryMovesSql } from '../../../store/queries/indicators';
 import { iso } from '../shapes';
 import { addressEntity, evidenceOf, subjectEntity } from './evidence';
@@ -26,27 +26,23 @@ interface Move {
  * go in the time between them. Positions are each country's representative point (the offline
  * database places addresses by country), so short hops between neighbours are never flagged
  * (settings.travelMinKm); a VPN or proxy looks the same as theft, and the explanation says so.
- * DuckDB walks the calls in time order; only the fastest moves come back.
+ * DuckDB walks the calls in scope (`calls`, the kept table) in time order; only the fastest moves
+ * come back.
  */
-export async function impossibleTravel(events: EventStore, subject: Subject, where: string, params: StoreParams, places: ReadonlyMap<string, AddressFacts>, settings: IndicatorSettings): Promise<Indicator[]> {
+export async function impossibleTravel(events: EventStore, subject: Subject, calls: string, places: ReadonlyMap<string, AddressFacts>, settings: IndicatorSettings): Promise<Indicator[]> {
   const placed = [...places.values()].flatMap((f) => {
     const at = f.country ? countryPosition(f.country) : null;
     return at && f.country ? [{ ip: f.ip, country: f.country, at }] : [];
   });
   if (new Set(placed.map((p) => p.country)).size < 2) return [];
-  const moves = await events.all<Move>(
-    countryMovesSql(where),
-    {
-      ...params,
-      placeIps: placed.map((p) => p.ip),
-      placeCountries: placed.map((p) => p.country),
-      placeLats: placed.map((p) => String(p.at.lat)),
-      placeLons: placed.map((p) => String(p.at.lon)),
-      minKm: settings.travelMinKm,
-      kmh: settings.travelKmh,
-    },
-    { from: subject.from, to: subject.to },
-  );
+  const moves = await events.all<Move>(countryMovesSql(calls), {
+    placeIps: placed.map((p) => p.ip),
+    placeCountries: placed.map((p) => p.country),
+    placeLats: placed.map((p) => String(p.at.lat)),
+    placeLons: placed.map((p) => String(p.at.lon)),
+    minKm: settings.travelMinKm,
+    kmh: settings.travelKmh,
+  });
   // One indicator per pair of countries (the fastest move between them), the fastest first.
   const byPair = new Map<string, Move[]>();
   for (const move of moves) {
