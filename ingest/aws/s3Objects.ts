@@ -1,17 +1,14 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { TrailhoundError } from '../../graph/errors';
 import type { AwsLogsSource } from '../detect';
 import type { InputFile } from '../pipeline/types';
-import { clientConfig, describeAwsError, type AwsOptions } from './awsClients';
+import type { AwsOptions } from './awsClients';
+import { LogBucket, type S3Location } from './bucket';
 
 /** The AWSLogs service folder of each source. */
 const SERVICE_FOLDER: Record<AwsLogsSource, string> = { cloudtrail: 'CloudTrail', vpcflow: 'vpcflowlogs', guardduty: 'GuardDuty' };
 
-export interface S3Location {
-  readonly bucket: string;
-  readonly prefix: string;
-}
+export type { S3Location };
 
 export function parseS3Url(url: string): S3Location {
   const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
@@ -37,52 +34,11 @@ export interface S3Walk extends AwsOptions {
  * (bucket, key and ETag: a rewritten object is read again) and how to stream it.
  */
 export async function listS3Logs(location: S3Location, walk: S3Walk): Promise<{ inputs: InputFile[]; client: S3Client }> {
-  // A bucket in another region answers with a redirect the client follows.
-  const client = new S3Client({ ...clientConfig(walk), forcePathStyle: Boolean(walk.endpointUrl), followRegionRedirects: true });
+  const bucket = new LogBucket(location, walk);
   const inputs: InputFile[] = [];
-  const call = async <T>(what: string, send: () => Promise<T>): Promise<T> => {
-    try {
-      return await send();
-    } catch (error) {
-      const name = (error as { name?: string }).name;
-      if (name === 'NoSuchBucket') throw new TrailhoundError('S3_NO_BUCKET', `Bucket ${location.bucket} does not exist (or is not visible to these credentials).`, 'Check the bucket name and the account of the credentials.');
-      if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed') {
-        throw new TrailhoundError('S3_WRONG_REGION', `Bucket ${location.bucket} is in another region than ${walk.region}.`, 'Pass that region with --region (the bucket\'s, e.g. from `aws s3api get-bucket-location`).');
-      }
-      throw describeAwsError(error, `S3 ${what} on ${location.bucket}`);
-    }
-  };
-
-  const prefixes = async (prefix: string): Promise<string[]> => {
-    const out: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await call('ListObjectsV2', () => client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) })));
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return out;
-  };
+  const prefixes = (prefix: string) => bucket.folders(prefix);
   const objects = async (prefix: string, source: AwsLogsSource | undefined) => {
-    let token: string | undefined;
-    do {
-      const page = await call('ListObjectsV2', () => client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) })));
-      for (const o of page.Contents ?? []) {
-        if (!o.Key || o.Key.endsWith('/') || /CloudTrail-Digest\//.test(o.Key)) continue;
-        const key = o.Key;
-        inputs.push({
-          path: `s3://${location.bucket}/${key}`,
-          size: o.Size ?? 0,
-          ledgerKey: `s3:${location.bucket}/${key}#${(o.ETag ?? '').replace(/"/g, '')}`,
-          ...(source ? { sourceHint: source } : {}),
-          open: async () => {
-            const got = await call('GetObject', () => client.send(new GetObjectCommand({ Bucket: location.bucket, Key: key })));
-            return got.Body as Readable;
-          },
-        });
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    for (const o of await bucket.objects(prefix)) if (!/CloudTrail-Digest\//.test(o.key)) inputs.push(bucket.input(o, source));
   };
 
   // A prefix inside the AWSLogs layout (the bucket, AWSLogs/, one account's or service's or
@@ -123,7 +79,7 @@ export async function listS3Logs(location: S3Location, walk: S3Walk): Promise<{ 
       'Check the prefix (CloudTrail writes under AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/) and the --accounts, --region and --since filters.',
     );
   }
-  return { inputs, client };
+  return { inputs, client: bucket.client };
 }
 
 /** Where a prefix sits in the AWSLogs layout: the layout's root and the levels the prefix names. */

@@ -1,9 +1,8 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { TrailhoundError } from '../../graph/errors';
 import type { InputFile } from '../pipeline/types';
-import { clientConfig, describeAwsError, type AwsOptions } from './awsClients';
-import type { S3Location } from './s3Objects';
+import type { AwsOptions } from './awsClients';
+import { LogBucket, type S3Location } from './bucket';
 
 /**
  * The Security Lake sources Trailhound reads: CloudTrail management, S3 data and Lambda data
@@ -109,20 +108,7 @@ export function isSecurityLakePrefix(prefix: string): boolean {
  * sources as `ext/<name>`).
  */
 export async function listSecurityLake(location: S3Location, walk: LakeWalk): Promise<{ inputs: InputFile[]; client: S3Client; skippedSources: string[] }> {
-  // A bucket in another region answers with a redirect the client follows.
-  const client = new S3Client({ ...clientConfig(walk), forcePathStyle: Boolean(walk.endpointUrl), followRegionRedirects: true });
-  const call = async <T>(what: string, send: () => Promise<T>): Promise<T> => {
-    try {
-      return await send();
-    } catch (error) {
-      const name = (error as { name?: string }).name;
-      if (name === 'NoSuchBucket') throw new TrailhoundError('S3_NO_BUCKET', `Bucket ${location.bucket} does not exist (or is not visible to these credentials).`, 'Check the bucket name and the account of the credentials.');
-      if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed') {
-        throw new TrailhoundError('S3_WRONG_REGION', `Bucket ${location.bucket} is in another region than ${walk.region}.`, 'Pass that region with --region (the bucket\'s, e.g. from `aws s3api get-bucket-location`).');
-      }
-      throw describeAwsError(error, `S3 ${what} on ${location.bucket}`);
-    }
-  };
+  const bucket = new LogBucket(location, walk);
 
   const skipped = new Set<string>();
   /** Whether a folder's value at a level is read: a source Trailhound reads, a region, account and day asked for. */
@@ -140,43 +126,17 @@ export async function listSecurityLake(location: S3Location, walk: LakeWalk): Pr
     return true;
   };
 
-  const prefixes = async (prefix: string): Promise<string[]> => {
-    const out: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await call('ListObjectsV2', () => client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) })));
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return out;
-  };
+  const prefixes = (prefix: string) => bucket.folders(prefix);
   /** The objects under a prefix; `inDayFolder`: the walk found it, so they are Security Lake's. */
   const objects = async (prefix: string, inDayFolder: boolean): Promise<InputFile[]> => {
     const out: InputFile[] = [];
-    let token: string | undefined;
-    do {
-      const page = await call('ListObjectsV2', () => client.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) })));
-      for (const o of page.Contents ?? []) {
-        if (!o.Key || o.Key.endsWith('/')) continue;
-        const key = o.Key;
-        // Under a prefix outside the layout, a key in a day folder is filtered as the walk would
-        // filter it; any other key is left to detection by its content.
-        const place = inDayFolder ? null : lakeLayoutStart(key.slice(0, key.lastIndexOf('/') + 1));
-        if (place?.day !== undefined && !LEVELS.every((level) => wanted(level.field, place[level.field]!))) continue;
-        const inLake = inDayFolder || place?.day !== undefined;
-        out.push({
-          path: `s3://${location.bucket}/${key}`,
-          size: o.Size ?? 0,
-          ledgerKey: `s3:${location.bucket}/${key}#${(o.ETag ?? '').replace(/"/g, '')}`,
-          ...(inLake ? { sourceHint: 'ocsf' } : {}),
-          open: async () => {
-            const got = await call('GetObject', () => client.send(new GetObjectCommand({ Bucket: location.bucket, Key: key })));
-            return got.Body as Readable;
-          },
-        });
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    for (const o of await bucket.objects(prefix)) {
+      // Under a prefix outside the layout, a key in a day folder is filtered as the walk would
+      // filter it; any other key is left to detection by its content.
+      const place = inDayFolder ? null : lakeLayoutStart(o.key.slice(0, o.key.lastIndexOf('/') + 1));
+      if (place?.day !== undefined && !LEVELS.every((level) => wanted(level.field, place[level.field]!))) continue;
+      out.push(bucket.input(o, inDayFolder || place?.day !== undefined ? 'ocsf' : undefined));
+    }
     return out;
   };
 
@@ -204,7 +164,7 @@ export async function listSecurityLake(location: S3Location, walk: LakeWalk): Pr
   }
 
   if (inputs.length === 0) {
-    client.destroy();
+    bucket.client.destroy();
     const filtered = walk.accounts?.length || walk.regions?.length || walk.from !== undefined || walk.to !== undefined;
     throw new TrailhoundError(
       'S3_EMPTY',
@@ -212,7 +172,7 @@ export async function listSecurityLake(location: S3Location, walk: LakeWalk): Pr
       'Check the prefix (Security Lake writes under aws/<SOURCE>/<version>/region=<region>/accountId=<account>/eventDay=<YYYYMMDD>/) and the --accounts, --region and --since filters.',
     );
   }
-  return { inputs, client, skippedSources: [...skipped].sort() };
+  return { inputs, client: bucket.client, skippedSources: [...skipped].sort() };
 }
 
 /** The last folder of a prefix: `aws/VPC_FLOW/` -> `VPC_FLOW`. */
