@@ -1,8 +1,3 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { quoteLiteral } from '../../store/sql';
 import { UnreadableParquet } from '../vpcflow/parquet';
@@ -39,26 +34,4 @@ export async function* parquetRecordTexts(path: string): AsyncGenerator<string[]
   } finally {
     instance.closeSync();
   }
-}
-
-/**
- * Parquet is read from its end (the footer says where the columns are): the bytes are spooled to
- * a temporary file first, removed when `use` is done, whatever happens.
- */
-export async function withSpooledFile<T>(chunks: AsyncIterable<Buffer>, use: (path: string) => AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
-  const dir = await mkdtemp(join(tmpdir(), 'trailhound-ocsf-'));
-  const path = join(dir, 'records.parquet');
-  try {
-    await pipeline(chunks, createWriteStream(path));
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return (async function* () {
-    try {
-      yield* use(path);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  })();
 }

@@ -2,6 +2,7 @@ import type { InputFile, LogSource, ParsedItem, ReadContext, ReadRecord, RecordP
 import { readCloudTrailRecord } from '../cloudtrail/normalize';
 import { readFindingRecord } from '../guardduty/normalize';
 import { readJsonRecordFile, type JsonRecordSource, type UnwrappedRecord } from '../read/jsonRecordFile';
+import { peek, withSpooledFile } from '../read/chunks';
 import { excerpt } from '../read/jsonRecords';
 import { describeThrown } from '../read/nesting';
 import { isParquet, UnreadableParquet } from '../vpcflow/parquet';
@@ -10,7 +11,6 @@ import { ocsfFamily } from './classes';
 import { unsupportedReason, type Converted } from './convert';
 import { convertedParquet } from './converter';
 import { FlowSpool } from './flowSpool';
-import { withSpooledFile } from './parquetRecords';
 import { cloudTrailFromOcsf } from './toCloudTrail';
 import { findingFromOcsf } from './toFinding';
 import { flowLineFromOcsf } from './toFlowLine';
@@ -62,26 +62,6 @@ async function* readOcsfFile(file: InputFile, chunks: AsyncIterable<Buffer>, con
   }
 }
 
-/** The first chunk, and every chunk (the first included); the input is closed however reading ends. */
-async function peek(chunks: AsyncIterable<Buffer>): Promise<{ first: Buffer | null; all: AsyncIterable<Buffer> }> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  const next = await iterator.next();
-  if (next.done) {
-    await iterator.return?.();
-    return { first: null, all: (async function* () {})() };
-  }
-  const first = next.value as Buffer;
-  async function* all(): AsyncGenerator<Buffer> {
-    try {
-      yield first;
-      for (let more = await iterator.next(); !more.done; more = await iterator.next()) yield more.value;
-    } finally {
-      await iterator.return?.();
-    }
-  }
-  return { first, all: all() };
-}
-
 /**
  * Security Lake's Parquet: decoded and converted on a second thread (converter.ts) into the
  * CloudTrail events, findings and flow lines its records were made from, which this thread reads
@@ -91,7 +71,7 @@ async function* readParquetRecords(chunks: AsyncIterable<Buffer>, flows: FlowSpo
   let row = 0;
   let sawRecord = false;
   try {
-    for await (const converted of await withSpooledFile(chunks, convertedParquet)) {
+    for await (const converted of withSpooledFile(chunks, 'records.parquet', convertedParquet)) {
       const items: ParsedItem[] = [];
       for (const c of converted) {
         row += 1;

@@ -1,10 +1,6 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type Compressors } from 'hyparquet';
+import { peek, withSpooledFile } from '../read/chunks';
 
 /** "PAR1": the first (and last) four bytes of every Parquet file. */
 export function isParquet(head: Buffer): boolean {
@@ -36,15 +32,12 @@ const COMPRESSORS: Compressors = {
  * Parquet is read from its end (the footer says where the columns are), so the bytes are first
  * spooled to a temporary file, removed afterwards whatever happens.
  */
-export async function* parquetAsText(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const dir = await mkdtemp(join(tmpdir(), 'trailhound-parquet-'));
-  let decoding = false;
-  try {
-    const path = join(dir, 'flows.parquet');
-    // pipeline closes the file on every path, and turns a write error (a full disk) into a rejection.
-    await pipeline(chunks, createWriteStream(path));
+export function parquetAsText(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  return withSpooledFile(chunks, 'flows.parquet', decodeFlows);
+}
 
-    decoding = true;
+async function* decodeFlows(path: string): AsyncGenerator<Buffer> {
+  try {
     const file = await asyncBufferFromFile(path);
     const metadata = await parquetMetadataAsync(file);
     const columns = parquetSchema(metadata).children.map((child) => child.element.name);
@@ -71,10 +64,7 @@ export async function* parquetAsText(chunks: AsyncIterable<Buffer>): AsyncGenera
     }
   } catch (error) {
     // A corrupt or cut-short file: the reader refuses it with hyparquet's reason.
-    if (decoding) throw new UnreadableParquet(error instanceof Error ? error.message : String(error));
-    throw error;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    throw new UnreadableParquet(error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -86,19 +76,9 @@ export class UnreadableParquet extends Error {}
  * input is closed however reading ends (a refused file stops early).
  */
 export async function* flowLogText(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  try {
-    const first = await iterator.next();
-    if (first.done) return;
-    async function* all(): AsyncGenerator<Buffer> {
-      yield first.value as Buffer;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-    }
-    if (isParquet(first.value as Buffer)) yield* parquetAsText(all());
-    else yield* all();
-  } finally {
-    await iterator.return?.();
-  }
+  const { first, all } = await peek(chunks);
+  if (first === null) return;
+  yield* isParquet(first) ? parquetAsText(all) : all;
 }
 
 /** A value as the text format writes it: "-" when absent; never a space inside a field. */
