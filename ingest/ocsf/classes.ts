@@ -7,7 +7,8 @@ import { at, text, type Json } from './values';
  * VPC Flow Logs as Network Activity (4001); Security Hub's findings (GuardDuty's among them) as
  * Detection Finding (2004) in OCSF 1.1.0 and Security Finding (2001) in 1.0.0.
  */
-const CLOUDTRAIL = new Set([3001, 3002, 3003, 3004, 3005, 3006, 6003]);
+export const CLOUDTRAIL_CLASS_UIDS = [3001, 3002, 3003, 3004, 3005, 3006, 6003] as const;
+const CLOUDTRAIL = new Set<number>(CLOUDTRAIL_CLASS_UIDS);
 const FINDINGS = new Set([2001, 2004]);
 const FLOWS = new Set([4001]);
 

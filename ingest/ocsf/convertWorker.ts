@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { UnreadableParquet } from '../vpcflow/parquet';
-import { convertOcsfText } from './convert';
+import { convertOcsfRow } from './convert';
 import { parquetRecordTexts } from './parquetRecords';
 
 /**
@@ -20,7 +20,7 @@ try {
   for await (const rows of parquetRecordTexts((workerData as { path: string }).path)) {
     while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
     credit -= 1;
-    port.postMessage({ type: 'batch', out: rows.map(convertOcsfText) });
+    port.postMessage({ type: 'batch', out: rows.map(convertOcsfRow) });
   }
   port.postMessage({ type: 'end' });
 } catch (error) {

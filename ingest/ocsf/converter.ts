@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { UnreadableParquet } from '../vpcflow/parquet';
-import { convertOcsfText, type Converted } from './convert';
+import { convertOcsfRow, type Converted } from './convert';
 import { parquetRecordTexts } from './parquetRecords';
 
 /** Batches the conversion thread may have ready ahead of the reader. */
@@ -19,7 +19,7 @@ export async function* convertedParquet(path: string): AsyncGenerator<Converted[
   try {
     worker = new Worker(new URL('./workerBoot.mjs', import.meta.url), { workerData: { entry: new URL('./convertWorker.ts', import.meta.url).href, path } });
   } catch {
-    for await (const rows of parquetRecordTexts(path)) yield rows.map(convertOcsfText);
+    for await (const rows of parquetRecordTexts(path)) yield rows.map(convertOcsfRow);
     return;
   }
   type Message = { type: 'batch'; out: Converted[] } | { type: 'end' } | { type: 'error'; message: string; unreadable: boolean };

@@ -1,22 +1,26 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { quoteLiteral } from '../../store/sql';
 import { UnreadableParquet } from '../vpcflow/parquet';
+import { ocsfRowsQuery, type OcsfRowText, type ParquetSchema } from './parquetProjection';
 
 /**
  * OCSF records stored as Parquet (Amazon Security Lake: nested structs, lists, a map for
  * `unmapped`), each as JSON text: DuckDB decodes the row groups in native code and writes each
- * row as JSON (structs as objects, maps as objects, lists as arrays). Rows come a chunk (about
- * 2,048 rows) at a time, so memory stays flat whatever the number of row groups (DuckDB holds
- * one row group while it decodes it).
+ * row as JSON (structs as objects, maps as objects, lists as arrays), a CloudTrail row as only
+ * the fields its event is rebuilt from (parquetProjection.ts). Rows come a chunk (about 2,048
+ * rows) at a time, so memory stays flat whatever the number of row groups (DuckDB holds one row
+ * group while it decodes it).
  */
-export async function* parquetRecordTexts(path: string): AsyncGenerator<string[]> {
+export async function* parquetRecordTexts(path: string): AsyncGenerator<OcsfRowText[]> {
   // One thread: ingest runs its own work on the other core.
   const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '512MB', autoinstall_known_extensions: 'false' });
   try {
     const connection = await instance.connect();
     let result;
     try {
-      result = await connection.stream(`SELECT to_json(r)::VARCHAR FROM read_parquet(${quoteLiteral(path)}) r`);
+      const described = await connection.run(`SELECT * FROM read_parquet(${quoteLiteral(path)}) LIMIT 0`);
+      const schema = JSON.parse(JSON.stringify(described.columnNamesAndTypesJson())) as ParquetSchema;
+      result = await connection.stream(ocsfRowsQuery(path, schema));
     } catch (error) {
       throw new UnreadableParquet(error instanceof Error ? error.message : String(error));
     }
@@ -28,7 +32,15 @@ export async function* parquetRecordTexts(path: string): AsyncGenerator<string[]
         throw new UnreadableParquet(error instanceof Error ? error.message : String(error));
       }
       if (!chunk || chunk.rowCount === 0) break;
-      yield (chunk.getColumnValues(0) as (string | null)[]).filter((line): line is string => line !== null);
+      const records = chunk.getColumnValues(0) as (string | null)[];
+      const requests = chunk.getColumnValues(1) as (string | null)[];
+      const responses = chunk.getColumnValues(2) as (string | null)[];
+      const rows: OcsfRowText[] = [];
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i];
+        if (record != null) rows.push({ record, request: requests[i] ?? null, response: responses[i] ?? null });
+      }
+      yield rows;
     }
     connection.closeSync();
   } finally {

@@ -4,7 +4,7 @@ import { readFindingRecord } from '../guardduty/normalize';
 import { readJsonRecordFile, type JsonRecordSource, type UnwrappedRecord } from '../read/jsonRecordFile';
 import { peek, withSpooledFile } from '../read/chunks';
 import { excerpt } from '../read/jsonRecords';
-import { describeThrown } from '../read/nesting';
+import { describeThrown, MAX_NESTING, nestsDeeperThan } from '../read/nesting';
 import { isParquet, UnreadableParquet } from '../vpcflow/parquet';
 import { vpcFlowSource } from '../vpcflow/source';
 import { ocsfFamily } from './classes';
@@ -99,16 +99,31 @@ async function* readParquetRecords(chunks: AsyncIterable<Buffer>, flows: FlowSpo
 }
 
 /** A converted event or finding, read by its source's reader; whatever that throws rejects this record alone. */
-function readConverted(c: Extract<Converted, { k: 'event' | 'finding' }>, position: RecordPosition): ParsedItem {
+export function readConverted(c: Extract<Converted, { k: 'event' | 'finding' }>, position: RecordPosition): ParsedItem {
   let result: ReadRecord;
   try {
-    const record = JSON.parse(c.text) as Json;
-    result = c.k === 'finding' ? readFindingRecord(record) : readCloudTrailRecord(record, c.k === 'event' ? (c.stored ?? c.text) : undefined, true);
+    result = c.k === 'finding' ? readFindingRecord(JSON.parse(c.text) as Json) : c.unchecked ? readUncheckedEvent(c.text) : readCloudTrailRecord(JSON.parse(c.text) as Json, c.stored ?? c.text, true);
   } catch (error) {
     result = { ok: false, reason: `could not be read: ${describeThrown(error)}` };
   }
   if (result.ok) return result.item.kind === 'event' ? { ...result.item, position } : result.item;
   return { kind: 'reject', position, reason: result.reason, excerpt: excerpt(c.text) };
+}
+
+/**
+ * An event whose request or response data came as Security Lake wrote it (convertOcsfRow): it
+ * is parsed here for the first time, so it gets the checks a raw event gets, and the store
+ * keeps its text only after storedRecordText has looked for secrets and size.
+ */
+function readUncheckedEvent(text: string): ReadRecord {
+  let event: unknown;
+  try {
+    event = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: `its request or response data is not strict JSON: ${describeThrown(error)}` };
+  }
+  if (nestsDeeperThan(event)) return { ok: false, reason: `nested more than ${MAX_NESTING} levels deep: not read any further` };
+  return readCloudTrailRecord(event as Json, text, false);
 }
 
 /**

@@ -2,6 +2,25 @@ import { parseArn } from '../common/arn';
 import { asObject, at, listAt, objectAt, text, timeAt, unmappedOf, type Json } from './values';
 
 /**
+ * Every path of an OCSF record that rebuilding its CloudTrail event reads, with what sorts it
+ * by class (classes.ts): Security Lake's Parquet is read as these fields alone
+ * (parquetProjection.ts). A test reads records through a proxy to keep this list whole.
+ */
+export const CLOUDTRAIL_PATHS = [
+  'class_uid', 'class_name', 'time', 'time_dt', 'unmapped',
+  'metadata.uid', 'metadata.version', 'metadata.product.version', 'metadata.product.feature.name', 'metadata.event_code', 'metadata.log_name',
+  'api.operation', 'api.service.name', 'api.version', 'api.request.uid', 'api.request.data',
+  'api.response.data', 'api.response.error', 'api.response.message', 'api.response.error_message',
+  'cloud.region', 'cloud.account.uid', 'cloud.account_uid',
+  'src_endpoint.ip', 'src_endpoint.domain', 'src_endpoint.svc_name', 'src_endpoint.hostname', 'src_endpoint.uid',
+  'http_request.user_agent',
+  'resources[].uid', 'resources[].type', 'resources[].owner.account.uid', 'resources[].account_uid',
+  'actor.user.uid', 'actor.user.uuid', 'actor.user.uid_alt', 'actor.user.type', 'actor.user.name', 'actor.user.account.uid', 'actor.user.account_uid', 'actor.user.credential_uid',
+  'actor.session.credential_uid', 'actor.session.issuer', 'actor.session.created_time', 'actor.session.created_time_dt', 'actor.session.is_mfa',
+  'actor.invoked_by', 'actor.idp.name',
+] as const;
+
+/**
  * An OCSF CloudTrail record (API Activity, Authentication, Account Change...) turned back into
  * the CloudTrail event it was made from, so that the CloudTrail reader builds exactly the same
  * principals, sessions, keys, resources and addresses from it. Fields Security Lake keeps
