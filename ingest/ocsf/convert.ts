@@ -4,7 +4,7 @@ import { excerpt } from '../read/jsonRecords';
 import { describeThrown, MAX_NESTING, nestsDeeperThan } from '../read/nesting';
 import { describeOcsfClass, ocsfFamily } from './classes';
 import type { OcsfRowText } from './parquetProjection';
-import { RawJson, stringifyWithRaw } from './rawJson';
+import { eventText, mayBeLenient, RawJson } from './rawJson';
 import { cloudTrailFromOcsf } from './toCloudTrail';
 import { findingFromOcsf } from './toFinding';
 import { flowLineFromOcsf } from './toFlowLine';
@@ -43,6 +43,11 @@ export function convertOcsfRow(row: OcsfRowText): Converted {
       const text = row[part];
       const holder = api?.[part];
       if (text === null || !holder) continue;
+      if (mayBeLenient(text)) {
+        // As the whole record holds it: text, which the conversion parses, or ignores if it cannot.
+        holder.data = text;
+        continue;
+      }
       const raw = new RawJson(text);
       holder.data = raw;
       raws.push(raw);
@@ -83,7 +88,7 @@ function convertOcsfRecord(record: Json, text: string, raws: readonly RawJson[])
   }
   const event = cloudTrailFromOcsf(record);
   if (!event.ok) return { k: 'invalid', reason: event.reason, excerpt: excerpt(text) };
-  if (raws.length > 0) return { k: 'event', text: stringifyWithRaw(event.event, raws), unchecked: true };
+  if (raws.length > 0) return { k: 'event', text: eventText(event.event), unchecked: true };
   // Request or response data kept as text was parsed only now: it is held to the depth the record was.
   if (nestsDeeperThan(event.event)) return { k: 'invalid', reason: `nested more than ${MAX_NESTING} levels deep: not read any further`, excerpt: excerpt(text) };
   const json = JSON.stringify(event.event);

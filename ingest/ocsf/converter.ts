@@ -8,10 +8,10 @@ const BATCHES_AHEAD = 2;
 
 /**
  * A Parquet file's OCSF records, converted (convert.ts), in order, a batch at a time. The work
- * runs on a second thread: decoding (DuckDB), parsing Security Lake's records (request and
- * response as JSON text inside them), rebuilding each CloudTrail event and serialising it for
- * the store cost about twice what reading a raw event does, and off the main thread they overlap
- * its own work (normalising, aggregating, writing). Only the converted text crosses over. Where
+ * runs on a second thread: decoding (DuckDB, a CloudTrail row as only the fields its event is
+ * rebuilt from, parquetProjection.ts), rebuilding each CloudTrail event and serialising it cost
+ * about what reading a raw event does, and off the main thread they overlap its own work
+ * (normalising, aggregating, writing). Only the converted text crosses over. Where
  * a worker cannot start, the same work runs on this thread.
  */
 export async function* convertedParquet(path: string): AsyncGenerator<Converted[]> {
