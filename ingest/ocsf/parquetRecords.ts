@@ -12,10 +12,8 @@ import { ocsfRowsQuery, type OcsfRowText, type ParquetSchema } from './parquetPr
  * group while it decodes it).
  */
 export async function* parquetRecordTexts(path: string): AsyncGenerator<OcsfRowText[]> {
-  // One thread: ingest runs its own work on the other core.
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '512MB', autoinstall_known_extensions: 'false' });
+  const connection = await (await decoder()).connect();
   try {
-    const connection = await instance.connect();
     let result;
     try {
       const described = await connection.run(`SELECT * FROM read_parquet(${quoteLiteral(path)}) LIMIT 0`);
@@ -42,8 +40,22 @@ export async function* parquetRecordTexts(path: string): AsyncGenerator<OcsfRowT
       }
       yield rows;
     }
-    connection.closeSync();
   } finally {
-    instance.closeSync();
+    connection.closeSync();
   }
+}
+
+let instance: Promise<DuckDBInstance> | null = null;
+
+/**
+ * One in-memory DuckDB for every file this thread decodes: opening one costs about 50 ms, more
+ * than a small Security Lake file takes to read. One DuckDB thread: ingest runs its own work on
+ * the other core.
+ */
+function decoder(): Promise<DuckDBInstance> {
+  instance ??= DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '512MB', autoinstall_known_extensions: 'false' }).catch((error: unknown) => {
+    instance = null;
+    throw error;
+  });
+  return instance;
 }

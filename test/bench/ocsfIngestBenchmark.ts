@@ -1,8 +1,9 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { Command } from 'commander';
 import { boltUri, localNeo4jOptions, startLocalNeo4j, stopLocalNeo4j } from '../../db/localNeo4j';
 import { ocsfLine } from '../../export/ocsf';
@@ -13,6 +14,7 @@ import { normalizeCloudTrailEvent } from '../../ingest/cloudtrail/normalize';
 import { JsonRecordScanner } from '../../ingest/read/jsonRecords';
 import { freePort } from '../support/freePort';
 import { runCli } from '../support/runCli';
+import { quoteLiteral } from '../../store/sql';
 import { writeLakeParquet } from '../support/securityLake';
 import { generateCloudTrailFile } from './generateCloudTrail';
 
@@ -26,7 +28,8 @@ import { generateCloudTrailFile } from './generateCloudTrail';
 await new Command('ocsf-ingest-benchmark')
   .option('--events <n>', 'CloudTrail events', '100000')
   .option('--rounds <n>', 'loads of each form', '3')
-  .action(async (flags: { events: string; rounds: string }) => {
+  .option('--rows-per-file <n>', 'write the lake as files of this many rows, as Security Lake writes a few minutes of one account and region (default: one file)')
+  .action(async (flags: { events: string; rounds: string; rowsPerFile?: string }) => {
     const events = Number(flags.events);
     const json = join('.bench', `cloudtrail-${events}-seed42.json.gz`);
     if (!existsSync(json)) await generateCloudTrailFile(json, events, 42);
@@ -35,7 +38,18 @@ await new Command('ocsf-ingest-benchmark')
       process.stderr.write(`writing the same events as Security Lake Parquet into ${lake}...\n`);
       await asLake(json, lake);
     }
-    const parquetBytes = statSync(join(lake, 'aws', 'CLOUD_TRAIL_MGMT', '2.0', 'region=us-east-1', 'accountId=900138736586', 'eventDay=20261101', 'cloud_trail_mgmt.gz.parquet')).size;
+    const lakeFile = join(lake, 'aws', 'CLOUD_TRAIL_MGMT', '2.0', 'region=us-east-1', 'accountId=900138736586', 'eventDay=20261101', 'cloud_trail_mgmt.gz.parquet');
+    let parquetBytes = statSync(lakeFile).size;
+    let ocsfInput = lake;
+    let files = 1;
+    if (flags.rowsPerFile) {
+      ocsfInput = `${lake}-split-${flags.rowsPerFile}`;
+      if (!existsSync(ocsfInput)) await splitLake(lakeFile, ocsfInput, Number(flags.rowsPerFile));
+      const day = join(ocsfInput, 'aws', 'CLOUD_TRAIL_MGMT', '2.0', 'region=us-east-1', 'accountId=900138736586', 'eventDay=20261101');
+      const names = readdirSync(day);
+      files = names.length;
+      parquetBytes = names.reduce((sum, name) => sum + statSync(join(day, name)).size, 0);
+    }
 
     const dataDir = mkdtempSync(join(tmpdir(), 'trailhound-bench-neo4j-'));
     const storeDir = mkdtempSync(join(tmpdir(), 'trailhound-bench-events-'));
@@ -48,7 +62,7 @@ await new Command('ocsf-ingest-benchmark')
       for (let round = 0; round < Number(flags.rounds); round++) {
         for (const [form, args] of [
           ['cloudtrail', ['ingest', 'cloudtrail', json]],
-          ['ocsf', ['ingest', 'ocsf', lake]],
+          ['ocsf', ['ingest', 'ocsf', ocsfInput]],
         ] as const) {
           await graph.run('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
           rmSync(storeDir, { recursive: true, force: true });
@@ -76,7 +90,7 @@ await new Command('ocsf-ingest-benchmark')
       `\n${events.toLocaleString('en-US')} events, loaded into an empty graph and store each time, alternating, ${flags.rounds} rounds:\n\n` +
         '| input | size | wall times | median | events/s at the median |\n|---|---|---|---|---|\n' +
         `${row('cloudtrail', 'CloudTrail JSON (S3 delivery, .json.gz)', statSync(json).size)}\n` +
-        `${row('ocsf', 'the same events as Security Lake OCSF Parquet (gzip)', parquetBytes)}\n\n` +
+        `${row('ocsf', `the same events as Security Lake OCSF Parquet (gzip, ${files.toLocaleString('en-US')} file${files === 1 ? '' : 's'})`, parquetBytes)}\n\n` +
         `OCSF / CloudTrail time at the median: ${(median(times.ocsf!) / median(times.cloudtrail!)).toFixed(2)}\n`,
     );
   })
@@ -104,4 +118,23 @@ async function asLake(json: string, lake: string): Promise<void> {
   await new Promise<void>((resolve) => out.end(resolve));
   await writeLakeParquet(jsonl, lake);
   rmSync(jsonl);
+}
+
+/** The lake's one file rewritten as files of `rows` rows each, in the same folder layout. */
+async function splitLake(file: string, into: string, rows: number): Promise<void> {
+  const day = join(into, 'aws', 'CLOUD_TRAIL_MGMT', '2.0', 'region=us-east-1', 'accountId=900138736586', 'eventDay=20261101');
+  mkdirSync(day, { recursive: true });
+  const db = await DuckDBInstance.create(':memory:');
+  const connection = await db.connect();
+  try {
+    await connection.run(`CREATE TABLE lake AS SELECT *, (row_number() OVER () - 1) // ${rows} AS part FROM read_parquet(${quoteLiteral(file)})`);
+    const parts = Number((await connection.runAndReadAll('SELECT max(part) + 1 FROM lake')).getRows()[0]![0]);
+    for (let part = 0; part < parts; part++) {
+      const out = join(day, `part-${String(part).padStart(5, '0')}.gz.parquet`);
+      await connection.run(`COPY (SELECT * EXCLUDE (part) FROM lake WHERE part = ${part}) TO ${quoteLiteral(out)} (FORMAT parquet, COMPRESSION gzip)`);
+    }
+  } finally {
+    connection.closeSync();
+    db.closeSync();
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -10,11 +10,13 @@ import { unwrapCloudTrail } from '../../ingest/cloudtrail/container';
 import { normalizeCloudTrailEvent } from '../../ingest/cloudtrail/normalize';
 import { describeOcsfClass, ocsfFamily } from '../../ingest/ocsf/classes';
 import { convertOcsfRow, convertOcsfText, type Converted } from '../../ingest/ocsf/convert';
+import { conversionThreadsStarted, convertedParquet } from '../../ingest/ocsf/converter';
 import { parquetRecordTexts } from '../../ingest/ocsf/parquetRecords';
 import { pathTree } from '../../ingest/ocsf/parquetProjection';
 import { mayBeLenient } from '../../ingest/ocsf/rawJson';
 import { readConverted } from '../../ingest/ocsf/source';
 import { CLOUDTRAIL_PATHS, cloudTrailFromOcsf } from '../../ingest/ocsf/toCloudTrail';
+import { UnreadableParquet } from '../../ingest/vpcflow/parquet';
 import { quoteLiteral } from '../../store/sql';
 import { lakeShape } from '../support/securityLake';
 
@@ -220,5 +222,61 @@ describe('the projection holds every field the conversion reads', () => {
     expect(missing).toEqual([]);
     // The check can fail: a path outside the list is noticed.
     expect(covered('actor.user.not_a_field')).toBe(false);
+  });
+});
+
+describe('the conversion thread, kept from file to file', () => {
+  let dir: string;
+  let files: string[];
+  let expected: unknown[][];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'trailhound-conversion-thread-'));
+    const rows = ocsfRecords().map((r) => lakeShape(r) as Record<string, any>);
+    // A file of several batches (DuckDB hands over about 2,048 rows at a time), then small ones.
+    const many = Array.from({ length: 5000 }, (_, i) => ({ ...structuredClone(rows[i % rows.length]!), metadata: { ...rows[i % rows.length]!.metadata, uid: `many-${i}` } }));
+    files = [];
+    for (const [i, part] of [many, rows.slice(0, 40), rows.slice(40, 80), rows.slice(80)].entries()) {
+      const sub = join(dir, `f${i}`);
+      mkdirSync(sub);
+      files.push(await writeParquet(part, sub));
+    }
+    expected = [];
+    for (const file of files) {
+      const out: unknown[] = [];
+      for await (const batch of parquetRecordTexts(file)) for (const row of batch) out.push(outcome(convertOcsfRow(row), out.length));
+      expected.push(out);
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function converted(file: string, stopAfter = Infinity): Promise<unknown[]> {
+    const out: unknown[] = [];
+    let batches = 0;
+    for await (const batch of convertedParquet(file)) {
+      for (const c of batch) out.push(outcome(c, out.length));
+      if (++batches >= stopAfter) break;
+    }
+    return out;
+  }
+
+  it('converts file after file on one thread, each as this thread converts it', async () => {
+    const before = conversionThreadsStarted();
+    for (const [i, file] of files.entries()) expect(await converted(file), `file ${i}`).toEqual(expected[i]);
+    for (const [i, file] of files.entries()) expect(await converted(file), `file ${i} again`).toEqual(expected[i]);
+    expect(conversionThreadsStarted() - before).toBeLessThanOrEqual(1);
+  });
+
+  it('after a file left half read, or one that cannot be read, the next file converts whole', async () => {
+    const half = await converted(files[0]!, 1);
+    expect(half.length).toBeGreaterThan(0);
+    expect(half.length).toBeLessThan(expected[0]!.length);
+    expect(await converted(files[1]!)).toEqual(expected[1]);
+
+    const broken = join(dir, 'broken.parquet');
+    writeFileSync(broken, readFileSync(files[2]!).subarray(0, 300));
+    await expect(converted(broken)).rejects.toBeInstanceOf(UnreadableParquet);
+    expect(await converted(files[2]!)).toEqual(expected[2]);
+    expect(await converted(files[0]!)).toEqual(expected[0]);
   });
 });
