@@ -22,23 +22,32 @@ export function findEntityQuery(kind: NodeLabel): string {
   return `MATCH (n:${n(kind)} {${n(nodes[kind].key)}: $key}) RETURN n`;
 }
 
-/** A principal and every session it started, through role chains (capped). */
-export const SESSIONS_STARTED_BY = `
+/**
+ * The sessions whose calls make up a principal's timeline (capped): every session it started,
+ * through role chains, and, for a role, every session that ran as it (whoever started it) and
+ * the sessions those chained to. A role makes no call of its own: everything done as a role is
+ * done in one of its sessions.
+ */
+const sessionsOfPrincipal = (returned: string) => `
 MATCH (p:${n(Group.Principal)} {principalKey: $key})
-OPTIONAL MATCH (p)-[:${n(Rel.ASSUMED)}*1..8]->(s:${n(Label.RoleSession)})
-WITH p, collect(DISTINCT s.principalKey)[..$cap] AS sessions, count(DISTINCT s) AS total
-RETURN sessions, total`;
+OPTIONAL MATCH (p)-[:${n(Rel.ASSUMED)}*1..8]->(started:${n(Label.RoleSession)})
+WITH p, collect(DISTINCT started) AS started
+OPTIONAL MATCH (p)<-[:${n(Rel.SESSION_OF)}]-(:${n(Label.RoleSession)})-[:${n(Rel.ASSUMED)}*0..8]->(ran:${n(Label.RoleSession)})
+WHERE p:${n(Label.IamRole)}
+WITH started, collect(DISTINCT ran) AS ran
+UNWIND CASE WHEN size(started) + size(ran) = 0 THEN [null] ELSE started + ran END AS s
+WITH collect(DISTINCT s) AS distinctSessions
+WITH distinctSessions[..$cap] AS sessions, size(distinctSessions) AS total
+RETURN ${returned} AS sessions, total`;
+
+export const SESSIONS_STARTED_BY = sessionsOfPrincipal('[s IN sessions | s.principalKey]');
 
 /**
  * The same walk for a streamed timeline, which names the principal of every row: each session
  * with what its name is made of, [key, roleArn, sessionName] (one walk instead of a lookup per
  * key; three properties, not every name property, halve the walk for thousands of sessions).
  */
-export const NAMED_SESSIONS_STARTED_BY = `
-MATCH (p:${n(Group.Principal)} {principalKey: $key})
-OPTIONAL MATCH (p)-[:${n(Rel.ASSUMED)}*1..8]->(s:${n(Label.RoleSession)})
-WITH p, collect(DISTINCT s)[..$cap] AS sessions, count(DISTINCT s) AS total
-RETURN [s IN sessions | [s.principalKey, s.roleArn, s.sessionName]] AS sessions, total`;
+export const NAMED_SESSIONS_STARTED_BY = sessionsOfPrincipal('[s IN sessions | [s.principalKey, s.roleArn, s.sessionName]]');
 
 /** Principals' names by key, for the rows of a timeline (looked up once per key). */
 export const PRINCIPALS_BY_KEY = `

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,24 @@ describe('trailhound serve, export and enrich', () => {
     const missing = await runCli(['export', 'timeline', '--entity', 'IamUser:arn:aws:iam::1:user/nobody'], testEnv());
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No IamUser arn:aws:iam::1:user/nobody in the graph.');
+  });
+
+  it("exports a role's timeline: the calls of every session that ran as the role, as the trail has them", async () => {
+    const role = 'arn:aws:iam::457448411975:role/stratus-red-team-ec2-get-password-data-role';
+    // What the trail says: every call whose session was issued by the role.
+    const expected = new Set<string>();
+    for (const name of readdirSync(join(FIXTURES, 'cloudtrail', 'stratus-red-team')).filter((f) => f.endsWith('.json'))) {
+      const parsed = JSON.parse(readFileSync(join(FIXTURES, 'cloudtrail', 'stratus-red-team', name), 'utf8')) as unknown;
+      const records = (Array.isArray(parsed) ? parsed : (parsed as { Records: unknown[] }).Records) as { eventID: string; userIdentity?: { type?: string; sessionContext?: { sessionIssuer?: { arn?: string } } } }[];
+      for (const r of records) if (r.userIdentity?.type === 'AssumedRole' && r.userIdentity.sessionContext?.sessionIssuer?.arn === role) expected.add(r.eventID);
+    }
+    expect(expected.size).toBeGreaterThan(10);
+    const out = join(work, 'role.jsonl');
+    const result = await runCli(['export', 'timeline', '--entity', `IamRole:${role}`, '--format', 'timesketch', '--out', out], testEnv());
+    expect(result.code, result.stderr).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event_id: string; in_session?: boolean });
+    expect(new Set(lines.map((l) => l.event_id))).toEqual(expected);
+    expect(lines).toHaveLength(expected.size);
   });
 
   it('serves the API from the command line until stopped', async () => {
