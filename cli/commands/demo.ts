@@ -16,6 +16,7 @@ import { storeDirFrom } from '../../store/storeIdentity';
 import { formatCount } from '../format';
 import { ProgressLine } from '../progressLine';
 import { exitCodeFor, handleStopSignals, type StopController } from '../stopSignals';
+import { keepServingThroughStrayRejections } from '../strayRejections';
 import { VERSION } from '../version';
 import { describeSummary, ingestWithProgress } from './ingest';
 import { describeWalkthrough } from './demoWalkthrough';
@@ -90,6 +91,7 @@ Examples:
 async function runDemo(flags: DemoFlags): Promise<void> {
   // Installed first: a signal at any moment, even while the database starts, stops in order.
   const stop = handleStopSignals();
+  const stopGuarding = keepServingThroughStrayRejections();
   const starting = new AbortController();
   void stop.stopRequested.then(() => starting.abort(new TrailhoundError('STOPPED', 'Stopped while starting the demo database.')));
   const dir = resolve(flags.dir);
@@ -163,6 +165,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       line.done('Demo database stopped.');
     }
     stop.dispose();
+    stopGuarding();
     // Here, not after the try: a stop while loading returns from inside it.
     if (interrupted && stop.signal) {
       process.stderr.write('Stopped before the demo was loaded; what was committed is kept, and running the demo again continues from there.\n');

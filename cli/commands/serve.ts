@@ -5,6 +5,7 @@ import { migrate } from '../../graph/migrate';
 import { startServer } from '../../server/start';
 import { VERSION } from '../version';
 import { handleStopSignals } from '../stopSignals';
+import { keepServingThroughStrayRejections } from '../strayRejections';
 import { webUiBuilt } from '../../server/app';
 import { openEventStore, type EventStore } from '../../store/eventStore';
 import { storeDirFrom } from '../../store/storeIdentity';
@@ -24,6 +25,7 @@ carry "Authorization: Bearer <token>"; without it the server only listens on loo
     .action(async (flags: { port: string; host: string; store?: string }) => {
       // SIGINT, SIGTERM or SIGHUP, from the terminal or a supervisor, once or many times: one orderly stop.
       const stop = handleStopSignals();
+      const stopGuarding = keepServingThroughStrayRejections();
       const graph = await Graph.connect(neo4jSettingsFromEnv());
       let events: EventStore | null = null;
       try {
@@ -40,6 +42,7 @@ carry "Authorization: Bearer <token>"; without it the server only listens on loo
         await events?.close();
         await graph.close();
         stop.dispose();
+        stopGuarding();
       }
     });
 }
