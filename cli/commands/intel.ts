@@ -5,6 +5,7 @@ import { Graph } from '../../graph/driver';
 import { TrailhoundError } from '../../graph/errors';
 import { migrate } from '../../graph/migrate';
 import { importIntelList, intelLists, removeIntelList } from '../../graph/investigations/indicators/intel/intelStore';
+import { isPrivateEntry } from '../../graph/investigations/indicators/intel/privateEntries';
 import { readIntel, type IntelFormat } from '../../graph/investigations/indicators/intel/readIntel';
 import { ProgressLine } from '../progressLine';
 
@@ -17,6 +18,7 @@ export function intelCommand(): Command {
     .argument('<file>', 'the list (.gz too)')
     .option('--list <name>', 'the name investigations show (default: the file name); importing a name again replaces that list')
     .addOption(new Option('--format <format>', 'force a format instead of detecting it by content').choices(['list', 'csv', 'stix']))
+    .option('--skip-private', 'leave out private and reserved addresses and ranges (10.0.0.0/8, 192.168.0.0/16, fc00::/7...): listed, they flag a VPC\'s own traffic')
     .addHelpText(
       'after',
       `
@@ -25,18 +27,31 @@ Examples:
   npx trailhound intel import feodo-ipblocklist.csv
   npx trailhound intel import indicators.stix.json --list partner-isac`,
     )
-    .action(async (file: string, flags: { list?: string; format?: IntelFormat }) => {
+    .action(async (file: string, flags: { list?: string; format?: IntelFormat; skipPrivate?: boolean }) => {
       const list = (flags.list ?? basename(file).replace(/\.gz$/, '')).trim();
       if (!list || list.length > 200 || list.includes('|')) throw new TrailhoundError('BAD_ARGUMENT', `--list must be 1 to 200 characters without "|", not "${list.slice(0, 40)}".`);
       const read = await readIntel(file, flags.format ? { format: flags.format } : {});
       for (const reject of read.rejected.slice(0, 20)) process.stderr.write(`Rejected ${file} ${reject.position}: ${reject.reason}\n`);
       if (read.rejected.length > 20) process.stderr.write(`… and ${(read.rejected.length - 20).toLocaleString('en-US')} more rejects.\n`);
-      if (read.entries.length === 0) throw new TrailhoundError('EMPTY_LIST', `${file} holds no address or range (${read.format}: ${read.rejected.length} rejected, ${read.skipped} skipped).`, 'Check the file; force its format with --format if it was detected wrongly.');
+      const privateEntries = read.entries.filter(isPrivateEntry);
+      let entries = read.entries;
+      if (privateEntries.length > 0) {
+        const examples = privateEntries.slice(0, 3).map((e) => e.indicator).join(', ');
+        const count = `${privateEntries.length.toLocaleString('en-US')} ${privateEntries.length === 1 ? 'entry names' : 'entries name'} private or reserved addresses (${examples}${privateEntries.length > 3 ? ', …' : ''})`;
+        if (flags.skipPrivate) {
+          entries = read.entries.filter((e) => !isPrivateEntry(e));
+          process.stderr.write(`${count}: left out (--skip-private).\n`);
+        } else {
+          process.stderr.write(`Warning: ${count}. They would flag your VPCs' own traffic in every investigation; import again with --skip-private if the list should not hold them.\n`);
+        }
+      }
+      if (entries.length === 0 && read.entries.length > 0) throw new TrailhoundError('EMPTY_LIST', `${file} holds only private or reserved addresses, and --skip-private left them out: nothing to import.`);
+      if (entries.length === 0) throw new TrailhoundError('EMPTY_LIST', `${file} holds no address or range (${read.format}: ${read.rejected.length} rejected, ${read.skipped} skipped).`, 'Check the file; force its format with --format if it was detected wrongly.');
       const graph = await Graph.connect(neo4jSettingsFromEnv());
       const line = new ProgressLine();
       try {
         await migrate(graph);
-        const done = await importIntelList(graph, list, read.entries, Date.now(), (n) => line.update(`importing ${list}: ${n.toLocaleString('en-US')} of ${read.entries.length.toLocaleString('en-US')}`));
+        const done = await importIntelList(graph, list, entries, Date.now(), (n) => line.update(`importing ${list}: ${n.toLocaleString('en-US')} of ${entries.length.toLocaleString('en-US')}`));
         line.done(
           `Imported ${done.entries.toLocaleString('en-US')} entries as list "${list}" (${read.format}; ${read.rejected.length.toLocaleString('en-US')} rejected, ${read.skipped.toLocaleString('en-US')} skipped` +
             `${done.removed ? `; ${done.removed.toLocaleString('en-US')} no longer in the list removed` : ''}).`,

@@ -323,6 +323,19 @@ describe('trailhound demo', () => {
       expect((await runCli(['intel', 'list'], cli)).stdout).toContain('partner-isac');
       expect((await runCli(['intel', 'remove', 'partner-isac'], cli)).code).toBe(0);
       expect(byType(await investigation('IamUser', manifest.cast.backdoorUserArn), 'flaggedAddress')).toEqual([]);
+
+      // A feed that lists private space would flag the VPC's own traffic: the import says so, and can leave it out.
+      const feed = join(dir, 'feed.txt');
+      writeFileSync(feed, '10.0.0.0/8\n192.0.0.0/8\n198.51.100.7\n');
+      const warned = await runCli(['intel', 'import', feed, '--list', 'feed'], cli);
+      expect(warned.code, warned.stderr).toBe(0);
+      expect(warned.stderr).toContain('Warning: 2 entries name private or reserved addresses (10.0.0.0/8, 192.0.0.0/8)');
+      expect(warned.stderr + warned.stdout).toMatch(/Imported 3 entries as list "feed"/);
+      const skipped = await runCli(['intel', 'import', feed, '--list', 'feed', '--skip-private'], cli);
+      expect(skipped.code, skipped.stderr).toBe(0);
+      expect(skipped.stderr).toContain('left out (--skip-private)');
+      expect(skipped.stderr + skipped.stdout).toMatch(/Imported 1 entries as list "feed"/);
+      expect((await runCli(['intel', 'remove', 'feed'], cli)).code).toBe(0);
     });
   });
 

@@ -11,6 +11,7 @@ import {
   type IntelEntry,
   type IntelRead,
 } from '../../graph/investigations/indicators/intel/readIntel';
+import { isPrivateEntry } from '../../graph/investigations/indicators/intel/privateEntries';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/intel');
 const fixture = (name: string) => join(FIXTURES, name);
@@ -604,5 +605,14 @@ describe('addressMatches', () => {
   it('keeps every entry that flags the same address', () => {
     const twice = addressMatches([...entries, { ...entries[0]!, reference: 'other.txt:9' }]);
     expect(twice('192.0.2.1').map((e) => e.reference)).toEqual(['m.txt:1', 'other.txt:9']);
+  });
+});
+
+describe('private and reserved space', () => {
+  it('tells entries that name private or reserved space, whole or in part, from public ones', () => {
+    const read = parseIntelText(text(['10.1.2.3', '172.20.0.0/16', '192.0.0.0/8', '100.64.0.0/10', '100.0.0.0/8', '169.254.169.254', 'fd00::1', 'fe80::/64', '172.0.0.0/12', '198.51.100.7', '203.0.113.0/24', '2001:db8::/32', '11.0.0.0/8']), 'list');
+    const flagged = read.entries.filter(isPrivateEntry).map((e) => e.indicator);
+    expect(flagged).toEqual(['10.1.2.3', '172.20.0.0/16', '192.0.0.0/8', '100.64.0.0/10', '100.0.0.0/8', '169.254.169.254', 'fd00::1', 'fe80::/64']);
+    expect(read.entries.filter((e) => !isPrivateEntry(e)).map((e) => e.indicator)).toEqual(['172.0.0.0/12', '198.51.100.7', '203.0.113.0/24', '2001:db8::/32', '11.0.0.0/8']);
   });
 });
