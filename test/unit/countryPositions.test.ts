@@ -117,4 +117,11 @@ describe('country positions', () => {
       expect(Math.abs(point.lon)).toBeLessThanOrEqual(180);
     }
   });
+
+  it('places Malaysia, Indonesia and New Zealand where their capitals are, not on their largest island', () => {
+    // Their largest polygons are Borneo and the South Island, 1,000 km and more from where most people are.
+    expect(inBox(countryPosition('MY'), 1, 7, 99.5, 104.5)).toBe(true); // Peninsular Malaysia
+    expect(inBox(countryPosition('ID'), -9, -5.5, 105, 115)).toBe(true); // Java
+    expect(inBox(countryPosition('NZ'), -41.7, -34, 172.5, 178.6)).toBe(true); // North Island
+  });
 });
