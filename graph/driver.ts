@@ -65,6 +65,16 @@ export class Graph {
     }
   }
 
+  /** Runs `work` in one read transaction: Neo4j refuses any write in it. */
+  async readWith<T>(work: (tx: ManagedTransaction) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      return await this.watched(session.executeRead(work, { timeout: options.timeoutMs }));
+    } finally {
+      await closeQuietly(session);
+    }
+  }
+
   /**
    * A read that must see every write committed before it, on a cluster too: run where writes
    * run (the leader), not on a follower that may lag. For what decides whether to write (the

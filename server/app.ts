@@ -16,10 +16,11 @@ import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
 import { investigationRoutes } from './routes/investigations';
 import { searchRoutes } from './routes/search';
+import { consoleRoutes } from './routes/console';
 import { requestBasics, requireToken } from './security';
 
 /** Every API route; the OpenAPI document at /api/openapi.json is generated from this list. */
-export const ROUTES: readonly RouteSpec[] = [...healthRoutes, ...findingRoutes, ...entityRoutes, ...eventRoutes, ...flowRoutes, ...searchRoutes, ...exportRoutes, ...investigationRoutes];
+export const ROUTES: readonly RouteSpec[] = [...healthRoutes, ...findingRoutes, ...entityRoutes, ...eventRoutes, ...flowRoutes, ...searchRoutes, ...exportRoutes, ...investigationRoutes, ...consoleRoutes];
 
 export interface AppOptions {
   readonly graph: Graph;
@@ -55,12 +56,13 @@ export function createApp(options: AppOptions): Express {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  for (const spec of ROUTES) app.get(spec.path, handle(spec, context));
+  for (const spec of ROUTES) app[spec.method](spec.path, handle(spec, context));
   // A path the API has, asked with a method it does not take: 405 with the methods it does.
   for (const path of ['/api/openapi.json', ...new Set(ROUTES.map((spec) => spec.path))]) {
+    const allowed = ROUTES.some((spec) => spec.path === path && spec.method === 'post') ? 'POST' : 'GET, HEAD';
     app.all(path, (req, res) => {
-      res.setHeader('Allow', 'GET, HEAD');
-      sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method.slice(0, 20)} is not a method of ${req.path.slice(0, 200)}: it takes GET (and HEAD).`, 'See /api/openapi.json.');
+      res.setHeader('Allow', allowed);
+      sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method.slice(0, 20)} is not a method of ${req.path.slice(0, 200)}: it takes ${allowed === 'POST' ? 'POST' : 'GET (and HEAD)'}.`, 'See /api/openapi.json.');
     });
   }
   app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path.slice(0, 200)}.`, 'See /api/openapi.json.'));
@@ -107,7 +109,13 @@ function handle(spec: RouteSpec, context: ApiContext) {
       }
       const params = parse(spec.params, req.params, 'path');
       const query = parse(spec.query, req.query, 'query');
-      const result = await spec.handler({ params, query, context, req, res });
+      // A JSON body only: a form or text/plain body is what another site's page can send without
+      // asking (no CORS preflight), and this server answers no preflight.
+      if (spec.method === 'post' && !req.is('application/json')) {
+        throw new TrailhoundError('UNSUPPORTED_MEDIA_TYPE', `${req.path.slice(0, 200)} takes a JSON body (Content-Type: application/json).`, 'Send the request as JSON.');
+      }
+      const body = spec.method === 'post' ? parse(spec.body, req.body, 'body') : ({} as never);
+      const result = await spec.handler({ params, query, body, context, req, res });
       if (!('stream' in spec.response) && !res.headersSent) res.json(result);
     } catch (error) {
       next(error);

@@ -10,6 +10,9 @@ const STATUS: Record<string, number> = {
   BAD_ENTITY: 400,
   BAD_CURSOR: 400,
   NO_TIMELINE: 400,
+  QUERY_REFUSED: 400,
+  BAD_QUERY: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   URI_TOO_LONG: 414,
@@ -47,6 +50,14 @@ export function errorMiddleware(error: unknown, _req: Request, res: Response, _n
   if (error instanceof URIError) {
     // Express could not decode a path parameter ("%E0%A4%A"): the request's fault, not ours.
     sendError(res, 400, 'BAD_REQUEST', 'The URL holds a malformed percent-encoding.', 'Encode keys with encodeURIComponent.');
+    return;
+  }
+  if ((error as { type?: string }).type === 'entity.parse.failed') {
+    sendError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.', 'Send one JSON object.');
+    return;
+  }
+  if ((error as { type?: string }).type === 'charset.unsupported' || (error as { type?: string }).type === 'encoding.unsupported') {
+    sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body is in an encoding or character set the server does not read.', 'Send UTF-8 JSON, not compressed.');
     return;
   }
   if ((error as { type?: string }).type === 'entity.too.large') {

@@ -32,9 +32,11 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
         ...(route.description ? { description: route.description } : {}),
         tags: [route.tag],
         parameters,
+        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
         responses: {
           200: ok,
           400: errorResponse('invalid parameters'),
+          ...(route.method === 'post' ? { 413: errorResponse('the request body is larger than 100 KB'), 415: errorResponse('the body is not JSON (Content-Type: application/json)') } : {}),
           401: errorResponse('a token is configured and the request did not carry it'),
           404: errorResponse('no such entity'),
           414: errorResponse('the request URL is longer than 8 KB'),
@@ -62,8 +64,8 @@ function errorResponse(description: string) {
   return { description, content: { 'application/json': { schema: jsonSchema(ErrorSchema) } } };
 }
 
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 }
 

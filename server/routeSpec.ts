@@ -16,8 +16,9 @@ export interface ApiContext {
  * generated from it. Handlers get validated params and query; they return JSON, or write a
  * stream themselves (streamed routes).
  */
-export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
-  readonly method: 'get';
+export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  /** post: only for what cannot be a URL (a query's text); it takes a JSON body. */
+  readonly method: 'get' | 'post';
   /** Express-style path: /api/entities/:kind/:key */
   readonly path: string;
   readonly operationId: string;
@@ -26,6 +27,8 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
   readonly tag: string;
   readonly params?: P;
   readonly query?: Q;
+  /** The JSON request body (post). */
+  readonly body?: B;
   /** The JSON response, or the content types a streamed response may have. */
   readonly response: z.ZodType | { readonly stream: readonly string[] };
   /**
@@ -34,9 +37,9 @@ export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
    * Values are runtime expressions, e.g. `$response.body#/findings/0/findingId`.
    */
   readonly links?: Readonly<Record<string, { readonly operationId: string; readonly parameters: Readonly<Record<string, string>>; readonly description?: string }>>;
-  readonly handler: (input: { params: z.output<P>; query: z.output<Q>; context: ApiContext; req: Request; res: Response }) => Promise<unknown>;
+  readonly handler: (input: { params: z.output<P>; query: z.output<Q>; body: z.output<B>; context: ApiContext; req: Request; res: Response }) => Promise<unknown>;
 }
 
-export function route<P extends z.ZodType, Q extends z.ZodType>(spec: RouteSpec<P, Q>): RouteSpec {
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType = z.ZodType>(spec: RouteSpec<P, Q, B>): RouteSpec {
   return spec as unknown as RouteSpec;
 }

@@ -287,3 +287,16 @@ export const FindingGroupDetailSchema = z.object({
     to: z.string(),
   }),
 });
+
+export const ConsoleResultSchema = z.object({
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.unknown())).describe('each value as JSON; a node as {node: id}, a relationship as {relationship: id}, a path as {path: [ids]}'),
+  rowCap: z.number().int(),
+  truncated: z.boolean().describe('the query had more rows than rowCap: only the first rowCap are here'),
+  elapsedMs: z.number().int(),
+  graph: z.object({
+    nodes: z.array(z.object({ id: z.string(), labels: z.array(z.string()), properties: z.record(z.string(), z.unknown()), entity: z.string().nullable().describe('kind:key when the node is a Trailhound entity') })),
+    relationships: z.array(z.object({ id: z.string(), type: z.string(), source: z.string(), target: z.string(), properties: z.record(z.string(), z.unknown()) })),
+    truncated: z.boolean().describe('more nodes and relationships than the 1,000 drawn'),
+  }),
+});
