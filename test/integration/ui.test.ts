@@ -477,6 +477,38 @@ describe('the investigation UI', () => {
     expect(errors).toEqual([]);
   });
 
+  it('runs a read-only Cypher query in the console: a table whose entities open their investigation, and a write refused with its reason', async () => {
+    const carol = `IamUser:${manifest.cast.victim.arn}`;
+    const nodesBefore = (await graph.read('MATCH (n) RETURN count(n) AS n')).records[0]!.get('n') as number;
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Cypher' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.has('cypher')).toBe(true);
+    const editor = page.getByLabel('Cypher query');
+    await editor.fill(`MATCH (u:IamUser {principalKey: $x}) RETURN u, u.userName AS name`.replace('$x', `'${manifest.cast.victim.arn}'`));
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.waitForSelector('.console-table');
+    await expect.poll(() => page.locator('.console-table tbody td').nth(1).textContent()).toBe('carol');
+    expect(new URL(page.url()).searchParams.get('cypher')).toContain('RETURN u, u.userName AS name');
+
+    // A write is refused before it runs, and says why; the graph is as it was.
+    await editor.fill('MATCH (n) DETACH DELETE n');
+    await editor.press('Control+Enter');
+    await expect.poll(() => page.locator('[data-code="QUERY_REFUSED"]').textContent()).toContain('DETACH is not allowed: the console only reads');
+    expect((await graph.read('MATCH (n) RETURN count(n) AS n')).records[0]!.get('n')).toBe(nodesBefore);
+
+    // A row cap the answer states.
+    await editor.fill('UNWIND range(1, 600) AS i RETURN i');
+    await editor.press('Control+Enter');
+    await expect.poll(() => page.locator('.console-truncated').textContent()).toContain('only the first 500');
+
+    // An entity in a row opens its investigation.
+    await editor.fill(`MATCH (u:IamUser {principalKey: '${manifest.cast.victim.arn}'}) RETURN u`);
+    await editor.press('Control+Enter');
+    await page.locator(`.console-table [data-entity="${carol}"]`).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('root')).toBe(carol);
+    expect(new URL(page.url()).searchParams.has('cypher')).toBe(false);
+  });
+
   it('shows attacker-controlled text as text and runs none of it', async () => {
     await page.goto(server.url);
     await page.getByLabel('Search entities').fill('user:xss-probe');

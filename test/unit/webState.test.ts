@@ -87,9 +87,12 @@ describe('URL state <-> view state', () => {
       mode: 'neighbourhood',
       layout: 'dagre',
       timeline: { entity: 'IamUser:arn:aws:iam::111122223333:user/carol', eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorsOnly: true, readOnly: false, sourceIp: '2001:db8::7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) & kali', ownCalls: true, by: 'RoleSession:ASIA1', from: '2026-11-12T08:00:00.000Z', to: '2026-11-19T10:00:00.000Z' },
+      cypher: "MATCH (u:IamUser {userName: 'carol'})-[r]->(x)\nRETURN u, r, x // & ? # =",
       findings: { q: 'Exfiltration', severityMin: 7, sort: 'eventLastSeen', ascending: true, includeArchived: true, type: 'Backdoor:EC2/', account: '111122223333', region: 'eu-west-1', groups: true },
     };
     expect(parseState(serializeState(state))).toEqual(state);
+    // An empty console is still an open console.
+    expect(parseState(serializeState({ ...state, cypher: '' })).cypher).toBe('');
   });
 
   it('lays out a role chain as a chain until another layout is picked, and keeps that choice', () => {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { SearchBox } from './components/SearchBox';
 import { EMPTY_STATE, investigate } from './state/urlState';
 import { useViewState } from './state/useViewState';
+import { ConsoleView, EXAMPLE_QUERY } from './views/ConsoleView';
 import { FindingsView } from './views/FindingsView';
 import { InvestigationView } from './views/InvestigationView';
 
@@ -15,8 +16,8 @@ export function App() {
     localStorage.setItem(THEME_KEY, dark ? 'dark' : 'light');
   }, [dark]);
   useEffect(() => {
-    document.title = state.root ? `${state.root} · Trailhound` : 'Findings · Trailhound';
-  }, [state.root]);
+    document.title = state.cypher !== null ? 'Cypher console · Trailhound' : state.root ? `${state.root} · Trailhound` : 'Findings · Trailhound';
+  }, [state.root, state.cypher]);
 
   return (
     <div className="app">
@@ -32,11 +33,16 @@ export function App() {
           Trailhound
         </a>
         <SearchBox onPick={(node) => setState(investigate(state, node.id), 'push')} />
+        <button type="button" className="console-open" aria-pressed={state.cypher !== null} onClick={() => setState({ ...state, cypher: state.cypher ?? EXAMPLE_QUERY }, 'push')} title="A read-only Cypher console">
+          Cypher
+        </button>
         <button type="button" className="theme" onClick={() => setDark(!dark)} title="Switch theme">
           {dark ? 'Light' : 'Dark'}
         </button>
       </header>
-      {state.root ? (
+      {state.cypher !== null ? (
+        <ConsoleView query={state.cypher} onQuery={(cypher) => setState({ ...state, cypher })} onOpen={(id) => setState(investigate(state, id), 'push')} />
+      ) : state.root ? (
         <InvestigationView state={state} dark={dark} onChange={setState} />
       ) : (
         <FindingsView state={state} onChange={(s) => setState(s)} onOpen={(id) => setState(investigate(state, id), 'push')} />

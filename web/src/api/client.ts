@@ -1,7 +1,7 @@
 import type { TimelineFilters } from '../../../graph/investigations/timeline';
 import { FLOW_PAGE } from '../graph/flowRecords';
 import type { FlowsState, ViewState } from '../state/urlState';
-import type { FindingDetail, FindingGroupDetail, FindingGroups, FindingList, FlowRecords, GraphView, Investigation, Paths, Profile, RoleChain, SearchResult, TimelinePage } from './types';
+import type { ConsoleResult, FindingDetail, FindingGroupDetail, FindingGroups, FindingList, FlowRecords, GraphView, Investigation, Paths, Profile, RoleChain, SearchResult, TimelinePage } from './types';
 
 /** An API error as the server's envelope gives it: what happened and what to do. */
 export class ApiError extends Error {
@@ -55,6 +55,16 @@ async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
   return body as T;
 }
 
+async function post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, { method: 'POST', headers: { ...headers(), 'Content-Type': 'application/json' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+  const answer = (await response.json().catch(() => null)) as { error?: { code: string; message: string; hint?: string } } | null;
+  if (!response.ok) {
+    const error = answer?.error;
+    throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `The server answered ${response.status}.`, error?.hint);
+  }
+  return answer as T;
+}
+
 const enc = encodeURIComponent;
 const query = (params: Record<string, string | number | boolean | null | undefined>) => {
   const p = new URLSearchParams();
@@ -101,6 +111,8 @@ export const api = {
   findingGroup: (id: string, signal?: AbortSignal) => get<FindingGroupDetail>(`/api/finding-groups/${enc(id)}`, signal),
   search: (q: string, signal?: AbortSignal) => get<SearchResult>(`/api/search${query({ q, limit: 20 })}`, signal),
   paths: (from: string, to: string, signal?: AbortSignal) => get<Paths>(`/api/paths${query({ from, to, maxHops: 6 })}`, signal),
+  /** A read-only Cypher query (the console). */
+  cypher: (query: string, signal?: AbortSignal) => post<ConsoleResult>('/api/cypher', { query }, signal),
   exportUrl: (id: string, format: string, scope: Scope, filters: TimelineQuery) =>
     `/api/export/timeline${query({ entity: id, format, from: scope.from, to: scope.to, ...filterParams(filters) })}`,
 };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  ConsoleResultSchema,
   FindingDetailSchema,
   FindingGroupDetailSchema,
   FindingGroupsSchema,
@@ -36,3 +37,5 @@ export type Indicator = Investigation['indicators'][number];
 export type FindingGroups = z.output<typeof FindingGroupsSchema>;
 export type FindingGroup = FindingGroups['groups'][number];
 export type FindingGroupDetail = z.output<typeof FindingGroupDetailSchema>;
+
+export type ConsoleResult = z.infer<typeof ConsoleResultSchema>;

@@ -64,6 +64,8 @@ export interface ViewState {
   readonly timeline: TimelineState | null;
   /** The flow records open in the timeline's place; absent when none are. */
   readonly flows?: FlowsState | undefined;
+  /** The Cypher console's query: the console is open when it is not null. */
+  readonly cypher: string | null;
   readonly findings: {
     readonly q: string;
     readonly severityMin: number | null;
@@ -92,6 +94,7 @@ export const EMPTY_STATE: ViewState = {
   mode: 'neighbourhood',
   layout: 'fcose',
   timeline: null,
+  cypher: null,
   findings: { q: '', severityMin: null, sort: 'severity', ascending: false, includeArchived: false, type: '', account: '', region: '', groups: false },
 };
 
@@ -133,6 +136,7 @@ export function parseState(search: string): ViewState {
         }
       : null,
     ...(flows ? { flows } : {}),
+    cypher: p.get('cypher'),
     findings: {
       q: p.get('q') ?? '',
       severityMin: severity !== null && severity !== '' && Number.isFinite(Number(severity)) ? Number(severity) : null,
@@ -182,6 +186,7 @@ export function serializeState(state: ViewState): string {
     set('flto', state.flows.to);
     if (state.flows.offset) set('floff', String(state.flows.offset));
   }
+  if (state.cypher !== null) p.set('cypher', state.cypher);
   set('q', state.findings.q);
   if (state.findings.severityMin !== null) set('sev', String(state.findings.severityMin));
   if (state.findings.sort !== 'severity') set('sort', state.findings.sort);

@@ -1,0 +1,151 @@
+import { useRef, useState } from 'react';
+import { api, ApiError } from '../api/client';
+import type { ConsoleResult } from '../api/types';
+import { Failure } from '../components/States';
+import { Shown } from '../components/Shown';
+import { lookOf } from '../graph/kinds';
+
+export const EXAMPLE_QUERY = 'MATCH (p:IamUser)-[r:CALLED_FROM]->(ip:IpAddress)\nRETURN p, r.count AS calls, ip\nORDER BY calls DESC LIMIT 25';
+
+type Run = { status: 'idle' } | { status: 'running' } | { status: 'done'; result: ConsoleResult } | { status: 'error'; error: ApiError | Error };
+
+/**
+ * The read-only Cypher console: for what the other views do not ask. The query lives in the URL
+ * (a link shares it) but runs only when asked: a link never runs a query by itself. Nodes of
+ * Trailhound's kinds are chips that open their investigation; every value is shown as text.
+ */
+export function ConsoleView({ query, onQuery, onOpen }: { query: string; onQuery: (query: string) => void; onOpen: (id: string) => void }) {
+  const [draft, setDraft] = useState(query);
+  const [run, setRun] = useState<Run>({ status: 'idle' });
+  const controller = useRef<AbortController | null>(null);
+
+  const execute = async () => {
+    controller.current?.abort();
+    const abort = (controller.current = new AbortController());
+    onQuery(draft);
+    setRun({ status: 'running' });
+    try {
+      const result = await api.cypher(draft, abort.signal);
+      if (!abort.signal.aborted) setRun({ status: 'done', result });
+    } catch (error) {
+      if (!abort.signal.aborted) setRun({ status: 'error', error: error as Error });
+    }
+  };
+
+  return (
+    <main className="console">
+      <h1>Cypher console</h1>
+      <p className="muted">
+        Read only: writes, LOAD CSV, procedures other than the schema&apos;s, USE and SHOW are refused, and every query runs in a read transaction with a 10-second timeout. Ctrl+Enter runs.
+      </p>
+      <textarea
+        aria-label="Cypher query"
+        className="console-query"
+        spellCheck={false}
+        rows={6}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            void execute();
+          }
+          // The page's own keys (/ search, E expand...) are not for the editor.
+          e.stopPropagation();
+        }}
+      />
+      <div className="console-actions">
+        <button type="button" onClick={() => void execute()} disabled={draft.trim() === '' || run.status === 'running'}>
+          {run.status === 'running' ? 'Running…' : 'Run'}
+        </button>
+      </div>
+      {run.status === 'error' ? <Refusal error={run.error} /> : null}
+      {run.status === 'done' ? <Result result={run.result} onOpen={onOpen} /> : null}
+    </main>
+  );
+}
+
+function Refusal({ error }: { error: ApiError | Error }) {
+  if (error instanceof ApiError && (error.code === 'QUERY_REFUSED' || error.code === 'BAD_QUERY' || error.code === 'QUERY_TIMEOUT')) {
+    return (
+      <div className="state state-error" role="alert" data-code={error.code}>
+        <strong>{error.code === 'QUERY_REFUSED' ? 'Refused.' : error.code === 'QUERY_TIMEOUT' ? 'Stopped: it ran too long.' : 'Neo4j could not run it.'}</strong> <Shown text={error.message} />
+        {error.hint ? (
+          <div className="hint">
+            → <Shown text={error.hint} />
+          </div>
+        ) : null}
+      </div>
+    );
+  }
+  return <Failure error={error} what="the query's answer" />;
+}
+
+function Result({ result, onOpen }: { result: ConsoleResult; onOpen: (id: string) => void }) {
+  const nodes = new Map(result.graph.nodes.map((n) => [n.id, n]));
+  const relationships = new Map(result.graph.relationships.map((r) => [r.id, r]));
+  const cell = (value: unknown): React.ReactNode => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const v = value as { node?: string; relationship?: string; path?: string[] };
+      if (typeof v.node === 'string' && Object.keys(v).length === 1) return <NodeChip node={nodes.get(v.node)} id={v.node} onOpen={onOpen} />;
+      if (typeof v.relationship === 'string' && Object.keys(v).length === 1) {
+        const r = relationships.get(v.relationship);
+        return <span className="console-rel">[:{r ? <Shown text={r.type} /> : 'relationship'}]</span>;
+      }
+      if (Array.isArray(v.path) && Object.keys(v).length === 1) return <span className="console-path">{v.path.map((id, i) => (i % 2 === 0 ? <NodeChip key={i} node={nodes.get(id)} id={id} onOpen={onOpen} /> : <span key={i}> → </span>))}</span>;
+    }
+    if (Array.isArray(value) && value.every((x) => x !== null && typeof x === 'object' && 'node' in (x as object))) return <>{value.map((x, i) => <span key={i}>{cell(x)} </span>)}</>;
+    return <Shown text={typeof value === 'string' ? value : JSON.stringify(value)} />;
+  };
+  return (
+    <section aria-label="Query result">
+      <p className="count">
+        {result.rows.length.toLocaleString('en-US')} {result.rows.length === 1 ? 'row' : 'rows'} in {result.elapsedMs.toLocaleString('en-US')} ms
+        {result.truncated ? <strong className="console-truncated"> · only the first {result.rowCap.toLocaleString('en-US')}: the query has more rows (add LIMIT or narrow it)</strong> : null}
+      </p>
+      {result.rows.length === 0 ? null : (
+        <div className="table-scroll">
+          <table className="console-table">
+            <thead>
+              <tr>
+                {result.columns.map((c) => (
+                  <th key={c} scope="col">
+                    <Shown text={c} />
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {result.rows.map((row, i) => (
+                <tr key={i}>
+                  {row.map((value, j) => (
+                    <td key={j}>{cell(value)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function NodeChip({ node, id, onOpen }: { node: ConsoleResult['graph']['nodes'][number] | undefined; id: string; onOpen: (id: string) => void }) {
+  if (!node) return <span className="chip">node {id}</span>;
+  const label = node.entity ? node.entity.slice(node.entity.indexOf(':') + 1) : JSON.stringify(node.properties);
+  const kind = node.labels.find((l) => node.entity?.startsWith(`${l}:`)) ?? node.labels[0] ?? 'node';
+  if (!node.entity) {
+    return (
+      <span className="chip" title={node.labels.join(', ')}>
+        <Shown text={`${node.labels.join(':')} ${label}`} />
+      </span>
+    );
+  }
+  const entity = node.entity;
+  return (
+    <button type="button" className="chip" data-entity={entity} style={{ borderColor: lookOf(kind).colour }} title={`Investigate ${kind}`} onClick={() => onOpen(entity)}>
+      <Shown text={`${kind} ${label}`} />
+    </button>
+  );
+}
