@@ -484,11 +484,18 @@ describe('the investigation UI', () => {
     await page.getByRole('button', { name: 'Cypher' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.has('cypher')).toBe(true);
     const editor = page.getByLabel('Cypher query');
-    await editor.fill(`MATCH (u:IamUser {principalKey: $x}) RETURN u, u.userName AS name`.replace('$x', `'${manifest.cast.victim.arn}'`));
+    await editor.fill(`MATCH (u:IamUser {principalKey: '${manifest.cast.victim.arn}'})-[r:CALLED_FROM]->(ip:IpAddress) RETURN u, u.userName AS name, r, ip LIMIT 5`);
     await page.getByRole('button', { name: 'Run' }).click();
     await page.waitForSelector('.console-table');
     await expect.poll(() => page.locator('.console-table tbody td').nth(1).textContent()).toBe('carol');
     expect(new URL(page.url()).searchParams.get('cypher')).toContain('RETURN u, u.userName AS name');
+    // Its nodes and relationships, drawn: carol, the addresses she called from, and the edges between.
+    const drawn = () => page.evaluate(() => ({ nodes: window.__trailhoundGraph?.nodes().map((n) => n.id()) ?? [], edges: window.__trailhoundGraph?.edges().map((e) => e.data('kind') as string) ?? [] }));
+    await expect.poll(async () => (await drawn()).nodes).toContain(carol);
+    const graphShown = await drawn();
+    expect(graphShown.nodes.some((id) => id.startsWith('IpAddress:'))).toBe(true);
+    expect(graphShown.edges.length).toBeGreaterThan(0);
+    expect(new Set(graphShown.edges)).toEqual(new Set(['CALLED_FROM']));
 
     // A write is refused before it runs, and says why; the graph is as it was.
     await editor.fill('MATCH (n) DETACH DELETE n');

@@ -41,7 +41,7 @@ export function App() {
         </button>
       </header>
       {state.cypher !== null ? (
-        <ConsoleView query={state.cypher} onQuery={(cypher) => setState({ ...state, cypher })} onOpen={(id) => setState(investigate(state, id), 'push')} />
+        <ConsoleView query={state.cypher} dark={dark} onQuery={(cypher) => setState({ ...state, cypher })} onOpen={(id) => setState(investigate(state, id), 'push')} />
       ) : state.root ? (
         <InvestigationView state={state} dark={dark} onChange={setState} />
       ) : (

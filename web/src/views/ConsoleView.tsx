@@ -1,8 +1,10 @@
 import { useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import type { ConsoleResult } from '../api/types';
+import type { ApiEdge, ApiNode, ConsoleResult } from '../api/types';
+import { GraphCanvas } from '../components/GraphCanvas';
 import { Failure } from '../components/States';
 import { Shown } from '../components/Shown';
+import { toElements } from '../graph/elements';
 import { lookOf } from '../graph/kinds';
 
 export const EXAMPLE_QUERY = 'MATCH (p:IamUser)-[r:CALLED_FROM]->(ip:IpAddress)\nRETURN p, r.count AS calls, ip\nORDER BY calls DESC LIMIT 25';
@@ -14,7 +16,7 @@ type Run = { status: 'idle' } | { status: 'running' } | { status: 'done'; result
  * (a link shares it) but runs only when asked: a link never runs a query by itself. Nodes of
  * Trailhound's kinds are chips that open their investigation; every value is shown as text.
  */
-export function ConsoleView({ query, onQuery, onOpen }: { query: string; onQuery: (query: string) => void; onOpen: (id: string) => void }) {
+export function ConsoleView({ query, dark, onQuery, onOpen }: { query: string; dark: boolean; onQuery: (query: string) => void; onOpen: (id: string) => void }) {
   const [draft, setDraft] = useState(query);
   const [run, setRun] = useState<Run>({ status: 'idle' });
   const controller = useRef<AbortController | null>(null);
@@ -61,6 +63,7 @@ export function ConsoleView({ query, onQuery, onOpen }: { query: string; onQuery
       </div>
       {run.status === 'error' ? <Refusal error={run.error} /> : null}
       {run.status === 'done' ? <Result result={run.result} onOpen={onOpen} /> : null}
+      {run.status === 'done' && run.result.graph.nodes.length > 0 ? <ResultGraph result={run.result} dark={dark} onOpen={onOpen} /> : null}
     </main>
   );
 }
@@ -147,5 +150,49 @@ function NodeChip({ node, id, onOpen }: { node: ConsoleResult['graph']['nodes'][
     <button type="button" className="chip" data-entity={entity} style={{ borderColor: lookOf(kind).colour }} title={`Investigate ${kind}`} onClick={() => onOpen(entity)}>
       <Shown text={`${kind} ${label}`} />
     </button>
+  );
+}
+
+/**
+ * The nodes and relationships of the answer, drawn: a Trailhound entity by its id (kind:key),
+ * so that a double-click opens its investigation; any other node by Neo4j's element id.
+ */
+function ResultGraph({ result, dark, onOpen }: { result: ConsoleResult; dark: boolean; onOpen: (id: string) => void }) {
+  const idOf = new Map(result.graph.nodes.map((n) => [n.id, n.entity ?? `node:${n.id}`]));
+  const nodes: ApiNode[] = result.graph.nodes.map((n) => {
+    const id = idOf.get(n.id)!;
+    const kind = n.entity ? n.entity.slice(0, n.entity.indexOf(':')) : (n.labels[0] ?? 'node');
+    const key = n.entity ? n.entity.slice(n.entity.indexOf(':') + 1) : n.id;
+    const p = n.properties;
+    const name = [p.userName, p.roleName, p.sessionName, p.name, p.bucketName, p.ip, p.title].find((v) => typeof v === 'string' && v !== '') as string | undefined;
+    return { id, kind, key, label: name ?? key, properties: p };
+  });
+  const edges: ApiEdge[] = result.graph.relationships.flatMap((r) => {
+    const source = idOf.get(r.source);
+    const target = idOf.get(r.target);
+    return source && target ? [{ id: `rel:${r.id}`, kind: r.type, source, target, properties: r.properties, ...(typeof r.properties.count === 'number' ? { count: r.properties.count } : {}) }] : [];
+  });
+  return (
+    <section aria-label="Query graph" className="console-graph">
+      <p className="count">
+        {nodes.length.toLocaleString('en-US')} nodes and {edges.length.toLocaleString('en-US')} relationships in the answer{result.graph.truncated ? ' (only the first 1,000 are drawn)' : ''}. Double-click an entity to investigate it.
+      </p>
+      <div className="console-canvas">
+        <GraphCanvas
+          elements={toElements({ nodes, edges })}
+          root={null}
+          layout="fcose"
+          selected={[]}
+          pinned={[]}
+          highlighted={[]}
+          dark={dark}
+          onSelect={() => undefined}
+          onExpand={(id) => {
+            if (!id.startsWith('node:')) onOpen(id);
+          }}
+          onEdge={() => undefined}
+        />
+      </div>
+    </section>
   );
 }
