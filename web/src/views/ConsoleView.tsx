@@ -6,8 +6,10 @@ import { Failure } from '../components/States';
 import { Shown } from '../components/Shown';
 import { toElements } from '../graph/elements';
 import { lookOf } from '../graph/kinds';
+import { Label, Rel } from '../../../graph/vocabulary';
 
-export const EXAMPLE_QUERY = 'MATCH (p:IamUser)-[r:CALLED_FROM]->(ip:IpAddress)\nRETURN p, r.count AS calls, ip\nORDER BY calls DESC LIMIT 25';
+/** A first query to edit: the users and the addresses they called from, busiest first. */
+export const EXAMPLE_QUERY = `MATCH (p:${Label.IamUser})-[r:${Rel.CALLED_FROM}]->(ip:${Label.IpAddress})\nRETURN p, r.count AS calls, ip\nORDER BY calls DESC LIMIT 25`;
 
 type Run = { status: 'idle' } | { status: 'running' } | { status: 'done'; result: ConsoleResult } | { status: 'error'; error: ApiError | Error };
 
