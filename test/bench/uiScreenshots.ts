@@ -64,6 +64,13 @@ await page.locator('.merged-timeline').first().waitFor();
 await page.waitForTimeout(300);
 await page.screenshot({ path: join(out, 'finding-groups.png') });
 
+// The Cypher console: carol and the addresses she called from, as a table and as a graph.
+await page.goto(`${base}/?cypher=${enc(`MATCH (u:IamUser {principalKey: '${cast.victim.arn}'})-[r:CALLED_FROM]->(ip:IpAddress) RETURN u, u.userName AS name, r, ip LIMIT 5`)}`);
+await page.getByRole('button', { name: 'Run' }).click();
+await page.locator('.console-table').waitFor();
+await settle(page, 2);
+await page.screenshot({ path: join(out, 'cypher-console.png'), fullPage: true });
+
 await page.evaluate(() => localStorage.setItem('trailhound.theme', 'dark'));
 await page.goto(`${base}/?root=${enc(`Finding:${cast.findingIds.c2}`)}&exp=${enc(`aggregate:IpAddress:${cast.instance.privateIp}:FLOW:in:IpAddress`)}`);
 await settle(page);
