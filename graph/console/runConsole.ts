@@ -17,6 +17,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MAX_TIMEOUT_MS = 60_000;
 /** Longer text in a value is cut (a console row is for reading, not for export). */
 const MAX_TEXT = 4_096;
+/** Longer lists (and maps with more keys) are cut, the rest counted: one value cannot fill the answer. */
+const MAX_ITEMS = 1_000;
 /** Nodes and relationships gathered for drawing, at most. */
 const MAX_DRAWN = 1_000;
 
@@ -110,11 +112,18 @@ class Drawing {
       for (const segment of v.segments) ids.push(this.relationship(segment.relationship).id, this.node(segment.end).id);
       return { path: ids };
     }
-    if (Array.isArray(v)) return v.map((x) => this.value(x));
+    if (Array.isArray(v)) {
+      const items = v.slice(0, MAX_ITEMS).map((x) => this.value(x));
+      return v.length > MAX_ITEMS ? [...items, `… ${(v.length - MAX_ITEMS).toLocaleString('en-US')} more items`] : items;
+    }
     if (v instanceof Uint8Array) return `(${v.length} bytes)`;
     // Temporal and spatial values print as Cypher writes them.
     if (neo4j.isDate(v) || neo4j.isDateTime(v) || neo4j.isLocalDateTime(v) || neo4j.isTime(v) || neo4j.isLocalTime(v) || neo4j.isDuration(v) || neo4j.isPoint(v)) return String(v);
-    if (typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, this.value(x)]));
+    if (typeof v === 'object') {
+      const entries = Object.entries(v as Record<string, unknown>);
+      const kept = Object.fromEntries(entries.slice(0, MAX_ITEMS).map(([k, x]) => [k, this.value(x)]));
+      return entries.length > MAX_ITEMS ? { ...kept, '…': `${(entries.length - MAX_ITEMS).toLocaleString('en-US')} more keys` } : kept;
+    }
     return String(v);
   }
 

@@ -58,6 +58,11 @@ describe('the read-only Cypher console (POST /api/cypher)', () => {
     expect(result).toMatchObject({ rowCap: 20, truncated: true });
     const whole = ConsoleResultSchema.parse(await (await post({ query: 'UNWIND range(1, 20) AS i RETURN i', rowCap: 20 })).json());
     expect(whole.truncated).toBe(false);
+    // One value cannot fill the answer either: a long list is cut, and says how much.
+    const long = ConsoleResultSchema.parse(await (await post({ query: 'RETURN range(1, 5000) AS r' })).json());
+    const list = long.rows[0]![0] as unknown[];
+    expect(list).toHaveLength(1_001);
+    expect(list.at(-1)).toBe('… 4,000 more items');
   });
 
   it.each([
