@@ -1,4 +1,4 @@
-import neo4j, { type Driver, type Integer, type ManagedTransaction, type QueryResult, type RecordShape } from 'neo4j-driver';
+import neo4j, { type Driver, type Integer, type ManagedTransaction, type QueryResult, type RecordShape, type Transaction } from 'neo4j-driver';
 import type { Neo4jSettings } from './config';
 import { EXIT_CODES, TrailhoundError } from './errors';
 import { lostDatabasePolicy, watchWhileRunning, type LostDatabasePolicy } from './connectionWatch';
@@ -65,11 +65,20 @@ export class Graph {
     }
   }
 
-  /** Runs `work` in one read transaction: Neo4j refuses any write in it. */
-  async readWith<T>(work: (tx: ManagedTransaction) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+  /**
+   * Runs `work` once in one read transaction, which Neo4j refuses any write in, then rolls it
+   * back. Never retried: for a query a person typed (the console), whose failure is theirs to
+   * see, and whose cost must not be paid again on a transient error.
+   */
+  async readOnce<T>(work: (tx: Transaction) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
     const session = this.driver.session({ database: this.settings.database, defaultAccessMode: neo4j.session.READ });
     try {
-      return await this.watched(session.executeRead(work, { timeout: options.timeoutMs }));
+      const tx = await this.watched(session.beginTransaction({ timeout: options.timeoutMs }));
+      try {
+        return await this.watched(work(tx));
+      } finally {
+        if (tx.isOpen()) await tx.rollback().catch(() => undefined);
+      }
     } finally {
       await closeQuietly(session);
     }

@@ -17,7 +17,7 @@ import { healthRoutes } from './routes/health';
 import { investigationRoutes } from './routes/investigations';
 import { searchRoutes } from './routes/search';
 import { consoleRoutes } from './routes/console';
-import { requestBasics, requireToken } from './security';
+import { requestBasics, requireLoopbackHost, requireToken } from './security';
 
 /** Every API route; the OpenAPI document at /api/openapi.json is generated from this list. */
 export const ROUTES: readonly RouteSpec[] = [...healthRoutes, ...findingRoutes, ...entityRoutes, ...eventRoutes, ...flowRoutes, ...searchRoutes, ...exportRoutes, ...investigationRoutes, ...consoleRoutes];
@@ -48,6 +48,7 @@ export function createApp(options: AppOptions): Express {
   app.set('case sensitive routing', true);
   app.set('query parser', 'simple');
   app.use(requestBasics);
+  app.use(requireLoopbackHost(options.token));
   app.use(requireToken(options.token));
   app.use(express.json({ limit: '100kb' }));
   const context: ApiContext = { graph: options.graph, events: options.events, version: options.version };

@@ -40,6 +40,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
           401: errorResponse('a token is configured and the request did not carry it'),
           404: errorResponse('no such entity'),
           414: errorResponse('the request URL is longer than 8 KB'),
+          421: errorResponse('no token is set and the Host is not 127.0.0.1, localhost or [::1] (a DNS-rebinding page)'),
           // Sent by Node's HTTP parser before any route sees the request: no JSON body.
           431: { description: 'the request headers (the URL included) are larger than 16 KB' },
           503: errorResponse('Neo4j is not reachable'),

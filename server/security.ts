@@ -56,6 +56,39 @@ export function requireToken(token: string | undefined) {
   };
 }
 
+/**
+ * Without a token the server listens on loopback only; a page elsewhere can still reach it by DNS
+ * rebinding (a name of its own that resolves to 127.0.0.1, the browser then counting the server
+ * as that page's origin). Such a request names the page's host, not a loopback one: refused.
+ * With a token, the token decides.
+ */
+export function requireLoopbackHost(token: string | undefined) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (token) {
+      next();
+      return;
+    }
+    const host = hostnameOf(req.headers.host ?? '');
+    if (host === null || !isLoopback(host)) {
+      sendError(res, 421, 'WRONG_HOST', `This server answers requests for 127.0.0.1, localhost or [::1] only, not for "${(req.headers.host ?? '').slice(0, 100)}".`, 'Open it as http://127.0.0.1:<port>/, or set TRAILHOUND_TOKEN to serve other names.');
+      return;
+    }
+    next();
+  };
+}
+
+/** The hostname of a Host header ("127.0.0.1:8080", "[::1]:8080", "localhost"), or null. */
+function hostnameOf(header: string): string | null {
+  const value = header.trim().toLowerCase();
+  if (value === '') return null;
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']');
+    return end === -1 ? null : value.slice(1, end);
+  }
+  const colon = value.indexOf(':');
+  return colon === -1 ? value : value.slice(0, colon);
+}
+
 /** 127.0.0.0/8, ::1 or localhost; a hostname that merely starts with "127." is not. */
 export function isLoopback(host: string): boolean {
   return host === '::1' || host === 'localhost' || (isIPv4(host) && host.startsWith('127.'));

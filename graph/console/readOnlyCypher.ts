@@ -33,6 +33,9 @@ interface Token {
 
 export function checkReadOnly(query: string): Verdict {
   if (query.length > MAX_QUERY_LENGTH) return refuse(`the query is longer than ${MAX_QUERY_LENGTH.toLocaleString('en-US')} characters`);
+  // Neo4j decodes \uXXXX everywhere in the text before it reads a token (an escape can close a
+  // string or a comment, or spell a keyword): write the character itself.
+  if (/\\u[0-9A-Fa-f]{4}/i.test(query)) return refuse('a \\u escape is not allowed: write the character itself');
   const lexed = tokens(query);
   if (!lexed.ok) return lexed;
   const list = lexed.tokens;
@@ -85,11 +88,13 @@ function tokens(query: string): { ok: true; tokens: Token[] } | { ok: false; rea
   let i = 0;
   while (i < query.length) {
     const c = query[i]!;
-    if (/\s/.test(c)) {
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
       i += 1;
     } else if (c === '/' && query[i + 1] === '/') {
-      const end = query.indexOf('\n', i);
-      i = end === -1 ? query.length : end + 1;
+      // A line comment ends at either line break (Cypher's lexer: '//' ~[\r\n]*).
+      let end = i + 2;
+      while (end < query.length && query[end] !== '\n' && query[end] !== '\r') end += 1;
+      i = end;
     } else if (c === '/' && query[i + 1] === '*') {
       const end = query.indexOf('*/', i + 2);
       if (end === -1) return { ok: false, reason: 'a comment (/*) is not closed' };
@@ -117,8 +122,9 @@ function tokens(query: string): { ok: true; tokens: Token[] } | { ok: false; rea
       }
       out.push({ kind: 'quoted', text: name });
     } else if (/[A-Za-z_]/.test(c)) {
+      // "$" continues a name in Cypher 5 (deprecated, still read): x$ is one name, not x then a parameter.
       let j = i + 1;
-      while (j < query.length && /[A-Za-z0-9_]/.test(query[j]!)) j += 1;
+      while (j < query.length && /[A-Za-z0-9_$]/.test(query[j]!)) j += 1;
       out.push({ kind: 'word', text: query.slice(i, j) });
       i = j;
     } else if (/[0-9]/.test(c)) {
@@ -126,9 +132,14 @@ function tokens(query: string): { ok: true; tokens: Token[] } | { ok: false; rea
       while (j < query.length && /[0-9A-Za-z_.]/.test(query[j]!) && !(query[j] === '.' && query[j + 1] === '.')) j += 1;
       out.push({ kind: 'symbol', text: 'number' });
       i = j;
-    } else {
+    } else if (/[!-~]/.test(c)) {
       out.push({ kind: 'symbol', text: c });
       i += 1;
+    } else {
+      // Outside strings, comments and `quoted names` only printable ASCII is read: Cypher takes
+      // characters JavaScript does not as spaces (U+001C-U+001F) and the reverse (U+FEFF), and
+      // letters past ASCII in names; a name that needs them can be `quoted`.
+      return { ok: false, reason: `the character U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} is not allowed outside strings and \`quoted names\`` };
     }
   }
   return { ok: true, tokens: out };

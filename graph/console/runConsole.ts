@@ -19,6 +19,15 @@ export const MAX_TIMEOUT_MS = 60_000;
 const MAX_TEXT = 4_096;
 /** Longer lists (and maps with more keys) are cut, the rest counted: one value cannot fill the answer. */
 const MAX_ITEMS = 1_000;
+/**
+ * What one answer may hold in all: values (every list item and map entry counts) and characters
+ * of text. Past either, no more rows are taken (the answer says it was cut), so nested lists
+ * cannot multiply the per-value caps into gigabytes.
+ */
+const MAX_VALUES = 250_000;
+const MAX_CHARS = 16 * 1024 * 1024;
+/** Deeper nesting is shown as "…". */
+const MAX_DEPTH = 16;
 /** Nodes and relationships gathered for drawing, at most. */
 const MAX_DRAWN = 1_000;
 
@@ -64,14 +73,12 @@ export async function runConsoleQuery(
   let truncated = false;
   const rows: unknown[][] = [];
   try {
-    await graph.readWith(
+    await graph.readOnce(
       async (tx) => {
-        rows.length = 0;
-        truncated = false;
         const result = tx.run(query, params);
         columns = [...(await result.keys())];
         for await (const record of result) {
-          if (rows.length === rowCap) {
+          if (rows.length === rowCap || drawn.full()) {
             truncated = true;
             break;
           }
@@ -96,11 +103,24 @@ export async function runConsoleQuery(
 class Drawing {
   private readonly nodes = new Map<string, ConsoleNode>();
   private readonly relationships = new Map<string, ConsoleRelationship>();
-  private full = false;
+  private drawnFull = false;
+  private values = 0;
+  private chars = 0;
 
-  value(v: unknown): unknown {
+  /** The answer holds as much as it may: take no more rows. */
+  full(): boolean {
+    return this.values >= MAX_VALUES || this.chars >= MAX_CHARS;
+  }
+
+  value(v: unknown, depth = 0): unknown {
+    this.values += 1;
+    if (depth > MAX_DEPTH) return '…';
     if (v === null || v === undefined) return null;
-    if (typeof v === 'string') return v.length > MAX_TEXT ? `${v.slice(0, MAX_TEXT)}… (${v.length.toLocaleString('en-US')} characters)` : v;
+    if (typeof v === 'string') {
+      const text = v.length > MAX_TEXT ? `${v.slice(0, MAX_TEXT)}… (${v.length.toLocaleString('en-US')} characters)` : v;
+      this.chars += text.length;
+      return text;
+    }
     if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
     if (typeof v === 'boolean') return v;
     if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
@@ -109,11 +129,11 @@ class Drawing {
     if (v instanceof neo4j.types.Relationship) return { relationship: this.relationship(v).id };
     if (v instanceof neo4j.types.Path) {
       const ids = [this.node(v.start).id];
-      for (const segment of v.segments) ids.push(this.relationship(segment.relationship).id, this.node(segment.end).id);
+      for (const segment of v.segments.slice(0, MAX_ITEMS)) ids.push(this.relationship(segment.relationship).id, this.node(segment.end).id);
       return { path: ids };
     }
     if (Array.isArray(v)) {
-      const items = v.slice(0, MAX_ITEMS).map((x) => this.value(x));
+      const items = v.slice(0, MAX_ITEMS).map((x) => this.value(x, depth + 1));
       return v.length > MAX_ITEMS ? [...items, `… ${(v.length - MAX_ITEMS).toLocaleString('en-US')} more items`] : items;
     }
     if (v instanceof Uint8Array) return `(${v.length} bytes)`;
@@ -121,14 +141,14 @@ class Drawing {
     if (neo4j.isDate(v) || neo4j.isDateTime(v) || neo4j.isLocalDateTime(v) || neo4j.isTime(v) || neo4j.isLocalTime(v) || neo4j.isDuration(v) || neo4j.isPoint(v)) return String(v);
     if (typeof v === 'object') {
       const entries = Object.entries(v as Record<string, unknown>);
-      const kept = Object.fromEntries(entries.slice(0, MAX_ITEMS).map(([k, x]) => [k, this.value(x)]));
+      const kept = Object.fromEntries(entries.slice(0, MAX_ITEMS).map(([k, x]) => [k, this.value(x, depth + 1)]));
       return entries.length > MAX_ITEMS ? { ...kept, '…': `${(entries.length - MAX_ITEMS).toLocaleString('en-US')} more keys` } : kept;
     }
     return String(v);
   }
 
   result(): ConsoleResult['graph'] {
-    return { nodes: [...this.nodes.values()], relationships: [...this.relationships.values()], truncated: this.full };
+    return { nodes: [...this.nodes.values()], relationships: [...this.relationships.values()], truncated: this.drawnFull };
   }
 
   private node(n: InstanceType<typeof neo4j.types.Node>): { id: string } {
@@ -153,15 +173,16 @@ class Drawing {
   }
 
   private isFull(): boolean {
-    this.full ||= this.nodes.size + this.relationships.size >= MAX_DRAWN;
-    return this.full;
+    this.drawnFull ||= this.nodes.size + this.relationships.size >= MAX_DRAWN;
+    return this.drawnFull;
   }
 }
 
 /** "kind:key" of a node with a Trailhound label and its key property. */
 function entityOf(labels: readonly string[], properties: Record<string, unknown>): string | null {
   for (const label of labels) {
-    const spec = (nodes as Record<string, { key: string } | undefined>)[label];
+    // Labels are the graph's (a console query can create none), but a label such as "constructor" must not reach Object's prototype.
+    const spec = Object.hasOwn(nodes, label) ? (nodes as Record<string, { key: string }>)[label] : undefined;
     const key = spec && properties[spec.key];
     if (typeof key === 'string' && key !== '') return `${label as NodeLabel}:${key}`;
   }

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkReadOnly } from '../../graph/console/readOnlyCypher';
@@ -63,6 +64,10 @@ describe('the read-only Cypher console (POST /api/cypher)', () => {
     const list = long.rows[0]![0] as unknown[];
     expect(list).toHaveLength(1_001);
     expect(list.at(-1)).toBe('… 4,000 more items');
+    // Nor can nesting multiply the caps: the answer stops taking rows at its budget, and says so.
+    const nested = ConsoleResultSchema.parse(await (await post({ query: 'UNWIND range(1, 400) AS i RETURN [j IN range(1, 1000) | j] AS r' })).json());
+    expect(nested.truncated).toBe(true);
+    expect(nested.rows.length).toBeLessThan(400);
   });
 
   it.each([
@@ -103,9 +108,9 @@ describe('the read-only Cypher console (POST /api/cypher)', () => {
 
   it('runs every query in a read transaction: Neo4j refuses a write that got past the check', async () => {
     const before = await nodeCount();
-    // The check is the first wall; the second is the read transaction the console runs every query in (graph.readWith).
+    // The check is the first wall; the second is the read transaction the console runs every query in (graph.readOnce).
     await expect(
-      graph.readWith((tx) => tx.run("CREATE (:IamUser {principalKey: 'arn:aws:iam::1:user/planted'})")),
+      graph.readOnce((tx) => tx.run("CREATE (:IamUser {principalKey: 'arn:aws:iam::1:user/planted'})")),
     ).rejects.toThrow(/read access mode|not allowed|Writing in read access mode/i);
     expect(await nodeCount()).toBe(before);
   });
@@ -121,6 +126,23 @@ describe('the read-only Cypher console (POST /api/cypher)', () => {
     expect(slow.status).toBe(504);
     expect(ErrorSchema.parse(await slow.json()).error.code).toBe('QUERY_TIMEOUT');
     await expect(runConsoleQuery(graph, 'RETURN 1 AS one', {})).resolves.toMatchObject({ columns: ['one'], rows: [[1]] });
+  });
+
+  it('answers no page that reached it by DNS rebinding: a Host that is not loopback is refused without a token', async () => {
+    const ask = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${base}/api/cypher`, { method: 'POST', headers: { host, 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.once('error', reject);
+        req.end(JSON.stringify({ query: 'RETURN 1' }));
+      });
+    expect(await ask('rebind.attacker.example:8080')).toBe(421);
+    expect(await ask('127.0.0.2.nip.io')).toBe(421);
+    expect(await ask(new URL(base).host)).toBe(200);
+    expect(await ask(`localhost:${new URL(base).port}`)).toBe(200);
+    expect(await ask(`[::1]:${new URL(base).port}`)).toBe(200);
   });
 
   it('takes a JSON body only, and nothing but POST', async () => {

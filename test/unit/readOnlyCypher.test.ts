@@ -26,10 +26,21 @@ describe('the console refuses', () => {
     ['an administration command', 'SHOW USERS'],
     ['a database being stopped', 'STOP DATABASE neo4j'],
     ['an index dropped', 'DROP INDEX x'],
+    // Found in review: Neo4j decodes \u escapes before it reads a token.
+    ['an escape that ends a line comment', "// \\u000aLOAD CSV FROM 'file:///etc/passwd' AS l RETURN l"],
+    ['an escape that spells a keyword', "\\u004cOAD CSV FROM 'file:///etc/passwd' AS l RETURN l"],
+    ['an escape that closes a string', "WITH 'x\\u0027 AS a LOAD CSV FROM \\u0027file:///etc/passwd\\u0027 AS l RETURN l //'"],
+    ['an escape that spells a dot', 'RETURN apoc\\u002eversion()'],
+    ['an escape that closes a block comment', '/* \\u002a/ CALL dbms.listConfig() YIELD name RETURN name /* */'],
+    ['a line comment ended by a carriage return', "// x\rLOAD CSV FROM 'file:///etc/passwd' AS l RETURN l"],
+    ['a namespace split by a space only Cypher reads as one', 'RETURN apoc\u001c.version() AS v'],
+    ['a byte-order mark, part of a name to Cypher', 'RETURN \ufeffapoc.version()'],
+    ['a name ending in $ before a clause', "WITH 1 AS x$ LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l"],
+    ['a name ending in $ before a procedure', 'WITH 1 AS x$ CALL db.ping() YIELD success RETURN success'],
   ])('%s', (_what, query) => {
     const verdict = checkReadOnly(query);
     expect(verdict.ok).toBe(false);
-    expect(verdict.ok ? '' : verdict.reason).toMatch(/not allowed/);
+    expect(verdict.ok ? '' : verdict.reason).toMatch(/not allowed|is not closed/);
   });
 
   it('a query it cannot read to the end, and one too long to read', () => {
@@ -55,6 +66,8 @@ describe('the console reads', () => {
     ['an old-style read subquery', 'MATCH (n) CALL { WITH n MATCH (n)-->(m) RETURN count(m) AS c } RETURN c'],
     ['ranges, floats and exponents', 'UNWIND range(1, 10) AS i RETURN i * 1.5e3, [1..3]'],
     ['EXPLAIN and PROFILE', 'PROFILE MATCH (n) RETURN count(n)'],
+    ['any character inside a string or a quoted name', "MATCH (n:`Ünïcode\u00a0label`) WHERE n.x = 'naïve — \u2028 ok' RETURN n"],
+    ['CRLF line breaks and a comment before one', 'MATCH (n)\r\n// note\r\nRETURN n'],
   ])('%s', (_what, query) => {
     expect(checkReadOnly(query)).toEqual({ ok: true });
   });
