@@ -1,7 +1,7 @@
 import { MAX_RECORD, storedRecordText } from '../cloudtrail/storedRecord';
 import { redactSecrets } from '../common/secrets';
 import { excerpt } from '../read/jsonRecords';
-import { describeThrown, MAX_NESTING, nestsDeeperThan } from '../read/nesting';
+import { describeThrown, nestsDeeperThan, TOO_DEEP } from '../read/nesting';
 import { describeOcsfClass, ocsfFamily } from './classes';
 import type { OcsfRowText } from './parquetProjection';
 import { eventText, mayBeLenient, RawJson } from './rawJson';
@@ -64,7 +64,7 @@ export function convertOcsfText(text: string, withRaw?: (record: Json) => readon
     return { k: 'invalid', reason: `invalid JSON: ${(error as Error).message}`, excerpt: excerpt(text) };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { k: 'invalid', reason: 'not a JSON object', excerpt: excerpt(text) };
-  if (nestsDeeperThan(value)) return { k: 'invalid', reason: `nested more than ${MAX_NESTING} levels deep: not read any further`, excerpt: excerpt(text) };
+  if (nestsDeeperThan(value)) return { k: 'invalid', reason: TOO_DEEP, excerpt: excerpt(text) };
   // A record can only ever reject itself: whatever converting it throws rejects it alone.
   try {
     const raws = withRaw?.(value as Json) ?? [];
@@ -90,7 +90,7 @@ function convertOcsfRecord(record: Json, text: string, raws: readonly RawJson[])
   if (!event.ok) return { k: 'invalid', reason: event.reason, excerpt: excerpt(text) };
   if (raws.length > 0) return { k: 'event', text: eventText(event.event), unchecked: true };
   // Request or response data kept as text was parsed only now: it is held to the depth the record was.
-  if (nestsDeeperThan(event.event)) return { k: 'invalid', reason: `nested more than ${MAX_NESTING} levels deep: not read any further`, excerpt: excerpt(text) };
+  if (nestsDeeperThan(event.event)) return { k: 'invalid', reason: TOO_DEEP, excerpt: excerpt(text) };
   const json = JSON.stringify(event.event);
   // Most events hold no secret and are not oversized: their text is what the store keeps.
   if (json.length <= MAX_RECORD && redactSecrets(event.event) === event.event) return { k: 'event', text: json };

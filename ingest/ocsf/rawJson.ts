@@ -8,19 +8,16 @@ export class RawJson {
   constructor(readonly text: string) {}
 }
 
-/** The two parts of a CloudTrail event that may be RawJson. */
-const RAW_PARTS = ['requestParameters', 'responseElements'] as const;
-
 /**
- * The event as JSON, with its request and response data as their text. They go last: a
- * CloudTrail reader reads the event by name, never by order.
+ * The event as JSON, with its request and response data (the parts that may be RawJson) as
+ * their text. They go last: a CloudTrail reader reads the event by name, never by order.
  */
 export function eventText(event: Record<string, unknown>): string {
   const { requestParameters, responseElements, ...rest } = event;
   let json = JSON.stringify(rest);
   for (const [name, value] of [
-    [RAW_PARTS[0], requestParameters],
-    [RAW_PARTS[1], responseElements],
+    ['requestParameters', requestParameters],
+    ['responseElements', responseElements],
   ] as const) {
     if (value === undefined) continue;
     const text = value instanceof RawJson ? value.text : JSON.stringify(value);

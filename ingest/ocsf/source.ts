@@ -4,7 +4,7 @@ import { readFindingRecord } from '../guardduty/normalize';
 import { readJsonRecordFile, type JsonRecordSource, type UnwrappedRecord } from '../read/jsonRecordFile';
 import { peek, withSpooledFile } from '../read/chunks';
 import { excerpt } from '../read/jsonRecords';
-import { describeThrown, MAX_NESTING, nestsDeeperThan } from '../read/nesting';
+import { describeThrown, nestsDeeperThan, TOO_DEEP } from '../read/nesting';
 import { isParquet, UnreadableParquet } from '../vpcflow/parquet';
 import { vpcFlowSource } from '../vpcflow/source';
 import { ocsfFamily } from './classes';
@@ -122,7 +122,7 @@ function readUncheckedEvent(text: string): ReadRecord {
   } catch (error) {
     return { ok: false, reason: `its request or response data is not strict JSON: ${describeThrown(error)}` };
   }
-  if (nestsDeeperThan(event)) return { ok: false, reason: `nested more than ${MAX_NESTING} levels deep: not read any further` };
+  if (nestsDeeperThan(event)) return { ok: false, reason: TOO_DEEP };
   return readCloudTrailRecord(event as Json, text, false);
 }
 

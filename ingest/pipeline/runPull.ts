@@ -5,7 +5,7 @@ import { Loader } from './loader';
 import type { RejectsLog } from './rejectsLog';
 import type { IngestProgress, IngestSummary } from './runIngest';
 import type { ReadRecord } from './types';
-import { describeThrown, MAX_NESTING, nestsDeeperThan } from '../read/nesting';
+import { describeThrown, nestsDeeperThan, TOO_DEEP } from '../read/nesting';
 
 /** One page from an AWS API: its records, and where they came from (for rejects and errors). */
 export interface PulledPage {
@@ -114,7 +114,7 @@ export async function runPull(options: PullOptions): Promise<IngestSummary> {
 
 /** A pulled record, read as a file's would be: too deep a record, or anything its reading throws, rejects it alone. */
 function readOne(read: ReadPulledRecord, record: Record<string, unknown>): ReadRecord {
-  if (nestsDeeperThan(record)) return { ok: false, reason: `nested more than ${MAX_NESTING} levels deep: not read any further` };
+  if (nestsDeeperThan(record)) return { ok: false, reason: TOO_DEEP };
   try {
     return read(record);
   } catch (error) {

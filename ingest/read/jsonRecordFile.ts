@@ -2,7 +2,7 @@ import { describeNonJson } from '../common/describeText';
 import { describeGzipError } from '../pipeline/openInput';
 import type { ParsedItem, ReadRecord, RecordPosition } from '../pipeline/types';
 import { excerpt, JsonRecordScanner, type ScanItem } from './jsonRecords';
-import { describeThrown, MAX_NESTING, nestsDeeperThan } from './nesting';
+import { describeThrown, nestsDeeperThan, TOO_DEEP } from './nesting';
 
 /** What a JSON container held, once its wrappers (EventBridge, SNS, arrays...) are peeled. */
 export type UnwrappedRecord =
@@ -76,7 +76,7 @@ function toParsed(source: JsonRecordSource, scanned: ScanItem[], state: { sawRec
     }
     if (nestsDeeperThan(value)) {
       const id = value !== null && typeof value === 'object' && !Array.isArray(value) ? source.recordId?.(value as Record<string, unknown>) : undefined;
-      out.push({ kind: 'reject', position, reason: `nested more than ${MAX_NESTING} levels deep: not read any further`, ...(id ? { recordId: id } : {}), excerpt: excerpt(text) });
+      out.push({ kind: 'reject', position, reason: TOO_DEEP, ...(id ? { recordId: id } : {}), excerpt: excerpt(text) });
       continue;
     }
     readRecord(source, value, text, position, state, out);

@@ -7,6 +7,9 @@
  */
 export const MAX_NESTING = 64;
 
+/** Why a record nested deeper than MAX_NESTING is rejected. */
+export const TOO_DEEP = `nested more than ${MAX_NESTING} levels deep: not read any further`;
+
 /**
  * Whether a parsed JSON value nests deeper than `limit` objects and arrays. Iterative, so any
  * depth is measured without recursion (V8's JSON.parse itself is iterative); it stops at the first
