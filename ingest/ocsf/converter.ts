@@ -33,18 +33,17 @@ export async function* convertedParquet(path: string): AsyncGenerator<Converted[
     for await (const rows of parquetRecordTexts(path)) yield rows.map(convertOcsfRow);
     return;
   }
-  let finished = false;
   try {
     for await (const batch of thread.convert(path)) yield batch;
-    finished = true;
   } finally {
-    // A file left half read (its reader stopped) or a thread that failed is not reused.
-    if (finished) thread.release();
-    else await thread.stop();
+    // Also after a file left half read: the thread is told to stop that file (convert's
+    // `cancel`) and takes the next in turn. Terminating a thread while DuckDB still works for it
+    // can abort the whole process, so only a failed thread is stopped (release).
+    thread.release();
   }
 }
 
-/** How many conversion threads this process has started: one per ingest, unless one failed or a file was left half read. */
+/** How many conversion threads this process has started: one per ingest, unless one failed. */
 export function conversionThreadsStarted(): number {
   return ConversionThread.started;
 }

@@ -268,6 +268,7 @@ describe('the conversion thread, kept from file to file', () => {
   });
 
   it('after a file left half read, or one that cannot be read, the next file converts whole', async () => {
+    const before = conversionThreadsStarted();
     const half = await converted(files[0]!, 1);
     expect(half.length).toBeGreaterThan(0);
     expect(half.length).toBeLessThan(expected[0]!.length);
@@ -278,5 +279,7 @@ describe('the conversion thread, kept from file to file', () => {
     await expect(converted(broken)).rejects.toBeInstanceOf(UnreadableParquet);
     expect(await converted(files[2]!)).toEqual(expected[2]);
     expect(await converted(files[0]!)).toEqual(expected[0]);
+    // The same thread throughout: one is never stopped while DuckDB still works for it.
+    expect(conversionThreadsStarted() - before).toBeLessThanOrEqual(1);
   });
 });
