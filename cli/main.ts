@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { caseCommand } from './commands/case';
 import { dbCommand } from './commands/db';
 import { demoCommand } from './commands/demo';
 import { enrichCommand } from './commands/enrich';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   program.addCommand(investigateCommand());
   program.addCommand(intelCommand());
   program.addCommand(exportCommand());
+  program.addCommand(caseCommand());
   program.addCommand(rebuildCommand());
   return program;
 }

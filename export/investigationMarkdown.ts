@@ -1,5 +1,5 @@
 import type { Investigation } from '../graph/investigations/indicators/investigate';
-import { revealHidden } from './visibleText';
+import { code, md } from './markdownText';
 
 /**
  * An investigation as Markdown for a ticket or a report. Every log-derived text is
@@ -36,19 +36,4 @@ export function investigationMarkdown(answer: Investigation): string {
   if (answer.notes.length) lines.push('## Notes', '', ...answer.notes.map((n) => `- ${md(n)}`), '');
   lines.push(`_Thresholds: travel above ${answer.settings.travelKmh} km/h over at least ${answer.settings.travelMinKm} km; ${answer.settings.burstFailures} denied calls or ${answer.settings.enumerationApis} discovery APIs in ${answer.settings.burstMinutes} minutes._`, '');
   return lines.join('\n');
-}
-
-/** Text in Markdown prose: hidden characters revealed, Markdown and HTML characters escaped. */
-function md(text: string): string {
-  return revealHidden(text)
-    .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`)
-    // Bare URLs become links in GitHub-flavoured Markdown: escaped, they stay text.
-    .replace(/:\/\//g, ':\\/\\/')
-    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
-    .replace(/\r?\n/g, ' ');
-}
-
-/** Text inside a code span: backticks cannot close it. */
-function code(text: string): string {
-  return revealHidden(text).replace(/`/g, "'").replace(/\r?\n/g, ' ');
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { Graph } from '../graph/driver';
@@ -17,10 +18,11 @@ import { healthRoutes } from './routes/health';
 import { investigationRoutes } from './routes/investigations';
 import { searchRoutes } from './routes/search';
 import { consoleRoutes } from './routes/console';
+import { caseRoutes } from './routes/cases';
 import { requestBasics, requireLoopbackHost, requireToken } from './security';
 
 /** Every API route; the OpenAPI document at /api/openapi.json is generated from this list. */
-export const ROUTES: readonly RouteSpec[] = [...healthRoutes, ...findingRoutes, ...entityRoutes, ...eventRoutes, ...flowRoutes, ...searchRoutes, ...exportRoutes, ...investigationRoutes, ...consoleRoutes];
+export const ROUTES: readonly RouteSpec[] = [...healthRoutes, ...findingRoutes, ...entityRoutes, ...eventRoutes, ...flowRoutes, ...searchRoutes, ...exportRoutes, ...investigationRoutes, ...consoleRoutes, ...caseRoutes];
 
 export interface AppOptions {
   readonly graph: Graph;
@@ -28,6 +30,10 @@ export interface AppOptions {
   readonly version: string;
   /** When set, every /api request must carry it as a Bearer token. */
   readonly token?: string;
+  /** Tokens by the name of whoever holds them (TRAILHOUND_TOKENS): a case's log names the holder. */
+  readonly namedTokens?: Readonly<Record<string, string>>;
+  /** The author of case changes made without a named token (TRAILHOUND_USER); default: the OS user. */
+  readonly user?: string;
   /** The built web UI (web/dist), served at / when present. */
   readonly webRoot?: string;
 }
@@ -48,10 +54,11 @@ export function createApp(options: AppOptions): Express {
   app.set('case sensitive routing', true);
   app.set('query parser', 'simple');
   app.use(requestBasics);
-  app.use(requireLoopbackHost(options.token));
-  app.use(requireToken(options.token));
+  const anyToken = options.token ?? Object.values(options.namedTokens ?? {})[0];
+  app.use(requireLoopbackHost(anyToken));
+  app.use(requireToken(options.token, options.namedTokens));
   app.use(express.json({ limit: '100kb' }));
-  const context: ApiContext = { graph: options.graph, events: options.events, version: options.version };
+  const context: ApiContext = { graph: options.graph, events: options.events, version: options.version, user: options.user ?? defaultUser() };
 
   const openapi = buildOpenApi(ROUTES, options.version);
   app.get('/api/openapi.json', (_req, res) => {
@@ -60,10 +67,11 @@ export function createApp(options: AppOptions): Express {
   for (const spec of ROUTES) app[spec.method](spec.path, handle(spec, context));
   // A path the API has, asked with a method it does not take: 405 with the methods it does.
   for (const path of ['/api/openapi.json', ...new Set(ROUTES.map((spec) => spec.path))]) {
-    const allowed = ROUTES.some((spec) => spec.path === path && spec.method === 'post') ? 'POST' : 'GET, HEAD';
+    const methods = path === '/api/openapi.json' ? ['get'] : ROUTES.filter((spec) => spec.path === path).map((spec) => spec.method);
+    const allowed = methods.flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()])).join(', ');
     app.all(path, (req, res) => {
       res.setHeader('Allow', allowed);
-      sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method.slice(0, 20)} is not a method of ${req.path.slice(0, 200)}: it takes ${allowed === 'POST' ? 'POST' : 'GET (and HEAD)'}.`, 'See /api/openapi.json.');
+      sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method.slice(0, 20)} is not a method of ${req.path.slice(0, 200)}: it takes ${allowed}.`, 'See /api/openapi.json.');
     });
   }
   app.use('/api', (req, res) => sendError(res, 404, 'NOT_FOUND', `No API route ${req.method} ${req.path.slice(0, 200)}.`, 'See /api/openapi.json.'));
@@ -85,6 +93,17 @@ export function createApp(options: AppOptions): Express {
   }
   app.use(errorMiddleware);
   return app;
+}
+
+/** Who the server's user is when nobody named themselves: TRAILHOUND_USER, else the OS account. */
+export function defaultUser(env: NodeJS.ProcessEnv = process.env): string {
+  const named = env.TRAILHOUND_USER?.trim();
+  if (named) return named.slice(0, 100);
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /**
@@ -112,12 +131,13 @@ function handle(spec: RouteSpec, context: ApiContext) {
       const query = parse(spec.query, req.query, 'query');
       // A JSON body only: a form or text/plain body is what another site's page can send without
       // asking (no CORS preflight), and this server answers no preflight.
-      if (spec.method === 'post' && !req.is('application/json')) {
+      const takesBody = spec.method === 'post' || spec.method === 'patch';
+      if (takesBody && !req.is('application/json')) {
         throw new TrailhoundError('UNSUPPORTED_MEDIA_TYPE', `${req.path.slice(0, 200)} takes a JSON body (Content-Type: application/json).`, 'Send the request as JSON.');
       }
-      const body = spec.method === 'post' ? parse(spec.body, req.body, 'body') : ({} as never);
+      const body = takesBody ? parse(spec.body, req.body, 'body') : ({} as never);
       const result = await spec.handler({ params, query, body, context, req, res });
-      if (!('stream' in spec.response) && !res.headersSent) res.json(result);
+      if (!('stream' in spec.response) && !res.headersSent) res.status(spec.status ?? 200).json(result);
     } catch (error) {
       next(error);
     }

@@ -34,11 +34,12 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
         parameters,
         ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
         responses: {
-          200: ok,
+          [route.status ?? 200]: ok,
           400: errorResponse('invalid parameters'),
-          ...(route.method === 'post' ? { 413: errorResponse('the request body is larger than 100 KB'), 415: errorResponse('the body is not JSON (Content-Type: application/json)') } : {}),
+          ...Object.fromEntries(Object.entries(route.errors ?? {}).map(([status, description]) => [status, errorResponse(description)])),
+          ...(route.method === 'post' || route.method === 'patch' ? { 413: errorResponse('the request body is larger than 100 KB'), 415: errorResponse('the body is not JSON (Content-Type: application/json)') } : {}),
           401: errorResponse('a token is configured and the request did not carry it'),
-          404: errorResponse('no such entity'),
+          404: errorResponse(route.path.startsWith('/api/cases') ? 'no such case, or nothing of that id in it' : 'no such entity'),
           414: errorResponse('the request URL is longer than 8 KB'),
           421: errorResponse('no token is set and the Host is not 127.0.0.1, localhost or [::1] (a DNS-rebinding page)'),
           // Sent by Node's HTTP parser before any route sees the request: no JSON body.

@@ -6,6 +6,8 @@ import type { Graph } from '../graph/driver';
 /** What every handler can use. */
 export interface ApiContext {
   readonly graph: Graph;
+  /** Who changes cases when the request carries no named token: TRAILHOUND_USER, else the OS user. */
+  readonly user: string;
   /** The raw events beside the graph: timelines, drill-down, activity, flow volumes. */
   readonly events: EventStore;
   readonly version: string;
@@ -17,8 +19,12 @@ export interface ApiContext {
  * stream themselves (streamed routes).
  */
 export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
-  /** post: only for what cannot be a URL (a query's text); it takes a JSON body. */
-  readonly method: 'get' | 'post';
+  /** post and patch take a JSON body: a query's text, or what a case records. */
+  readonly method: 'get' | 'post' | 'patch' | 'delete';
+  /** The status of a success: 201 when a POST created something. */
+  readonly status?: 200 | 201;
+  /** Errors this route answers beyond the common ones (409 when a case already pins something). */
+  readonly errors?: Readonly<Record<number, string>>;
   /** Express-style path: /api/entities/:kind/:key */
   readonly path: string;
   readonly operationId: string;

@@ -89,11 +89,18 @@ export const TimelinePageSchema = z.object({
   scope: z.object({ from: z.string(), to: z.string() }),
 });
 
+/** A responder's archive decision on a finding, taken in a case (it overrides GuardDuty's archived flag). */
+export const FindingTriageSchema = z
+  .object({ archived: z.boolean(), reason: z.string(), at: z.string(), by: z.string(), caseId: z.string() })
+  .nullable()
+  .describe("a responder's archive decision, from a case; null when none");
+
 export const FindingSummarySchema = z.object({
   id: z.string(),
   findingId: z.string(),
   properties: z.record(z.string(), z.unknown()),
   affected: z.array(GraphNodeSchema),
+  triage: FindingTriageSchema,
 });
 
 export const FindingListSchema = z.object({
@@ -107,6 +114,7 @@ export const FindingDetailSchema = z.object({
   finding: GraphNodeSchema.extend({ raw: z.unknown() }),
   entities: z.array(GraphNodeSchema),
   edges: z.array(GraphEdgeSchema),
+  triage: FindingTriageSchema,
 });
 
 export const ProfileSchema = z.object({

@@ -1,6 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
+import { TrailhoundError } from '../graph/errors';
 import { sendError } from './httpErrors';
 
 /** Every response: an id to quote, and headers that keep a browser from misusing the API or UI. */
@@ -36,24 +37,52 @@ export function isApiPath(path: string): boolean {
 
 /**
  * With a token configured, every API request must carry it (Authorization: Bearer <token>).
- * Compared in constant time. Without one, the server only listens on loopback (see start.ts).
+ * Named tokens (TRAILHOUND_TOKENS) work the same way and also say who is asking: a case's log
+ * names the holder (res.locals.author). Compared in constant time, against every token, so the
+ * time taken does not tell which one nearly matched. Without any, the server only listens on
+ * loopback (see start.ts).
  */
-export function requireToken(token: string | undefined) {
-  const expected = token ? Buffer.from(token) : null;
+export function requireToken(token: string | undefined, named: Readonly<Record<string, string>> = {}) {
+  const accepted = [...(token ? [{ name: null, value: Buffer.from(token) }] : []), ...Object.entries(named).map(([name, value]) => ({ name, value: Buffer.from(value) }))];
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!expected || !isApiPath(req.path)) {
+    if (accepted.length === 0 || !isApiPath(req.path)) {
       next();
       return;
     }
     const header = req.headers.authorization ?? '';
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    let holder: { name: string | null } | null = null;
+    for (const candidate of accepted) {
+      if (given.length === candidate.value.length && timingSafeEqual(given, candidate.value) && !holder) holder = candidate;
+    }
+    if (!holder) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       sendError(res, 401, 'UNAUTHORIZED', 'This server needs its access token.', 'Send Authorization: Bearer <TRAILHOUND_TOKEN>.');
       return;
     }
+    if (holder.name) res.locals.author = holder.name;
     next();
   };
+}
+
+/**
+ * TRAILHOUND_TOKENS: "alice=<token>,bob=<token>", one token per person, so that a case's log says
+ * who changed what. Names are letters, digits and . _ @ -; tokens at least 16 characters, with no
+ * comma or space.
+ */
+export function namedTokensFrom(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (text ?? '').split(/[,\s]+/).filter(Boolean)) {
+    const at = part.indexOf('=');
+    const name = part.slice(0, at);
+    const value = part.slice(at + 1);
+    if (at <= 0 || !/^[A-Za-z0-9._@-]{1,64}$/.test(name) || value.length < 16) {
+      throw new TrailhoundError('BAD_SETTING', `TRAILHOUND_TOKENS: "${part.slice(0, Math.max(0, at)).slice(0, 64) || part.slice(0, 8)}…" is not name=token (a name of letters, digits, . _ @ -, and a token of 16 characters or more).`, 'Write it as alice=<long random token>,bob=<another>.');
+    }
+    if (Object.values(out).includes(value)) throw new TrailhoundError('BAD_SETTING', `TRAILHOUND_TOKENS: ${name} has the same token as someone else.`, 'Give every person their own token.');
+    out[name] = value;
+  }
+  return out;
 }
 
 /**

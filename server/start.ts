@@ -3,8 +3,8 @@ import type { Server } from 'node:http';
 import type { Graph } from '../graph/driver';
 import type { EventStore } from '../store/eventStore';
 import { TrailhoundError } from '../graph/errors';
-import { createApp } from './app';
-import { isLoopback } from './security';
+import { createApp, defaultUser } from './app';
+import { isLoopback, namedTokensFrom } from './security';
 
 export interface ServeOptions {
   readonly graph: Graph;
@@ -12,7 +12,18 @@ export interface ServeOptions {
   readonly host: string;
   readonly port: number;
   readonly token?: string;
+  /** Per-person tokens (TRAILHOUND_TOKENS): case logs name the holder. */
+  readonly namedTokens?: Readonly<Record<string, string>>;
+  /** The author of case changes made without a named token. */
+  readonly user?: string;
   readonly version: string;
+}
+
+/** Who may use the server, from the environment: TRAILHOUND_TOKEN, TRAILHOUND_TOKENS, TRAILHOUND_USER. */
+export function accessFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<ServeOptions, 'token' | 'namedTokens' | 'user'> {
+  const token = env.TRAILHOUND_TOKEN || undefined;
+  const namedTokens = namedTokensFrom(env.TRAILHOUND_TOKENS);
+  return { ...(token ? { token } : {}), ...(Object.keys(namedTokens).length ? { namedTokens } : {}), user: defaultUser(env) };
 }
 
 export interface RunningServer {
@@ -26,14 +37,22 @@ export interface RunningServer {
  * address without TRAILHOUND_TOKEN: the graph holds an organisation's whole activity.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  if (!isLoopback(options.host) && !options.token) {
+  const guarded = Boolean(options.token) || Object.keys(options.namedTokens ?? {}).length > 0;
+  if (!isLoopback(options.host) && !guarded) {
     throw new TrailhoundError(
       'INSECURE_BIND',
       `Refusing to listen on ${options.host} without an access token.`,
-      'Set TRAILHOUND_TOKEN to a long random string (clients send it as "Authorization: Bearer <token>"), or keep the default host 127.0.0.1.',
+      'Set TRAILHOUND_TOKEN (or TRAILHOUND_TOKENS, one per person) to a long random string (clients send it as "Authorization: Bearer <token>"), or keep the default host 127.0.0.1.',
     );
   }
-  const app = createApp({ graph: options.graph, events: options.events, version: options.version, ...(options.token ? { token: options.token } : {}) });
+  const app = createApp({
+    graph: options.graph,
+    events: options.events,
+    version: options.version,
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.namedTokens ? { namedTokens: options.namedTokens } : {}),
+    ...(options.user ? { user: options.user } : {}),
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port, options.host, () => resolve(s));
     s.once('error', (error: NodeJS.ErrnoException) =>

@@ -10,7 +10,7 @@ import { describeOwner, ownerOfThisProcess, ownerState } from '../../db/serverOw
 import { AUTO } from '../../ingest/autoSource';
 import { DEMO_DEFAULTS, DEMO_END, prepareScenario } from '../../demo/prepare';
 import { LOGS, type ScenarioManifest } from '../../demo/scenario';
-import { startServer } from '../../server/start';
+import { accessFromEnv, startServer } from '../../server/start';
 import { openEventStore, type EventStore } from '../../store/eventStore';
 import { storeDirFrom } from '../../store/storeIdentity';
 import { formatCount } from '../format';
@@ -227,8 +227,7 @@ async function serveUntilStopped(settings: Neo4jSettings, storeDir: string, flag
   try {
     await migrate(graph);
     events = await openEventStore(graph, storeDir);
-    const token = process.env.TRAILHOUND_TOKEN || undefined;
-    const server = await startServer({ graph, events, host: flags.host || '127.0.0.1', port: integer('--port', flags.port, 0), version: VERSION, ...(token ? { token } : {}) });
+    const server = await startServer({ graph, events, host: flags.host || '127.0.0.1', port: integer('--port', flags.port, 0), version: VERSION, ...accessFromEnv() });
     process.stderr.write(`\n${describeWalkthrough(server.url, manifest)}\nTrailhound is serving the demo on ${server.url} . Ctrl-C stops it.\n`);
     await stop.stopRequested;
     // Ends open requests too: an export in flight is cut, its client sees the connection close.

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { neo4jSettingsFromEnv } from '../../graph/config';
 import { Graph } from '../../graph/driver';
 import { migrate } from '../../graph/migrate';
-import { startServer } from '../../server/start';
+import { accessFromEnv, startServer } from '../../server/start';
 import { VERSION } from '../version';
 import { handleStopSignals } from '../stopSignals';
 import { keepServingThroughStrayRejections } from '../strayRejections';
@@ -20,7 +20,11 @@ export function serveCommand(): Command {
       'after',
       `
 The API is documented at /api/openapi.json. With TRAILHOUND_TOKEN set, every API request must
-carry "Authorization: Bearer <token>"; without it the server only listens on loopback.`,
+carry "Authorization: Bearer <token>"; without it the server only listens on loopback.
+
+Cases record who changed what: TRAILHOUND_TOKENS="alice=<token>,bob=<token>" gives each person
+their own token, and the case log names its holder; otherwise changes are signed TRAILHOUND_USER
+(default: this machine's user name).`,
     )
     .action(async (flags: { port: string; host: string; store?: string }) => {
       // SIGINT, SIGTERM or SIGHUP, from the terminal or a supervisor, once or many times: one orderly stop.
@@ -31,9 +35,9 @@ carry "Authorization: Bearer <token>"; without it the server only listens on loo
       try {
         await migrate(graph, (message) => process.stderr.write(`${message}\n`));
         events = await openEventStore(graph, storeDirFrom(flags.store));
-        const token = process.env.TRAILHOUND_TOKEN || undefined;
-        const server = await startServer({ graph, events, host: flags.host || '127.0.0.1', port: Number(flags.port), version: VERSION, ...(token ? { token } : {}) });
-        process.stderr.write(`Trailhound is serving on ${server.url} (API: ${server.url}/api/openapi.json)${token ? ', token required' : ''}. Ctrl-C stops it.\n`);
+        const access = accessFromEnv();
+        const server = await startServer({ graph, events, host: flags.host || '127.0.0.1', port: Number(flags.port), version: VERSION, ...access });
+        process.stderr.write(`Trailhound is serving on ${server.url} (API: ${server.url}/api/openapi.json)${access.token || access.namedTokens ? ', token required' : ''}. Ctrl-C stops it.\n`);
         if (!webUiBuilt()) process.stderr.write('  → The web UI is not built (npm ci builds it); build it with: npm run build\n');
         await stop.stopRequested;
         // Ends open requests too: an export in flight is cut, its client sees the connection close.

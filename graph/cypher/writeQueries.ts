@@ -241,6 +241,8 @@ export function edgeQuery(type: RelationshipType, from: EndpointLabel, to: Endpo
       return mergeStructuralEdgesQuery(type, from, to);
     case 'stated':
       return mergeStatedEdgesQuery(type, from, to);
+    case 'case':
+      throw new Error(`${type} is written by graph/cases, not by an ingest`);
   }
 }
 
@@ -256,6 +258,7 @@ export function allWriteQueries(): Record<string, string> {
     if (decl.write === 'entity' || decl.write === 'versioned') out[`merge ${label}`] = nodeMergeQuery(label);
   }
   for (const [type, decl] of Object.entries(relationships) as [RelationshipType, (typeof relationships)[RelationshipType]][]) {
+    if (decl.mode === 'case') continue;
     const froms = [...new Set(decl.from.map(endpointLabel))];
     const tos = [...new Set(decl.to.map(endpointLabel))];
     for (const from of froms) {

@@ -14,7 +14,7 @@ export interface EntityRef {
 
 /** Kinds an investigator can ask about (not bookkeeping). */
 export const ADDRESSABLE_KINDS: readonly NodeLabel[] = (Object.keys(nodes) as NodeLabel[]).filter(
-  (label) => label !== Label.TrailhoundMeta && label !== Label.IngestedObject && label !== Label.PullCheckpoint && label !== Label.IntelEntry,
+  (label) => nodes[label].write !== 'case' && label !== Label.TrailhoundMeta && label !== Label.IngestedObject && label !== Label.PullCheckpoint && label !== Label.IntelEntry,
 );
 
 export const MAX_KEY_LENGTH = 2048;

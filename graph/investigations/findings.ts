@@ -3,7 +3,7 @@ import type { Graph } from '../driver';
 import { cypherInt } from '../driver';
 import { Rel } from '../vocabulary';
 import { FINDING_BY_ID, findingsQuery, type FindingSort } from './readQueries';
-import { presentProperties, toGraphEdge, toGraphNode, type GraphEdge, type GraphNode } from './shapes';
+import { iso, presentProperties, toGraphEdge, toGraphNode, type GraphEdge, type GraphNode } from './shapes';
 
 export interface FindingFilters {
   readonly severityMin: number | null;
@@ -28,6 +28,23 @@ export interface FindingSummary {
   readonly properties: Record<string, unknown>;
   /** Up to three entities the finding is about, for the findings table. */
   readonly affected: GraphNode[];
+  /** A responder's archive decision, from a case; null when none was taken. */
+  readonly triage: Triage | null;
+}
+
+/** An archive decision taken in a case (it overrides GuardDuty's own archived flag in lists). */
+export interface Triage {
+  readonly archived: boolean;
+  readonly reason: string;
+  readonly at: string;
+  readonly by: string;
+  readonly caseId: string;
+}
+
+function toTriage(value: unknown): Triage | null {
+  if (!value || typeof value !== 'object') return null;
+  const t = value as Record<string, unknown>;
+  return { archived: t.archived === true, reason: String(t.reason ?? ''), at: iso(Number(t.at ?? 0)), by: String(t.by ?? ''), caseId: String(t.caseId ?? '') };
 }
 
 export async function listFindings(graph: Graph, filters: FindingFilters): Promise<{ findings: FindingSummary[]; total: number }> {
@@ -54,6 +71,7 @@ export async function listFindings(graph: Graph, filters: FindingFilters): Promi
       findingId: String(props.findingId),
       properties: presentProperties(props, true),
       affected: (r.get('affected') as Neo4jNode[]).map(toGraphNode).filter((x): x is GraphNode => x !== null),
+      triage: toTriage(r.get('triage')),
     };
   });
   // A page past the end still reports the total.
@@ -70,6 +88,7 @@ export interface FindingDetail {
   /** What it is about (AFFECTS) and what its action names (INVOLVES). */
   readonly entities: GraphNode[];
   readonly edges: GraphEdge[];
+  readonly triage: Triage | null;
 }
 
 export async function getFinding(graph: Graph, findingId: string): Promise<FindingDetail | null> {
@@ -96,5 +115,6 @@ export async function getFinding(graph: Graph, findingId: string): Promise<Findi
     finding: { ...shaped, properties: presentProperties(props, true), raw: typeof props.raw === 'string' ? JSON.parse(props.raw) : null },
     entities,
     edges,
+    triage: toTriage(record.get('triage')),
   };
 }

@@ -7,9 +7,12 @@ import { escapeName as escape } from '../cypher/escape';
 
 /**
  * Relationships an investigation walks: observed and stated ones between entities. Not
- * IN_ACCOUNT (the account node would connect everything to everything).
+ * IN_ACCOUNT (the account node would connect everything to everything), nor what a case
+ * recorded (a pin is not something AWS saw).
  */
-export const WALKED_RELATIONSHIPS: readonly RelationshipType[] = (Object.keys(relationships) as RelationshipType[]).filter((type) => type !== Rel.IN_ACCOUNT);
+export const WALKED_RELATIONSHIPS: readonly RelationshipType[] = (Object.keys(relationships) as RelationshipType[]).filter(
+  (type) => type !== Rel.IN_ACCOUNT && relationships[type].mode !== 'case',
+);
 
 export interface NeighbourGroup {
   /** elementId of the node expanded. */

@@ -75,22 +75,27 @@ WHERE ($severityMin IS NULL OR f.severity >= $severityMin)
   AND ($to IS NULL OR f.eventFirstSeen <= $to)
   AND ($text IS NULL OR toLower(f.title) CONTAINS $text OR toLower(f.type) CONTAINS $text OR toLower(coalesce(f.description, '')) CONTAINS $text)
   AND ($includeSamples OR NOT coalesce(f.sample, false))
-  AND ($includeArchived OR NOT coalesce(f.archived, false))`;
+  AND ($includeArchived OR NOT coalesce(t.archived, f.archived, false))`;
+  // A responder's archive decision (FindingTriage, from a case) overrides GuardDuty's flag.
   return `
-MATCH (f:${n(Label.Finding)})${where}
-WITH f ORDER BY f.${n(sort)} ${descending ? 'DESC' : 'ASC'}, f.findingId
-WITH collect(f) AS matched
+MATCH (f:${n(Label.Finding)})
+OPTIONAL MATCH (t:${n(Label.FindingTriage)} {findingId: f.findingId})
+WITH f, t${where}
+WITH f, t ORDER BY f.${n(sort)} ${descending ? 'DESC' : 'ASC'}, f.findingId
+WITH collect([f, t]) AS matched
 WITH matched, size(matched) AS total
-UNWIND matched[$offset..$offset + $limit] AS f
+UNWIND matched[$offset..$offset + $limit] AS ft
+WITH ft[0] AS f, ft[1] AS t, total
 OPTIONAL MATCH (f)-[:${n(Rel.AFFECTS)}]->(x)
-WITH f, total, collect(x)[..3] AS affected
-RETURN f, total, affected`;
+WITH f, t, total, collect(x)[..3] AS affected
+RETURN f, total, affected, CASE WHEN t IS NULL THEN null ELSE properties(t) END AS triage`;
 }
 
 export const FINDING_BY_ID = `
 MATCH (f:${n(Label.Finding)} {findingId: $id})
+OPTIONAL MATCH (t:${n(Label.FindingTriage)} {findingId: $id})
 OPTIONAL MATCH (f)-[r]->(x) WHERE type(r) IN $types
-RETURN f, collect([r, x]) AS related`;
+RETURN f, collect([r, x]) AS related, CASE WHEN t IS NULL THEN null ELSE properties(t) END AS triage`;
 
 /** How many nodes of each label (answered from Neo4j's count store, whatever the size). */
 export function labelCountsQuery(labels: readonly NodeLabel[]): string {

@@ -262,6 +262,96 @@ export const nodes = {
     write: 'meta',
     properties: { name: 'string', source: 'string', accountId: 'string', region: 'string', lastEventTime: 'int', pulledAt: 'int' },
   },
+  Case: {
+    description:
+      'An investigation case the team keeps: title, status (open, contained, closed), owner. What it pins, its notes, ' +
+      'saved views and queries hang off it by caseId; every change to any of them is a CaseLogEntry.',
+    key: 'caseId',
+    write: 'case',
+    properties: {
+      caseId: 'string',
+      title: 'string',
+      status: 'string',
+      owner: 'string',
+      createdAt: 'int',
+      createdBy: 'string',
+      updatedAt: 'int',
+      /** How many log entries the case has: the next entry's sequence number, taken under the case's write lock. */
+      logCount: 'int',
+      /** The entry id of the change that last took the case's write lock. */
+      lastChange: 'string',
+    },
+    indexes: [['status'], ['updatedAt']],
+  },
+  CasePin: {
+    description:
+      'Something a case pins, with the responder\'s verdict (malicious, suspicious, benign, false positive, or none yet) and note: ' +
+      'an entity or finding (linked by PINNED while the graph holds it; ref keeps its id either way) or a CloudTrail event (by eventId, ' +
+      'in the event store). pinId is caseId|ref.',
+    key: 'pinId',
+    write: 'case',
+    properties: {
+      pinId: 'string',
+      caseId: 'string',
+      kind: 'string',
+      ref: 'string',
+      label: 'string',
+      verdict: 'string',
+      note: 'string',
+      pinnedAt: 'int',
+      pinnedBy: 'string',
+      updatedAt: 'int',
+      eventTime: 'int',
+    },
+    indexes: [['caseId'], ['ref']],
+  },
+  CaseNote: {
+    description: 'A free note of a case, in Markdown (the UI renders it without raw HTML). Edits are logged with the text before and after.',
+    key: 'noteId',
+    write: 'case',
+    properties: { noteId: 'string', caseId: 'string', text: 'string', createdAt: 'int', createdBy: 'string', updatedAt: 'int', updatedBy: 'string' },
+    indexes: [['caseId']],
+  },
+  SavedView: {
+    description: "A named view of a case: the UI's URL state (what was investigated, scope, expanded nodes, timeline...), a path on this server.",
+    key: 'viewId',
+    write: 'case',
+    properties: { viewId: 'string', caseId: 'string', name: 'string', url: 'string', createdAt: 'int', createdBy: 'string' },
+    indexes: [['caseId']],
+  },
+  SavedQuery: {
+    description: 'A named read-only Cypher query of a case, for the console (checked as read-only when saved and again when run).',
+    key: 'queryId',
+    write: 'case',
+    properties: { queryId: 'string', caseId: 'string', name: 'string', query: 'string', createdAt: 'int', createdBy: 'string' },
+    indexes: [['caseId']],
+  },
+  CaseLogEntry: {
+    description:
+      'One change to a case, appended when it is made and never edited: sequence number in the case, time, author ' +
+      '(the token\'s name, else TRAILHOUND_USER), what was done, to what, and the values before and after (JSON).',
+    key: 'entryId',
+    write: 'case',
+    properties: {
+      entryId: 'string',
+      caseId: 'string',
+      seq: 'int',
+      at: 'int',
+      author: 'string',
+      action: 'string',
+      target: 'string',
+      detail: 'json',
+    },
+    indexes: [['caseId', 'seq']],
+  },
+  FindingTriage: {
+    description:
+      'A responder\'s archive decision on a GuardDuty finding (Detective\'s archive, with memory): archived or not, why, who, when and in ' +
+      'which case (whose log keeps every change). Apart from the Finding node, which GuardDuty\'s own updates rewrite.',
+    key: 'findingId',
+    write: 'case',
+    properties: { findingId: 'string', archived: 'boolean', reason: 'string', at: 'int', by: 'string', caseId: 'string' },
+  },
   TrailhoundMeta: {
     description: "Bookkeeping: the schema version the migrations last applied (name 'schema'), the id of the graph's event store (name 'eventStore'), and when threat intelligence last changed (name 'intel').",
     key: 'name',

@@ -136,6 +136,18 @@ export const relationships = {
     to: ['IpAddress', 'Domain'],
     mode: 'stated',
   },
+  HAS_PIN: {
+    description: 'A case pins this (the pin carries the verdict and note).',
+    from: ['Case'],
+    to: ['CasePin'],
+    mode: 'case',
+  },
+  PINNED: {
+    description: 'A pin names this entity or finding (kept while the graph holds it; the pin keeps its id either way).',
+    from: ['CasePin'],
+    to: [...findingSubjectLabels, 'Finding', 'IpAddress', 'UserAgent', 'Domain', 'Account', 'Subnet', 'Vpc', 'AwsService'],
+    mode: 'case',
+  },
 } as const satisfies Record<string, Declared>;
 
 export type RelationshipType = keyof typeof relationships;

@@ -14,8 +14,10 @@ export type PropertyType = 'string' | 'int' | 'float' | 'boolean' | 'string[]' |
  * `versioned`: a record that is re-issued as it changes (a GuardDuty finding): merged by key, and
  *           its properties replaced only by a version at least as new (`version` property).
  * `meta`:   bookkeeping that is not evidence (schema version, ingest checkpoints).
+ * `case`:   what responders record (cases, pins, notes, the case log): written only by graph/cases,
+ *           never by an ingest, never counted as evidence, never walked by investigations.
  */
-export type NodeWriteMode = 'entity' | 'event' | 'versioned' | 'meta';
+export type NodeWriteMode = 'entity' | 'event' | 'versioned' | 'meta' | 'case';
 
 export interface NodeDeclaration {
   readonly description: string;
@@ -44,8 +46,10 @@ export interface GroupDeclaration {
  *               merged once, no counts, so a hot node is not rewritten for every batch.
  * `stated`:  what a re-issued record says (a finding AFFECTS an instance): merged idempotently,
  *            widening firstSeen/lastSeen, never counted (the same finding again is not new evidence).
+ * `case`:    what a responder recorded (a case pins an entity): written by graph/cases only, and
+ *            never walked by blast radius, neighbourhoods or paths (it is not something AWS saw).
  */
-export type RelationshipMode = 'observed' | 'structural' | 'stated';
+export type RelationshipMode = 'observed' | 'structural' | 'stated' | 'case';
 
 export interface RelationshipDeclaration {
   readonly description: string;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../graph/investigations/indicators/types';
+import { CaseHeaderSchema, NoteSchema, PinSchema, QuerySchema, TriageSchema, ViewSchema } from './caseSchemas';
+
+/** A case's report (GET /api/cases/{caseId}/report, `trailhound case export --format json`). */
+export const CaseReportSchema = z.object({
+  case: CaseHeaderSchema,
+  generatedAt: z.string(),
+  summary: z.object({
+    pins: z.number().int(),
+    verdicts: z.record(z.string(), z.number().int()),
+    notes: z.number().int(),
+    principals: z.number().int().describe('pinned principals and access keys in the timeline'),
+    archivedFindings: z.number().int(),
+    logEntries: z.number().int(),
+  }),
+  pins: z.array(PinSchema).describe('malicious, suspicious, undecided, false positive, benign'),
+  notes: z.array(NoteSchema),
+  views: z.array(ViewSchema),
+  queries: z.array(QuerySchema),
+  findings: z.array(TriageSchema),
+  timeline: z.object({
+    principals: z.array(z.string()),
+    entries: z.array(
+      z.object({
+        time: z.string(),
+        eventId: z.string(),
+        eventName: z.string().nullable(),
+        eventSource: z.string().nullable(),
+        region: z.string().nullable(),
+        accountId: z.string().nullable(),
+        errorCode: z.string().nullable(),
+        sourceIp: z.string().nullable(),
+        principal: z.object({ id: z.string(), kind: z.string(), label: z.string() }).nullable(),
+        of: z.array(z.string()).describe('the pinned principals whose timeline holds it'),
+        pinned: z.string().nullable().describe("the verdict of the event's own pin"),
+      }),
+    ),
+    truncated: z.boolean(),
+    limit: z.number().int(),
+  }),
+  investigations: z.array(
+    z.object({
+      entity: z.string(),
+      label: z.string(),
+      scope: z.object({ from: z.string(), to: z.string() }),
+      indicators: z.array(z.object({ severity: z.enum(SEVERITIES), title: z.string(), explanation: z.string(), firstSeen: z.string(), lastSeen: z.string(), tactics: z.array(z.string()), eventCount: z.number().int() })),
+    }),
+  ),
+  remarks: z.array(z.string()),
+});
