@@ -72,6 +72,20 @@ await settle(page, 2);
 await page.screenshot({ path: join(out, 'cypher-console.png'), fullPage: true });
 
 await page.evaluate(() => localStorage.setItem('trailhound.theme', 'dark'));
+// A case: carol malicious, the exfiltration finding pinned, a note; the sidebar beside the graph, then the report.
+const send = async (method: string, path: string, body: unknown) => (await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, string>>;
+const opened = await send('POST', '/api/cases', { title: 'Carol: leaked key, exfiltration from S3', owner: 'alice' });
+await send('POST', `/api/cases/${opened.caseId}/pins`, { kind: 'entity', ref: carol, verdict: 'malicious', note: 'Her access key was used from a Tor exit node' });
+await send('POST', `/api/cases/${opened.caseId}/pins`, { kind: 'entity', ref: `Finding:${cast.findingIds.exfiltration}`, verdict: 'suspicious' });
+await send('POST', `/api/cases/${opened.caseId}/notes`, { text: '**Contained** 10:02 UTC: key deactivated.\n\n- [x] revoke sessions\n- [ ] rotate the bucket policy' });
+await page.goto(`${base}/?root=${enc(`Finding:${cast.findingIds.exfiltration}`)}&sel=${enc(carol)}&case=${opened.caseId}&cases=1`);
+await settle(page);
+await page.screenshot({ path: join(out, 'case-sidebar.png') });
+await page.goto(`${base}/?case=${opened.caseId}&cases=1&casepage=1`);
+await page.locator('.case-report h1').waitFor();
+await page.waitForTimeout(500);
+await page.screenshot({ path: join(out, 'case-report.png') });
+
 await page.goto(`${base}/?root=${enc(`Finding:${cast.findingIds.c2}`)}&exp=${enc(`aggregate:IpAddress:${cast.instance.privateIp}:FLOW:in:IpAddress`)}`);
 await settle(page);
 await page.screenshot({ path: join(out, 'c2-dark.png') });

@@ -576,6 +576,87 @@ describe('the investigation UI', () => {
     expect(json).toContain('ユーザー\u202Eexe.txt');
     expect(errors).toEqual([]);
   });
+
+  it('keeps a case: opens one, pins a finding, a principal and an event in one click, judges them, takes a safe Markdown note, archives the finding, saves the view and exports the report', async () => {
+    const exfiltration = `Finding:${manifest.cast.findingIds.exfiltration}`;
+    const carol = `IamUser:${manifest.cast.victim.arn}`;
+    const params = () => new URL(page.url()).searchParams;
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Case', exact: true }).click();
+    await page.getByLabel('New case title').fill("Carol's leaked key");
+    await page.getByRole('button', { name: 'Open a case' }).click();
+    await expect.poll(() => params().get('case')).toMatch(/^case-[0-9a-f]{8}$/);
+    const caseId = params().get('case')!;
+    await page.locator('.case-sidebar h2', { hasText: "Carol's leaked key" }).waitFor();
+
+    // A finding, pinned from its row in one click (the row does not open).
+    await page.locator(`.finding-row[data-finding="${manifest.cast.findingIds.exfiltration}"] .pin-to-case`).click();
+    await page.locator(`.case-pin[data-pin="${exfiltration}"]`).waitFor();
+    expect(params().get('root')).toBeNull();
+
+    // A principal, pinned from its panel; judged malicious in the sidebar: its node wears the verdict.
+    await page.goto(`${server.url}/?root=${encodeURIComponent(carol)}&case=${caseId}&cases=1`);
+    await graphNodes(page, 2);
+    await page.locator('.entity-panel .pin-to-case').click();
+    await page.locator(`.case-pin[data-pin="${carol}"]`).waitFor();
+    await page.locator(`.case-pin[data-pin="${carol}"] select`).selectOption('malicious');
+    await expect.poll(() => page.locator('.entity-panel .pin-to-case').getAttribute('data-pinned')).toBe('malicious');
+    await expect.poll(() => page.evaluate((id) => window.__trailhoundGraph?.getElementById(id).classes() ?? [], carol)).toEqual(expect.arrayContaining(['in-case', 'case-malicious']));
+    const pinNote = page.locator(`.case-pin[data-pin="${carol}"] textarea`);
+    await pinNote.fill('Her key was used from the attacker address');
+    await pinNote.blur();
+
+    // An event, pinned from her timeline.
+    await page.locator('.entity-panel button', { hasText: 'Timeline' }).click();
+    const row = page.locator('.timeline-body .timeline-row').first();
+    await row.waitFor();
+    const eventId = (await row.getAttribute('data-event'))!;
+    await row.locator('.pin-to-case').click();
+    await page.locator(`.case-pin[data-pin="${eventId}"]`).waitFor();
+    expect(await page.locator('[data-testid="raw-event"]').count()).toBe(0);
+
+    // A note in Markdown: formatted, and nothing in it runs or loads.
+    await page.getByLabel('New note').fill('**Contained** at 10:02 <img src=x onerror="window.__xss=2"> [bad](javascript:window.__xss=3) [runbook](https://example.com/rb)\n\n- key revoked');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    const note = page.locator('.case-note').first();
+    await note.locator('strong', { hasText: 'Contained' }).waitFor();
+    expect(await note.locator('img').count()).toBe(0);
+    expect(await note.locator('li').count()).toBe(1);
+    expect(await note.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['https://example.com/rb']);
+    expect(await note.innerText()).toContain('<img src=x onerror="window.__xss=2">');
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+    // The finding archived with a reason: kept in the case's log; the view saved in the case.
+    await page.goto(`${server.url}/?root=${encodeURIComponent(exfiltration)}&case=${caseId}&cases=1`);
+    await page.getByRole('button', { name: 'Archive in case…' }).click();
+    await page.getByLabel('Reason').fill('Handled as incident IR-12');
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    await page.locator('[data-triage="archived"]').waitFor();
+    await expect.poll(() => page.evaluate((id) => window.__trailhoundGraph?.getElementById(id).hasClass('in-case'), exfiltration)).toBe(true);
+    await page.getByLabel('Name of the view to save').fill('Exfiltration blast radius');
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.locator('.case-views .link', { hasText: 'Exfiltration blast radius' }).waitFor();
+
+    // The case page: the report, and its Markdown download.
+    await page.getByRole('button', { name: 'Report' }).click();
+    const report = page.locator('.case-report');
+    await report.locator('h1', { hasText: "Case: Carol's leaked key" }).waitFor();
+    await report.locator('h3', { hasText: 'Malicious' }).waitFor();
+    expect(await report.locator('table tbody tr').count()).toBeGreaterThan(0);
+    expect(await report.innerText()).toContain('Handled as incident IR-12');
+    expect(await page.locator('.case-log li').count()).toBeGreaterThanOrEqual(8);
+    const download = page.waitForEvent('download');
+    await page.locator('.case-page .exports a', { hasText: 'Markdown' }).click();
+    const markdown = readFileSync((await (await download).path())!, 'utf8');
+    expect(markdown).toContain("# Case: Carol's leaked key");
+    expect(markdown).toContain('Her key was used from the attacker address');
+    expect(markdown).toContain(`\`${carol}\``);
+    expect(markdown).toContain('**Contained** at 10:02 &lt;img');
+
+    // Unarchived again, for the other tests of this file.
+    await graph.run('MATCH (t:FindingTriage) DETACH DELETE t');
+    expect(errors).toEqual([]);
+  });
 });
 
 /** The ids of the nodes on the canvas, once at least `min` are there. */

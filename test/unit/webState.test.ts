@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeExpansion, newElements, parseAggregateId, shortLabel, toElements } from '../../web/src/graph/elements';
-import { EMPTY_STATE, investigate, parseState, serializeState, type ViewState } from '../../web/src/state/urlState';
+import { EMPTY_STATE, investigate, openView, parseState, serializeState, viewUrl, type ViewState } from '../../web/src/state/urlState';
 import { eventsBehind } from '../../web/src/graph/drillDown';
 
 const node = (id: string, extra: Record<string, unknown> = {}) => {
@@ -88,6 +88,9 @@ describe('URL state <-> view state', () => {
       layout: 'dagre',
       timeline: { entity: 'IamUser:arn:aws:iam::111122223333:user/carol', eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorsOnly: true, readOnly: false, sourceIp: '2001:db8::7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) & kali', ownCalls: true, by: 'RoleSession:ASIA1', from: '2026-11-12T08:00:00.000Z', to: '2026-11-19T10:00:00.000Z' },
       cypher: "MATCH (u:IamUser {userName: 'carol'})-[r]->(x)\nRETURN u, r, x // & ? # =",
+      caseId: 'case-0a1b2c3d',
+      caseOpen: true,
+      casePage: true,
       findings: { q: 'Exfiltration', severityMin: 7, sort: 'eventLastSeen', ascending: true, includeArchived: true, type: 'Backdoor:EC2/', account: '111122223333', region: 'eu-west-1', groups: true },
     };
     expect(parseState(serializeState(state))).toEqual(state);
@@ -108,6 +111,19 @@ describe('URL state <-> view state', () => {
     const busy = parseState('?root=Finding%3Aabc&exp=IamUser%3Acarol&hide=x&sel=y&pin=z&path=a%0Ab&view=chain&layout=concentric&from=2026-01-01&tl=IamUser%3Acarol&sev=7');
     expect(investigate(busy, 'IpAddress:1.2.3.4')).toEqual({ ...EMPTY_STATE, root: 'IpAddress:1.2.3.4', findings: busy.findings });
     expect(investigate(busy, 'IamUser:carol', 'chain')).toMatchObject({ root: 'IamUser:carol', mode: 'chain', layout: 'dagre', expanded: [] });
+    // The case being worked on stays open across investigations; its page gives way to the graph.
+    const inCase = parseState('?root=Finding%3Aabc&case=case-0a1b2c3d&cases=1&casepage=1');
+    expect(investigate(inCase, 'IpAddress:1.2.3.4')).toMatchObject({ caseId: 'case-0a1b2c3d', caseOpen: true, casePage: false });
+  });
+
+  it('saves a view without the case, and opens it inside the current case', () => {
+    const working = parseState('?root=IamUser%3Acarol&exp=IpAddress%3A1.2.3.4&case=case-0a1b2c3d&cases=1');
+    const url = viewUrl(working);
+    expect(url).toBe('/?root=IamUser%3Acarol&exp=IpAddress%3A1.2.3.4');
+    const elsewhere = parseState('?case=case-99999999&cases=1&casepage=1');
+    expect(openView(elsewhere, url)).toEqual({ ...parseState('?root=IamUser%3Acarol&exp=IpAddress%3A1.2.3.4'), caseId: 'case-99999999', caseOpen: true, casePage: false });
+    // Only a well-formed case id opens a case.
+    expect(parseState('?case=%3Cscript%3E').caseId).toBeNull();
   });
 
   it('keeps a path only between two entities', () => {

@@ -1,7 +1,7 @@
 import type { TimelineFilters } from '../../../graph/investigations/timeline';
 import { FLOW_PAGE } from '../graph/flowRecords';
 import type { FlowsState, ViewState } from '../state/urlState';
-import type { ConsoleResult, FindingDetail, FindingGroupDetail, FindingGroups, FindingList, FlowRecords, GraphView, Investigation, Paths, Profile, RoleChain, SearchResult, TimelinePage } from './types';
+import type { CaseFile, CaseHeader, CaseList, CaseLog, CaseNote, CasePin, ConsoleResult, FindingDetail, SavedQuery, SavedView, FindingGroupDetail, FindingGroups, FindingList, FlowRecords, GraphView, Investigation, Paths, Profile, RoleChain, SearchResult, TimelinePage } from './types';
 
 /** An API error as the server's envelope gives it: what happened and what to do. */
 export class ApiError extends Error {
@@ -56,13 +56,33 @@ async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
 }
 
 async function post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(path, { method: 'POST', headers: { ...headers(), 'Content-Type': 'application/json' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+  return send<T>('POST', path, body, signal);
+}
+
+/** A request with a JSON body (or none): a case change, a console query. */
+async function send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: { ...headers(), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(signal ? { signal } : {}),
+  });
   const answer = (await response.json().catch(() => null)) as { error?: { code: string; message: string; hint?: string } } | null;
   if (!response.ok) {
     const error = answer?.error;
     throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `The server answered ${response.status}.`, error?.hint);
   }
   return answer as T;
+}
+
+/** Markdown or another text answer (a case report). */
+async function getText(path: string, signal?: AbortSignal): Promise<string> {
+  const response = await fetch(path, { headers: headers(), ...(signal ? { signal } : {}) });
+  if (!response.ok) {
+    const error = ((await response.json().catch(() => null)) as { error?: { code: string; message: string; hint?: string } } | null)?.error;
+    throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `The server answered ${response.status}.`, error?.hint);
+  }
+  return response.text();
 }
 
 const enc = encodeURIComponent;
@@ -113,6 +133,27 @@ export const api = {
   paths: (from: string, to: string, signal?: AbortSignal) => get<Paths>(`/api/paths${query({ from, to, maxHops: 6 })}`, signal),
   /** A read-only Cypher query (the console). */
   cypher: (query: string, signal?: AbortSignal) => post<ConsoleResult>('/api/cypher', { query }, signal),
+  cases: {
+    list: (signal?: AbortSignal) => get<CaseList>('/api/cases', signal),
+    open: (title: string) => send<CaseHeader>('POST', '/api/cases', { title }),
+    get: (caseId: string, signal?: AbortSignal) => get<CaseFile>(`/api/cases/${enc(caseId)}`, signal),
+    update: (caseId: string, fields: { title?: string; status?: CaseHeader['status']; owner?: string | null }) => send<CaseHeader>('PATCH', `/api/cases/${enc(caseId)}`, fields),
+    log: (caseId: string, signal?: AbortSignal) => get<CaseLog>(`/api/cases/${enc(caseId)}/log?limit=1000`, signal),
+    reportMarkdown: (caseId: string, signal?: AbortSignal) => getText(`/api/cases/${enc(caseId)}/report?format=md`, signal),
+    reportUrl: (caseId: string, format: 'md' | 'json') => `/api/cases/${enc(caseId)}/report?format=${format}&timelineLimit=10000`,
+    pin: (caseId: string, kind: CasePin['kind'], ref: string) => send<CasePin>('POST', `/api/cases/${enc(caseId)}/pins`, { kind, ref }),
+    updatePin: (caseId: string, pinId: string, fields: { verdict?: CasePin['verdict']; note?: string }) => send<CasePin>('PATCH', `/api/cases/${enc(caseId)}/pins/${enc(pinId)}`, fields),
+    unpin: (caseId: string, pinId: string) => send<unknown>('DELETE', `/api/cases/${enc(caseId)}/pins/${enc(pinId)}`),
+    addNote: (caseId: string, text: string) => send<CaseNote>('POST', `/api/cases/${enc(caseId)}/notes`, { text }),
+    editNote: (caseId: string, noteId: string, text: string) => send<CaseNote>('PATCH', `/api/cases/${enc(caseId)}/notes/${enc(noteId)}`, { text }),
+    removeNote: (caseId: string, noteId: string) => send<unknown>('DELETE', `/api/cases/${enc(caseId)}/notes/${enc(noteId)}`),
+    saveView: (caseId: string, name: string, url: string) => send<SavedView>('POST', `/api/cases/${enc(caseId)}/views`, { name, url }),
+    removeView: (caseId: string, viewId: string) => send<unknown>('DELETE', `/api/cases/${enc(caseId)}/views/${enc(viewId)}`),
+    saveQuery: (caseId: string, name: string, query: string) => send<SavedQuery>('POST', `/api/cases/${enc(caseId)}/queries`, { name, query }),
+    removeQuery: (caseId: string, queryId: string) => send<unknown>('DELETE', `/api/cases/${enc(caseId)}/queries/${enc(queryId)}`),
+    archiveFinding: (caseId: string, findingId: string, archive: boolean, reason: string) =>
+      send<unknown>('POST', `/api/cases/${enc(caseId)}/findings/${enc(findingKey(findingId))}/${archive ? 'archive' : 'unarchive'}`, { reason }),
+  },
   exportUrl: (id: string, format: string, scope: Scope, filters: TimelineQuery) =>
     `/api/export/timeline${query({ entity: id, format, from: scope.from, to: scope.to, ...filterParams(filters) })}`,
 };

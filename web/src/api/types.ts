@@ -39,3 +39,16 @@ export type FindingGroup = FindingGroups['groups'][number];
 export type FindingGroupDetail = z.output<typeof FindingGroupDetailSchema>;
 
 export type ConsoleResult = z.infer<typeof ConsoleResultSchema>;
+
+import type { CaseFileSchema, CaseHeaderSchema, CaseListSchema, CaseLogSchema, NoteSchema, PinSchema, QuerySchema, ViewSchema } from '../../../server/caseSchemas';
+import type { CaseReportSchema } from '../../../server/caseReportSchema';
+
+export type CaseHeader = z.output<typeof CaseHeaderSchema>;
+export type CaseList = z.output<typeof CaseListSchema>;
+export type CaseFile = z.output<typeof CaseFileSchema>;
+export type CasePin = z.output<typeof PinSchema>;
+export type CaseNote = z.output<typeof NoteSchema>;
+export type SavedView = z.output<typeof ViewSchema>;
+export type SavedQuery = z.output<typeof QuerySchema>;
+export type CaseLog = z.output<typeof CaseLogSchema>;
+export type CaseReport = z.output<typeof CaseReportSchema>;

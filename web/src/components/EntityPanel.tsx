@@ -11,6 +11,8 @@ import type { GraphMode, TimelineState } from '../state/urlState';
 import { KindIcon } from './KindIcon';
 import { RoleChain } from './RoleChain';
 import { FindingSection, FlowsSection, howMany, LocationSection, TrafficSection } from './ProfileExtras';
+import { PinButton } from '../cases/PinButton';
+import { ArchiveInCase } from '../cases/ArchiveInCase';
 import { Shown, shownText } from './Shown';
 import { InvestigationPanel } from './InvestigationPanel';
 
@@ -91,7 +93,9 @@ function ProfileBody({ profile, onScope, onTimeline, onInvestigate }: { profile:
           <button type="button" onClick={() => onInvestigate(e.id)}>
             Centre graph here
           </button>
+          <PinButton kind="entity" ref={e.id} what={e.label} />
         </div>
+        {e.kind === Label.Finding ? <ArchiveInCase findingId={e.key} archived={e.properties.archived === true} /> : null}
       </header>
       <Properties properties={e.properties} open={e.kind === Label.Finding} />
       {e.kind === Label.Finding ? <FindingSection id={e.id} onInvestigate={onInvestigate} /> : null}

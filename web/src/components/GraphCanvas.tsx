@@ -23,6 +23,8 @@ export interface GraphCanvasProps {
   readonly selected: readonly string[];
   readonly pinned: readonly string[];
   readonly highlighted: readonly string[];
+  /** Entities the open case pins, by id, with their verdict ('undecided' without one): badged on the canvas. */
+  readonly caseVerdicts?: ReadonlyMap<string, string>;
   readonly dark: boolean;
   readonly onSelect: (ids: string[]) => void;
   readonly onExpand: (id: string) => void;
@@ -177,6 +179,21 @@ export function GraphCanvas(props: GraphCanvasProps) {
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedKey, pinnedKey, highlightedKey, props.elements]);
+
+  // The open case's pins wear a ring in their verdict's colour (the case's badge).
+  const caseKey = [...(props.caseVerdicts ?? new Map<string, string>())].map(([id, v]) => `${id}=${v}`).join('\n');
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    cy.batch(() => {
+      cy.nodes('.in-case').forEach((n) => {
+        n.removeClass('in-case');
+        for (const c of n.classes()) if (c.startsWith('case-')) n.removeClass(c);
+      });
+      for (const [id, verdict] of props.caseVerdicts ?? []) cy.getElementById(id).addClass(`in-case case-${verdict}`);
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [caseKey, props.elements]);
 
   return (
     <div className="graph-canvas">

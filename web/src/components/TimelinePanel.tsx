@@ -3,6 +3,7 @@ import { api, downloadExport, type Scope } from '../api/client';
 import type { TimelineEvent } from '../api/types';
 import type { TimelineState } from '../state/urlState';
 import { Failure } from './States';
+import { PinButton } from '../cases/PinButton';
 import { Shown, shownText } from './Shown';
 
 const ROW = 26;
@@ -141,6 +142,7 @@ export function TimelinePanel({ timeline, scope: viewScope, onChange }: { timeli
         <span>API</span>
         <span>Source IP</span>
         <span>Error</span>
+        <span>Case</span>
       </div>
       <div className="timeline-body" ref={body} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="timeline">
         <div style={{ height: events.length * ROW, position: 'relative' }}>
@@ -159,6 +161,9 @@ export function TimelinePanel({ timeline, scope: viewScope, onChange }: { timeli
               </span>
               <span className="mono"><Shown text={e.sourceIPAddress ?? e.sourceIp} /></span>
               <span className="failed"><Shown text={e.errorCode} /></span>
+              <span>
+                <PinButton kind="event" ref={e.eventId} what={`the ${e.eventName ?? ''} event of ${e.time.slice(0, 19)}`} />
+              </span>
             </div>
           ))}
         </div>

@@ -1,5 +1,6 @@
 import type { StylesheetJson } from 'cytoscape';
 import { LEGEND, iconUri } from './kinds';
+import { VERDICT_COLOURS } from '../cases/verdicts';
 
 /** Above this many nodes the canvas draws for speed: no icons, straight edges, no edge labels. */
 export const LARGE_VIEW = 400;
@@ -46,6 +47,9 @@ export function graphStyle(dark: boolean, large = false): StylesheetJson {
     { selector: 'node.sample', style: { opacity: 0.55 } },
     { selector: 'node.root', style: { width: 46, height: 46, 'font-weight': 'bold' } },
     { selector: 'node:selected', style: { 'overlay-color': '#3d8bfd', 'overlay-opacity': 0.25, 'overlay-padding': 6 } },
+    // A node the open case pins: a ring outside the findings border, coloured by its verdict.
+    { selector: 'node.in-case', style: { 'outline-width': 4, 'outline-offset': 3, 'outline-color': VERDICT_COLOURS.undecided, 'outline-opacity': 0.9 } },
+    ...(Object.entries(VERDICT_COLOURS) as [string, string][]).map(([verdict, colour]) => ({ selector: `node.case-${verdict}`, style: { 'outline-color': colour } })),
     { selector: 'node:locked', style: { 'border-width': 3, 'border-style': 'double', 'border-color': text } },
     {
       selector: 'edge',

@@ -66,6 +66,12 @@ export interface ViewState {
   readonly flows?: FlowsState | undefined;
   /** The Cypher console's query: the console is open when it is not null. */
   readonly cypher: string | null;
+  /** The case being worked on (its pins are badged in the graph, pin buttons add to it). */
+  readonly caseId: string | null;
+  /** The case sidebar is open. */
+  readonly caseOpen: boolean;
+  /** The case page (its report) in the main area. */
+  readonly casePage: boolean;
   readonly findings: {
     readonly q: string;
     readonly severityMin: number | null;
@@ -95,6 +101,9 @@ export const EMPTY_STATE: ViewState = {
   layout: 'fcose',
   timeline: null,
   cypher: null,
+  caseId: null,
+  caseOpen: false,
+  casePage: false,
   findings: { q: '', severityMin: null, sort: 'severity', ascending: false, includeArchived: false, type: '', account: '', region: '', groups: false },
 };
 
@@ -137,6 +146,9 @@ export function parseState(search: string): ViewState {
       : null,
     ...(flows ? { flows } : {}),
     cypher: p.get('cypher'),
+    caseId: /^case-[0-9a-f]{8}$/.test(p.get('case') ?? '') ? p.get('case') : null,
+    caseOpen: p.get('cases') === '1',
+    casePage: p.get('casepage') === '1' && /^case-[0-9a-f]{8}$/.test(p.get('case') ?? ''),
     findings: {
       q: p.get('q') ?? '',
       severityMin: severity !== null && severity !== '' && Number.isFinite(Number(severity)) ? Number(severity) : null,
@@ -187,6 +199,9 @@ export function serializeState(state: ViewState): string {
     if (state.flows.offset) set('floff', String(state.flows.offset));
   }
   if (state.cypher !== null) p.set('cypher', state.cypher);
+  set('case', state.caseId);
+  if (state.caseOpen) set('cases', '1');
+  if (state.casePage && state.caseId) set('casepage', '1');
   set('q', state.findings.q);
   if (state.findings.severityMin !== null) set('sev', String(state.findings.severityMin));
   if (state.findings.sort !== 'severity') set('sort', state.findings.sort);
@@ -225,5 +240,17 @@ export function rootKind(root: string): 'finding' | 'entity' {
  * laid out for its purpose. The findings list keeps its filters for the way back.
  */
 export function investigate(state: ViewState, root: string | null, mode: GraphMode = 'neighbourhood'): ViewState {
-  return { ...EMPTY_STATE, root, mode, layout: defaultLayout(mode), findings: state.findings };
+  return { ...EMPTY_STATE, root, mode, layout: defaultLayout(mode), findings: state.findings, caseId: state.caseId, caseOpen: state.caseOpen };
+}
+
+/** What a saved view keeps: the investigation, not which case is open or whether its sidebar is. */
+export function viewUrl(state: ViewState): string {
+  return `/${serializeState({ ...state, caseId: null, caseOpen: false, casePage: false })}`;
+}
+
+/** A saved view opened inside the current case: its investigation, with the case still open. */
+export function openView(current: ViewState, url: string): ViewState {
+  const at = url.indexOf('?');
+  const saved = parseState(at === -1 ? '' : url.slice(at));
+  return { ...saved, caseId: current.caseId, caseOpen: current.caseOpen, casePage: false };
 }

@@ -5,6 +5,7 @@ import { Empty, Show } from '../components/States';
 import { lookOf, severityBand } from '../graph/kinds';
 import { useApi } from '../state/useApi';
 import type { ViewState } from '../state/urlState';
+import { PinButton } from '../cases/PinButton';
 import { Shown, shownText } from '../components/Shown';
 import { FindingGroupsView } from './FindingGroupsView';
 import { Label, PRINCIPAL_LABELS } from '../../../graph/vocabulary';
@@ -123,6 +124,7 @@ function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: Findin
             {header('eventFirstSeen', 'First seen')}
             {header('eventLastSeen', 'Last seen')}
             {header('count', 'Count')}
+            <th>Case</th>
           </tr>
         </thead>
         <tbody>
@@ -157,6 +159,14 @@ function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: Findin
                 <td className="mono">{time(p.eventFirstSeen)}</td>
                 <td className="mono">{time(p.eventLastSeen)}</td>
                 <td className="num">{String(p.count ?? '')}</td>
+                <td>
+                  <PinButton kind="entity" ref={finding.id} what={String(p.title ?? finding.findingId)} />
+                  {finding.triage?.archived ? (
+                    <span className="archived-badge" title={`Archived by ${finding.triage.by} (${finding.triage.caseId}): ${finding.triage.reason}`}>
+                      archived
+                    </span>
+                  ) : null}
+                </td>
               </tr>
             );
           })}

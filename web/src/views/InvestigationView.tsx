@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Scope } from '../api/client';
 import type { GraphView } from '../api/types';
 import { EntityPanel } from '../components/EntityPanel';
+import { useCase } from '../cases/caseContext';
 import { GraphCanvas, zoomBy } from '../components/GraphCanvas';
 import { Legend } from '../components/Legend';
 import { FlowRecordsPanel } from '../components/FlowRecordsPanel';
@@ -141,6 +142,8 @@ export function InvestigationView({ state, dark, onChange }: Props) {
     return extra.length ? [...elements, ...extra] : elements;
   }, [elements, path]);
   const hidden = useMemo(() => new Set(state.hidden), [state.hidden]);
+  const openCase = useCase();
+  const caseVerdicts = useMemo(() => new Map((openCase.file?.pins ?? []).filter((p) => p.kind === 'entity').map((p) => [p.ref, p.verdict ?? 'undecided'])), [openCase.file]);
   const shown = useMemo(() => withPath.filter((e) => !hidden.has(String(e.data.id)) && !hidden.has(String(e.data.source)) && !hidden.has(String(e.data.target))), [withPath, hidden]);
 
   // Changes apply to the latest state (several can fire from one gesture), and can be undone.
@@ -283,6 +286,7 @@ export function InvestigationView({ state, dark, onChange }: Props) {
           selected={state.selected}
           pinned={state.pinned}
           highlighted={path?.highlighted ?? NOTHING}
+          caseVerdicts={caseVerdicts}
           dark={dark}
           onSelect={(ids) =>
             onChange((s) => {
