@@ -1,3 +1,4 @@
+import { escapeName as n } from '../graph/cypher/escape';
 import type { Graph } from '../graph/driver';
 import { readCase } from '../graph/cases/caseReads';
 import { VERDICTS, type CaseFile, type CaseHeader, type Pin, type Verdict } from '../graph/cases/caseTypes';
@@ -58,6 +59,10 @@ export interface CaseReport {
   readonly timeline: {
     /** The pinned principals (and access keys) whose calls it merges. */
     readonly principals: readonly string[];
+    /** The window it covers, and why that one. */
+    readonly from: string;
+    readonly to: string;
+    readonly window: string;
     readonly entries: readonly ReportTimelineEntry[];
     /** Some principal had more events than the limit: the report shows the earliest `limit` of the merge. */
     readonly truncated: boolean;
@@ -72,11 +77,29 @@ const VERDICT_ORDER: readonly (Verdict | 'undecided')[] = ['malicious', 'suspici
 /** Investigations are a few seconds each on a big graph: a report runs them for this many principals at most. */
 export const MAX_INVESTIGATED = 10;
 
-export async function buildCaseReport(graph: Graph, events: EventStore, caseId: string, options: { timelineLimit: number; now?: number }): Promise<CaseReport> {
+export interface ReportOptions {
+  readonly timelineLimit: number;
+  /** The timeline's window (epoch ms); by default the span of the pinned events and findings, a day either side. */
+  readonly from?: number | null;
+  readonly to?: number | null;
+  readonly now?: number;
+}
+
+export async function buildCaseReport(graph: Graph, events: EventStore, caseId: string, options: ReportOptions): Promise<CaseReport> {
   const file = await readCase(graph, caseId);
   const remarks: string[] = [];
   const subjects = timelineSubjects(file.pins);
-  const timeline = await mergedTimeline(graph, events, subjects, file.pins, options.timelineLimit, options.now ?? Date.now());
+  const now = options.now ?? Date.now();
+  const span = await pinnedSpan(graph, file.pins);
+  const from = options.from ?? (span ? span.from - DAY : 0);
+  const to = options.to ?? (span ? span.to + DAY : now);
+  const window =
+    options.from != null || options.to != null
+      ? 'the window asked for'
+      : span
+        ? 'the pinned events and findings, a day either side'
+        : 'all time (nothing pinned has a time: pin an event or a finding to focus it)';
+  const timeline = await mergedTimeline(graph, events, subjects, file.pins, options.timelineLimit, from, to);
   if (timeline.truncated) remarks.push(`The timeline shows the first ${options.timelineLimit.toLocaleString('en-US')} events of the pinned principals; there are more. Export a principal's whole timeline with: npx trailhound export timeline --entity <kind:key>`);
   const investigations: ReportInvestigation[] = [];
   for (const ref of subjects.slice(0, MAX_INVESTIGATED)) {
@@ -105,10 +128,26 @@ export async function buildCaseReport(graph: Graph, events: EventStore, caseId: 
     views: file.views,
     queries: file.queries,
     findings: file.findings,
-    timeline: { principals: subjects.map(refId), entries: timeline.entries, truncated: timeline.truncated, limit: options.timelineLimit },
+    timeline: { principals: subjects.map(refId), from: new Date(from).toISOString(), to: new Date(Math.min(to, 8_640_000_000_000)).toISOString(), window, entries: timeline.entries, truncated: timeline.truncated, limit: options.timelineLimit },
     investigations,
     remarks,
   };
+}
+
+const DAY = 86_400_000;
+
+/** When the pinned events happened and the pinned findings were seen: the incident's span, or null. */
+async function pinnedSpan(graph: Graph, pins: readonly Pin[]): Promise<{ from: number; to: number } | null> {
+  const times = pins.filter((p) => p.kind === 'event' && p.eventTime).map((p) => Date.parse(p.eventTime!));
+  const findingIds = pins.filter((p) => p.kind === 'entity' && p.ref.startsWith(`${Label.Finding}:`)).map((p) => p.ref.slice(Label.Finding.length + 1));
+  if (findingIds.length) {
+    const seen = await graph.read(`MATCH (f:${n(Label.Finding)}) WHERE f.findingId IN $ids RETURN min(f.eventFirstSeen) AS first, max(f.eventLastSeen) AS last`, { ids: findingIds });
+    for (const name of ['first', 'last']) {
+      const value = seen.records[0]?.get(name) as number | null | undefined;
+      if (typeof value === 'number') times.push(value);
+    }
+  }
+  return times.length ? { from: Math.min(...times), to: Math.max(...times) } : null;
 }
 
 /** Pinned principals and access keys, the ones a timeline and an investigation are about; benign and false-positive pins are left out. */
@@ -131,13 +170,13 @@ function timelineSubjects(pins: readonly Pin[]): EntityRef[] {
  * The principals' timelines merged in time order, each event once: every timeline is read up to
  * limit + 1 events (which is all the merge's first `limit` can need), then merged.
  */
-async function mergedTimeline(graph: Graph, events: EventStore, subjects: readonly EntityRef[], pins: readonly Pin[], limit: number, now: number): Promise<{ entries: ReportTimelineEntry[]; truncated: boolean }> {
+async function mergedTimeline(graph: Graph, events: EventStore, subjects: readonly EntityRef[], pins: readonly Pin[], limit: number, from: number, to: number): Promise<{ entries: ReportTimelineEntry[]; truncated: boolean }> {
   const pinnedEvents = new Map(pins.filter((p) => p.kind === 'event').map((p) => [p.ref, p.verdict ?? 'undecided'] as const));
   const byId = new Map<string, { event: TimelineEvent; of: string[] }>();
   let truncated = false;
   for (const ref of subjects) {
     let taken = 0;
-    outer: for await (const batch of timelineStream(graph, events, ref, { from: 0, to: now, includeSessions: true, records: 'none' })) {
+    outer: for await (const batch of timelineStream(graph, events, ref, { from, to, includeSessions: true, records: 'none' })) {
       for (const { event } of batch) {
         if (taken === limit) {
           truncated = true;

@@ -54,12 +54,12 @@ export function caseReportMarkdown(report: CaseReport): string {
   lines.push('## Timeline of the pinned principals', '');
   if (report.timeline.principals.length === 0) lines.push('No principal or access key is pinned (as malicious, suspicious or undecided).', '');
   else {
-    lines.push(`Principals: ${report.timeline.principals.map((p) => `\`${code(p)}\``).join(', ')}; their sessions' calls included.`, '');
+    lines.push(`Principals: ${report.timeline.principals.map((p) => `\`${code(p)}\``).join(', ')}; their sessions' calls included. From ${report.timeline.from} to ${report.timeline.to}: ${report.timeline.window}.`, '');
     if (report.timeline.entries.length === 0) lines.push('No events.', '');
     else {
       lines.push('| time (UTC) | event | by | from | error | pinned |', '| --- | --- | --- | --- | --- | --- |');
       for (const e of report.timeline.entries) {
-        lines.push(`| ${e.time} | ${cell(`${e.eventSource ?? ''} ${e.eventName ?? ''}`.trim())} | ${cell(e.principal?.label ?? '')} | ${cell(e.sourceIp ?? '')} | ${cell(e.errorCode ?? '')} | ${e.pinned ? (VERDICT_WORDS[e.pinned] ?? e.pinned) : ''} |`);
+        lines.push(`| ${e.time.slice(0, 19).replace('T', ' ')} | ${cell(`${e.eventSource ?? ''} ${e.eventName ?? ''}`.trim())} | ${cell(e.principal?.label ?? '')} | ${cell(e.sourceIp ?? '')} | ${cell(e.errorCode ?? '')} | ${e.pinned ? (VERDICT_WORDS[e.pinned] ?? e.pinned) : ''} |`);
       }
       lines.push('');
     }

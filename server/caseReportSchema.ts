@@ -21,6 +21,9 @@ export const CaseReportSchema = z.object({
   findings: z.array(TriageSchema),
   timeline: z.object({
     principals: z.array(z.string()),
+    from: z.string(),
+    to: z.string(),
+    window: z.string().describe('why this window: the pinned events and findings a day either side, all time, or the one asked for'),
     entries: z.array(
       z.object({
         time: z.string(),

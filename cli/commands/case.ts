@@ -8,6 +8,7 @@ import { CASE_STATUSES, type CaseStatus } from '../../graph/cases/caseTypes';
 import { buildCaseReport, caseReportMarkdown } from '../../export/caseReport';
 import { openEventStore, type EventStore } from '../../store/eventStore';
 import { storeDirFrom } from '../../store/storeIdentity';
+import { parseTime } from '../time';
 
 /** `trailhound case`: the team's cases, from the terminal: list them, write one's report. */
 export function caseCommand(): Command {
@@ -42,26 +43,29 @@ export function caseCommand(): Command {
     .addOption(new Option('--format <format>', 'md for a ticket or a shared folder, json for a program').choices(['md', 'json']).default('md'))
     .option('--out <file>', 'write here instead of stdout')
     .option('--timeline-limit <n>', 'timeline entries at most (the report says when there are more)', '1000')
+    .option('--from <time>', "the timeline's start, ISO 8601 or epoch ms (default: a day before the first pinned event or finding)")
+    .option('--to <time>', "the timeline's end (default: a day after the last pinned event or finding)")
     .option('--store <dir>', 'the event store folder (default: TRAILHOUND_EVENTS_DIR, else .data/events)')
     .addHelpText(
       'after',
       `
 The timeline merges the calls of every principal and access key the case pins as malicious,
-suspicious or undecided (their role sessions' calls too), oldest first. Text that came from logs
+suspicious or undecided (their role sessions' calls too), oldest first, over the span of the
+pinned events and findings a day either side (all time when nothing pinned has a time). Text that came from logs
 is escaped in the Markdown, so it cannot become a link or HTML in a ticket system.
 
 Examples:
   npx trailhound case list --status open
   npx trailhound case export case-3f9a1c2b --format md --out case-3f9a1c2b.md`,
     )
-    .action(async (caseId: string, flags: { format: 'md' | 'json'; out?: string; timelineLimit: string; store?: string }) => {
+    .action(async (caseId: string, flags: { format: 'md' | 'json'; out?: string; timelineLimit: string; from?: string; to?: string; store?: string }) => {
       const timelineLimit = Number(flags.timelineLimit);
       if (!/^[0-9]+$/.test(flags.timelineLimit) || timelineLimit > 100_000) throw new TrailhoundError('BAD_ARGUMENT', `--timeline-limit must be a whole number from 0 to 100000, not "${flags.timelineLimit.slice(0, 40)}".`);
       const graph = await Graph.connect(neo4jSettingsFromEnv());
       let events: EventStore | null = null;
       try {
         events = await openEventStore(graph, storeDirFrom(flags.store));
-        const report = await buildCaseReport(graph, events, caseId, { timelineLimit });
+        const report = await buildCaseReport(graph, events, caseId, { timelineLimit, from: flags.from ? parseTime(flags.from, '--from') : null, to: flags.to ? parseTime(flags.to, '--to') : null });
         const text = flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : caseReportMarkdown(report);
         if (flags.out) {
           writeFileSync(flags.out, text);

@@ -606,6 +606,15 @@ describe('the investigation UI', () => {
     await pinNote.fill('Her key was used from the attacker address');
     await pinNote.blur();
 
+    // Nodes selected in the graph, pinned with C (an address she called from).
+    const address = (await graphNodes(page, 2)).find((id) => id.startsWith('IpAddress:'))!;
+    await clickNode(page, address);
+    await expect.poll(() => params().get('sel')).toBe(address);
+    await page.keyboard.press('c');
+    await page.locator(`.case-pin[data-pin="${address}"]`).waitFor();
+    await expect.poll(() => page.evaluate((id) => window.__trailhoundGraph?.getElementById(id).classes() ?? [], address)).toEqual(expect.arrayContaining(['in-case', 'case-undecided']));
+    await page.keyboard.press('Escape');
+
     // An event, pinned from her timeline.
     await page.locator('.entity-panel button', { hasText: 'Timeline' }).click();
     const row = page.locator('.timeline-body .timeline-row').first();

@@ -60,7 +60,7 @@ export function App() {
           {state.caseOpen ? <CaseSidebar state={state} onChange={setState} /> : null}
         </div>
       </CaseProvider>
-      <footer className="shortcuts muted">Keys: / search · E expand · H hide · P pin · L path · U undo · T timeline · F fit · + − zoom · Esc back</footer>
+      <footer className="shortcuts muted">Keys: / search · E expand · H hide · P pin in place · C pin to the case · L path · U undo · T timeline · F fit · + − zoom · Esc back</footer>
     </div>
   );
 }

@@ -165,6 +165,10 @@ export function InvestigationView({ state, dark, onChange }: Props) {
   };
   const togglePin = () =>
     change((s) => ({ pinned: s.selected.every((id) => s.pinned.includes(id)) ? s.pinned.filter((id) => !s.selected.includes(id)) : [...new Set([...s.pinned, ...s.selected])] }));
+  // The selected nodes, pinned to the open case in one step (aggregates stand for many: not pinned).
+  const pinSelected = () => {
+    for (const id of state.selected) if (!parseAggregateId(id) && !openCase.pinOf(id)) void openCase.pin('entity', id);
+  };
   const findPath = () => {
     if (state.selected.length === 2) change((s) => ({ path: [...s.selected] }));
   };
@@ -177,6 +181,7 @@ export function InvestigationView({ state, dark, onChange }: Props) {
     h: hideSelected,
     u: undo,
     p: togglePin,
+    c: pinSelected,
     // The path between the two selected nodes; again clears it.
     l: () => (state.path.length ? change(() => ({ path: [] })) : findPath()),
     e: () => state.selected.forEach(expand),
@@ -242,6 +247,11 @@ export function InvestigationView({ state, dark, onChange }: Props) {
           <button type="button" title="Pin the selected nodes in place, or unpin them (P)" disabled={!state.selected.length} onClick={togglePin}>
             {state.selected.length && state.selected.every((id) => state.pinned.includes(id)) ? 'Unpin' : 'Pin'}
           </button>
+          {openCase.caseId ? (
+            <button type="button" title="Pin the selected nodes to the open case (C)" disabled={!state.selected.length} onClick={pinSelected}>
+              ☆ To case
+            </button>
+          ) : null}
           <button type="button" title="Highlight the shortest observed path between two selected nodes (L)" disabled={state.selected.length !== 2} onClick={findPath}>
             Path
           </button>
