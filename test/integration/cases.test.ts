@@ -10,7 +10,7 @@ import { RejectsLog } from '../../ingest/pipeline/rejectsLog';
 import { runIngest } from '../../ingest/pipeline/runIngest';
 import { CaseFileSchema, CaseHeaderSchema, CaseListSchema, CaseLogSchema, NoteSchema, PinSchema, ViewSchema } from '../../server/caseSchemas';
 import { CaseReportSchema } from '../../server/caseReportSchema';
-import { ErrorSchema, FindingListSchema, GraphViewSchema, TimelinePageSchema } from '../../server/schemas';
+import { ErrorSchema, FindingGroupsSchema, FindingListSchema, GraphViewSchema, TimelinePageSchema } from '../../server/schemas';
 import { startServer, type RunningServer } from '../../server/start';
 import type { EventStore } from '../../store/eventStore';
 import { runCli } from '../support/runCli';
@@ -211,10 +211,15 @@ describe('cases (/api/cases) against a real Neo4j and event store', () => {
     const { caseId } = await openCase('triage');
     const listed = async (includeArchived: boolean) => (await ok(await call('GET', `/api/findings?includeArchived=${includeArchived}&limit=500`), FindingListSchema)).findings;
     expect((await listed(false)).map((f) => f.findingId)).toContain(FINDING);
+    const read = async () => (await ok(await call('GET', '/api/finding-groups?from=2000-01-01&to=2100-01-01'), FindingGroupsSchema)).findingsRead;
+    const readBefore = await read();
+    expect(readBefore).toBeGreaterThan(0);
     expect((await call('POST', `/api/cases/${caseId}/findings/${FINDING}/archive`, { reason: 'the red team, ticket RT-7' })).status).toBe(200);
     expect((await listed(false)).map((f) => f.findingId)).not.toContain(FINDING);
     const archived = (await listed(true)).find((f) => f.findingId === FINDING);
     expect(archived?.triage).toMatchObject({ archived: true, reason: 'the red team, ticket RT-7', by: 'alice', caseId });
+    // Finding groups leave it out too.
+    expect(await read()).toBe(readBefore - 1);
     // GuardDuty's next update of the finding does not undo the decision.
     await runIngest({ source: AUTO, paths: [join(FIXTURES, 'guardduty', 'leaked-key.valid.json')], graph, storeDir: TEST_STORE_DIR, rejects: new RejectsLog(null) });
     expect((await listed(false)).map((f) => f.findingId)).not.toContain(FINDING);

@@ -10,7 +10,9 @@ import { Group, Label, Rel } from '../../vocabulary';
  */
 export const FINDINGS_TO_GROUP = `
 MATCH (f:${n(Label.Finding)})
-WHERE coalesce(f.sample, false) = false AND ($includeArchived OR NOT coalesce(f.archived, false))
+WHERE coalesce(f.sample, false) = false
+  // A responder's archive decision (FindingTriage, from a case) overrides GuardDuty's flag.
+  AND ($includeArchived OR NOT coalesce(head(COLLECT { MATCH (t:${n(Label.FindingTriage)} {findingId: f.findingId}) RETURN t.archived }), f.archived, false))
   AND coalesce(f.eventLastSeen, f.updatedAt) >= $from AND coalesce(f.eventFirstSeen, f.createdAt) <= $to
 WITH f ORDER BY f.severity DESC, f.updatedAt DESC LIMIT $cap
 CALL (f) {
