@@ -646,6 +646,20 @@ describe('the investigation UI', () => {
     await page.getByRole('button', { name: 'Save view' }).click();
     await page.locator('.case-views .link', { hasText: 'Exfiltration blast radius' }).waitFor();
 
+    // A console query saved in the case, and opened again from it.
+    await page.getByRole('button', { name: 'Cypher' }).click();
+    const editor = page.getByLabel('Cypher query');
+    await editor.fill('MATCH (k:AccessKey) RETURN k.accessKeyId AS key LIMIT 3');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.getByLabel('Name of the query to save').fill('Access keys');
+    await page.getByRole('button', { name: 'Save query' }).click();
+    const saved = page.locator('.case-sidebar .case-views .link', { hasText: 'Access keys' });
+    await saved.waitFor();
+    await editor.fill('RETURN 1');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await saved.click();
+    await expect.poll(() => editor.inputValue()).toBe('MATCH (k:AccessKey) RETURN k.accessKeyId AS key LIMIT 3');
+
     // The case page: the report, and its Markdown download.
     await page.getByRole('button', { name: 'Report' }).click();
     const report = page.locator('.case-report');

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { ApiEdge, ApiNode, ConsoleResult } from '../api/types';
 import { GraphCanvas } from '../components/GraphCanvas';
@@ -20,6 +20,9 @@ type Run = { status: 'idle' } | { status: 'running' } | { status: 'done'; result
  */
 export function ConsoleView({ query, dark, onQuery, onOpen }: { query: string; dark: boolean; onQuery: (query: string) => void; onOpen: (id: string) => void }) {
   const [draft, setDraft] = useState(query);
+  // A query opened from elsewhere (a case's saved query, Back) replaces the draft; a run sets the
+  // query to the draft, which changes nothing here.
+  useEffect(() => setDraft(query), [query]);
   const [run, setRun] = useState<Run>({ status: 'idle' });
   const controller = useRef<AbortController | null>(null);
 
