@@ -588,6 +588,8 @@ describe('the investigation UI', () => {
     await expect.poll(() => params().get('case')).toMatch(/^case-[0-9a-f]{8}$/);
     const caseId = params().get('case')!;
     await page.locator('.case-sidebar h2', { hasText: "Carol's leaked key" }).waitFor();
+    await page.getByLabel('Case owner').fill('alice');
+    await page.getByLabel('Case owner').blur();
 
     // A finding, pinned from its row in one click (the row does not open).
     await page.locator(`.finding-row[data-finding="${manifest.cast.findingIds.exfiltration}"] .pin-to-case`).click();
@@ -672,6 +674,7 @@ describe('the investigation UI', () => {
     await page.locator('.case-page .exports a', { hasText: 'Markdown' }).click();
     const markdown = readFileSync((await (await download).path())!, 'utf8');
     expect(markdown).toContain("# Case: Carol's leaked key");
+    expect(markdown).toContain('owner alice');
     expect(markdown).toContain('Her key was used from the attacker address');
     expect(markdown).toContain(`\`${carol}\``);
     expect(markdown).toContain('**Contained** at 10:02 &lt;img');

@@ -136,6 +136,7 @@ function OpenCase({ state, onChange, onClose }: { state: ViewState; onChange: Se
           Report
         </button>
       </div>
+      <CaseFields key={`${file.caseId}:${file.title}:${file.owner ?? ''}`} title={file.title} owner={file.owner} />
       {work.error ? <Failure error={work.error} what="the change" /> : null}
 
       <section className="case-section" aria-label="Pinned">
@@ -197,6 +198,32 @@ function OpenCase({ state, onChange, onClose }: { state: ViewState; onChange: Se
         </section>
       ) : null}
     </>
+  );
+}
+
+/** The title and owner, changed in place (saved when the field is left). */
+function CaseFields({ title: savedTitle, owner: savedOwner }: { title: string; owner: string | null }) {
+  const work = useCase();
+  const caseId = work.caseId!;
+  const [title, setTitle] = useState(savedTitle);
+  const [owner, setOwner] = useState(savedOwner ?? '');
+  return (
+    <div className="case-fields">
+      <label>
+        Title <input value={title} maxLength={200} aria-label="Case title" onChange={(e) => setTitle(e.target.value)} onBlur={() => title.trim() && title !== savedTitle && void work.change(() => api.cases.update(caseId, { title: title.trim() }))} />
+      </label>
+      <label>
+        Owner{' '}
+        <input
+          value={owner}
+          maxLength={100}
+          placeholder="who leads it"
+          aria-label="Case owner"
+          onChange={(e) => setOwner(e.target.value)}
+          onBlur={() => owner.trim() !== (savedOwner ?? '') && void work.change(() => api.cases.update(caseId, { owner: owner.trim() || null }))}
+        />
+      </label>
+    </div>
   );
 }
 

@@ -46,7 +46,7 @@ export function CaseView({ onBack }: { onBack: () => void }) {
                 .slice()
                 .reverse()
                 .map((e) => (
-                  <li key={e.seq} data-seq={e.seq}>
+                  <li key={e.seq} data-seq={e.seq} title={JSON.stringify(e.detail, null, 1)}>
                     <span className="mono">{e.at.slice(0, 19).replace('T', ' ')}</span> <strong><Shown text={e.author} /></strong> {e.action} <span className="mono muted"><Shown text={e.target.length > 60 ? `${e.target.slice(0, 60)}…` : e.target} /></span>
                   </li>
                 ))}
