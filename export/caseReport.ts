@@ -172,8 +172,11 @@ function timelineSubjects(pins: readonly Pin[]): EntityRef[] {
  */
 async function mergedTimeline(graph: Graph, events: EventStore, subjects: readonly EntityRef[], pins: readonly Pin[], limit: number, from: number, to: number): Promise<{ entries: ReportTimelineEntry[]; truncated: boolean }> {
   const pinnedEvents = new Map(pins.filter((p) => p.kind === 'event').map((p) => [p.ref, p.verdict ?? 'undecided'] as const));
-  const byId = new Map<string, { event: TimelineEvent; of: string[] }>();
+  let byId = new Map<string, { event: TimelineEvent; of: string[] }>();
   let truncated = false;
+  // Held at most `limit` events plus one timeline's: after each principal only the earliest
+  // `limit` of the merge are kept (what a later principal adds can only push the others back).
+  const earliest = () => [...byId.values()].sort((a, b) => (a.event.time < b.event.time ? -1 : a.event.time > b.event.time ? 1 : a.event.eventId < b.event.eventId ? -1 : 1));
   for (const ref of subjects) {
     let taken = 0;
     outer: for await (const batch of timelineStream(graph, events, ref, { from, to, includeSessions: true, records: 'none' })) {
@@ -188,9 +191,12 @@ async function mergedTimeline(graph: Graph, events: EventStore, subjects: readon
         else byId.set(event.eventId, { event, of: [refId(ref)] });
       }
     }
+    if (byId.size > limit) {
+      truncated = true;
+      byId = new Map(earliest().slice(0, limit).map((entry) => [entry.event.eventId, entry]));
+    }
   }
-  const merged = [...byId.values()].sort((a, b) => (a.event.time < b.event.time ? -1 : a.event.time > b.event.time ? 1 : a.event.eventId < b.event.eventId ? -1 : 1));
-  if (merged.length > limit) truncated = true;
+  const merged = earliest();
   const entries = merged.slice(0, limit).map(({ event, of }) => ({
     time: event.time,
     eventId: event.eventId,

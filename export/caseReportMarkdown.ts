@@ -1,5 +1,6 @@
 import type { CaseReport } from './caseReport';
 import { code, md } from './markdownText';
+import { revealHidden } from './visibleText';
 
 const VERDICT_WORDS: Readonly<Record<string, string>> = { malicious: 'Malicious', suspicious: 'Suspicious', undecided: 'Undecided', 'false-positive': 'False positive', benign: 'Benign' };
 
@@ -77,7 +78,7 @@ export function caseReportMarkdown(report: CaseReport): string {
   if (report.views.length || report.queries.length) {
     lines.push('## Saved views and queries', '');
     for (const v of report.views) lines.push(`- View **${md(v.name)}**: \`${code(v.url)}\` (${md(v.createdBy)}, ${v.createdAt})`);
-    for (const q of report.queries) lines.push(`- Query **${md(q.name)}** (${md(q.createdBy)}, ${q.createdAt}):`, '', '  ```cypher', ...q.query.split(/\r?\n/).map((l) => `  ${l.replace(/```/g, "'''")}`), '  ```');
+    for (const q of report.queries) lines.push(`- Query **${md(q.name)}** (${md(q.createdBy)}, ${q.createdAt}):`, '', '  ```cypher', ...codeLines(q.query).map((l) => `  ${l}`), '  ```');
     lines.push('');
   }
   if (report.remarks.length) lines.push('## Remarks', '', ...report.remarks.map((r) => `- ${md(r)}`), '');
@@ -92,5 +93,16 @@ const cell = md;
  * to whatever renders the report (a ticket system may render it).
  */
 export function teamMarkdown(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/</g, '&lt;');
+  return revealHidden(text.replace(/\r\n?/g, '\n')).replace(/</g, '&lt;');
+}
+
+/**
+ * A query's lines inside a fenced block: every line break a renderer knows splits them (a lone
+ * carriage return must not end the fence), no line can close the fence, and escape sequences are
+ * shown, not sent to a terminal.
+ */
+function codeLines(text: string): string[] {
+  return revealHidden(text.replace(/\r\n?/g, '\n'))
+    .split('\n')
+    .map((line) => line.replace(/`{3,}|~{3,}/g, (fence) => "'".repeat(fence.length)));
 }

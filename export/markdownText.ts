@@ -7,10 +7,11 @@ export function md(text: string): string {
     // Bare URLs become links in GitHub-flavoured Markdown: escaped, they stay text.
     .replace(/:\/\//g, ':\\/\\/')
     .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
-    .replace(/\r?\n/g, ' ');
+    // A lone carriage return is a line break to CommonMark too: it could start a heading or a list.
+    .replace(/\r\n?|\n/g, ' ');
 }
 
 /** Text inside a code span: backticks cannot close it. */
 export function code(text: string): string {
-  return revealHidden(text).replace(/`/g, "'").replace(/\r?\n/g, ' ');
+  return revealHidden(text).replace(/`/g, "'").replace(/\r\n?|\n/g, ' ');
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CASE_STATUSES, LIMITS, LOG_ACTIONS, PIN_KINDS, VERDICTS } from '../graph/cases/caseTypes';
+import { ADDRESSABLE_KINDS } from '../graph/investigations/entities';
+import { entityRefParam } from './params';
 
 /** Cases as the API gives them (the OpenAPI document is generated from these; tests parse answers with them). */
 
@@ -71,44 +73,76 @@ export const CaseLogSchema = z.object({
 
 export const DoneSchema = z.object({ done: z.string() });
 
-/** Text a person typed: no NUL, and not all blank. */
-const typed = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((s) => s.trim() !== '', 'must not be blank')
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL');
+/**
+ * What counts as blank, spelled out: JavaScript's \s (what String.trim removes) and Python's (what
+ * Schemathesis and other clients read in the document) are not the same set of characters.
+ */
+const BLANK = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+
+/**
+ * Text a person typed: not all blank, and no NUL. One pattern, published in the OpenAPI document
+ * and checked on requests, so that what the document calls valid is what is accepted: blanks, then
+ * something that is not, then anything but NUL (linear to match: the two classes do not overlap).
+ */
+/** Controls a text may not hold: every C0 but tab, line feed and carriage return (the layout of a note), DEL and C1 (terminal escapes). */
+const CONTROLS = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f';
+/** The blanks that may lead a text: BLANK without the two controls in it (\v, \f). */
+const LEADING = BLANK.replace('\\v\\f', '');
+const TYPED = new RegExp(`^[${LEADING}]*[^${BLANK}${CONTROLS}][^${CONTROLS}]*$`);
+const typed = (max: number) => z.string().max(max).regex(TYPED, 'must not be blank, nor hold control characters (escape sequences)');
+/** One line a person typed (a title, a name, a reason): no line breaks or tabs either. */
+const LINE = new RegExp(`^[ \\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000\\ufeff]*[^${BLANK}${CONTROLS}][^\\t\\n\\r\\u2028\\u2029${CONTROLS}]*$`);
+const line = (max: number) => z.string().max(max).regex(LINE, 'must be one line, not blank, without control characters');
+/** A text that may be empty (a pin's note), without control characters. */
+const FREE = new RegExp(`^[^${CONTROLS}]*$`);
+
+/**
+ * An object of optional fields, at least one of the named ones given (anyOf in the document):
+ * `expected` (the values the client saw) alone changes nothing, so it does not count.
+ */
+const someOf = <T extends z.ZodObject>(schema: T, fields: readonly string[], message: string) =>
+  schema
+    .strict()
+    .refine((x) => fields.some((f) => (x as Record<string, unknown>)[f] !== undefined), message)
+    .meta({ anyOf: fields.map((f) => ({ required: [f] })) });
+
+const verdict = z.enum(VERDICTS).nullable().optional();
+const pinNote = z.string().max(LIMITS.pinNote).regex(FREE, 'must not hold control characters').optional();
+const expected = <T extends z.ZodRawShape>(shape: T) =>
+  z.object(shape).partial().strict().optional().describe('the values this client saw: a 409 if someone changed them since (no silent overwrite)');
 
 export const CaseInput = {
-  create: z.object({ title: typed(LIMITS.title), owner: typed(LIMITS.owner).nullable().optional(), status: z.enum(CASE_STATUSES).optional() }).strict(),
-  update: z
-    .object({ title: typed(LIMITS.title).optional(), owner: typed(LIMITS.owner).nullable().optional(), status: z.enum(CASE_STATUSES).optional() })
-    .strict()
-    .refine((x) => Object.keys(x).length > 0, 'name at least one of title, owner, status'),
-  pin: z
-    .object({
-      kind: z.enum(PIN_KINDS),
-      ref: z.string().min(1).max(2_100).describe('kind:key for an entity or finding (Finding:<id>), an eventId for an event'),
-      verdict: z.enum(VERDICTS).nullable().optional(),
-      note: z.string().max(LIMITS.pinNote).optional(),
-    })
-    .strict(),
-  pinUpdate: z
-    .object({ verdict: z.enum(VERDICTS).nullable().optional(), note: z.string().max(LIMITS.pinNote).optional() })
-    .strict()
-    .refine((x) => Object.keys(x).length > 0, 'name a verdict or a note'),
+  create: z.object({ title: line(LIMITS.title), owner: line(LIMITS.owner).nullable().optional(), status: z.enum(CASE_STATUSES).optional() }).strict(),
+  update: someOf(
+    z.object({
+      title: line(LIMITS.title).optional(),
+      owner: line(LIMITS.owner).nullable().optional(),
+      status: z.enum(CASE_STATUSES).optional(),
+      expected: expected({ title: z.string(), owner: z.string().nullable(), status: z.enum(CASE_STATUSES) }),
+    }),
+    ['title', 'owner', 'status'],
+    'name at least one of title, owner, status',
+  ),
+  /** By kind, so that the document says what a ref is: kind:key for an entity (a pattern), any id for an event. */
+  pin: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('entity'), ref: entityRefParam(ADDRESSABLE_KINDS, 'kind:key of an entity or finding (Finding:<id>)'), verdict, note: pinNote }).strict(),
+    z.object({ kind: z.literal('event'), ref: z.string().min(1).max(2_100).describe('an eventId, as a timeline gives it'), verdict, note: pinNote }).strict(),
+  ]),
+  pinUpdate: someOf(z.object({ verdict, note: pinNote, expected: expected({ verdict: z.enum(VERDICTS).nullable(), note: z.string() }) }), ['verdict', 'note'], 'name a verdict or a note'),
   note: z.object({ text: typed(LIMITS.note).describe('Markdown; shown without raw HTML') }).strict(),
+  noteEdit: z.object({ text: typed(LIMITS.note).describe('Markdown; shown without raw HTML'), expected: expected({ text: z.string() }) }).strict(),
   view: z
     .object({
-      name: typed(LIMITS.name),
+      name: line(LIMITS.name),
       url: z
         .string()
         .max(LIMITS.url)
         // A path on this server: not another site ("//evil", "/\evil" are both other hosts to a browser), not a script.
-        .regex(/^\/(?![/\\])[^\s\u0000-\u001f\u007f]*$/, 'must be a path on this server, starting with one /')
+        // No controls and no blanks, spelled out as BLANK is: a reader of the document takes \s as its own set.
+        .regex(new RegExp(`^/(?![/\\\\])[^\\u0000-\\u001f\\u007f${BLANK}]*$`), 'must be a path on this server, starting with one /')
         .describe('the UI URL to come back to, as a path: /?root=...'),
     })
     .strict(),
-  query: z.object({ name: typed(LIMITS.name), query: typed(10_000) }).strict(),
-  triage: z.object({ reason: typed(LIMITS.reason).describe('why: kept in the case log') }).strict(),
+  query: z.object({ name: line(LIMITS.name), query: typed(10_000) }).strict(),
+  triage: z.object({ reason: line(LIMITS.reason).describe('why: kept in the case log') }).strict(),
 };

@@ -17,6 +17,7 @@ const STATUS: Record<string, number> = {
   WRONG_HOST: 421,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  CASE_FULL: 409,
   URI_TOO_LONG: 414,
   NEO4J_UNREACHABLE: 503,
   NEO4J_LOST: 503,

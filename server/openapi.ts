@@ -18,8 +18,9 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
         ? {
             description: 'streamed',
             content: Object.fromEntries(
-              // A JSON stream is one array of entries; the other formats are text (CSV, JSON Lines).
-              route.response.stream.map((type) => [type.split(';')[0]!, { schema: type.startsWith('application/json') ? { type: 'array', items: { type: 'object' } } : { type: 'string' } }]),
+              // A JSON stream is one array of entries unless the route gives its schema (a document
+              // in one of several formats); the other formats are text (CSV, JSON Lines, Markdown).
+              route.response.stream.map((type) => [type.split(';')[0]!, { schema: type.startsWith('application/json') ? streamedJson(route.response) : { type: 'string' } }]),
             ),
           }
         : { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response) } } };
@@ -60,6 +61,21 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Rec
     security: [{}, { bearer: [] }],
     paths,
   };
+}
+
+/**
+ * A response the handler writes itself in one of several content types: `json` is the schema of
+ * its application/json form when that is one document, not a stream of entries (a case report,
+ * also given as Markdown).
+ */
+export interface StreamedResponse {
+  readonly stream: readonly string[];
+  readonly json?: z.ZodType;
+}
+
+function streamedJson(response: RouteSpec['response']): Record<string, unknown> {
+  const json = 'stream' in response ? (response as StreamedResponse).json : undefined;
+  return json instanceof z.ZodType ? jsonSchema(json) : { type: 'array', items: { type: 'object' } };
 }
 
 function errorResponse(description: string) {

@@ -72,12 +72,13 @@ export function requireToken(token: string | undefined, named: Readonly<Record<s
  */
 export function namedTokensFrom(text: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of (text ?? '').split(/[,\s]+/).filter(Boolean)) {
+  for (const [index, part] of (text ?? '').split(/[,\s]+/).filter(Boolean).entries()) {
     const at = part.indexOf('=');
-    const name = part.slice(0, at);
+    const name = part.slice(0, Math.max(0, at));
     const value = part.slice(at + 1);
     if (at <= 0 || !/^[A-Za-z0-9._@-]{1,64}$/.test(name) || value.length < 16) {
-      throw new TrailhoundError('BAD_SETTING', `TRAILHOUND_TOKENS: "${part.slice(0, Math.max(0, at)).slice(0, 64) || part.slice(0, 8)}…" is not name=token (a name of letters, digits, . _ @ -, and a token of 16 characters or more).`, 'Write it as alice=<long random token>,bob=<another>.');
+      // Named by its position, never by its text: an entry without "=" may be a bare token.
+      throw new TrailhoundError('BAD_SETTING', `TRAILHOUND_TOKENS: entry ${index + 1} is not name=token (a name of letters, digits, . _ @ -, and a token of 16 characters or more).`, 'Write it as alice=<long random token>,bob=<another>.');
     }
     if (Object.values(out).includes(value)) throw new TrailhoundError('BAD_SETTING', `TRAILHOUND_TOKENS: ${name} has the same token as someone else.`, 'Give every person their own token.');
     out[name] = value;

@@ -23,6 +23,11 @@ export interface ServeOptions {
 export function accessFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<ServeOptions, 'token' | 'namedTokens' | 'user'> {
   const token = env.TRAILHOUND_TOKEN || undefined;
   const namedTokens = namedTokensFrom(env.TRAILHOUND_TOKENS);
+  // With both, a change made with the shared token would be signed TRAILHOUND_USER, which may be
+  // the name of one of the people: a log that cannot tell them apart. One or the other.
+  if (token && Object.keys(namedTokens).length > 0) {
+    throw new TrailhoundError('BAD_SETTING', 'TRAILHOUND_TOKEN and TRAILHOUND_TOKENS are both set: a change made with the shared token could not be told from one of the named people.', 'Give everyone a named token in TRAILHOUND_TOKENS and unset TRAILHOUND_TOKEN (or keep only TRAILHOUND_TOKEN).');
+  }
   return { ...(token ? { token } : {}), ...(Object.keys(namedTokens).length ? { namedTokens } : {}), user: defaultUser(env) };
 }
 

@@ -33,8 +33,10 @@ export async function changeCase<T>(graph: Graph, caseId: string, author: Author
   const entryId = `entry-${randomUUID()}`;
   return graph.write(async (tx) => {
     const now = author.now ?? Date.now();
-    const locked = await tx.run(`MATCH (c:${n(Label.Case)} {caseId: $caseId}) SET c.lastChange = $entryId RETURN c.logCount AS logCount`, { caseId, entryId });
-    if (locked.records.length === 0) throw noCase(caseId);
+    const locked = await tx.run(`MATCH (c:${n(Label.Case)} {caseId: $caseId}) SET c.lastChange = $entryId RETURN c.deletedAt AS deletedAt, c.deletedBy AS deletedBy`, { caseId, entryId });
+    const found = locked.records[0];
+    if (!found) throw noCase(caseId);
+    if (found.get('deletedAt') !== null) throw deletedCase(caseId, found.get('deletedBy') as string, found.get('deletedAt') as number);
     const change = await work(tx, now);
     if (!change) return undefined as T;
     if ('unchanged' in change) return change.unchanged;
@@ -58,6 +60,22 @@ export async function appendEntry(
 
 export function noCase(caseId: string): TrailhoundError {
   return new TrailhoundError('NOT_FOUND', `No case ${caseId.slice(0, 100)}.`, 'List the cases with GET /api/cases or `npx trailhound case list`.');
+}
+
+export function deletedCase(caseId: string, by: string, at: number): TrailhoundError {
+  return new TrailhoundError('NOT_FOUND', `Case ${caseId.slice(0, 100)} was deleted by ${by} at ${new Date(at).toISOString()}.`, `Its log is kept: GET /api/cases/${caseId.slice(0, 100)}/log.`);
+}
+
+/**
+ * Refuses a change made from a stale view: `expected` holds the values the client saw, and a
+ * field someone changed meanwhile makes it a 409, not a silent overwrite under the wrong name.
+ */
+export function checkExpected(current: Readonly<Record<string, unknown>>, expected: Readonly<Record<string, unknown>> | undefined, what: string): void {
+  for (const [name, value] of Object.entries(expected ?? {})) {
+    if ((current[name] ?? null) !== (value ?? null)) {
+      throw new TrailhoundError('CONFLICT', `The ${what}'s ${name} was changed by someone else meanwhile (it is now ${JSON.stringify(current[name] ?? null).slice(0, 200)}).`, 'Reload the case, then make the change again.');
+    }
+  }
 }
 
 /** Only the properties whose values differ, as { name: [before, after] }. */

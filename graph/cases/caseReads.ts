@@ -2,7 +2,7 @@ import { escapeName as n } from '../cypher/escape';
 import { cypherInt, type Graph } from '../driver';
 import { iso } from '../investigations/shapes';
 import { Label, Rel } from '../vocabulary';
-import { noCase } from './caseChange';
+import { deletedCase, noCase } from './caseChange';
 import { CASE_STATUSES, LIMITS, VERDICTS, type CaseFile, type CaseHeader, type CaseNote, type CaseStatus, type CaseSummary, type FindingTriage, type LogAction, type LogEntry, type Pin, type PinKind, type SavedQuery, type SavedView, type Verdict } from './caseTypes';
 
 type Props = Record<string, unknown>;
@@ -62,7 +62,7 @@ function num(v: unknown): number {
 }
 
 export async function readCaseHeader(graph: Graph, caseId: string): Promise<CaseHeader | null> {
-  const result = await graph.read(`MATCH (c:${n(Label.Case)} {caseId: $caseId}) RETURN properties(c) AS c`, { caseId });
+  const result = await graph.read(`MATCH (c:${n(Label.Case)} {caseId: $caseId}) WHERE c.deletedAt IS NULL RETURN properties(c) AS c`, { caseId });
   const c = result.records[0]?.get('c') as Props | undefined;
   return c ? toHeader(c) : null;
 }
@@ -79,7 +79,7 @@ export async function readPin(graph: Graph, caseId: string, pinId: string): Prom
 /** The cases, most recently changed first, with what they hold; at most LIMITS.cases, and says when there are more. */
 export async function listCases(graph: Graph, status: CaseStatus | null): Promise<{ cases: CaseSummary[]; total: number; truncated: boolean }> {
   const result = await graph.read(
-    `MATCH (c:${n(Label.Case)}) WHERE $status IS NULL OR c.status = $status
+    `MATCH (c:${n(Label.Case)}) WHERE c.deletedAt IS NULL AND ($status IS NULL OR c.status = $status)
      WITH c ORDER BY c.updatedAt DESC, c.caseId
      WITH collect(c) AS listed
      UNWIND listed[..$limit] AS c
@@ -113,6 +113,7 @@ export async function readCase(graph: Graph, caseId: string): Promise<CaseFile> 
   const r = result.records[0];
   if (!r) throw noCase(caseId);
   const c = r.get('c') as Props;
+  if (typeof c.deletedAt === 'number') throw deletedCase(caseId, text(c.deletedBy), c.deletedAt);
   return {
     ...toHeader(c),
     pins: (r.get('pins') as [Props, boolean][]).map(([p, present]) => toPin(p, present)),
@@ -124,14 +125,17 @@ export async function readCase(graph: Graph, caseId: string): Promise<CaseFile> 
   };
 }
 
-/** A case's log, oldest first, from entry `after` + 1, at most `limit` entries. */
-export async function readCaseLog(graph: Graph, caseId: string, after: number, limit: number): Promise<{ entries: LogEntry[]; total: number }> {
+/**
+ * A case's log: oldest first from entry `after` + 1, or (newest) the latest entries, newest first.
+ * A deleted case's log stays readable: it says who deleted the case and what it held.
+ */
+export async function readCaseLog(graph: Graph, caseId: string, options: { after: number; limit: number; newest: boolean }): Promise<{ entries: LogEntry[]; total: number }> {
   const result = await graph.read(
     `MATCH (c:${n(Label.Case)} {caseId: $caseId})
      OPTIONAL MATCH (e:${n(Label.CaseLogEntry)} {caseId: $caseId}) WHERE e.seq > $after
-     WITH c, e ORDER BY e.seq LIMIT $limit
+     WITH c, e ORDER BY ${options.newest ? 'e.seq DESC' : 'e.seq'} LIMIT $limit
      RETURN c.logCount AS total, collect(properties(e)) AS entries`,
-    { caseId, after: cypherInt(after), limit: cypherInt(limit) },
+    { caseId, after: cypherInt(options.after), limit: cypherInt(options.limit) },
   );
   const r = result.records[0];
   if (!r) throw noCase(caseId);

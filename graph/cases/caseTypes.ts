@@ -18,6 +18,9 @@ export type PinKind = (typeof PIN_KINDS)[number];
 /** Text limits: a note is a page, not a document; a title is a line. */
 export const LIMITS = { title: 200, owner: 100, note: 20_000, pinNote: 4_000, name: 200, url: 4_000, reason: 1_000, cases: 500, log: 1_000 } as const;
 
+/** What one case holds at most: a case is a team's conclusions, and every report reads all of it. */
+export const CAPACITY = { pins: 2_000, notes: 500, views: 200, queries: 200 } as const;
+
 export interface CaseHeader {
   readonly caseId: string;
   readonly title: string;
@@ -102,6 +105,7 @@ export interface CaseFile extends CaseHeader {
 export const LOG_ACTIONS = [
   'case.created',
   'case.updated',
+  'case.deleted',
   'pin.added',
   'pin.updated',
   'pin.removed',

@@ -5,9 +5,10 @@ import { cypherInt, type Graph } from '../driver';
 import { TrailhoundError } from '../errors';
 import { displayName, keyProperty, parseEntityRef } from '../investigations/entities';
 import { Label, Rel } from '../vocabulary';
-import { appendEntry, changeCase, differences, type Author } from './caseChange';
+import type { ManagedTransaction } from 'neo4j-driver';
+import { appendEntry, changeCase, checkExpected, differences, type Author } from './caseChange';
 import { readCaseHeader, readPin, toNote, toQuery, toView } from './caseReads';
-import type { CaseHeader, CaseNote, CaseStatus, Pin, PinKind, SavedQuery, SavedView, Verdict } from './caseTypes';
+import { CAPACITY, type CaseHeader, type CaseNote, type CaseStatus, type Pin, type PinKind, type SavedQuery, type SavedView, type Verdict } from './caseTypes';
 
 /**
  * Every change a responder makes to a case. Each one is a single write transaction that also
@@ -34,9 +35,13 @@ export async function createCase(graph: Graph, fields: { title: string; owner?: 
   }
 }
 
-export async function updateCase(graph: Graph, caseId: string, fields: { title?: string; status?: CaseStatus; owner?: string | null }, author: Author): Promise<CaseHeader> {
+type CaseFields = { title?: string; status?: CaseStatus; owner?: string | null };
+
+/** Changes title, status or owner; `expected` holds the values the client saw (a 409 if someone changed them since). */
+export async function updateCase(graph: Graph, caseId: string, fields: CaseFields, author: Author, expected?: CaseFields): Promise<CaseHeader> {
   await changeCase(graph, caseId, author, async (tx) => {
     const before = (await tx.run(`MATCH (c:${n(Label.Case)} {caseId: $caseId}) RETURN c {.title, .status, .owner} AS c`, { caseId })).records[0]!.get('c') as Record<string, unknown>;
+    checkExpected(before, expected, 'case');
     const changed = differences(before, fields);
     if (Object.keys(changed).length === 0) return null;
     const set = Object.fromEntries(Object.entries(changed).map(([k, [, after]]) => [k, after]));
@@ -46,16 +51,30 @@ export async function updateCase(graph: Graph, caseId: string, fields: { title?:
   return (await readCaseHeader(graph, caseId))!;
 }
 
-/** Deletes a case and everything it holds, its log too. Archive decisions taken in it stay (they are the findings'). */
-export async function deleteCase(graph: Graph, caseId: string): Promise<void> {
-  await graph.write(async (tx) => {
-    const found = await tx.run(`MATCH (c:${n(Label.Case)} {caseId: $caseId}) RETURN c.caseId AS id`, { caseId });
-    if (found.records.length === 0) throw new TrailhoundError('NOT_FOUND', `No case ${caseId.slice(0, 100)}.`);
-    for (const label of [Label.CasePin, Label.CaseNote, Label.SavedView, Label.SavedQuery, Label.CaseLogEntry]) {
-      await tx.run(`MATCH (x:${n(label)} {caseId: $caseId}) DETACH DELETE x`, { caseId });
+/**
+ * Deletes what a case holds (pins, notes, saved views and queries) and marks the case deleted.
+ * The case node and its log stay, with a last entry saying who deleted it and what it held: a
+ * deletion is a change like any other, and cannot erase the record of what was decided in the
+ * case (its archive decisions stay with their findings too).
+ */
+export async function deleteCase(graph: Graph, caseId: string, author: Author): Promise<void> {
+  await changeCase(graph, caseId, author, async (tx, now) => {
+    const held: Record<string, number> = {};
+    for (const [what, label] of [['pins', Label.CasePin], ['notes', Label.CaseNote], ['views', Label.SavedView], ['queries', Label.SavedQuery]] as const) {
+      const removed = await tx.run(`MATCH (x:${n(label)} {caseId: $caseId}) DETACH DELETE x RETURN count(*) AS removed`, { caseId });
+      held[what] = removed.records[0]!.get('removed') as number;
     }
-    await tx.run(`MATCH (c:${n(Label.Case)} {caseId: $caseId}) DETACH DELETE c`, { caseId });
+    const c = await tx.run(`MATCH (c:${n(Label.Case)} {caseId: $caseId}) SET c.deletedAt = $now, c.deletedBy = $by RETURN c.title AS title, c.status AS status`, { caseId, now: cypherInt(now), by: author.name });
+    return { action: 'case.deleted', target: caseId, detail: { title: c.records[0]!.get('title'), status: c.records[0]!.get('status'), held }, result: null };
   });
+}
+
+/** Refuses one more item of a kind a case already holds its capacity of. */
+async function checkCapacity(tx: ManagedTransaction, caseId: string, label: typeof Label.CasePin | typeof Label.CaseNote | typeof Label.SavedView | typeof Label.SavedQuery, what: keyof typeof CAPACITY): Promise<void> {
+  const held = (await tx.run(`MATCH (x:${n(label)} {caseId: $caseId}) RETURN count(x) AS held`, { caseId })).records[0]!.get('held') as number;
+  if (held >= CAPACITY[what]) {
+    throw new TrailhoundError('CASE_FULL', `Case ${caseId} already holds ${CAPACITY[what].toLocaleString('en-US')} ${what}, as many as a case can.`, 'Remove what no longer matters, or open another case for another part of the incident.');
+  }
 }
 
 /** The id of a case's pin of a ref: the same thing pinned twice is one pin. */
@@ -82,6 +101,7 @@ export async function addPin(
   const pinId = pinIdOf(caseId, pin.kind, pin.ref);
   await changeCase(graph, caseId, author, async (tx, now) => {
     const exists = await tx.run(`MATCH (p:${n(Label.CasePin)} {pinId: $pinId}) RETURN p.pinId AS id`, { pinId });
+    if (exists.records.length === 0) await checkCapacity(tx, caseId, Label.CasePin, 'pins');
     if (exists.records.length > 0) throw new TrailhoundError('CONFLICT', `Case ${caseId} already pins ${pin.ref.slice(0, 200)}.`, `Change its verdict or note with PATCH /api/cases/${caseId}/pins/${pinId}.`);
     let label: string;
     let eventTime: number | null = null;
@@ -119,15 +139,19 @@ export async function addPin(
   return (await readPin(graph, caseId, pinId))!;
 }
 
-export async function updatePin(graph: Graph, caseId: string, pinId: string, fields: { verdict?: Verdict | null; note?: string }, author: Author): Promise<Pin> {
+type PinFields = { verdict?: Verdict | null; note?: string };
+
+/** Changes a pin's verdict or note; `expected` holds the values the client saw (a 409 if someone changed them since). */
+export async function updatePin(graph: Graph, caseId: string, pinId: string, fields: PinFields, author: Author, expected?: PinFields): Promise<Pin> {
   await changeCase(graph, caseId, author, async (tx, now) => {
     const found = await tx.run(`MATCH (p:${n(Label.CasePin)} {pinId: $pinId, caseId: $caseId}) RETURN p {.ref, .verdict, .note} AS p`, { pinId, caseId });
     const before = found.records[0]?.get('p') as Record<string, unknown> | undefined;
     if (!before) throw noPin(caseId, pinId);
+    checkExpected(before, expected, 'pin');
     const changed = differences(before, fields);
     if (Object.keys(changed).length === 0) return null;
     const set = Object.fromEntries(Object.entries(changed).map(([k, [, after]]) => [k, after]));
-    await tx.run(`MATCH (p:${n(Label.CasePin)} {pinId: $pinId}) SET p += $set, p.updatedAt = $now`, { pinId, set, now: cypherInt(now) });
+    await tx.run(`MATCH (p:${n(Label.CasePin)} {pinId: $pinId, caseId: $caseId}) SET p += $set, p.updatedAt = $now`, { pinId, caseId, set, now: cypherInt(now) });
     return { action: 'pin.updated', target: String(before.ref), detail: changed, result: null };
   });
   return (await readPin(graph, caseId, pinId))!;
@@ -138,7 +162,7 @@ export async function removePin(graph: Graph, caseId: string, pinId: string, aut
     const found = await tx.run(`MATCH (p:${n(Label.CasePin)} {pinId: $pinId, caseId: $caseId}) RETURN p {.ref, .kind, .label, .verdict, .note} AS p`, { pinId, caseId });
     const before = found.records[0]?.get('p') as Record<string, unknown> | undefined;
     if (!before) throw noPin(caseId, pinId);
-    await tx.run(`MATCH (p:${n(Label.CasePin)} {pinId: $pinId}) DETACH DELETE p`, { pinId });
+    await tx.run(`MATCH (p:${n(Label.CasePin)} {pinId: $pinId, caseId: $caseId}) DETACH DELETE p`, { pinId, caseId });
     return { action: 'pin.removed', target: String(before.ref), detail: { was: before }, result: null };
   });
 }
@@ -146,20 +170,23 @@ export async function removePin(graph: Graph, caseId: string, pinId: string, aut
 export async function addNote(graph: Graph, caseId: string, text: string, author: Author): Promise<CaseNote> {
   const noteId = `note-${randomUUID().slice(0, 13).replace('-', '')}`;
   return changeCase(graph, caseId, author, async (tx, now) => {
+    await checkCapacity(tx, caseId, Label.CaseNote, 'notes');
     const props = { noteId, caseId, text, createdAt: cypherInt(now), createdBy: author.name, updatedAt: cypherInt(now), updatedBy: author.name };
     await tx.run(`CREATE (x:${n(Label.CaseNote)}) SET x = $props`, { props });
     return { action: 'note.added', target: noteId, detail: { text }, result: toNote(props) };
   });
 }
 
-export async function editNote(graph: Graph, caseId: string, noteId: string, text: string, author: Author): Promise<CaseNote> {
+/** Edits a note; `expectedText` is the text the client saw (a 409 if someone edited it since). */
+export async function editNote(graph: Graph, caseId: string, noteId: string, text: string, author: Author, expectedText?: string): Promise<CaseNote> {
   return changeCase<CaseNote>(graph, caseId, author, async (tx, now) => {
     const found = await tx.run(`MATCH (x:${n(Label.CaseNote)} {noteId: $noteId, caseId: $caseId}) RETURN properties(x) AS x`, { noteId, caseId });
     const before = found.records[0]?.get('x') as Record<string, unknown> | undefined;
     if (!before) throw new TrailhoundError('NOT_FOUND', `Case ${caseId.slice(0, 100)} has no note ${noteId.slice(0, 100)}.`);
+    checkExpected(before, expectedText === undefined ? undefined : { text: expectedText }, 'note');
     if (before.text === text) return { unchanged: toNote(before) };
     const after = { ...before, text, updatedAt: now, updatedBy: author.name };
-    await tx.run(`MATCH (x:${n(Label.CaseNote)} {noteId: $noteId}) SET x.text = $text, x.updatedAt = $now, x.updatedBy = $by`, { noteId, text, now: cypherInt(now), by: author.name });
+    await tx.run(`MATCH (x:${n(Label.CaseNote)} {noteId: $noteId, caseId: $caseId}) SET x.text = $text, x.updatedAt = $now, x.updatedBy = $by`, { noteId, caseId, text, now: cypherInt(now), by: author.name });
     return { action: 'note.edited', target: noteId, detail: { text: [before.text, text] }, result: toNote(after) };
   });
 }
@@ -171,6 +198,7 @@ export async function removeNote(graph: Graph, caseId: string, noteId: string, a
 export async function saveView(graph: Graph, caseId: string, view: { name: string; url: string }, author: Author): Promise<SavedView> {
   const viewId = `view-${randomUUID().slice(0, 13).replace('-', '')}`;
   return changeCase(graph, caseId, author, async (tx, now) => {
+    await checkCapacity(tx, caseId, Label.SavedView, 'views');
     const props = { viewId, caseId, name: view.name, url: view.url, createdAt: cypherInt(now), createdBy: author.name };
     await tx.run(`CREATE (x:${n(Label.SavedView)}) SET x = $props`, { props });
     return { action: 'view.saved', target: viewId, detail: { name: view.name, url: view.url }, result: toView(props) };
@@ -184,6 +212,7 @@ export async function removeView(graph: Graph, caseId: string, viewId: string, a
 export async function saveQuery(graph: Graph, caseId: string, saved: { name: string; query: string }, author: Author): Promise<SavedQuery> {
   const queryId = `query-${randomUUID().slice(0, 13).replace('-', '')}`;
   return changeCase(graph, caseId, author, async (tx, now) => {
+    await checkCapacity(tx, caseId, Label.SavedQuery, 'queries');
     const props = { queryId, caseId, name: saved.name, query: saved.query, createdAt: cypherInt(now), createdBy: author.name };
     await tx.run(`CREATE (x:${n(Label.SavedQuery)}) SET x = $props`, { props });
     return { action: 'query.saved', target: queryId, detail: { name: saved.name, query: saved.query }, result: toQuery(props) };
@@ -208,7 +237,7 @@ async function removeChild(
     const found = await tx.run(`MATCH (x:${n(label)} {${n(key)}: $id, caseId: $caseId}) RETURN properties(x) AS x`, { id, caseId });
     const before = found.records[0]?.get('x') as Record<string, unknown> | undefined;
     if (!before) throw new TrailhoundError('NOT_FOUND', `Case ${caseId.slice(0, 100)} has no ${what} ${id.slice(0, 100)}.`);
-    await tx.run(`MATCH (x:${n(label)} {${n(key)}: $id}) DETACH DELETE x`, { id });
+    await tx.run(`MATCH (x:${n(label)} {${n(key)}: $id, caseId: $caseId}) DETACH DELETE x`, { id, caseId });
     const { caseId: _c, [key]: _k, ...was } = before;
     return { action, target: id, detail: { was }, result: null };
   });

@@ -280,6 +280,9 @@ export const nodes = {
       logCount: 'int',
       /** The entry id of the change that last took the case's write lock. */
       lastChange: 'string',
+      /** A deleted case keeps its node and its log (who deleted what, and when); everything else it held is gone. */
+      deletedAt: 'int',
+      deletedBy: 'string',
     },
     indexes: [['status'], ['updatedAt']],
   },

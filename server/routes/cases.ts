@@ -13,8 +13,10 @@ import type { EventStore } from '../../store/eventStore';
 import type { Graph } from '../../graph/driver';
 import { CaseFileSchema, CaseHeaderSchema, CaseInput, CaseListSchema, CaseLogSchema, DoneSchema, NoteSchema, PinSchema, QuerySchema, ViewSchema } from '../caseSchemas';
 import { CaseReportSchema } from '../caseReportSchema';
+import type { StreamedResponse } from '../openapi';
 import type { ApiContext } from '../routeSpec';
 import { route } from '../routeSpec';
+import { booleanParam, timeParam } from '../params';
 
 /**
  * Cases: what the team concluded, kept beside the graph. Every change is logged with its author:
@@ -41,6 +43,21 @@ async function eventToPin(graph: Graph, events: EventStore, eventId: string): Pr
   const from = event.sourceIp ?? event.sourceIPAddress;
   return { label: `${event.eventName ?? 'an event'} by ${who}${from ? ` from ${from}` : ''}${event.errorCode ? ` (${event.errorCode})` : ''}`, time: Date.parse(event.time) };
 }
+
+/**
+ * Reports are built one at a time: each runs investigations and reads timelines, and a page open
+ * on a case builds its report again after every change to it. A queue, not a refusal: a report
+ * asked for while another is built waits for it.
+ */
+let reports: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = reports.then(work, work);
+  reports = run.catch(() => undefined);
+  return run;
+}
+
+/** The report is one document, as JSON (its schema in the OpenAPI document) or Markdown. */
+const reportResponse: StreamedResponse = { stream: ['application/json', 'text/markdown; charset=utf-8'], json: CaseReportSchema };
 
 export const caseRoutes = [
   route({
@@ -86,18 +103,22 @@ export const caseRoutes = [
     params: CaseParams,
     body: CaseInput.update,
     response: CaseHeaderSchema,
-    handler: async ({ params, body, context, res }) => updateCase(context.graph, params.caseId, stripUndefined(body), authorOf(context, res)),
+    errors: { 409: 'someone changed what `expected` names since this client read it' },
+    handler: async ({ params, body, context, res }) => {
+      const { expected, ...fields } = body;
+      return updateCase(context.graph, params.caseId, stripUndefined(fields), authorOf(context, res), (expected ? stripUndefined(expected as Record<string, unknown>) : undefined) as never);
+    },
   }),
   route({
     method: 'delete',
     path: '/api/cases/:caseId',
     operationId: 'deleteCase',
-    summary: 'Delete a case with everything in it, its log too (closing it keeps it): export it first',
+    summary: 'Delete a case: its pins, notes, saved views and queries go (closing it keeps them); its log stays, ending with who deleted it and what it held',
     tag: 'cases',
     params: CaseParams,
     response: DoneSchema,
-    handler: async ({ params, context }) => {
-      await deleteCase(context.graph, params.caseId);
+    handler: async ({ params, context, res }) => {
+      await deleteCase(context.graph, params.caseId, authorOf(context, res));
       return { done: `deleted ${params.caseId}` };
     },
   }),
@@ -111,9 +132,10 @@ export const caseRoutes = [
     query: z.object({
       after: z.coerce.number().int().min(0).default(0).describe('entries after this sequence number'),
       limit: z.coerce.number().int().min(1).max(LIMITS.log).default(200),
+      newest: booleanParam.default(false).describe('the latest entries, newest first (after still applies)'),
     }),
     response: CaseLogSchema,
-    handler: async ({ params, query, context }) => readCaseLog(context.graph, params.caseId, query.after, query.limit),
+    handler: async ({ params, query, context }) => readCaseLog(context.graph, params.caseId, { after: query.after, limit: query.limit, newest: query.newest }),
   }),
   route({
     method: 'get',
@@ -126,10 +148,12 @@ export const caseRoutes = [
     query: z.object({
       format: z.enum(['json', 'md']).default('json'),
       timelineLimit: z.coerce.number().int().min(0).max(10_000).default(500).describe('timeline entries at most (the report says when there are more)'),
+      from: timeParam.optional().describe("the timeline's start (default: a day before the first pinned event or finding)"),
+      to: timeParam.optional().describe("the timeline's end (default: a day after the last pinned event or finding)"),
     }),
-    response: { stream: ['application/json', 'text/markdown; charset=utf-8'] },
+    response: reportResponse,
     handler: async ({ params, query, context, res }) => {
-      const report = await buildCaseReport(context.graph, context.events, params.caseId, { timelineLimit: query.timelineLimit });
+      const report = await oneAtATime(() => buildCaseReport(context.graph, context.events, params.caseId, { timelineLimit: query.timelineLimit, from: query.from ?? null, to: query.to ?? null }));
       if (query.format === 'md') {
         res.type('text/markdown; charset=utf-8').send(caseReportMarkdown(report));
       } else {
@@ -144,7 +168,7 @@ export const caseRoutes = [
     summary: 'Pin an entity, a finding (kind Finding) or an event to a case, with a verdict and a note',
     tag: 'cases',
     status: 201,
-    errors: { 409: 'the case already pins it: change that pin' },
+    errors: { 409: 'the case already pins it (change that pin), or holds as many pins as a case can (CASE_FULL)' },
     params: CaseParams,
     body: CaseInput.pin,
     response: PinSchema,
@@ -162,7 +186,11 @@ export const caseRoutes = [
     params: z.object({ caseId, pinId: childId('pin') }),
     body: CaseInput.pinUpdate,
     response: PinSchema,
-    handler: async ({ params, body, context, res }) => updatePin(context.graph, params.caseId, params.pinId, stripUndefined(body), authorOf(context, res)),
+    errors: { 409: 'someone changed what `expected` names since this client read it' },
+    handler: async ({ params, body, context, res }) => {
+      const { expected, ...fields } = body;
+      return updatePin(context.graph, params.caseId, params.pinId, stripUndefined(fields), authorOf(context, res), (expected ? stripUndefined(expected as Record<string, unknown>) : undefined) as never);
+    },
   }),
   route({
     method: 'delete',
@@ -181,6 +209,7 @@ export const caseRoutes = [
     method: 'post',
     path: '/api/cases/:caseId/notes',
     operationId: 'addNote',
+    errors: { 409: 'the case holds as many of these as a case can (CASE_FULL)' },
     summary: 'Add a note (Markdown) to a case',
     tag: 'cases',
     status: 201,
@@ -196,9 +225,10 @@ export const caseRoutes = [
     summary: 'Edit a note (the log keeps the text before and after)',
     tag: 'cases',
     params: z.object({ caseId, noteId: childId('note') }),
-    body: CaseInput.note,
+    body: CaseInput.noteEdit,
     response: NoteSchema,
-    handler: async ({ params, body, context, res }) => editNote(context.graph, params.caseId, params.noteId, body.text, authorOf(context, res)),
+    errors: { 409: 'someone edited the note since this client read it' },
+    handler: async ({ params, body, context, res }) => editNote(context.graph, params.caseId, params.noteId, body.text, authorOf(context, res), body.expected?.text),
   }),
   route({
     method: 'delete',
@@ -217,6 +247,7 @@ export const caseRoutes = [
     method: 'post',
     path: '/api/cases/:caseId/views',
     operationId: 'saveView',
+    errors: { 409: 'the case holds as many of these as a case can (CASE_FULL)' },
     summary: "Save a view of the UI (its URL's path and query) under a name",
     tag: 'cases',
     status: 201,
@@ -242,6 +273,7 @@ export const caseRoutes = [
     method: 'post',
     path: '/api/cases/:caseId/queries',
     operationId: 'saveQuery',
+    errors: { 409: 'the case holds as many of these as a case can (CASE_FULL)' },
     summary: 'Save a read-only Cypher query for the console under a name (refused as the console would refuse it)',
     tag: 'cases',
     status: 201,

@@ -255,6 +255,11 @@ describe('cases (/api/cases) against a real Neo4j and event store', () => {
     expect(capped.timeline.entries).toHaveLength(2);
     expect(capped.timeline.truncated).toBe(true);
     expect(capped.remarks.join(' ')).toContain('first 2 events');
+    // By default the window is the pinned event a day either side; one can be asked for instead.
+    expect(report.timeline.window).toBe('the pinned events and findings, a day either side');
+    expect(Date.parse(report.timeline.from)).toBe(Date.parse(own.events[1]!.time) - 86_400_000);
+    const before = await ok(await call('GET', `/api/cases/${caseId}/report?from=2001-01-01&to=2001-01-02`), CaseReportSchema);
+    expect(before.timeline).toMatchObject({ entries: [], window: 'the window asked for', from: '2001-01-01T00:00:00.000Z' });
 
     const markdown = await (await call('GET', `/api/cases/${caseId}/report?format=md`)).text();
     expect(markdown).toContain('# Case: Pwned \\<img src=x onerror=alert\\(1\\)\\> \\[click\\]\\(javascript:alert\\(1\\)\\)');
@@ -290,13 +295,59 @@ describe('cases (/api/cases) against a real Neo4j and event store', () => {
     expect(missing.stderr).toContain('No case case-00000000');
   });
 
-  it('deletes a case with everything in it', async () => {
+  it('deletes what a case holds but keeps its log, which ends with who deleted it and what it held', async () => {
     const { caseId } = await openCase('to delete');
     await call('POST', `/api/cases/${caseId}/pins`, { kind: 'entity', ref: `IamUser:${CHRISTOPHE}` });
     await call('POST', `/api/cases/${caseId}/notes`, { text: 'x' });
-    expect((await call('DELETE', `/api/cases/${caseId}`)).status).toBe(200);
-    expect((await call('GET', `/api/cases/${caseId}`)).status).toBe(404);
-    const left = await graph.read('MATCH (x) WHERE x.caseId = $caseId RETURN count(x) AS n', { caseId });
+    expect((await call('DELETE', `/api/cases/${caseId}`, undefined, BOB)).status).toBe(200);
+    const gone = await call('GET', `/api/cases/${caseId}`);
+    expect(gone.status).toBe(404);
+    expect(ErrorSchema.parse(await gone.json()).error.message).toMatch(new RegExp(`Case ${caseId} was deleted by bob at \\d{4}-`));
+    expect((await ok(await call('GET', '/api/cases'), CaseListSchema)).cases.map((c) => c.caseId)).not.toContain(caseId);
+    // Nothing more can be done to it, nor can it be deleted twice.
+    expect((await call('POST', `/api/cases/${caseId}/notes`, { text: 'y' })).status).toBe(404);
+    expect((await call('DELETE', `/api/cases/${caseId}`)).status).toBe(404);
+    const { entries } = await log(caseId);
+    expect(entries.map((e) => [e.action, e.author])).toEqual([
+      ['case.created', 'alice'],
+      ['pin.added', 'alice'],
+      ['note.added', 'alice'],
+      ['case.deleted', 'bob'],
+    ]);
+    expect(entries[3]!.detail).toMatchObject({ title: 'to delete', held: { pins: 1, notes: 1, views: 0, queries: 0 } });
+    const left = await graph.read(`MATCH (x) WHERE x.caseId = $caseId AND NOT x:${Label.Case} AND NOT x:${Label.CaseLogEntry} RETURN count(x) AS n`, { caseId });
     expect(left.records[0]!.get('n')).toBe(0);
+  });
+
+  it('refuses a change made from a stale view (409), never overwriting a teammate under the wrong name', async () => {
+    const { caseId } = await openCase('stale');
+    const pin = await ok(await call('POST', `/api/cases/${caseId}/pins`, { kind: 'entity', ref: `IamUser:${CHRISTOPHE}`, note: 'first' }), PinSchema, 201);
+    await ok(await call('PATCH', `/api/cases/${caseId}/pins/${pin.pinId}`, { note: 'bob was here', expected: { note: 'first' } }, BOB), PinSchema);
+    const stale = await call('PATCH', `/api/cases/${caseId}/pins/${pin.pinId}`, { note: 'alice overwrites', expected: { note: 'first' } });
+    expect(stale.status).toBe(409);
+    expect(ErrorSchema.parse(await stale.json()).error.message).toContain('"bob was here"');
+    expect((await call('PATCH', `/api/cases/${caseId}`, { status: 'closed', expected: { status: 'contained' } })).status).toBe(409);
+    expect((await call('PATCH', `/api/cases/${caseId}`, { expected: { status: 'open' } })).status).toBe(400);
+    expect((await call('PATCH', `/api/cases/${caseId}`, { status: 'closed', expected: { status: 'open' } })).status).toBe(200);
+    const note = await ok(await call('POST', `/api/cases/${caseId}/notes`, { text: 'v1' }), NoteSchema, 201);
+    await ok(await call('PATCH', `/api/cases/${caseId}/notes/${note.noteId}`, { text: 'v2', expected: { text: 'v1' } }, BOB), NoteSchema);
+    expect((await call('PATCH', `/api/cases/${caseId}/notes/${note.noteId}`, { text: 'v3', expected: { text: 'v1' } })).status).toBe(409);
+    const actions = (await log(caseId)).entries.map((e) => e.action);
+    expect(actions).toEqual(['case.created', 'pin.added', 'pin.updated', 'case.updated', 'note.added', 'note.edited']);
+  });
+
+  it('refuses control characters (terminal escapes) and line breaks where one line is meant, and caps what a case holds', async () => {
+    for (const title of ['\u001b]0;pwned\u0007', 'two\nlines', 'a\rb', '\u009b31m']) expect((await call('POST', '/api/cases', { title })).status, JSON.stringify(title)).toBe(400);
+    const { caseId } = await openCase('capacity');
+    expect((await call('POST', `/api/cases/${caseId}/notes`, { text: 'red \u001b[31m text' })).status).toBe(400);
+    expect((await call('POST', `/api/cases/${caseId}/notes`, { text: '## Two\r\nlines\n\tindented' })).status).toBe(201);
+    for (let i = 0; i < 200; i += 1) expect((await call('POST', `/api/cases/${caseId}/views`, { name: `v${i}`, url: `/?root=x${i}` })).status).toBe(201);
+    const full = await call('POST', `/api/cases/${caseId}/views`, { name: 'one more', url: '/' });
+    expect(full.status).toBe(409);
+    expect(ErrorSchema.parse(await full.json()).error.code).toBe('CASE_FULL');
+    // The log's latest entries, newest first, and how many there are.
+    const newest = await ok(await call('GET', `/api/cases/${caseId}/log?newest=true&limit=3`), CaseLogSchema);
+    expect(newest.total).toBe(202);
+    expect(newest.entries.map((e) => e.seq)).toEqual([202, 201, 200]);
   });
 });

@@ -137,15 +137,17 @@ export const api = {
     list: (signal?: AbortSignal) => get<CaseList>('/api/cases', signal),
     open: (title: string) => send<CaseHeader>('POST', '/api/cases', { title }),
     get: (caseId: string, signal?: AbortSignal) => get<CaseFile>(`/api/cases/${enc(caseId)}`, signal),
-    update: (caseId: string, fields: { title?: string; status?: CaseHeader['status']; owner?: string | null }) => send<CaseHeader>('PATCH', `/api/cases/${enc(caseId)}`, fields),
-    log: (caseId: string, signal?: AbortSignal) => get<CaseLog>(`/api/cases/${enc(caseId)}/log?limit=1000`, signal),
+    /** `expected`: the values this view showed; the server refuses (409) if someone changed them since. */
+    update: (caseId: string, fields: CaseFieldChange, expected: CaseFieldChange) => send<CaseHeader>('PATCH', `/api/cases/${enc(caseId)}`, { ...fields, expected }),
+    /** The latest entries, newest first; `total` says how many the log holds. */
+    log: (caseId: string, signal?: AbortSignal) => get<CaseLog>(`/api/cases/${enc(caseId)}/log?newest=true&limit=200`, signal),
     reportMarkdown: (caseId: string, signal?: AbortSignal) => getText(`/api/cases/${enc(caseId)}/report?format=md`, signal),
     reportUrl: (caseId: string, format: 'md' | 'json') => `/api/cases/${enc(caseId)}/report?format=${format}&timelineLimit=10000`,
     pin: (caseId: string, kind: CasePin['kind'], ref: string) => send<CasePin>('POST', `/api/cases/${enc(caseId)}/pins`, { kind, ref }),
-    updatePin: (caseId: string, pinId: string, fields: { verdict?: CasePin['verdict']; note?: string }) => send<CasePin>('PATCH', `/api/cases/${enc(caseId)}/pins/${enc(pinId)}`, fields),
+    updatePin: (caseId: string, pinId: string, fields: PinChange, expected: PinChange) => send<CasePin>('PATCH', `/api/cases/${enc(caseId)}/pins/${enc(pinId)}`, { ...fields, expected }),
     unpin: (caseId: string, pinId: string) => send<unknown>('DELETE', `/api/cases/${enc(caseId)}/pins/${enc(pinId)}`),
     addNote: (caseId: string, text: string) => send<CaseNote>('POST', `/api/cases/${enc(caseId)}/notes`, { text }),
-    editNote: (caseId: string, noteId: string, text: string) => send<CaseNote>('PATCH', `/api/cases/${enc(caseId)}/notes/${enc(noteId)}`, { text }),
+    editNote: (caseId: string, noteId: string, text: string, was: string) => send<CaseNote>('PATCH', `/api/cases/${enc(caseId)}/notes/${enc(noteId)}`, { text, expected: { text: was } }),
     removeNote: (caseId: string, noteId: string) => send<unknown>('DELETE', `/api/cases/${enc(caseId)}/notes/${enc(noteId)}`),
     saveView: (caseId: string, name: string, url: string) => send<SavedView>('POST', `/api/cases/${enc(caseId)}/views`, { name, url }),
     removeView: (caseId: string, viewId: string) => send<unknown>('DELETE', `/api/cases/${enc(caseId)}/views/${enc(viewId)}`),
@@ -158,6 +160,9 @@ export const api = {
     `/api/export/timeline${query({ entity: id, format, from: scope.from, to: scope.to, ...filterParams(filters) })}`,
 };
 
+
+type CaseFieldChange = { title?: string; status?: CaseHeader['status']; owner?: string | null };
+type PinChange = { verdict?: CasePin['verdict']; note?: string };
 
 function filterParams(f: TimelineQuery) {
   return { eventSource: f.eventSource, eventName: f.eventName, errorsOnly: f.errorsOnly ? true : null, readOnly: f.readOnly, sourceIp: f.sourceIp, userAgent: f.userAgent, by: f.by, includeSessions: f.ownCalls ? false : null };

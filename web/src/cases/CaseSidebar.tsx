@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { CaseHeader, CasePin } from '../api/types';
 import { Shown } from '../components/Shown';
@@ -21,7 +21,7 @@ export function CaseSidebar({ state, onChange }: { state: ViewState; onChange: S
   const work = useCase();
   const close = () => onChange((s) => ({ ...s, caseOpen: false }));
   return (
-    <aside className="case-sidebar" aria-label="Case">
+    <aside className="case-sidebar" aria-label="The case">
       {work.caseId ? <OpenCase state={state} onChange={onChange} onClose={close} /> : <CaseList onPick={(caseId) => onChange((s) => ({ ...s, caseId }), 'push')} onClose={close} />}
     </aside>
   );
@@ -123,7 +123,7 @@ function OpenCase({ state, onChange, onClose }: { state: ViewState; onChange: Se
       <div className="case-meta">
         <label>
           Status{' '}
-          <select value={file.status} aria-label="Case status" onChange={(e) => void work.change(() => api.cases.update(caseId, { status: e.target.value as CaseHeader['status'] }))}>
+          <select value={file.status} aria-label="Case status" onChange={(e) => void work.change(() => api.cases.update(caseId, { status: e.target.value as CaseHeader['status'] }, { status: file.status }))}>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -210,7 +210,7 @@ function CaseFields({ title: savedTitle, owner: savedOwner }: { title: string; o
   return (
     <div className="case-fields">
       <label>
-        Title <input value={title} maxLength={200} aria-label="Case title" onChange={(e) => setTitle(e.target.value)} onBlur={() => title.trim() && title !== savedTitle && void work.change(() => api.cases.update(caseId, { title: title.trim() }))} />
+        Title <input value={title} maxLength={200} aria-label="Case title" onChange={(e) => setTitle(e.target.value)} onBlur={() => title.trim() && title !== savedTitle && void work.change(() => api.cases.update(caseId, { title: title.trim() }, { title: savedTitle }))} />
       </label>
       <label>
         Owner{' '}
@@ -220,7 +220,7 @@ function CaseFields({ title: savedTitle, owner: savedOwner }: { title: string; o
           placeholder="who leads it"
           aria-label="Case owner"
           onChange={(e) => setOwner(e.target.value)}
-          onBlur={() => owner.trim() !== (savedOwner ?? '') && void work.change(() => api.cases.update(caseId, { owner: owner.trim() || null }))}
+          onBlur={() => owner.trim() !== (savedOwner ?? '') && void work.change(() => api.cases.update(caseId, { owner: owner.trim() || null }, { owner: savedOwner }))}
         />
       </label>
     </div>
@@ -232,6 +232,11 @@ function PinRow({ pin, onOpen }: { pin: CasePin; onOpen: () => void }) {
   const work = useCase();
   const caseId = work.caseId!;
   const [note, setNote] = useState(pin.note);
+  const field = useRef<HTMLTextAreaElement>(null);
+  // A note changed elsewhere (a teammate, another tab) replaces the field, unless it is being typed in.
+  useEffect(() => {
+    if (document.activeElement !== field.current) setNote(pin.note);
+  }, [pin.note]);
   const verdict: VerdictOrNone = pin.verdict ?? 'undecided';
   return (
     <li className={`case-pin verdict-${verdict}`} data-pin={pin.ref}>
@@ -245,7 +250,11 @@ function PinRow({ pin, onOpen }: { pin: CasePin; onOpen: () => void }) {
           ✕
         </button>
       </div>
-      <select value={verdict} aria-label={`Verdict for ${pin.label}`} onChange={(e) => void work.change(() => api.cases.updatePin(caseId, pin.pinId, { verdict: e.target.value === 'undecided' ? null : (e.target.value as NonNullable<CasePin['verdict']>) }))}>
+      <select
+        value={verdict}
+        aria-label={`Verdict for ${pin.label}`}
+        onChange={(e) => void work.change(() => api.cases.updatePin(caseId, pin.pinId, { verdict: e.target.value === 'undecided' ? null : (e.target.value as NonNullable<CasePin['verdict']>) }, { verdict: pin.verdict }))}
+      >
         {VERDICT_CHOICES.map((v) => (
           <option key={v} value={v}>
             {VERDICT_WORDS[v]}
@@ -253,13 +262,14 @@ function PinRow({ pin, onOpen }: { pin: CasePin; onOpen: () => void }) {
         ))}
       </select>
       <textarea
+        ref={field}
         value={note}
         placeholder="Why (saved when you leave the field)"
         aria-label={`Note for ${pin.label}`}
         maxLength={4000}
         rows={note ? 2 : 1}
         onChange={(e) => setNote(e.target.value)}
-        onBlur={() => note !== pin.note && void work.change(() => api.cases.updatePin(caseId, pin.pinId, { note }))}
+        onBlur={() => note !== pin.note && void work.change(() => api.cases.updatePin(caseId, pin.pinId, { note }, { note: pin.note }))}
       />
     </li>
   );
@@ -281,7 +291,7 @@ function Notes() {
             className="case-note-edit"
             onSubmit={(e) => {
               e.preventDefault();
-              void work.change(() => api.cases.editNote(caseId, n.noteId, editing.text)).then(() => setEditing(null));
+              void work.change(() => api.cases.editNote(caseId, n.noteId, editing.text, n.text)).then(() => setEditing(null));
             }}
           >
             <textarea value={editing.text} rows={5} aria-label="Edit the note" onChange={(e) => setEditing({ noteId: n.noteId, text: e.target.value })} />

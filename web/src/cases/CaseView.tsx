@@ -39,13 +39,10 @@ export function CaseView({ onBack }: { onBack: () => void }) {
           {report.status === 'loading' ? <Loading what="the report" /> : report.status === 'error' ? <Failure error={report.error} what="the report" /> : <Markdown text={report.data} />}
         </article>
         <section className="case-log" aria-label="Case log">
-          <h3>Log</h3>
+          <h3>Log{log.status === 'ready' ? ` (${log.data.total.toLocaleString('en-US')} changes${log.data.total > log.data.entries.length ? `, the latest ${log.data.entries.length} shown` : ''})` : ''}</h3>
           {log.status === 'ready' ? (
             <ol>
-              {log.data.entries
-                .slice()
-                .reverse()
-                .map((e) => (
+              {log.data.entries.map((e) => (
                   <li key={e.seq} data-seq={e.seq} title={JSON.stringify(e.detail, null, 1)}>
                     <span className="mono">{e.at.slice(0, 19).replace('T', ' ')}</span> <strong><Shown text={e.author} /></strong> {e.action} <span className="mono muted"><Shown text={e.target.length > 60 ? `${e.target.slice(0, 60)}…` : e.target} /></span>
                   </li>
