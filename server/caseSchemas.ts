@@ -104,12 +104,15 @@ const someOf = <T extends z.ZodObject>(schema: T, fields: readonly string[], mes
   schema
     .strict()
     .refine((x) => fields.some((f) => (x as Record<string, unknown>)[f] !== undefined), message)
-    .meta({ anyOf: fields.map((f) => ({ required: [f] })) });
+    // The same values in and out as the object given: typed as it, so handlers see its fields.
+    .meta({ anyOf: fields.map((f) => ({ required: [f] })) }) as unknown as T;
 
 const verdict = z.enum(VERDICTS).nullable().optional();
 const pinNote = z.string().max(LIMITS.pinNote).regex(FREE, 'must not hold control characters').optional();
-const expected = <T extends z.ZodRawShape>(shape: T) =>
-  z.object(shape).partial().strict().optional().describe('the values this client saw: a 409 if someone changed them since (no silent overwrite)');
+const SAW = 'the values this client saw: a 409 if someone changed them since (no silent overwrite)';
+const caseSaw = z.object({ title: z.string(), owner: z.string().nullable(), status: z.enum(CASE_STATUSES) }).partial().strict().optional().describe(SAW);
+const pinSaw = z.object({ verdict: z.enum(VERDICTS).nullable(), note: z.string() }).partial().strict().optional().describe(SAW);
+const noteSaw = z.object({ text: z.string() }).strict().optional().describe(SAW);
 
 export const CaseInput = {
   create: z.object({ title: line(LIMITS.title), owner: line(LIMITS.owner).nullable().optional(), status: z.enum(CASE_STATUSES).optional() }).strict(),
@@ -118,7 +121,7 @@ export const CaseInput = {
       title: line(LIMITS.title).optional(),
       owner: line(LIMITS.owner).nullable().optional(),
       status: z.enum(CASE_STATUSES).optional(),
-      expected: expected({ title: z.string(), owner: z.string().nullable(), status: z.enum(CASE_STATUSES) }),
+      expected: caseSaw,
     }),
     ['title', 'owner', 'status'],
     'name at least one of title, owner, status',
@@ -128,9 +131,9 @@ export const CaseInput = {
     z.object({ kind: z.literal('entity'), ref: entityRefParam(ADDRESSABLE_KINDS, 'kind:key of an entity or finding (Finding:<id>)'), verdict, note: pinNote }).strict(),
     z.object({ kind: z.literal('event'), ref: z.string().min(1).max(2_100).describe('an eventId, as a timeline gives it'), verdict, note: pinNote }).strict(),
   ]),
-  pinUpdate: someOf(z.object({ verdict, note: pinNote, expected: expected({ verdict: z.enum(VERDICTS).nullable(), note: z.string() }) }), ['verdict', 'note'], 'name a verdict or a note'),
+  pinUpdate: someOf(z.object({ verdict, note: pinNote, expected: pinSaw }), ['verdict', 'note'], 'name a verdict or a note'),
   note: z.object({ text: typed(LIMITS.note).describe('Markdown; shown without raw HTML') }).strict(),
-  noteEdit: z.object({ text: typed(LIMITS.note).describe('Markdown; shown without raw HTML'), expected: expected({ text: z.string() }) }).strict(),
+  noteEdit: z.object({ text: typed(LIMITS.note).describe('Markdown; shown without raw HTML'), expected: noteSaw }).strict(),
   view: z
     .object({
       name: line(LIMITS.name),

@@ -106,7 +106,7 @@ export const caseRoutes = [
     errors: { 409: 'someone changed what `expected` names since this client read it' },
     handler: async ({ params, body, context, res }) => {
       const { expected, ...fields } = body;
-      return updateCase(context.graph, params.caseId, stripUndefined(fields), authorOf(context, res), (expected ? stripUndefined(expected as Record<string, unknown>) : undefined) as never);
+      return updateCase(context.graph, params.caseId, stripUndefined(fields), authorOf(context, res), expected ? stripUndefined(expected) : undefined);
     },
   }),
   route({
@@ -189,7 +189,7 @@ export const caseRoutes = [
     errors: { 409: 'someone changed what `expected` names since this client read it' },
     handler: async ({ params, body, context, res }) => {
       const { expected, ...fields } = body;
-      return updatePin(context.graph, params.caseId, params.pinId, stripUndefined(fields), authorOf(context, res), (expected ? stripUndefined(expected as Record<string, unknown>) : undefined) as never);
+      return updatePin(context.graph, params.caseId, params.pinId, stripUndefined(fields), authorOf(context, res), expected ? stripUndefined(expected) : undefined);
     },
   }),
   route({
