@@ -37,6 +37,8 @@ Follow it (pipe through jq to read):
     curl -s '${url}/api/findings/${c.findingIds.c2}/blast-radius'
   Hand the timeline over (csv, timesketch, ocsf, json):
     curl -s -o ${c.victim.name}-timeline.csv '${url}/api/export/timeline?entity=${enc(carol)}&format=csv'
+  Keep a case: Case in the top bar, then ☆ Pin on what you conclude (verdict and note in the
+  sidebar); Report shows it as \`npx trailhound case export <caseId> --format md\` writes it.
 `;
 }
 
