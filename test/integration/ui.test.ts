@@ -648,6 +648,14 @@ describe('the investigation UI', () => {
     await page.getByRole('button', { name: 'Save view' }).click();
     await page.locator('.case-views .link', { hasText: 'Exfiltration blast radius' }).waitFor();
 
+    // Archived: gone from the findings list, badged when archived findings are shown.
+    const exfiltrationRow = `.finding-row[data-finding="${manifest.cast.findingIds.exfiltration}"]`;
+    await page.goto(`${server.url}/?archived=1&case=${caseId}&cases=1`);
+    await expect.poll(() => page.locator(`${exfiltrationRow} .archived-badge`).getAttribute('title')).toContain('Handled as incident IR-12');
+    await page.goto(`${server.url}/?case=${caseId}&cases=1`);
+    await page.locator('.finding-row').first().waitFor();
+    expect(await page.locator(exfiltrationRow).count()).toBe(0);
+
     // A console query saved in the case, and opened again from it.
     await page.getByRole('button', { name: 'Cypher' }).click();
     const editor = page.getByLabel('Cypher query');

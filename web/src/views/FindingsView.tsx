@@ -6,6 +6,7 @@ import { lookOf, severityBand } from '../graph/kinds';
 import { useApi } from '../state/useApi';
 import type { ViewState } from '../state/urlState';
 import { PinButton } from '../cases/PinButton';
+import { useCase } from '../cases/caseContext';
 import { Shown, shownText } from '../components/Shown';
 import { FindingGroupsView } from './FindingGroupsView';
 import { Label, PRINCIPAL_LABELS } from '../../../graph/vocabulary';
@@ -105,6 +106,8 @@ function SortHeader({ column, label, sort, ascending, onSort }: { column: string
 
 function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: FindingList; onOpen: (id: string) => void; sort: string; ascending: boolean; onSort: (column: string) => void }) {
   const header = (column: string, label: string) => <SortHeader column={column} label={label} sort={sort} ascending={ascending} onSort={onSort} />;
+  // Rows pin to the open case; without one, no column for it.
+  const inCase = useCase().caseId !== null;
   if (data.findings.length === 0) return <Empty>No findings match. Load GuardDuty findings with <code>npx trailhound ingest</code>, or widen the filter.</Empty>;
   return (
     <>
@@ -124,7 +127,7 @@ function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: Findin
             {header('eventFirstSeen', 'First seen')}
             {header('eventLastSeen', 'Last seen')}
             {header('count', 'Count')}
-            <th>Case</th>
+            {inCase ? <th>Case</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -141,6 +144,11 @@ function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: Findin
                 </td>
                 <td>
                   <Shown text={String(p.title ?? '')} />
+                  {finding.triage?.archived ? (
+                    <span className="archived-badge" title={`Archived by ${finding.triage.by} in ${finding.triage.caseId}: ${finding.triage.reason}`}>
+                      archived
+                    </span>
+                  ) : null}
                 </td>
                 <td>
                   {finding.affected.slice(0, 2).map((a) => (
@@ -159,14 +167,11 @@ function FindingsTable({ data, onOpen, sort, ascending, onSort }: { data: Findin
                 <td className="mono">{time(p.eventFirstSeen)}</td>
                 <td className="mono">{time(p.eventLastSeen)}</td>
                 <td className="num">{String(p.count ?? '')}</td>
-                <td>
-                  <PinButton kind="entity" ref={finding.id} what={String(p.title ?? finding.findingId)} />
-                  {finding.triage?.archived ? (
-                    <span className="archived-badge" title={`Archived by ${finding.triage.by} (${finding.triage.caseId}): ${finding.triage.reason}`}>
-                      archived
-                    </span>
-                  ) : null}
-                </td>
+                {inCase ? (
+                  <td>
+                    <PinButton kind="entity" ref={finding.id} what={String(p.title ?? finding.findingId)} />
+                  </td>
+                ) : null}
               </tr>
             );
           })}
