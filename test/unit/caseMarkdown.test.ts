@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../web/src/cases/Markdown';
+import { createElement, Fragment } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { markdownElements } from '../../web/src/cases/Markdown';
+
+/** The markup React makes of a note's elements: what the page will hold. */
+function renderMarkdown(text: string): string {
+  return renderToStaticMarkup(createElement(Fragment, null, ...markdownElements(text)));
+}
 
 /** The tags a note may become: Markdown's own, never anything that runs, loads or frames. */
 const ALLOWED = new Set(['p', 'strong', 'em', 'a', 'ul', 'ol', 'li', 'code', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'hr', 'br', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 's']);
