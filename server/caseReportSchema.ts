@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../graph/investigations/indicators/types';
+import { TimelineEventSchema } from './schemas';
 import { CaseHeaderSchema, NoteSchema, PinSchema, QuerySchema, TriageSchema, ViewSchema } from './caseSchemas';
 
 /** A case's report (GET /api/cases/{caseId}/report, `trailhound case export --format json`). */
@@ -25,16 +26,8 @@ export const CaseReportSchema = z.object({
     to: z.string(),
     window: z.string().describe('why this window: the pinned events and findings a day either side, all time, or the one asked for'),
     entries: z.array(
-      z.object({
-        time: z.string(),
-        eventId: z.string(),
-        eventName: z.string().nullable(),
-        eventSource: z.string().nullable(),
-        region: z.string().nullable(),
-        accountId: z.string().nullable(),
-        errorCode: z.string().nullable(),
-        sourceIp: z.string().nullable(),
-        principal: z.object({ id: z.string(), kind: z.string(), label: z.string() }).nullable(),
+      TimelineEventSchema.pick({ time: true, eventId: true, eventName: true, eventSource: true, region: true, accountId: true, errorCode: true, principal: true }).extend({
+        sourceIp: z.string().nullable().describe('the address the call came from, or the AWS service that made it'),
         of: z.array(z.string()).describe('the pinned principals whose timeline holds it'),
         pinned: z.string().nullable().describe("the verdict of the event's own pin"),
       }),

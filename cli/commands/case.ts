@@ -9,6 +9,7 @@ import { buildCaseReport, caseReportMarkdown } from '../../export/caseReport';
 import { openEventStore, type EventStore } from '../../store/eventStore';
 import { storeDirFrom } from '../../store/storeIdentity';
 import { parseTime } from '../time';
+import { revealHidden } from '../../export/visibleText';
 
 /** `trailhound case`: the team's cases, from the terminal: list them, write one's report. */
 export function caseCommand(): Command {
@@ -79,7 +80,7 @@ Examples:
   return command;
 }
 
-/** A title or owner on one terminal line: control characters (an escape sequence) shown, not obeyed. */
+/** A title or owner on one terminal line: escape sequences and invisible characters shown, not obeyed. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return revealHidden(text).replace(/[\r\n\t]+/g, ' ');
 }

@@ -3,7 +3,7 @@ import { cypherInt, type Graph } from '../driver';
 import { iso } from '../investigations/shapes';
 import { Label, Rel } from '../vocabulary';
 import { deletedCase, noCase } from './caseChange';
-import { CASE_STATUSES, LIMITS, VERDICTS, type CaseFile, type CaseHeader, type CaseNote, type CaseStatus, type CaseSummary, type FindingTriage, type LogAction, type LogEntry, type Pin, type PinKind, type SavedQuery, type SavedView, type Verdict } from './caseTypes';
+import { CASE_STATUSES, LIMITS, VERDICTS, type CaseFile, type CaseHeader, type CaseNote, type CaseStatus, type CaseSummary, type FindingTriage, type LogAction, type LogEntry, type Pin, type SavedQuery, type SavedView, type Verdict } from './caseTypes';
 
 type Props = Record<string, unknown>;
 
@@ -39,26 +39,19 @@ export function toPin(p: Props, present: boolean): Pin {
 }
 
 export function toNote(x: Props): CaseNote {
-  return { noteId: text(x.noteId), text: text(x.text), createdAt: time(num(x.createdAt)), createdBy: text(x.createdBy), updatedAt: time(num(x.updatedAt)), updatedBy: text(x.updatedBy) };
+  return { noteId: text(x.noteId), text: text(x.text), createdAt: time(x.createdAt), createdBy: text(x.createdBy), updatedAt: time(x.updatedAt), updatedBy: text(x.updatedBy) };
 }
 
 export function toView(x: Props): SavedView {
-  return { viewId: text(x.viewId), name: text(x.name), url: text(x.url), createdAt: time(num(x.createdAt)), createdBy: text(x.createdBy) };
+  return { viewId: text(x.viewId), name: text(x.name), url: text(x.url), createdAt: time(x.createdAt), createdBy: text(x.createdBy) };
 }
 
 export function toQuery(x: Props): SavedQuery {
-  return { queryId: text(x.queryId), name: text(x.name), query: text(x.query), createdAt: time(num(x.createdAt)), createdBy: text(x.createdBy) };
+  return { queryId: text(x.queryId), name: text(x.name), query: text(x.query), createdAt: time(x.createdAt), createdBy: text(x.createdBy) };
 }
 
 function toTriage(x: Props): FindingTriage {
   return { findingId: text(x.findingId), archived: x.archived === true, reason: text(x.reason), at: time(x.at), by: text(x.by), caseId: text(x.caseId) };
-}
-
-/** A value written as a driver Integer reads back as a number; one built in JS for an answer may still be one. */
-function num(v: unknown): number {
-  if (typeof v === 'number') return v;
-  const maybe = v as { toNumber?: () => number } | null;
-  return typeof maybe?.toNumber === 'function' ? maybe.toNumber() : 0;
 }
 
 export async function readCaseHeader(graph: Graph, caseId: string): Promise<CaseHeader | null> {
@@ -157,9 +150,4 @@ function parseDetail(value: unknown): Record<string, unknown> {
   } catch {
     return {};
   }
-}
-
-/** Pins of a kind in a case: the report and the UI's badges. */
-export function pinsOfKind(file: CaseFile, kind: PinKind): Pin[] {
-  return file.pins.filter((p) => p.kind === kind);
 }

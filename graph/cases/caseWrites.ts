@@ -101,13 +101,15 @@ export async function addPin(
   const pinId = pinIdOf(caseId, pin.kind, pin.ref);
   await changeCase(graph, caseId, author, async (tx, now) => {
     const exists = await tx.run(`MATCH (p:${n(Label.CasePin)} {pinId: $pinId}) RETURN p.pinId AS id`, { pinId });
-    if (exists.records.length === 0) await checkCapacity(tx, caseId, Label.CasePin, 'pins');
     if (exists.records.length > 0) throw new TrailhoundError('CONFLICT', `Case ${caseId} already pins ${pin.ref.slice(0, 200)}.`, `Change its verdict or note with PATCH /api/cases/${caseId}/pins/${pinId}.`);
+    await checkCapacity(tx, caseId, Label.CasePin, 'pins');
     let label: string;
     let eventTime: number | null = null;
-    if (pin.kind === 'entity') {
-      const ref = parseEntityRef(pin.ref);
-      const found = await tx.run(`MATCH (x:${n(ref.kind)} {${n(keyProperty(ref.kind))}: $key}) RETURN x LIMIT 1`, { key: ref.key });
+    // The entity's node (label and key from the vocabulary), matched again to link it below.
+    const ref = pin.kind === 'entity' ? parseEntityRef(pin.ref) : null;
+    const entity = ref ? `MATCH (x:${n(ref.kind)} {${n(keyProperty(ref.kind))}: $key})` : '';
+    if (ref) {
+      const found = await tx.run(`${entity} RETURN x LIMIT 1`, { key: ref.key });
       const node = found.records[0]?.get('x') as Neo4jNode | undefined;
       if (!node) throw new TrailhoundError('NOT_FOUND', `No ${ref.kind} ${ref.key.slice(0, 200)} in the graph.`, 'Pin what the graph shows: search for it first.');
       label = displayName(ref.kind, node.properties as Record<string, unknown>);
@@ -129,11 +131,12 @@ export async function addPin(
       updatedAt: cypherInt(now),
       eventTime: eventTime === null ? null : cypherInt(eventTime),
     };
-    await tx.run(`MATCH (c:${n(Label.Case)} {caseId: $caseId}) CREATE (c)-[:${n(Rel.HAS_PIN)}]->(p:${n(Label.CasePin)}) SET p = $props`, { caseId, props });
-    if (pin.kind === 'entity') {
-      const ref = parseEntityRef(pin.ref);
-      await tx.run(`MATCH (p:${n(Label.CasePin)} {pinId: $pinId}) MATCH (x:${n(ref.kind)} {${n(keyProperty(ref.kind))}: $key}) MERGE (p)-[:${n(Rel.PINNED)}]->(x)`, { pinId, key: ref.key });
-    }
+    // The pin and its link to the entity in one statement.
+    await tx.run(
+      `MATCH (c:${n(Label.Case)} {caseId: $caseId}) ${entity}
+       CREATE (c)-[:${n(Rel.HAS_PIN)}]->(p:${n(Label.CasePin)}) SET p = $props${ref ? ` MERGE (p)-[:${n(Rel.PINNED)}]->(x)` : ''}`,
+      { caseId, props, key: ref?.key ?? null },
+    );
     return { action: 'pin.added', target: pin.ref, detail: { kind: pin.kind, label, verdict: props.verdict, note: props.note }, result: null };
   });
   return (await readPin(graph, caseId, pinId))!;
@@ -173,7 +176,7 @@ export async function addNote(graph: Graph, caseId: string, text: string, author
     await checkCapacity(tx, caseId, Label.CaseNote, 'notes');
     const props = { noteId, caseId, text, createdAt: cypherInt(now), createdBy: author.name, updatedAt: cypherInt(now), updatedBy: author.name };
     await tx.run(`CREATE (x:${n(Label.CaseNote)}) SET x = $props`, { props });
-    return { action: 'note.added', target: noteId, detail: { text }, result: toNote(props) };
+    return { action: 'note.added', target: noteId, detail: { text }, result: toNote({ ...props, createdAt: now, updatedAt: now }) };
   });
 }
 
@@ -201,7 +204,7 @@ export async function saveView(graph: Graph, caseId: string, view: { name: strin
     await checkCapacity(tx, caseId, Label.SavedView, 'views');
     const props = { viewId, caseId, name: view.name, url: view.url, createdAt: cypherInt(now), createdBy: author.name };
     await tx.run(`CREATE (x:${n(Label.SavedView)}) SET x = $props`, { props });
-    return { action: 'view.saved', target: viewId, detail: { name: view.name, url: view.url }, result: toView(props) };
+    return { action: 'view.saved', target: viewId, detail: { name: view.name, url: view.url }, result: toView({ ...props, createdAt: now }) };
   });
 }
 
@@ -215,7 +218,7 @@ export async function saveQuery(graph: Graph, caseId: string, saved: { name: str
     await checkCapacity(tx, caseId, Label.SavedQuery, 'queries');
     const props = { queryId, caseId, name: saved.name, query: saved.query, createdAt: cypherInt(now), createdBy: author.name };
     await tx.run(`CREATE (x:${n(Label.SavedQuery)}) SET x = $props`, { props });
-    return { action: 'query.saved', target: queryId, detail: { name: saved.name, query: saved.query }, result: toQuery(props) };
+    return { action: 'query.saved', target: queryId, detail: { name: saved.name, query: saved.query }, result: toQuery({ ...props, createdAt: now }) };
   });
 }
 

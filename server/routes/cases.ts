@@ -192,19 +192,7 @@ export const caseRoutes = [
       return updatePin(context.graph, params.caseId, params.pinId, stripUndefined(fields), authorOf(context, res), expected ? stripUndefined(expected) : undefined);
     },
   }),
-  route({
-    method: 'delete',
-    path: '/api/cases/:caseId/pins/:pinId',
-    operationId: 'removePin',
-    summary: 'Unpin (the log keeps what the pin said)',
-    tag: 'cases',
-    params: z.object({ caseId, pinId: childId('pin') }),
-    response: DoneSchema,
-    handler: async ({ params, context, res }) => {
-      await removePin(context.graph, params.caseId, params.pinId, authorOf(context, res));
-      return { done: `removed ${params.pinId}` };
-    },
-  }),
+  removal('pins', 'pin', 'removePin', 'Unpin (the log keeps what the pin said)', removePin),
   route({
     method: 'post',
     path: '/api/cases/:caseId/notes',
@@ -230,19 +218,7 @@ export const caseRoutes = [
     errors: { 409: 'someone edited the note since this client read it' },
     handler: async ({ params, body, context, res }) => editNote(context.graph, params.caseId, params.noteId, body.text, authorOf(context, res), body.expected?.text),
   }),
-  route({
-    method: 'delete',
-    path: '/api/cases/:caseId/notes/:noteId',
-    operationId: 'removeNote',
-    summary: 'Remove a note (the log keeps its text)',
-    tag: 'cases',
-    params: z.object({ caseId, noteId: childId('note') }),
-    response: DoneSchema,
-    handler: async ({ params, context, res }) => {
-      await removeNote(context.graph, params.caseId, params.noteId, authorOf(context, res));
-      return { done: `removed ${params.noteId}` };
-    },
-  }),
+  removal('notes', 'note', 'removeNote', 'Remove a note (the log keeps its text)', removeNote),
   route({
     method: 'post',
     path: '/api/cases/:caseId/views',
@@ -256,19 +232,7 @@ export const caseRoutes = [
     response: ViewSchema,
     handler: async ({ params, body, context, res }) => saveView(context.graph, params.caseId, body, authorOf(context, res)),
   }),
-  route({
-    method: 'delete',
-    path: '/api/cases/:caseId/views/:viewId',
-    operationId: 'removeView',
-    summary: 'Remove a saved view',
-    tag: 'cases',
-    params: z.object({ caseId, viewId: childId('view') }),
-    response: DoneSchema,
-    handler: async ({ params, context, res }) => {
-      await removeView(context.graph, params.caseId, params.viewId, authorOf(context, res));
-      return { done: `removed ${params.viewId}` };
-    },
-  }),
+  removal('views', 'view', 'removeView', 'Remove a saved view', removeView),
   route({
     method: 'post',
     path: '/api/cases/:caseId/queries',
@@ -286,19 +250,7 @@ export const caseRoutes = [
       return saveQuery(context.graph, params.caseId, body, authorOf(context, res));
     },
   }),
-  route({
-    method: 'delete',
-    path: '/api/cases/:caseId/queries/:queryId',
-    operationId: 'removeQuery',
-    summary: 'Remove a saved query',
-    tag: 'cases',
-    params: z.object({ caseId, queryId: childId('query') }),
-    response: DoneSchema,
-    handler: async ({ params, context, res }) => {
-      await removeQuery(context.graph, params.caseId, params.queryId, authorOf(context, res));
-      return { done: `removed ${params.queryId}` };
-    },
-  }),
+  removal('queries', 'query', 'removeQuery', 'Remove a saved query', removeQuery),
   ...(['archive', 'unarchive'] as const).map((what) =>
     route({
       method: 'post',
@@ -316,6 +268,30 @@ export const caseRoutes = [
     }),
   ),
 ];
+
+/**
+ * DELETE /api/cases/{caseId}/{collection}/{id}: one of a case's pins, notes, saved views or
+ * queries removed, the log keeping what it was.
+ */
+function removal(collection: string, prefix: string, operationId: string, summary: string, remove: (graph: Graph, caseId: string, id: string, author: Author) => Promise<void>) {
+  // Named as the routes beside it name it (pinId, noteId...): one path, one parameter name.
+  const key = `${prefix}Id`;
+  return route({
+    method: 'delete',
+    path: `/api/cases/:caseId/${collection}/:${key}`,
+    operationId,
+    summary,
+    tag: 'cases',
+    params: z.object({ caseId, [key]: childId(prefix) }),
+    response: DoneSchema,
+    handler: async ({ params, context, res }) => {
+      const given = params as Record<string, string>;
+      const id = given[key]!;
+      await remove(context.graph, given.caseId!, id, authorOf(context, res));
+      return { done: `removed ${id}` };
+    },
+  });
+}
 
 /** zod keeps absent optional keys as undefined; the writers compare what was given. */
 function stripUndefined<T extends Record<string, unknown>>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {

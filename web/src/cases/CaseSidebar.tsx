@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type { CaseHeader, CasePin } from '../api/types';
 import { Shown } from '../components/Shown';
@@ -27,6 +27,18 @@ export function CaseSidebar({ state, onChange }: { state: ViewState; onChange: S
   );
 }
 
+/** The sidebar's top line: what it shows, and the button that closes it. */
+function SidebarHead({ onClose, children }: { onClose: () => void; children: ReactNode }) {
+  return (
+    <header className="case-head">
+      {children}
+      <button type="button" onClick={onClose} aria-label="Close the case sidebar">
+        ✕
+      </button>
+    </header>
+  );
+}
+
 function CaseList({ onPick, onClose }: { onPick: (caseId: string) => void; onClose: () => void }) {
   const [version, setVersion] = useState(0);
   const list = useApi(`cases:${version}`, (signal) => api.cases.list(signal));
@@ -44,12 +56,9 @@ function CaseList({ onPick, onClose }: { onPick: (caseId: string) => void; onClo
   };
   return (
     <>
-      <header className="case-head">
+      <SidebarHead onClose={onClose}>
         <h2>Cases</h2>
-        <button type="button" onClick={onClose} aria-label="Close the case sidebar">
-          ✕
-        </button>
-      </header>
+      </SidebarHead>
       <form
         className="case-new"
         onSubmit={(e) => {
@@ -94,12 +103,9 @@ function OpenCase({ state, onChange, onClose }: { state: ViewState; onChange: Se
   if (!file) {
     return (
       <>
-        <header className="case-head">
+        <SidebarHead onClose={onClose}>
           <h2>Case</h2>
-          <button type="button" onClick={onClose} aria-label="Close the case sidebar">
-            ✕
-          </button>
-        </header>
+        </SidebarHead>
         {work.error ? <Failure error={work.error} what="the case" /> : <p className="muted">Loading the case…</p>}
         <button type="button" className="link" onClick={() => onChange((s) => ({ ...s, caseId: null, casePage: false }))}>
           ← All cases
@@ -109,17 +115,14 @@ function OpenCase({ state, onChange, onClose }: { state: ViewState; onChange: Se
   }
   return (
     <>
-      <header className="case-head">
+      <SidebarHead onClose={onClose}>
         <button type="button" className="link" onClick={() => onChange((s) => ({ ...s, caseId: null, casePage: false }))} title="All cases">
           ←
         </button>
         <h2 title={file.caseId}>
           <Shown text={file.title} />
         </h2>
-        <button type="button" onClick={onClose} aria-label="Close the case sidebar">
-          ✕
-        </button>
-      </header>
+      </SidebarHead>
       <div className="case-meta">
         <label>
           Status{' '}
