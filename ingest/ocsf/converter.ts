@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { UnreadableParquet } from '../vpcflow/parquet';
+import type { ConversionReport } from './conversionQueue';
 import { convertOcsfRow, type Converted } from './convert';
 import { parquetRecordTexts } from './parquetRecords';
 
@@ -12,10 +13,7 @@ export type ToConverter =
   | { readonly type: 'credit'; readonly id: number; readonly credit: number }
   | { readonly type: 'cancel'; readonly id: number };
 
-type FromConverter =
-  | { readonly type: 'batch'; readonly id: number; readonly out: Converted[] }
-  | { readonly type: 'end'; readonly id: number }
-  | { readonly type: 'error'; readonly id: number; readonly message: string; readonly unreadable: boolean };
+type FromConverter = ConversionReport<Converted[]>;
 
 /**
  * A Parquet file's OCSF records, converted (convert.ts), in order, a batch at a time. The work
