@@ -6,6 +6,7 @@ import type { CloudTrailRow, FlowRecordRow } from '../../store/rows';
 import { describeThrown } from '../read/nesting';
 import { EventStoreWriter, type StagedCommit } from '../../store/storeWriter';
 import { ledgerEntry } from './ledgerEntry';
+import { windowIsFull } from './windowFull';
 import type { FlowPart, StoredEvent } from './types';
 
 /** What the loader has counted, as records of the input. */
@@ -31,14 +32,6 @@ export interface LoaderOptions {
 }
 
 export const DEFAULT_WINDOW_EVENTS = 20_000;
-/**
- * A window commits once it has `windowEvents` events and the previous commit is done. While that
- * commit is still writing, the window keeps growing (fewer rows in all: an entity or edge seen in
- * both is written once) up to this many times the size, or this many distinct nodes and edges
- * (five times and 250,000 held 480 MB on a fresh server, whose first commits are slow).
- */
-const WINDOW_GROWTH = 2;
-const MAX_WINDOW_EVIDENCE = 80_000;
 
 /**
  * The stages after parsing: deduplicate (the store's eventId index), store (segments staged per
@@ -114,7 +107,7 @@ export class Loader {
     w.commit?.add('cloudtrail', row);
     w.events += 1;
     this.counts.loaded += this.store ? 0 : 1;
-    if (w.events >= this.windowEvents && (!this.inFlight || w.events >= this.windowEvents * WINDOW_GROWTH || w.evidence.size >= MAX_WINDOW_EVIDENCE)) await this.flush();
+    if (windowIsFull({ events: w.events, evidence: w.evidence.size }, this.windowEvents, this.inFlight !== null)) await this.flush();
     return 'loaded';
   }
 

@@ -1,0 +1,39 @@
+import { getHeapStatistics } from 'node:v8';
+
+/**
+ * A window commits once it has `windowEvents` events and the previous commit is done. While that
+ * commit is still writing, the window keeps growing (fewer rows in all: an entity or edge seen in
+ * both is written once) up to this many times the size, or this many distinct nodes and edges
+ * (five times and 250,000 held 480 MB on a fresh server, whose first commits are slow).
+ */
+const WINDOW_GROWTH = 2;
+const MAX_WINDOW_EVIDENCE = 80_000;
+/**
+ * ...and only while the heap is less than this full. What an event holds differs by input, and
+ * how far a window grows by how fast the reader outruns the graph: with OCSF converted on a second
+ * thread, two windows of 40,000 events (one growing, one writing) filled the 256 MB heap
+ * (bin/trailhound.js) and the ingest died.
+ */
+const HEAP_SHARE_TO_GROW = 0.55;
+/** The heap is asked every this many events while a window grows: asking costs a few microseconds. */
+const HEAP_CHECK_EVERY = 1024;
+
+export interface WindowSize {
+  readonly events: number;
+  /** Distinct nodes and edges the window's evidence holds. */
+  readonly evidence: number;
+}
+
+/** The share of the heap limit in use (garbage not yet collected included: a window stops early rather than late). */
+export function heapShareUsed(): number {
+  const { used_heap_size, heap_size_limit } = getHeapStatistics();
+  return used_heap_size / heap_size_limit;
+}
+
+/** Whether the window must commit now (waiting for the commit in flight, if any, first). */
+export function windowIsFull(w: WindowSize, windowEvents: number, commitInFlight: boolean, heapShare: () => number = heapShareUsed): boolean {
+  if (w.events < windowEvents) return false;
+  if (!commitInFlight) return true;
+  if (w.events >= windowEvents * WINDOW_GROWTH || w.evidence >= MAX_WINDOW_EVIDENCE) return true;
+  return (w.events - windowEvents) % HEAP_CHECK_EVERY === 0 && heapShare() >= HEAP_SHARE_TO_GROW;
+}

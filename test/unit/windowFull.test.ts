@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { windowIsFull } from '../../ingest/pipeline/windowFull';
+
+describe('when an ingest window commits', () => {
+  const roomy = () => 0.2;
+  const tight = () => 0.7;
+
+  it('waits for its events, then commits at once when nothing is being written', () => {
+    expect(windowIsFull({ events: 19_999, evidence: 10 }, 20_000, false, tight)).toBe(false);
+    expect(windowIsFull({ events: 20_000, evidence: 10 }, 20_000, false, roomy)).toBe(true);
+  });
+
+  it('grows while the previous commit writes, up to twice its size or 80,000 nodes and edges', () => {
+    expect(windowIsFull({ events: 20_000 + 1024 * 5, evidence: 30_000 }, 20_000, true, roomy)).toBe(false);
+    expect(windowIsFull({ events: 40_000, evidence: 30_000 }, 20_000, true, roomy)).toBe(true);
+    expect(windowIsFull({ events: 25_000, evidence: 80_000 }, 20_000, true, roomy)).toBe(true);
+  });
+
+  it('stops growing once the heap is more than half full, asking the heap only every 1,024 events', () => {
+    let asked = 0;
+    const heap = () => (asked++, 0.7);
+    const fullAt = [];
+    for (let events = 20_000; events < 40_000; events++) if (windowIsFull({ events, evidence: 100 }, 20_000, true, heap)) fullAt.push(events);
+    expect(fullAt[0]).toBe(20_000);
+    expect(asked).toBe(Math.ceil(20_000 / 1024));
+  });
+});
