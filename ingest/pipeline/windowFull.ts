@@ -9,12 +9,14 @@ import { getHeapStatistics } from 'node:v8';
 const WINDOW_GROWTH = 2;
 const MAX_WINDOW_EVIDENCE = 80_000;
 /**
- * ...and only while the heap is less than this full. What an event holds differs by input, and
- * how far a window grows by how fast the reader outruns the graph: with OCSF converted on a second
- * thread, two windows of 40,000 events (one growing, one writing) filled the 256 MB heap
- * (bin/trailhound.js) and the ingest died.
+ * ...and only while the heap is less than this full (garbage not yet collected included). What an
+ * event holds differs by input, and how far a window grows by how fast the reader outruns the
+ * graph: with OCSF converted on a second thread, two windows of 40,000 events (one growing, one
+ * writing) held 244 MB of the 256 MB heap (bin/trailhound.js) and the ingest died. At this share
+ * OCSF peaks at about 183 MB held; at 0.55, 157 MB, but CloudTrail's windows then stop growing
+ * early and a 1M-event load took 5% longer; at 0.7 OCSF held 225 MB (docs/benchmarks.md).
  */
-const HEAP_SHARE_TO_GROW = 0.55;
+const HEAP_SHARE_TO_GROW = 0.6;
 /** The heap is asked every this many events while a window grows: asking costs a few microseconds. */
 const HEAP_CHECK_EVERY = 1024;
 

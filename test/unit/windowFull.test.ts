@@ -16,7 +16,7 @@ describe('when an ingest window commits', () => {
     expect(windowIsFull({ events: 25_000, evidence: 80_000 }, 20_000, true, roomy)).toBe(true);
   });
 
-  it('stops growing once the heap is more than half full, asking the heap only every 1,024 events', () => {
+  it('stops growing once the heap is 60% full, asking only every 1,024 events', () => {
     let asked = 0;
     const heap = () => (asked++, 0.7);
     const fullAt = [];
