@@ -1,6 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { quoteLiteral } from '../../store/sql';
 import { UnreadableParquet } from '../vpcflow/parquet';
+import { parquetMemory } from './parquetMemory';
 import { ocsfRowsQuery, type OcsfRowText, type ParquetSchema } from './parquetProjection';
 
 /**
@@ -50,10 +51,10 @@ let instance: Promise<DuckDBInstance> | null = null;
 /**
  * One in-memory DuckDB for every file this thread decodes: opening one costs about 50 ms, more
  * than a small Security Lake file takes to read. One DuckDB thread: ingest runs its own work on
- * the other core.
+ * the other core. Its memory: parquetMemory.ts.
  */
 function decoder(): Promise<DuckDBInstance> {
-  instance ??= DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '512MB', autoinstall_known_extensions: 'false' }).catch((error: unknown) => {
+  instance ??= DuckDBInstance.create(':memory:', { threads: '1', memory_limit: parquetMemory(), autoinstall_known_extensions: 'false' }).catch((error: unknown) => {
     instance = null;
     throw error;
   });

@@ -11,6 +11,7 @@ import { ocsfFamily } from './classes';
 import { unsupportedReason, type Converted } from './convert';
 import { convertedParquet } from './converter';
 import { FlowSpool } from './flowSpool';
+import { parquetMemory, ranOutOfMemory } from './parquetMemory';
 import { cloudTrailFromOcsf } from './toCloudTrail';
 import { findingFromOcsf } from './toFinding';
 import { flowLineFromOcsf } from './toFlowLine';
@@ -94,6 +95,17 @@ async function* readParquetRecords(chunks: AsyncIterable<Buffer>, flows: FlowSpo
     }
   } catch (error) {
     if (!(error instanceof UnreadableParquet)) throw error;
+    if (ranOutOfMemory(error.message)) {
+      // DuckDB's own advice that follows (SET threads...) is for its SQL users, not for ours.
+      yield [
+        {
+          kind: 'refuseFile',
+          reason: `DuckDB ran out of the ${parquetMemory()} it may use to decode the Parquet (${error.message.split('\n')[0]}); the file itself is probably whole`,
+          hint: 'Set TRAILHOUND_PARQUET_MEMORY higher (for example 2GB) and ingest it again: what was loaded is not counted twice.',
+        },
+      ];
+      return;
+    }
     yield [{ kind: 'refuseFile', reason: `the Parquet data cannot be read: ${error.message}`, hint: 'Fetch a complete copy of the file.' }];
   }
 }

@@ -1,13 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ocsfLine } from '../../export/ocsf';
 import { FactsBuilder } from '../../graph/facts';
-import { timelineEventOf } from '../../graph/investigations/timeline';
-import { unwrapCloudTrail } from '../../ingest/cloudtrail/container';
-import { normalizeCloudTrailEvent } from '../../ingest/cloudtrail/normalize';
 import { describeOcsfClass, ocsfFamily } from '../../ingest/ocsf/classes';
 import { convertOcsfRow, convertOcsfText, type Converted } from '../../ingest/ocsf/convert';
 import { conversionThreadsStarted, convertedParquet } from '../../ingest/ocsf/converter';
@@ -18,38 +14,13 @@ import { readConverted } from '../../ingest/ocsf/source';
 import { CLOUDTRAIL_PATHS, cloudTrailFromOcsf } from '../../ingest/ocsf/toCloudTrail';
 import { UnreadableParquet } from '../../ingest/vpcflow/parquet';
 import { quoteLiteral } from '../../store/sql';
-import { lakeShape } from '../support/securityLake';
+import { fixtureOcsfRecords, lakeShape } from '../support/securityLake';
 
 /**
  * Security Lake's CloudTrail rows are read as a projection (only the fields the CloudTrail event
  * is rebuilt from, request and response data apart as text): every row must read exactly as it
  * does from the whole record, the path every other row and every JSON Lines record takes.
  */
-
-const FIXTURES = ['test/fixtures/cloudtrail/stratus-red-team', 'test/fixtures/cloudtrail/shapes', 'test/fixtures/cloudtrail/aws-processing-library-edge-cases'];
-
-/** Trailhound's own OCSF lines for every CloudTrail event of the fixtures. */
-function ocsfRecords(): Record<string, unknown>[] {
-  const records: Record<string, unknown>[] = [];
-  for (const dir of FIXTURES) {
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(readFileSync(join(dir, name), 'utf8'));
-      } catch {
-        continue;
-      }
-      for (const unwrapped of unwrapCloudTrail(parsed)) {
-        if (unwrapped.kind !== 'event') continue;
-        const normalized = normalizeCloudTrailEvent(unwrapped.event);
-        if (!normalized.ok) continue;
-        const event = timelineEventOf(normalized.row as unknown as Record<string, unknown>, null);
-        records.push(JSON.parse(ocsfLine({ type: 'event', time: event.time, event, raw: unwrapped.event })) as Record<string, unknown>);
-      }
-    }
-  }
-  return records;
-}
 
 /** Rows as Security Lake shapes them, then rows whose request or response data is whatever a hostile or broken writer puts there. */
 function lakeRows(records: Record<string, unknown>[]): Record<string, any>[] {
@@ -133,7 +104,7 @@ describe("Security Lake's Parquet: CloudTrail rows read as a projection", () => 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trailhound-projection-'));
-    rows = lakeRows(ocsfRecords());
+    rows = lakeRows(fixtureOcsfRecords());
     const parquet = await writeParquet(rows, dir);
     whole = (await wholeRecords(parquet)).map((text, i) => outcome(convertOcsfText(text), i));
     projected = [];
@@ -197,7 +168,7 @@ describe('the projection holds every field the conversion reads', () => {
 
   it('covers every path cloudTrailFromOcsf, ocsfFamily and describeOcsfClass read, from every fixture', () => {
     const read = new Set<string>();
-    const records = ocsfRecords();
+    const records = fixtureOcsfRecords();
     expect(records.length).toBeGreaterThan(90);
     for (const record of records) {
       const shaped = lakeShape(record);
@@ -232,7 +203,7 @@ describe('the conversion thread, kept from file to file', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trailhound-conversion-thread-'));
-    const rows = ocsfRecords().map((r) => lakeShape(r) as Record<string, any>);
+    const rows = fixtureOcsfRecords().map((r) => lakeShape(r) as Record<string, any>);
     // A file of several batches (DuckDB hands over about 2,048 rows at a time), then small ones.
     const many = Array.from({ length: 5000 }, (_, i) => ({ ...structuredClone(rows[i % rows.length]!), metadata: { ...rows[i % rows.length]!.metadata, uid: `many-${i}` } }));
     files = [];

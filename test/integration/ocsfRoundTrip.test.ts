@@ -9,7 +9,7 @@ import { startMotoServer } from '../support/motoServer';
 import { runCli } from '../support/runCli';
 import { connectTestGraph, graphCounts, storeCounts, testEnv, wipeGraph } from '../support/testGraph';
 import { validateOcsf } from '../support/validateOcsf';
-import { writeLakeParquet } from '../support/securityLake';
+import { fixtureOcsfRecords, writeLakeParquet } from '../support/securityLake';
 
 /** Labels that are Trailhound's bookkeeping (ledger, checkpoints), not what the logs say. */
 const BOOKKEEPING = new Set<string>([Label.IngestedObject, Label.TrailhoundMeta, Label.PullCheckpoint, Label.IntelEntry, 'Principal']);
@@ -222,6 +222,46 @@ describe('OCSF both ways: the demo exported as OCSF and read back', () => {
     const fromParquet = await runCli(['ingest', 'ocsf', lake, '--json', '--rejects', parquetRejects], testEnv());
     expect(JSON.parse(fromParquet.stdout)).toMatchObject({ read: 2, duplicates: 1, rejected: 1 });
     expect(JSON.parse(readFileSync(parquetRejects, 'utf8').trim())).toMatchObject({ line: 2, reason: 'missing metadata.uid (the CloudTrail eventID)' });
+  });
+});
+
+describe('OCSF Parquet that DuckDB lacks the memory to decode', () => {
+  let graph: Graph;
+  let work: string;
+
+  beforeAll(async () => {
+    graph = await connectTestGraph();
+    work = mkdtempSync(join(tmpdir(), 'trailhound-ocsf-memory-'));
+  });
+  afterAll(async () => {
+    await graph.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('is named as such, with the setting that lets it load, not called broken; given the memory, the same file loads', async () => {
+    await wipeGraph(graph);
+    const records = fixtureOcsfRecords();
+    expect(records.length).toBeGreaterThan(50);
+    writeFileSync(join(work, 'events.ocsf.jsonl'), `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const lake = join(work, 'lake');
+    await writeLakeParquet(join(work, 'events.ocsf.jsonl'), lake);
+
+    const starved = await runCli(['ingest', 'ocsf', lake, '--json', '--rejects', join(work, 'rejects.jsonl')], { ...testEnv(), TRAILHOUND_PARQUET_MEMORY: '4MB' });
+    expect(starved.code).toBe(2);
+    const summary = JSON.parse(starved.stdout) as { loaded: number; failedFiles: { reason: string; hint?: string }[] };
+    expect(summary.loaded).toBe(0);
+    expect(summary.failedFiles).toHaveLength(1);
+    expect(summary.failedFiles[0]!.reason).toMatch(/^DuckDB ran out of the 4MB it may use to decode the Parquet \(Out of Memory Error[^\n]*\); the file itself is probably whole$/);
+    expect(summary.failedFiles[0]!.hint).toContain('TRAILHOUND_PARQUET_MEMORY');
+    expect(summary.failedFiles[0]!.hint).not.toContain('complete copy');
+
+    const refused = await runCli(['ingest', 'ocsf', lake, '--json'], { ...testEnv(), TRAILHOUND_PARQUET_MEMORY: '2 lots' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('TRAILHOUND_PARQUET_MEMORY must be a size such as 512MB or 2GB, not "2 lots"');
+
+    const given = await runCli(['ingest', 'ocsf', lake, '--json'], { ...testEnv(), TRAILHOUND_PARQUET_MEMORY: '256MB' });
+    expect(given.code, given.stderr).toBe(0);
+    expect(JSON.parse(given.stdout)).toMatchObject({ loaded: records.length, rejected: 0, failedFiles: [] });
   });
 });
 

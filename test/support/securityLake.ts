@@ -1,9 +1,38 @@
-import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { ocsfLine } from '../../export/ocsf';
+import { timelineEventOf } from '../../graph/investigations/timeline';
+import { unwrapCloudTrail } from '../../ingest/cloudtrail/container';
+import { normalizeCloudTrailEvent } from '../../ingest/cloudtrail/normalize';
 import { quoteLiteral } from '../../store/sql';
+
+const CLOUDTRAIL_FIXTURES = ['test/fixtures/cloudtrail/stratus-red-team', 'test/fixtures/cloudtrail/shapes', 'test/fixtures/cloudtrail/aws-processing-library-edge-cases'];
+
+/** Trailhound's own OCSF records for every CloudTrail event of the fixtures (real trails and AWS's parser edge cases). */
+export function fixtureOcsfRecords(): Record<string, unknown>[] {
+  const records: Record<string, unknown>[] = [];
+  for (const dir of CLOUDTRAIL_FIXTURES) {
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+      } catch {
+        continue;
+      }
+      for (const unwrapped of unwrapCloudTrail(parsed)) {
+        if (unwrapped.kind !== 'event') continue;
+        const normalized = normalizeCloudTrailEvent(unwrapped.event);
+        if (!normalized.ok) continue;
+        const event = timelineEventOf(normalized.row as unknown as Record<string, unknown>, null);
+        records.push(JSON.parse(ocsfLine({ type: 'event', time: event.time, event, raw: unwrapped.event })) as Record<string, unknown>);
+      }
+    }
+  }
+  return records;
+}
 
 /**
  * The export as Security Lake stores it: one Parquet file per source under

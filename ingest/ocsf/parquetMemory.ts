@@ -1,0 +1,26 @@
+import { TrailhoundError } from '../../graph/errors';
+
+/** What DuckDB may use to decode Security Lake's Parquet, unless TRAILHOUND_PARQUET_MEMORY says otherwise. */
+export const DEFAULT_PARQUET_MEMORY = '512MB';
+
+const SIZE = /^\d+(?:\.\d+)?(?:KB|MB|GB|KiB|MiB|GiB)$/i;
+
+/**
+ * The memory DuckDB may use to decode an OCSF Parquet file (TRAILHOUND_PARQUET_MEMORY). It holds
+ * a row group while it decodes it: Security Lake's files need far less than the default, but a
+ * lake rewritten with very large row groups can need more. Checked before any work, and only a
+ * size ever reaches DuckDB's settings.
+ */
+export function parquetMemory(env: NodeJS.ProcessEnv = process.env): string {
+  const value = env.TRAILHOUND_PARQUET_MEMORY?.replace(/\s+/g, '');
+  if (!value) return DEFAULT_PARQUET_MEMORY;
+  if (!SIZE.test(value)) {
+    throw new TrailhoundError('BAD_OPTION', `TRAILHOUND_PARQUET_MEMORY must be a size such as 512MB or 2GB, not "${env.TRAILHOUND_PARQUET_MEMORY}".`, `Unset it to use ${DEFAULT_PARQUET_MEMORY}.`);
+  }
+  return value;
+}
+
+/** Whether DuckDB gave up for want of memory (the file itself may be whole). */
+export function ranOutOfMemory(message: string): boolean {
+  return /Out of Memory Error/i.test(message);
+}
