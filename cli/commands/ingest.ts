@@ -17,7 +17,6 @@ import { ProgressLine } from '../progressLine';
 import { isPull, runPullCommand, withPullOptions, type PullFlags } from './pull';
 import { isS3, listS3Inputs, withAwsOptions, type S3Flags } from './s3Inputs';
 import type { SourceName } from '../../ingest/detect';
-import { parquetMemory } from '../../ingest/ocsf/parquetMemory';
 
 export interface IngestFlags extends S3Flags {
   json?: boolean;
@@ -130,8 +129,6 @@ ${EXAMPLES[source.name] ?? ''}`,
 }
 
 async function runCommand(source: LogSource | typeof AUTO, paths: string[], flags: IngestFlags): Promise<void> {
-  // Read by the OCSF conversion thread: a bad value is named now, not at the first Parquet file.
-  parquetMemory();
   if (flags.fields) {
     try {
       parseFieldList(flags.fields);

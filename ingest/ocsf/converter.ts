@@ -50,6 +50,11 @@ export function conversionThreadsStarted(): number {
   return ConversionThread.started;
 }
 
+/** Ends the idle conversion thread, as if it had died between two files (tests). */
+export async function endIdleConversionThread(): Promise<void> {
+  await ConversionThread.endIdle();
+}
+
 /** The conversion thread, one file at a time; an idle one waits (not keeping the process alive) for the next file. */
 class ConversionThread {
   static started = 0;
@@ -68,8 +73,10 @@ class ConversionThread {
   /** The idle thread, else a new one; null when no thread can start. */
   static take(): ConversionThread | null {
     const idle = ConversionThread.idle;
+    // A failed idle thread is let go too: left as `idle`, it made every later release() stop the
+    // healthy thread that replaced it, and every file start a thread of its own.
+    ConversionThread.idle = null;
     if (idle && !idle.failure) {
-      ConversionThread.idle = null;
       idle.worker.ref();
       return idle;
     }
@@ -79,6 +86,10 @@ class ConversionThread {
     } catch {
       return null;
     }
+  }
+
+  static async endIdle(): Promise<void> {
+    await ConversionThread.idle?.stop();
   }
 
   async *convert(path: string): AsyncGenerator<Converted[]> {

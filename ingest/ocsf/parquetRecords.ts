@@ -13,7 +13,12 @@ import { ocsfRowsQuery, type OcsfRowText, type ParquetSchema } from './parquetPr
  * group while it decodes it).
  */
 export async function* parquetRecordTexts(path: string): AsyncGenerator<OcsfRowText[]> {
-  const connection = await (await decoder()).connect();
+  let connection;
+  try {
+    connection = await (await decoder()).connect();
+  } catch (error) {
+    throw new UnreadableParquet(error instanceof Error ? error.message : String(error));
+  }
   try {
     let result;
     try {

@@ -11,7 +11,7 @@ import { ocsfFamily } from './classes';
 import { unsupportedReason, type Converted } from './convert';
 import { convertedParquet } from './converter';
 import { FlowSpool } from './flowSpool';
-import { parquetMemory, ranOutOfMemory } from './parquetMemory';
+import { parquetMemory, ranOutOfMemory, twice } from './parquetMemory';
 import { cloudTrailFromOcsf } from './toCloudTrail';
 import { findingFromOcsf } from './toFinding';
 import { flowLineFromOcsf } from './toFlowLine';
@@ -101,7 +101,7 @@ async function* readParquetRecords(chunks: AsyncIterable<Buffer>, flows: FlowSpo
         {
           kind: 'refuseFile',
           reason: `DuckDB ran out of the ${parquetMemory()} it may use to decode the Parquet (${error.message.split('\n')[0]}); the file itself is probably whole`,
-          hint: 'Set TRAILHOUND_PARQUET_MEMORY higher (for example 2GB) and ingest it again: what was loaded is not counted twice.',
+          hint: `Set TRAILHOUND_PARQUET_MEMORY higher (for example ${twice(parquetMemory())}) and ingest it again: what was loaded is not counted twice.`,
         },
       ];
       return;

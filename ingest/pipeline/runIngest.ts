@@ -11,6 +11,7 @@ import type { RejectsLog } from './rejectsLog';
 import type { InputFile, LogSource, ParsedItem } from './types';
 import { describeThrown } from '../read/nesting';
 import { sources } from '../sources';
+import { parquetMemory } from '../ocsf/parquetMemory';
 
 export interface IngestProgress {
   readonly source: string;
@@ -84,6 +85,8 @@ const REMOTE_AHEAD = 4;
  */
 export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
+  // Read by the OCSF conversion thread: a bad value is named now, before any work, not there.
+  parquetMemory();
   const sourceName = options.source === AUTO ? AUTO : options.source.name;
   const { files, skipped } = options.inputs
     ? { files: [...options.inputs], skipped: [] as string[] }

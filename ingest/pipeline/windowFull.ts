@@ -17,6 +17,11 @@ const MAX_WINDOW_EVIDENCE = 80_000;
  * early and a 1M-event load took 5% longer; at 0.7 OCSF held 225 MB (docs/benchmarks.md).
  */
 const HEAP_SHARE_TO_GROW = 0.6;
+/**
+ * Whatever its size, a window commits once the heap is this full: a large --batch-size would
+ * otherwise fill the heap before the window reached it.
+ */
+const HEAP_SHARE_TO_COMMIT = 0.8;
 /** The heap is asked every this many events while a window grows: asking costs a few microseconds. */
 const HEAP_CHECK_EVERY = 1024;
 
@@ -34,7 +39,7 @@ export function heapShareUsed(): number {
 
 /** Whether the window must commit now (waiting for the commit in flight, if any, first). */
 export function windowIsFull(w: WindowSize, windowEvents: number, commitInFlight: boolean, heapShare: () => number = heapShareUsed): boolean {
-  if (w.events < windowEvents) return false;
+  if (w.events < windowEvents) return w.events % HEAP_CHECK_EVERY === 0 && heapShare() >= HEAP_SHARE_TO_COMMIT;
   if (!commitInFlight) return true;
   if (w.events >= windowEvents * WINDOW_GROWTH || w.evidence >= MAX_WINDOW_EVIDENCE) return true;
   return (w.events - windowEvents) % HEAP_CHECK_EVERY === 0 && heapShare() >= HEAP_SHARE_TO_GROW;

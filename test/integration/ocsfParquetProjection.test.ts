@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FactsBuilder } from '../../graph/facts';
 import { describeOcsfClass, ocsfFamily } from '../../ingest/ocsf/classes';
 import { convertOcsfRow, convertOcsfText, type Converted } from '../../ingest/ocsf/convert';
-import { conversionThreadsStarted, convertedParquet } from '../../ingest/ocsf/converter';
+import { conversionThreadsStarted, convertedParquet, endIdleConversionThread } from '../../ingest/ocsf/converter';
 import { parquetRecordTexts } from '../../ingest/ocsf/parquetRecords';
 import { pathTree } from '../../ingest/ocsf/parquetProjection';
 import { mayBeLenient } from '../../ingest/ocsf/rawJson';
@@ -252,5 +252,14 @@ describe('the conversion thread, kept from file to file', () => {
     expect(await converted(files[0]!)).toEqual(expected[0]);
     // The same thread throughout: one is never stopped while DuckDB still works for it.
     expect(conversionThreadsStarted() - before).toBeLessThanOrEqual(1);
+  });
+
+  it('after the idle thread died between files, starts one new thread for all the files that follow', async () => {
+    expect(await converted(files[1]!)).toEqual(expected[1]);
+    await endIdleConversionThread();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = conversionThreadsStarted();
+    for (const [i, file] of files.entries()) expect(await converted(file), `file ${i}`).toEqual(expected[i]);
+    expect(conversionThreadsStarted() - before).toBe(1);
   });
 });

@@ -252,12 +252,16 @@ describe('OCSF Parquet that DuckDB lacks the memory to decode', () => {
     expect(summary.loaded).toBe(0);
     expect(summary.failedFiles).toHaveLength(1);
     expect(summary.failedFiles[0]!.reason).toMatch(/^DuckDB ran out of the 4MB it may use to decode the Parquet \(Out of Memory Error[^\n]*\); the file itself is probably whole$/);
-    expect(summary.failedFiles[0]!.hint).toContain('TRAILHOUND_PARQUET_MEMORY');
+    expect(summary.failedFiles[0]!.hint).toContain('Set TRAILHOUND_PARQUET_MEMORY higher (for example 8MB)');
     expect(summary.failedFiles[0]!.hint).not.toContain('complete copy');
 
-    const refused = await runCli(['ingest', 'ocsf', lake, '--json'], { ...testEnv(), TRAILHOUND_PARQUET_MEMORY: '2 lots' });
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('TRAILHOUND_PARQUET_MEMORY must be a size such as 512MB or 2GB, not "2 lots"');
+    // Named before any work, as a setting to fix (not as an unexpected error), by every command that ingests.
+    for (const args of [['ingest', 'ocsf', lake, '--json'], ['ingest', lake, '--dry-run']]) {
+      const refused = await runCli(args, { ...testEnv(), TRAILHOUND_PARQUET_MEMORY: '2 lots' });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('trailhound: TRAILHOUND_PARQUET_MEMORY must be a size such as 512MB or 2GB, not "2 lots".\n  → Unset it to use 512MB.');
+      expect(refused.stderr).not.toContain('unexpected error');
+    }
 
     const given = await runCli(['ingest', 'ocsf', lake, '--json'], { ...testEnv(), TRAILHOUND_PARQUET_MEMORY: '256MB' });
     expect(given.code, given.stderr).toBe(0);

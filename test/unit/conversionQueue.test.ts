@@ -85,6 +85,25 @@ describe('the conversion queue', () => {
     expect(reports.map((r) => r.type === 'batch' && r.out)).toEqual(['a#0', 'a#1', 'a#2']);
   });
 
+  it('stops a file waiting for credit when its reader stops it, and goes on to the next', async () => {
+    const files = gatedFiles({ a: 5, b: 1 });
+    const reports: ConversionReport<string>[] = [];
+    const queue = new ConversionQueue(files.batches, (m) => reports.push(m));
+    queue.receive({ type: 'file', id: 1, path: 'a' });
+    queue.receive({ type: 'credit', id: 1, credit: 1 });
+    queue.receive({ type: 'file', id: 2, path: 'b' });
+    queue.receive({ type: 'credit', id: 2, credit: 1 });
+    // 'a' sends its one batch, reads the next and waits for credit that never comes.
+    await stepUntil(files.step, () => false, 5);
+    expect(reports).toEqual([{ type: 'batch', id: 1, out: 'a#0' }]);
+    queue.receive({ type: 'cancel', id: 1 });
+    await stepUntil(files.step, () => queue.pending === 0);
+    expect(reports.slice(1)).toEqual([
+      { type: 'batch', id: 2, out: 'b#0' },
+      { type: 'end', id: 2 },
+    ]);
+  });
+
   it('never opens a file stopped before its turn, and reports an unreadable one as unreadable', async () => {
     const files = gatedFiles({ a: 2, skipped: 2, b: 1 });
     const reports: ConversionReport<string>[] = [];

@@ -7,6 +7,7 @@ describe('when an ingest window commits', () => {
 
   it('waits for its events, then commits at once when nothing is being written', () => {
     expect(windowIsFull({ events: 19_999, evidence: 10 }, 20_000, false, tight)).toBe(false);
+    expect(windowIsFull({ events: 19_456, evidence: 10 }, 20_000, false, tight)).toBe(false);
     expect(windowIsFull({ events: 20_000, evidence: 10 }, 20_000, false, roomy)).toBe(true);
   });
 
@@ -14,6 +15,17 @@ describe('when an ingest window commits', () => {
     expect(windowIsFull({ events: 20_000 + 1024 * 5, evidence: 30_000 }, 20_000, true, roomy)).toBe(false);
     expect(windowIsFull({ events: 40_000, evidence: 30_000 }, 20_000, true, roomy)).toBe(true);
     expect(windowIsFull({ events: 25_000, evidence: 80_000 }, 20_000, true, roomy)).toBe(true);
+  });
+
+  it('commits before its size once the heap is 80% full (a large --batch-size), asking every 1,024 events', () => {
+    expect(windowIsFull({ events: 50 * 1024, evidence: 10 }, 500_000, false, () => 0.79)).toBe(false);
+    expect(windowIsFull({ events: 50 * 1024, evidence: 10 }, 500_000, false, () => 0.8)).toBe(true);
+    expect(windowIsFull({ events: 50 * 1024 + 1, evidence: 10 }, 500_000, true, () => 0.95)).toBe(false);
+  });
+
+  it('grows at 59% of the heap and commits at 60%', () => {
+    expect(windowIsFull({ events: 20_000, evidence: 100 }, 20_000, true, () => 0.59)).toBe(false);
+    expect(windowIsFull({ events: 20_000, evidence: 100 }, 20_000, true, () => 0.6)).toBe(true);
   });
 
   it('stops growing once the heap is 60% full, asking only every 1,024 events', () => {
