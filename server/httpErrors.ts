@@ -16,6 +16,8 @@ const STATUS: Record<string, number> = {
   UNAUTHORIZED: 401,
   WRONG_HOST: 421,
   NOT_FOUND: 404,
+  // The request's own resource exists; what its body names does not (a pin of an unknown entity).
+  UNKNOWN_REFERENCE: 422,
   CONFLICT: 409,
   CASE_FULL: 409,
   URI_TOO_LONG: 414,

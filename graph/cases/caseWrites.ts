@@ -111,7 +111,7 @@ export async function addPin(
     if (ref) {
       const found = await tx.run(`${entity} RETURN x LIMIT 1`, { key: ref.key });
       const node = found.records[0]?.get('x') as Neo4jNode | undefined;
-      if (!node) throw new TrailhoundError('NOT_FOUND', `No ${ref.kind} ${ref.key.slice(0, 200)} in the graph.`, 'Pin what the graph shows: search for it first.');
+      if (!node) throw new TrailhoundError('UNKNOWN_REFERENCE', `No ${ref.kind} ${ref.key.slice(0, 200)} in the graph.`, 'Pin what the graph shows: search for it first.');
       label = displayName(ref.kind, node.properties as Record<string, unknown>);
     } else {
       if (!pin.event) throw new Error('an event pin needs the event as the store has it');

@@ -1,8 +1,8 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { checkReadOnly } from '../../graph/console/readOnlyCypher';
-import type { Author } from '../../graph/cases/caseChange';
-import { listCases, readCase, readCaseLog } from '../../graph/cases/caseReads';
+import { noCase, type Author } from '../../graph/cases/caseChange';
+import { listCases, readCase, readCaseHeader, readCaseLog } from '../../graph/cases/caseReads';
 import { CASE_STATUSES, LIMITS } from '../../graph/cases/caseTypes';
 import { addNote, addPin, createCase, deleteCase, editNote, removeNote, removePin, removeQuery, removeView, saveQuery, saveView, setFindingArchived, updateCase, updatePin, type PinnedEvent } from '../../graph/cases/caseWrites';
 import { TrailhoundError } from '../../graph/errors';
@@ -35,7 +35,7 @@ function authorOf(context: ApiContext, res: Response): Author {
 /** An event to pin, as the event store has it; its label says what it was in one line. */
 async function eventToPin(graph: Graph, events: EventStore, eventId: string): Promise<PinnedEvent> {
   const [row] = await events.all(eventByIdSql, { id: eventId });
-  if (!row) throw new TrailhoundError('NOT_FOUND', `No event ${eventId.slice(0, 100)} in the event store.`, 'Pin an event from a timeline.');
+  if (!row) throw new TrailhoundError('UNKNOWN_REFERENCE', `No event ${eventId.slice(0, 100)} in the event store.`, 'Pin an event from a timeline.');
   const names = new PrincipalNames(graph);
   await names.learn([row.principalKey]);
   const event = timelineEventOf(row, names.of(row.principalKey));
@@ -168,12 +168,19 @@ export const caseRoutes = [
     summary: 'Pin an entity, a finding (kind Finding) or an event to a case, with a verdict and a note',
     tag: 'cases',
     status: 201,
-    errors: { 409: 'the case already pins it (change that pin), or holds as many pins as a case can (CASE_FULL)' },
+    errors: { 409: 'the case already pins it (change that pin), or holds as many pins as a case can (CASE_FULL)', 422: 'the graph or the event store has nothing of that `ref` (UNKNOWN_REFERENCE); 404 is for a case that does not exist' },
     params: CaseParams,
     body: CaseInput.pin,
     response: PinSchema,
     handler: async ({ params, body, context, res }) => {
-      const event = body.kind === 'event' ? await eventToPin(context.graph, context.events, body.ref) : undefined;
+      // An unknown event is the body's fault (422) only when the case itself exists (else 404).
+      const event =
+        body.kind === 'event'
+          ? await eventToPin(context.graph, context.events, body.ref).catch(async (error: unknown) => {
+              if (!(await readCaseHeader(context.graph, params.caseId))) throw noCase(params.caseId);
+              throw error;
+            })
+          : undefined;
       return addPin(context.graph, params.caseId, { kind: body.kind, ref: body.ref, ...(body.verdict !== undefined ? { verdict: body.verdict } : {}), ...(body.note !== undefined ? { note: body.note } : {}), ...(event ? { event } : {}) }, authorOf(context, res));
     },
   }),

@@ -118,8 +118,10 @@ describe('cases (/api/cases) against a real Neo4j and event store', () => {
     const twice = await call('POST', `/api/cases/${caseId}/pins`, { kind: 'entity', ref: `IamUser:${CHRISTOPHE}` });
     expect(twice.status).toBe(409);
     expect(ErrorSchema.parse(await twice.json()).error.hint).toContain(user.pinId);
-    expect((await call('POST', `/api/cases/${caseId}/pins`, { kind: 'entity', ref: 'IamUser:arn:aws:iam::1:user/nobody' })).status).toBe(404);
-    expect((await call('POST', `/api/cases/${caseId}/pins`, { kind: 'event', ref: 'no-such-event' })).status).toBe(404);
+    // The case exists (404 would say it does not): what the body names is unknown.
+    expect((await call('POST', `/api/cases/${caseId}/pins`, { kind: 'entity', ref: 'IamUser:arn:aws:iam::1:user/nobody' })).status).toBe(422);
+    expect((await call('POST', `/api/cases/${caseId}/pins`, { kind: 'event', ref: 'no-such-event' })).status).toBe(422);
+    expect((await call('POST', '/api/cases/case-00000000/pins', { kind: 'event', ref: 'no-such-event' })).status).toBe(404);
     expect((await call('POST', `/api/cases/${caseId}/pins`, { kind: 'entity', ref: 'NotAKind:x' })).status).toBe(400);
     expect((await call('POST', `/api/cases/${caseId}/pins`, { kind: 'entity', ref: `IamUser:${CHRISTOPHE}`, verdict: 'guilty' })).status).toBe(400);
 
