@@ -28,6 +28,14 @@ function gatedFiles(sizes: Record<string, number>) {
   return { batches, step, opened };
 }
 
+/** A queue over gated files, and what it reports, in order. */
+function queueOver(sizes: Record<string, number>) {
+  const files = gatedFiles(sizes);
+  const reports: ConversionReport<string>[] = [];
+  const queue = new ConversionQueue(files.batches, (m) => reports.push(m));
+  return { files, reports, queue };
+}
+
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function stepUntil(step: () => void, done: () => boolean, most = 100): Promise<void> {
@@ -39,9 +47,7 @@ async function stepUntil(step: () => void, done: () => boolean, most = 100): Pro
 
 describe('the conversion queue', () => {
   it('converts the next file whole when its credit came while a stopped file was still being read', async () => {
-    const files = gatedFiles({ big: 10, small: 3 });
-    const reports: ConversionReport<string>[] = [];
-    const queue = new ConversionQueue(files.batches, (m) => reports.push(m));
+    const { files, reports, queue } = queueOver({ big: 10, small: 3 });
 
     queue.receive({ type: 'file', id: 1, path: 'big' });
     queue.receive({ type: 'credit', id: 1, credit: 2 });
@@ -73,9 +79,7 @@ describe('the conversion queue', () => {
   });
 
   it('sends no more batches than the reader has room for', async () => {
-    const files = gatedFiles({ a: 6 });
-    const reports: ConversionReport<string>[] = [];
-    const queue = new ConversionQueue(files.batches, (m) => reports.push(m));
+    const { files, reports, queue } = queueOver({ a: 6 });
     queue.receive({ type: 'file', id: 1, path: 'a' });
     queue.receive({ type: 'credit', id: 1, credit: 2 });
     await stepUntil(files.step, () => false, 20);
@@ -86,9 +90,7 @@ describe('the conversion queue', () => {
   });
 
   it('stops a file waiting for credit when its reader stops it, and goes on to the next', async () => {
-    const files = gatedFiles({ a: 5, b: 1 });
-    const reports: ConversionReport<string>[] = [];
-    const queue = new ConversionQueue(files.batches, (m) => reports.push(m));
+    const { files, reports, queue } = queueOver({ a: 5, b: 1 });
     queue.receive({ type: 'file', id: 1, path: 'a' });
     queue.receive({ type: 'credit', id: 1, credit: 1 });
     queue.receive({ type: 'file', id: 2, path: 'b' });
@@ -105,9 +107,7 @@ describe('the conversion queue', () => {
   });
 
   it('never opens a file stopped before its turn, and reports an unreadable one as unreadable', async () => {
-    const files = gatedFiles({ a: 2, skipped: 2, b: 1 });
-    const reports: ConversionReport<string>[] = [];
-    const queue = new ConversionQueue(files.batches, (m) => reports.push(m));
+    const { files, reports, queue } = queueOver({ a: 2, skipped: 2, b: 1 });
     for (const [id, path] of [[1, 'a'], [2, 'skipped'], [3, 'broken'], [4, 'b']] as const) {
       queue.receive({ type: 'file', id, path });
       queue.receive({ type: 'credit', id, credit: 5 });
