@@ -1,14 +1,13 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { isIPv4 } from 'node:net';
 
 /**
  * Country and network owner of public addresses, from databases that ship inside npm packages
  * (nothing is downloaded at run time): DB-IP Lite country (@ip-location-db/dbip-country) and
- * RouteViews + DB-IP ASN (@ip-location-db/asn), both CC BY 4.0. Ranges are loaded into typed
- * arrays and searched by bisection. IPv4 only for now; IPv6 addresses keep what GuardDuty says.
+ * RouteViews + DB-IP ASN (@ip-location-db/asn), both CC BY 4.0. The range files are read as they
+ * are and searched by bisection. IPv4 only for now; IPv6 addresses keep what GuardDuty says.
  */
 export interface GeoAnswer {
   readonly country: string | null;
@@ -47,35 +46,59 @@ export function geoDatabaseInfo(): GeoDatabaseInfo {
   };
 }
 
-interface Ranges {
-  readonly starts: Uint32Array;
-  readonly ends: Uint32Array;
-  readonly values: Uint32Array;
-  readonly table: string[];
+/**
+ * One of the range files (`start,end,value…` a line, sorted by start, ranges disjoint), kept as
+ * the bytes read: an address is found by bisecting the bytes themselves, so nothing is parsed
+ * but the twenty-odd lines a lookup lands on. Parsing the 768,000 lines of both files into
+ * arrays took half a second of every ingest that found new addresses (docs/benchmarks.md).
+ */
+class RangeFile {
+  private constructor(private readonly bytes: Buffer) {}
+
+  static read(file: string): RangeFile {
+    return new RangeFile(readFileSync(file));
+  }
+
+  /** The columns of the line whose range holds `value`, or null. */
+  find(value: number): string[] | null {
+    const bytes = this.bytes;
+    // [lo, hi): the bytes that can still hold the line; lo is always a line start.
+    let lo = 0;
+    let hi = bytes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const start = mid === 0 ? 0 : bytes.lastIndexOf(NEWLINE, mid - 1) + 1;
+      const newline = bytes.indexOf(NEWLINE, start);
+      const end = newline === -1 ? bytes.length : newline;
+      const first = numberAt(bytes, start);
+      const last = first === null ? null : numberAt(bytes, first.next);
+      if (!first || !last) {
+        // Not a range line (an empty line): look past it.
+        lo = end + 1;
+        continue;
+      }
+      if (value < first.value) hi = start;
+      else if (value > last.value) lo = end + 1;
+      else return splitCsv(bytes.toString('utf8', start, end));
+    }
+    return null;
+  }
 }
 
-async function loadRanges(file: string, valueColumn: (columns: string[]) => string): Promise<Ranges> {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const values: number[] = [];
-  const table: string[] = [];
-  const index = new Map<string, number>();
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of lines) {
-    const columns = splitCsv(line);
-    if (columns.length < 3) continue;
-    const value = valueColumn(columns);
-    let at = index.get(value);
-    if (at === undefined) {
-      at = table.length;
-      table.push(value);
-      index.set(value, at);
-    }
-    starts.push(Number(columns[0]));
-    ends.push(Number(columns[1]));
-    values.push(at);
+const NEWLINE = 10;
+const COMMA = 44;
+
+/** The unsigned integer at `at`, ended by a comma: its value and where the next column starts. */
+function numberAt(bytes: Buffer, at: number): { value: number; next: number } | null {
+  let value = 0;
+  let i = at;
+  for (; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c === COMMA) break;
+    if (c < 48 || c > 57) return null;
+    value = value * 10 + (c - 48);
   }
-  return { starts: Uint32Array.from(starts), ends: Uint32Array.from(ends), values: Uint32Array.from(values), table };
+  return i === at || i >= bytes.length ? null : { value, next: i + 1 };
 }
 
 /** CSV with optional double quotes (organisation names contain commas). */
@@ -100,41 +123,28 @@ function splitCsv(line: string): string[] {
   return out;
 }
 
-function lookup(ranges: Ranges, value: number): string | null {
-  let lo = 0;
-  let hi = ranges.starts.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ranges.starts[mid]! > value) hi = mid - 1;
-    else if (ranges.ends[mid]! < value) lo = mid + 1;
-    else return ranges.table[ranges.values[mid]!] ?? null;
-  }
-  return null;
-}
-
 const names = new Intl.DisplayNames(['en'], { type: 'region' });
 
 export class GeoDatabase {
   private constructor(
-    private readonly countries: Ranges,
-    private readonly asns: Ranges,
+    private readonly countries: RangeFile,
+    private readonly asns: RangeFile,
   ) {}
 
   static async load(): Promise<GeoDatabase> {
-    const [countries, asns] = await Promise.all([
-      loadRanges(join(packageDir('@ip-location-db/dbip-country'), 'dbip-country-ipv4-num.csv'), (c) => c[2] ?? ''),
-      loadRanges(join(packageDir('@ip-location-db/asn'), 'asn-ipv4-num.csv'), (c) => `${c[2]}\u0000${c[3] ?? ''}`),
-    ]);
-    return new GeoDatabase(countries, asns);
+    return new GeoDatabase(
+      RangeFile.read(join(packageDir('@ip-location-db/dbip-country'), 'dbip-country-ipv4-num.csv')),
+      RangeFile.read(join(packageDir('@ip-location-db/asn'), 'asn-ipv4-num.csv')),
+    );
   }
 
   lookup(ip: string): GeoAnswer | null {
     if (!isIPv4(ip)) return null;
     const value = ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
-    const code = lookup(this.countries, value);
-    const asn = lookup(this.asns, value);
+    const code = this.countries.find(value)?.[2] || null;
+    const asn = this.asns.find(value);
     if (!code && !asn) return null;
-    const [number, org] = asn ? asn.split('\u0000') : [];
+    const [number, org] = asn ? [asn[2], asn[3]] : [];
     let country: string | null = null;
     if (code && code !== 'ZZ') {
       try {
