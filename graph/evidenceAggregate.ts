@@ -12,6 +12,8 @@ interface EntityEntry extends NodeRef {
   firstSeen: number | null;
   lastSeen: number | null;
   readonly props: Record<string, unknown>;
+  /** Its edges to other nodes of the window, by relationship number and the other end's number. */
+  out: Map<number, EdgeEntry> | undefined;
 }
 
 interface EdgeEntry {
@@ -29,8 +31,13 @@ interface EdgeEntry {
 }
 
 const TYPE_NUMBERS = new Map((Object.keys(relationships) as RelationshipType[]).map((type, i) => [type, i]));
-/** Entities a window may hold before edge keys stop fitting in a double's 53 bits (far above any window). */
+/**
+ * Entities a window may hold (far above any window). An edge is found from its first node by
+ * relationship number * MAX_ENTITIES + the other node's number: a small integer for V8 (below
+ * 2^30), so the lookup allocates nothing, where one key for the whole window would not fit.
+ */
 const MAX_ENTITIES = 2 ** 21;
+if (TYPE_NUMBERS.size * MAX_ENTITIES > 2 ** 30) throw new Error('edge keys no longer fit in a small integer: lower MAX_ENTITIES');
 
 /**
  * The evidence of many records, summed as it arrives: one row per distinct node and edge, so
@@ -40,9 +47,10 @@ const MAX_ENTITIES = 2 ** 21;
  * between. `plan()` turns it into the write plan.
  */
 export class EvidenceAggregate implements EvidenceSink {
-  private readonly entities = new Map<string, EntityEntry>();
+  /** Per label, then by key: no joined label-and-key string to build and hash for every fact. */
+  private readonly entities = new Map<NodeLabel, Map<string, EntityEntry>>();
   private readonly byNumber: EntityEntry[] = [];
-  private readonly edges = new Map<number, EdgeEntry>();
+  private readonly edges: EdgeEntry[] = [];
   private record = 0;
   private time = 0;
   /** Records whose evidence this holds. */
@@ -57,7 +65,7 @@ export class EvidenceAggregate implements EvidenceSink {
 
   /** Distinct nodes and edges held: what the window costs in memory and in writes. */
   get size(): number {
-    return this.entities.size + this.edges.size;
+    return this.byNumber.length + this.edges.length;
   }
 
   node(label: NodeLabel, key: string, props: Record<string, unknown> = {}, seen?: { firstSeen: number; lastSeen: number }): NodeRef {
@@ -67,18 +75,20 @@ export class EvidenceAggregate implements EvidenceSink {
   link(type: RelationshipType, from: NodeRef, to: NodeRef, details?: EdgeDetails): void {
     const a = this.known(from);
     const b = this.known(to);
-    const id = (TYPE_NUMBERS.get(type)! * MAX_ENTITIES + a.n) * MAX_ENTITIES + b.n;
+    const id = TYPE_NUMBERS.get(type)! * MAX_ENTITIES + b.n;
     const first = details?.firstSeen ?? this.time;
     const last = details?.lastSeen ?? this.time;
     const mode = relationships[type].mode;
     const count = mode === 'observed' ? (details?.count ?? 1) : 0;
-    const entry = this.edges.get(id);
+    const out = (a.out ??= new Map());
+    const entry = out.get(id);
     if (!entry) {
       const fresh: EdgeEntry = { type, from: a, to: b, firstSeen: first, lastSeen: last, count, stamp: this.record };
       if (details?.sums) fresh.sums = { ...details.sums };
       if (details?.lists) fresh.lists = Object.fromEntries(Object.entries(details.lists).map(([k, v]) => [k, [...v]]));
       if (details?.props) fresh.props = withoutEmpty(details.props);
-      this.edges.set(id, fresh);
+      out.set(id, fresh);
+      this.edges.push(fresh);
       return;
     }
     if (first < entry.firstSeen) entry.firstSeen = first;
@@ -119,7 +129,7 @@ export class EvidenceAggregate implements EvidenceSink {
    */
   plan(known: (id: string) => boolean = () => false): WritePlan {
     const byLabel = new Map<NodeLabel, EntityRow[]>();
-    for (const e of this.entities.values()) {
+    for (const e of this.byNumber) {
       const rows = byLabel.get(e.label) ?? [];
       rows.push({ key: e.key, firstSeen: e.firstSeen, lastSeen: e.lastSeen, props: e.props });
       byLabel.set(e.label, rows);
@@ -128,7 +138,7 @@ export class EvidenceAggregate implements EvidenceSink {
 
     const observed = new Map<string, ObservedEdgeRow[]>();
     const structural = new Map<string, StructuralEdgeRow[]>();
-    for (const e of this.edges.values()) {
+    for (const e of this.edges) {
       const group = `${e.type}\u0000${endpointLabel(e.from.label)}\u0000${endpointLabel(e.to.label)}`;
       if (relationships[e.type].mode === 'structural') {
         const id = edgeId(e.type, e.from, e.to);
@@ -151,12 +161,13 @@ export class EvidenceAggregate implements EvidenceSink {
   }
 
   private entity(label: NodeLabel, key: string, props: Record<string, unknown>, first: number, last: number): EntityEntry {
-    const id = `${label}\u0000${key}`;
-    const entry = this.entities.get(id);
+    let ofLabel = this.entities.get(label);
+    if (!ofLabel) this.entities.set(label, (ofLabel = new Map()));
+    const entry = ofLabel.get(key);
     if (!entry) {
       if (this.byNumber.length >= MAX_ENTITIES) throw new Error('an evidence window holds at most 2^21 distinct nodes');
-      const fresh: EntityEntry = { label, key, n: this.byNumber.length, firstSeen: first, lastSeen: last, props: withoutEmpty(props) };
-      this.entities.set(id, fresh);
+      const fresh: EntityEntry = { label, key, n: this.byNumber.length, firstSeen: first, lastSeen: last, props: withoutEmpty(props), out: undefined };
+      ofLabel.set(key, fresh);
       this.byNumber.push(fresh);
       return fresh;
     }
@@ -170,7 +181,7 @@ export class EvidenceAggregate implements EvidenceSink {
   private known(ref: NodeRef): EntityEntry {
     const own = ref as Partial<EntityEntry>;
     if (typeof own.n === 'number' && this.byNumber[own.n] === ref) return ref as EntityEntry;
-    const entry = this.entities.get(`${ref.label}\u0000${ref.key}`);
+    const entry = this.entities.get(ref.label)?.get(ref.key);
     // An endpoint nobody declared (a finding's subject known only by key): held without properties.
     return entry ?? this.entity(ref.label, ref.key, {}, this.time, this.time);
   }
