@@ -14,6 +14,8 @@ export interface NormalizedIp {
  */
 export function normalizeIp(text: string | null | undefined): NormalizedIp | null {
   if (!text) return null;
+  const quad = dottedQuad(text);
+  if (quad !== undefined) return quad;
   let value = text.trim();
   if (value.startsWith('[') && value.endsWith(']')) value = value.slice(1, -1);
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(value)) {
@@ -34,6 +36,45 @@ export function normalizeIp(text: string | null | undefined): NormalizedIp | nul
     return { ip, version: 6, isPrivate: isPrivateV6(ip) };
   }
   return isIPv4(value) ? { ip: value, version: 4, isPrivate: isPrivateV4(value.split('.').map(Number)) } : null;
+}
+
+/**
+ * The common case, an exact dotted quad ("203.0.113.7"), read in one pass with nothing
+ * allocated but the answer (and the text rebuilt only when an octet has leading zeros): this
+ * runs for nearly every CloudTrail event and flow record. undefined: not exactly that shape,
+ * for the general path to decide.
+ */
+function dottedQuad(text: string): NormalizedIp | null | undefined {
+  const length = text.length;
+  if (length < 7 || length > 15) return undefined;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let first = 0;
+  let second = 0;
+  let padded = false;
+  for (let i = 0; i <= length; i++) {
+    const c = i < length ? text.charCodeAt(i) : 46;
+    if (c >= 48 && c <= 57) {
+      if (digits === 3) return undefined;
+      if (digits > 0 && octet === 0) padded = true;
+      octet = octet * 10 + (c - 48);
+      digits += 1;
+      continue;
+    }
+    if (c !== 46 || digits === 0) return undefined;
+    if (dots === 0) first = octet;
+    else if (dots === 1) second = octet;
+    if (octet > 255) padded = true; // decided below, as the general path does
+    dots += 1;
+    octet = 0;
+    digits = 0;
+  }
+  if (dots !== 4) return undefined;
+  if (!padded) return { ip: text, version: 4, isPrivate: isPrivateV4([first, second]) };
+  const octets = text.split('.').map(Number);
+  if (octets.some((o) => o > 255)) return null;
+  return { ip: octets.join('.'), version: 4, isPrivate: isPrivateV4(octets) };
 }
 
 /** RFC 1918, loopback, link-local, CGNAT (used inside AWS), unspecified. */
