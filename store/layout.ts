@@ -19,8 +19,22 @@ const DAY = 86_400_000;
 
 /** The UTC day of an epoch-ms time, as the partition names it (YYYY-MM-DD). */
 export function dayOf(time: number): string {
-  return new Date(dayNumber(time) * DAY).toISOString().slice(0, 10);
+  const day = dayNumber(time);
+  let name = DAY_NAMES.get(day);
+  if (name === undefined) {
+    if (DAY_NAMES.size >= 4096) DAY_NAMES.clear();
+    name = new Date(day * DAY).toISOString().slice(0, 10);
+    DAY_NAMES.set(day, name);
+  }
+  return name;
 }
+
+/**
+ * Day names already made, by day number: every stored row asks for its day, and building the
+ * name through a Date each time was a twentieth of a flow load's main thread. The same string
+ * each time also keeps its hash, for the maps keyed by it.
+ */
+const DAY_NAMES = new Map<number, string>();
 
 /** Days since 1970-01-01 (UTC) of an epoch-ms time: a cheap key for per-day structures. */
 export function dayNumber(time: number): number {

@@ -185,6 +185,7 @@ export class EventStoreWriter {
 export class StagedCommit {
   readonly segments: Segment[] = [];
   private readonly pending = new Map<string, { table: TableName; day: string; rows: object[] }>();
+  private readonly keys = new Map<TableName, Map<string, string>>();
   private queue: Promise<void> = Promise.resolve();
   private failure: unknown = null;
   private counter = 0;
@@ -203,7 +204,7 @@ export class StagedCommit {
   add<T extends TableName>(table: T, row: RowOf<T>): void {
     const time = (row as Record<string, unknown>)[tables[table].timeColumn] as number;
     const day = dayOf(time);
-    const key = `${table}/${day}`;
+    const key = this.keyOf(table, day);
     let bucket = this.pending.get(key);
     if (!bucket) {
       bucket = { table, day, rows: [] };
@@ -211,6 +212,15 @@ export class StagedCommit {
     }
     bucket.rows.push(row);
     if (bucket.rows.length >= MAX_SEGMENT_ROWS[table]) this.writeOut(key);
+  }
+
+  /** `table/day`, the same string for every row of a table and day (made once, its hash kept). */
+  private keyOf(table: TableName, day: string): string {
+    let ofTable = this.keys.get(table);
+    if (!ofTable) this.keys.set(table, (ofTable = new Map()));
+    let key = ofTable.get(day);
+    if (key === undefined) ofTable.set(day, (key = `${table}/${day}`));
+    return key;
   }
 
   /** Whether segments were handed to the writer (written or still being written). */
