@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BIGINT, BOOLEAN, DuckDBInstance, JSDuckDBValueConverter, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DuckDBInstance, JSDuckDBValueConverter, type DuckDBDataChunk, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { Graph } from '../graph/driver';
 import { TrailhoundError } from '../graph/errors';
 import { checkStoreBinding } from './graphBinding';
@@ -127,10 +127,20 @@ export class EventStore {
       } catch (error) {
         throw storeError(error);
       }
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        yield chunk.convertRows(JSDuckDBValueConverter).map((row) => row.map(plainValue));
+      // The next chunk is asked for before this one is handed on: DuckDB makes it on its own
+      // thread while the caller formats this one.
+      let next: Promise<DuckDBDataChunk | null> | null = result.fetchChunk();
+      try {
+        for (;;) {
+          const chunk = await next;
+          next = null;
+          if (!chunk || chunk.rowCount === 0) break;
+          next = result.fetchChunk();
+          yield chunk.convertRows(JSDuckDBValueConverter).map((row) => row.map(plainValue));
+        }
+      } finally {
+        // A reader that stops early leaves a fetch running: it ends before the connection closes.
+        await next?.catch(() => null);
       }
     } finally {
       connection.closeSync();

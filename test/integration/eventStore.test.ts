@@ -151,6 +151,32 @@ print(json.dumps(out))`;
     expect(after.ids).toBe(after.rows);
   });
 
+  it('streams a long answer whole and in order, a chunk at a time, and stays usable after a reader that stops early', async () => {
+    const events = await openTestStore(graph);
+    try {
+      const numbers = () => 'SELECT range AS n FROM range(10000) ORDER BY n';
+      const seen: number[] = [];
+      let chunks = 0;
+      for await (const chunk of events.stream(numbers)) {
+        chunks += 1;
+        for (const [n] of chunk) seen.push(Number(n));
+      }
+      expect(chunks).toBeGreaterThan(1);
+      expect(seen).toEqual(Array.from({ length: 10000 }, (_, i) => i));
+      // Each reader stops after its first chunk, while the next one is being fetched (a client
+      // that goes away mid-export): the fetch ends before its connection closes.
+      for (let reader = 0; reader < 20; reader++) {
+        for await (const chunk of events.stream(numbers)) {
+          expect(chunk.length).toBeGreaterThan(0);
+          break;
+        }
+      }
+      expect(await events.all<{ n: number }>(() => 'SELECT count(*) AS n FROM range(10000)')).toEqual([{ n: 10000 }]);
+    } finally {
+      await events.close();
+    }
+  });
+
   it('refuses a store that is not this graph\'s, for serving and for ingesting', async () => {
     const other = mkdtempSync(join(tmpdir(), 'trailhound-other-store-'));
     const foreign = await runCli(['ingest', join(FIXTURES, 'cloudtrail', 'shapes'), '--store', other, '--allow-rejects', '--json'], testEnv());
