@@ -10,7 +10,8 @@ export interface NormalizedIp {
  * Normalises an address so the same host is one node whichever log named it: leading zeros
  * dropped (anonymised CloudTrail has "255.090.254.5"), IPv6 lower-case and compressed,
  * IPv4-mapped IPv6 as plain IPv4. Returns null for anything that is not an address
- * ("AWS Internal", "ec2.amazonaws.com", "-").
+ * ("AWS Internal", "ec2.amazonaws.com", "-"). The answer may hold `text` itself (an address already
+ * in its normal form): pass a flat string, not a slice of a larger one that must not stay alive.
  */
 export function normalizeIp(text: string | null | undefined): NormalizedIp | null {
   if (!text) return null;

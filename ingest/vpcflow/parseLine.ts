@@ -274,9 +274,11 @@ export class FlowLineParser {
     let cached = this.ipCache.get(text);
     if (cached === undefined) {
       if (this.ipCache.size >= 50_000) this.ipCache.clear();
-      cached = normalizeIp(text);
-      // A flat copy as the key: a slice would keep the whole input chunk alive.
-      this.ipCache.set(flatCopy(text), cached);
+      // A flat copy, both as the key and for the answer (which may hold the text it was given):
+      // a slice would keep the whole input chunk alive.
+      const flat = flatCopy(text);
+      cached = normalizeIp(flat);
+      this.ipCache.set(flat, cached);
     }
     return cached ?? undefined;
   }
