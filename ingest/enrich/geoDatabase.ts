@@ -52,7 +52,7 @@ export function geoDatabaseInfo(): GeoDatabaseInfo {
  * but the twenty-odd lines a lookup lands on. Parsing the 768,000 lines of both files into
  * arrays took half a second of every ingest that found new addresses (docs/benchmarks.md).
  */
-class RangeFile {
+export class RangeFile {
   private constructor(private readonly bytes: Buffer) {}
 
   static read(file: string): RangeFile {
@@ -67,38 +67,41 @@ class RangeFile {
     let hi = bytes.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const start = mid === 0 ? 0 : bytes.lastIndexOf(NEWLINE, mid - 1) + 1;
-      const newline = bytes.indexOf(NEWLINE, start);
-      const end = newline === -1 ? bytes.length : newline;
-      const first = numberAt(bytes, start);
-      const last = first === null ? null : numberAt(bytes, first.next);
-      if (!first || !last) {
-        // Not a range line (an empty line): look past it.
-        lo = end + 1;
-        continue;
-      }
-      if (value < first.value) hi = start;
-      else if (value > last.value) lo = end + 1;
-      else return splitCsv(bytes.toString('utf8', start, end));
+      const landed = mid === 0 ? 0 : bytes.lastIndexOf(NEWLINE, mid - 1) + 1;
+      // A line that holds no range (a blank one) is passed over: the next line that does decides.
+      let line = lineAt(bytes, landed);
+      while (!line.range && line.end + 1 < hi) line = lineAt(bytes, line.end + 1);
+      if (!line.range || value < line.range.first) hi = landed;
+      else if (value > line.range.last) lo = line.end + 1;
+      else return splitCsv(bytes.toString('utf8', line.start, line.end));
     }
     return null;
   }
 }
 
+/** The line starting at `start`: where it ends, and its range when it holds one. */
+function lineAt(bytes: Buffer, start: number): { start: number; end: number; range: { first: number; last: number } | null } {
+  const newline = bytes.indexOf(NEWLINE, start);
+  const end = newline === -1 ? bytes.length : newline;
+  const first = numberAt(bytes, start, end);
+  const last = first === null ? null : numberAt(bytes, first.next, end);
+  return { start, end, range: first && last ? { first: first.value, last: last.value } : null };
+}
+
 const NEWLINE = 10;
 const COMMA = 44;
 
-/** The unsigned integer at `at`, ended by a comma: its value and where the next column starts. */
-function numberAt(bytes: Buffer, at: number): { value: number; next: number } | null {
+/** The unsigned integer at `at`, ended by a comma before `end`: its value and where the next column starts. */
+function numberAt(bytes: Buffer, at: number, end: number): { value: number; next: number } | null {
   let value = 0;
   let i = at;
-  for (; i < bytes.length; i++) {
+  for (; i < end; i++) {
     const c = bytes[i]!;
     if (c === COMMA) break;
     if (c < 48 || c > 57) return null;
     value = value * 10 + (c - 48);
   }
-  return i === at || i >= bytes.length ? null : { value, next: i + 1 };
+  return i === at || i >= end ? null : { value, next: i + 1 };
 }
 
 /** CSV with optional double quotes (organisation names contain commas). */

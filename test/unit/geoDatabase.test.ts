@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GeoDatabase, geoDatabaseInfo } from '../../ingest/enrich/geoDatabase';
+import { GeoDatabase, geoDatabaseInfo, RangeFile } from '../../ingest/enrich/geoDatabase';
 
 const require = createRequire(import.meta.url);
 const asnFile = join(dirname(require.resolve('@ip-location-db/asn/package.json')), 'asn-ipv4-num.csv');
@@ -39,6 +40,20 @@ describe('the offline geo database', () => {
       }
     }
     expect(gaps).toBeGreaterThan(0);
+  });
+
+  it('passes over lines that hold no range wherever the bisection lands on them', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'trailhound-geo-')), 'ranges.csv');
+    const ranges = Array.from({ length: 40 }, (_, i) => [i * 100, i * 100 + 49, `AS${i}`] as const);
+    // Blank and broken lines between ranges, a quoted name, no newline at the end.
+    const lines = ['', ...ranges.flatMap(([a, b, name], i) => [a === 700 ? `${a},${b},"Org, ""${name}"""` : `${a},${b},${name}`, ...(i % 3 === 0 ? [''] : []), ...(i % 7 === 0 ? ['not,a,range'] : [])])];
+    writeFileSync(file, lines.join('\n'));
+    const file_ = RangeFile.read(file);
+    for (const [a, b, name] of ranges) {
+      for (const value of [a, b, (a + b) >> 1]) expect(file_.find(value)?.[2], `${value}`).toBe(a === 700 ? `Org, "${name}"` : name);
+      expect(file_.find(b + 1), `${b + 1}`).toBeNull();
+    }
+    expect(file_.find(4_000_000)).toBeNull();
   });
 
   it('says which data it holds and how old it is', () => {
