@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../store/sql';
 import { UnreadableParquet } from '../vpcflow/parquet';
 import { parquetMemory } from './parquetMemory';
@@ -11,6 +11,11 @@ import { ocsfRowsQuery, type OcsfRowText, type ParquetSchema } from './parquetPr
  * the fields its event is rebuilt from (parquetProjection.ts). Rows come a chunk (about 2,048
  * rows) at a time, so memory stays flat whatever the number of row groups (DuckDB holds one row
  * group while it decodes it).
+ *
+ * A streamed read that fails part way (a damaged row group, memory run out) ends in DuckDB's C
+ * API exactly as a read that is done, and this binding cannot ask which it was: the rows read are
+ * checked against the row count in the file's footer, and a read that stopped short is refused
+ * with the reason a second, whole read gives, never taken for the whole file.
  */
 export async function* parquetRecordTexts(path: string): AsyncGenerator<OcsfRowText[]> {
   let connection;
@@ -21,13 +26,17 @@ export async function* parquetRecordTexts(path: string): AsyncGenerator<OcsfRowT
   }
   try {
     let result;
+    let expected: number;
     try {
+      const footer = await connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${quoteLiteral(path)})`);
+      expected = Number(footer.getRowObjectsJS()[0]?.num_rows ?? 0);
       const described = await connection.run(`SELECT * FROM read_parquet(${quoteLiteral(path)}) LIMIT 0`);
       const schema = JSON.parse(JSON.stringify(described.columnNamesAndTypesJson())) as ParquetSchema;
       result = await connection.stream(ocsfRowsQuery(path, schema));
     } catch (error) {
       throw new UnreadableParquet(error instanceof Error ? error.message : String(error));
     }
+    let read = 0;
     for (;;) {
       let chunk;
       try {
@@ -36,6 +45,7 @@ export async function* parquetRecordTexts(path: string): AsyncGenerator<OcsfRowT
         throw new UnreadableParquet(error instanceof Error ? error.message : String(error));
       }
       if (!chunk || chunk.rowCount === 0) break;
+      read += chunk.rowCount;
       const records = chunk.getColumnValues(0) as (string | null)[];
       const requests = chunk.getColumnValues(1) as (string | null)[];
       const responses = chunk.getColumnValues(2) as (string | null)[];
@@ -46,8 +56,19 @@ export async function* parquetRecordTexts(path: string): AsyncGenerator<OcsfRowT
       }
       yield rows;
     }
+    if (read < expected) throw new UnreadableParquet(`DuckDB stopped reading after row ${read} of ${expected}: ${await whyStopped(connection, path)}`);
   } finally {
     connection.closeSync();
+  }
+}
+
+/** Why a streamed read ended early: the error a whole read of every row and column raises. */
+async function whyStopped(connection: DuckDBConnection, path: string): Promise<string> {
+  try {
+    await connection.run(`SELECT count(to_json(r)) FROM read_parquet(${quoteLiteral(path)}) r`);
+    return 'the rest could not be decoded (a second read gave no reason)';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }
 

@@ -254,6 +254,48 @@ describe('the conversion thread, kept from file to file', () => {
     expect(conversionThreadsStarted() - before).toBeLessThanOrEqual(1);
   });
 
+  it('refuses a file whose row group is damaged part way, naming the rows read and why, rather than taking what came before for the whole file', async () => {
+    // files[0] again, as 40 row groups of 2,000 rows, one of the last ones damaged: DuckDB's
+    // stream ends there as if the file ended, with no error of its own.
+    const intact = join(dir, 'groups.parquet');
+    const damaged = join(dir, 'damaged.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    let total: number;
+    try {
+      await connection.run(`COPY (SELECT r.* FROM read_parquet(${quoteLiteral(files[0]!)}) r, range(16)) TO ${quoteLiteral(intact)} (FORMAT parquet, COMPRESSION gzip, ROW_GROUP_SIZE 2000)`);
+      total = Number((await connection.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${quoteLiteral(intact)})`)).getRows()[0]![0]);
+      const groups = (await connection.runAndReadAll(`SELECT row_group_id, min(data_page_offset), max(data_page_offset + total_compressed_size) FROM parquet_metadata(${quoteLiteral(intact)}) GROUP BY ALL ORDER BY 1`)).getRows();
+      const [, from, to] = groups[groups.length - 5]!.map(Number) as [number, number, number];
+      const bytes = readFileSync(intact);
+      for (let i = from + Math.floor((to - from) / 2); i < from + Math.floor((to - from) / 2) + 2000; i++) bytes[i] = bytes[i]! ^ 0x5a;
+      writeFileSync(damaged, bytes);
+    } finally {
+      connection.closeSync();
+      db.closeSync();
+    }
+    expect(total).toBe(80_000);
+    let whole = 0;
+    for await (const batch of parquetRecordTexts(intact)) whole += batch.length;
+    expect(whole).toBe(total);
+
+    let read = 0;
+    const reading = (async () => {
+      for await (const batch of parquetRecordTexts(damaged)) read += batch.length;
+    })();
+    const error = await reading.then(() => null, (thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(UnreadableParquet);
+    // DuckDB's own reason follows, from a second read of the whole file (a decompression or page error).
+    expect((error as Error).message).toMatch(new RegExp(`^DuckDB stopped reading after row ${read} of 80000: \\S`));
+    expect((error as Error).message).not.toContain('gave no reason');
+    // Rows came before the damage: the stream did break off part way, which is the case checked.
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(total);
+    // Through the conversion thread too, as ingest reads it (ingest refuses the file with this reason).
+    await expect(converted(damaged)).rejects.toThrow(/DuckDB stopped reading after row \d+ of 80000/);
+    expect(await converted(files[1]!)).toEqual(expected[1]);
+  });
+
   it('after the idle thread died between files, starts one new thread for all the files that follow', async () => {
     expect(await converted(files[1]!)).toEqual(expected[1]);
     await endIdleConversionThread();
