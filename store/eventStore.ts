@@ -117,6 +117,11 @@ export class EventStore {
    * Streams a query's rows as arrays of column values, a chunk (about 2,048 rows) at a time,
    * pulled only as the caller takes them: for exports of any size. Its own connection, so a
    * long export never holds one the pool needs for short queries.
+   *
+   * A streamed result that fails after its first chunk ends in DuckDB's C API as one that is
+   * done, and this binding cannot ask which (ingest/ocsf/parquetRecords.ts checks row counts for
+   * that reason). Give it queries that sort or aggregate (every stream here has ORDER BY): DuckDB
+   * then reads every segment before the first chunk, and a failure reaches the caller.
    */
   async *stream(sql: (tables: TableSources) => string, params: StoreParams = {}, range?: ReadRange): AsyncGenerator<unknown[][]> {
     const connection = await this.instance.connect();
@@ -129,13 +134,13 @@ export class EventStore {
       }
       // The next chunk is asked for before this one is handed on: DuckDB makes it on its own
       // thread while the caller formats this one.
-      let next: Promise<DuckDBDataChunk | null> | null = result.fetchChunk();
+      let next: Promise<DuckDBDataChunk | null> | null = prefetch(result);
       try {
         for (;;) {
           const chunk = await next;
           next = null;
           if (!chunk || chunk.rowCount === 0) break;
-          next = result.fetchChunk();
+          next = prefetch(result);
           yield chunk.convertRows(JSDuckDBValueConverter).map((row) => row.map(plainValue));
         }
       } finally {
@@ -271,4 +276,15 @@ function storeError(error: unknown): Error {
     return new TrailhoundError('STORE_UNAVAILABLE', `The event store cannot be read: ${message.split('\n')[0]}`, 'A segment listed in its manifest is missing or damaged; check the folder, or rebuild with trailhound rebuild.', { cause: error });
   }
   return error instanceof Error ? error : new Error(message);
+}
+
+/**
+ * The next chunk of a streamed result, asked for ahead of need. Its failure is marked handled at
+ * once: it is awaited only when the reader comes back for it, perhaps after a slow write, and a
+ * rejection nobody had yet listened for would end the process (Node's default).
+ */
+function prefetch(result: { fetchChunk(): Promise<DuckDBDataChunk | null> }): Promise<DuckDBDataChunk | null> {
+  const chunk = result.fetchChunk();
+  chunk.catch(() => undefined);
+  return chunk;
 }

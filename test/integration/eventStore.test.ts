@@ -151,7 +151,7 @@ print(json.dumps(out))`;
     expect(after.ids).toBe(after.rows);
   });
 
-  it('streams a long answer whole and in order, a chunk at a time, and stays usable after a reader that stops early', async () => {
+  it('streams a long answer whole and in order, a chunk at a time, hands a failure to the reader, and stays usable after readers that stop early', async () => {
     const events = await openTestStore(graph);
     try {
       const numbers = () => 'SELECT range AS n FROM range(10000) ORDER BY n';
@@ -171,6 +171,14 @@ print(json.dumps(out))`;
           break;
         }
       }
+      // A query that fails as it runs (an unreadable segment): the failure reaches the reader.
+      const failing = () => "SELECT CASE WHEN range < 5000 THEN range ELSE error('segment unreadable') END AS n FROM range(100000)";
+      const read = (async () => {
+        let rows = 0;
+        for await (const chunk of events.stream(failing)) rows += chunk.length;
+        return rows;
+      })();
+      await expect(read).rejects.toThrow(/segment unreadable/);
       expect(await events.all<{ n: number }>(() => 'SELECT count(*) AS n FROM range(10000)')).toEqual([{ n: 10000 }]);
     } finally {
       await events.close();
