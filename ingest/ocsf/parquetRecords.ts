@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { quoteLiteral } from '../../store/sql';
 import { UnreadableParquet } from '../vpcflow/parquet';
-import { parquetMemory } from './parquetMemory';
+import { parquetMemory, ranOutOfMemory } from './parquetMemory';
 import { ocsfRowsQuery, type OcsfRowText, type ParquetSchema } from './parquetProjection';
 
 /**
@@ -56,7 +56,11 @@ export async function* parquetRecordTexts(path: string): AsyncGenerator<OcsfRowT
       }
       yield rows;
     }
-    if (read < expected) throw new UnreadableParquet(`DuckDB stopped reading after row ${read} of ${expected}: ${await whyStopped(connection, path)}`);
+    if (read < expected) {
+      const reason = await whyStopped(connection, path);
+      // Memory that ran out part way is named as such (source.ts), like memory that ran out at once.
+      throw new UnreadableParquet(ranOutOfMemory(reason) ? reason : `DuckDB stopped reading after row ${read} of ${expected}: ${reason}`);
+    }
   } finally {
     connection.closeSync();
   }
