@@ -2,7 +2,8 @@ import { renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { RowOf } from './rows';
-import { columnsOf, tables, type ColumnDeclaration, type ColumnType, type TableName } from './tables';
+import { ColumnBuffer } from './columnBuffer';
+import { type ColumnType, type TableName } from './tables';
 import { quoteIdentifier, quoteLiteral } from './sql';
 
 // The C API's vector calls, to hand DuckDB a numeric column as one typed array instead of a
@@ -42,23 +43,16 @@ let tableNumber = 0;
  * logs arrive roughly in time order, so a row group covers a short time range and readers skip
  * the others by their statistics.
  */
-export async function writeSegment<T extends TableName>(connection: DuckDBConnection, table: T, rows: readonly RowOf<T>[], path: string): Promise<WrittenSegment> {
-  const columns = columnsOf(table);
+export async function writeSegment<T extends TableName>(connection: DuckDBConnection, table: T, given: readonly RowOf<T>[] | ColumnBuffer<T>, path: string): Promise<WrittenSegment> {
+  const rows = given instanceof ColumnBuffer ? given : ColumnBuffer.of(table, given);
+  const columns = rows.columns;
   const name = `segment_${process.pid}_${(tableNumber += 1)}`;
-  const timeColumn = tables[table].timeColumn;
-  let minTime = Number.POSITIVE_INFINITY;
-  let maxTime = Number.NEGATIVE_INFINITY;
-  for (const row of rows) {
-    const t = (row as Record<string, unknown>)[timeColumn] as number;
-    if (t < minTime) minTime = t;
-    if (t > maxTime) maxTime = t;
-  }
 
   await connection.run(`CREATE TEMP TABLE ${quoteIdentifier(name)} (${columns.map(([column, c]) => `${quoteIdentifier(column)} ${c.type}`).join(', ')})`);
   try {
     const appender = await connection.createAppender(name, 'main', 'temp');
     for (let start = 0; start < rows.length; start += CHUNK) {
-      appender.appendDataChunk(chunkOf(columns, rows, start, Math.min(CHUNK, rows.length - start)));
+      appender.appendDataChunk(chunkOf(rows, start, Math.min(CHUNK, rows.length - start)));
       // Let the event loop breathe between chunks: parsing goes on meanwhile.
       if (start % (8 * CHUNK) === 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -69,23 +63,24 @@ export async function writeSegment<T extends TableName>(connection: DuckDBConnec
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${quoteIdentifier(name)}`);
   }
-  return { rows: rows.length, minTime, maxTime, bytes: statSync(path).size };
+  return { rows: rows.length, minTime: rows.minTime, maxTime: rows.maxTime, bytes: statSync(path).size };
 }
 
 /** Rows [start, start + n) as one DuckDB chunk, column by column. */
-function chunkOf(columns: readonly [string, ColumnDeclaration][], rows: readonly object[], start: number, n: number): DuckDBDataChunk {
+function chunkOf(rows: ColumnBuffer<TableName>, start: number, n: number): DuckDBDataChunk {
   const chunk = DuckDBDataChunk.create(
-    columns.map(([, c]) => DUCK_TYPES[c.type]),
+    rows.columns.map(([, c]) => DUCK_TYPES[c.type]),
     n,
   );
-  columns.forEach(([name, c], index) => {
+  rows.columns.forEach(([, c], index) => {
+    const values = rows.values[index];
     if (c.type === 'VARCHAR[]') {
-      const values: DuckDBValue[] = new Array(n);
+      const lists: DuckDBValue[] = new Array(n);
       for (let k = 0; k < n; k++) {
-        const v = (rows[start + k] as Record<string, unknown>)[name];
-        values[k] = v === null || v === undefined ? null : listValue([...(v as string[])]);
+        const v = values![start + k];
+        lists[k] = v === null || v === undefined ? null : listValue([...(v as string[])]);
       }
-      chunk.setColumnValues(index, values);
+      chunk.setColumnValues(index, lists);
       return;
     }
     const vector = bindings.data_chunk_get_vector(chunk.chunk, index);
@@ -103,20 +98,21 @@ function chunkOf(columns: readonly [string, ColumnDeclaration][], rows: readonly
       // Straight into the vector, a call per value: the node-api's vector wrapper keeps a copy of
       // every value and a flag per row first (a tenth of a load's main thread went there).
       for (let k = 0; k < n; k++) {
-        const v = (rows[start + k] as Record<string, unknown>)[name];
+        const v = values![start + k];
         if (v === null || v === undefined) missing(k);
         else bindings.vector_assign_string_element(vector, k, v as string);
       }
       markMissing();
       return;
     }
+    const numbers = rows.numbers[index]!;
     let data: Uint32Array | Int32Array | Uint8Array;
     if (c.type === 'BIGINT') {
       // 64-bit integers as their low and high 32 bits: no BigInt per value.
       data = new Uint32Array(n * 2);
       for (let k = 0; k < n; k++) {
-        const v = (rows[start + k] as Record<string, unknown>)[name];
-        if (typeof v !== 'number') missing(k);
+        const v = numbers[start + k]!;
+        if (Number.isNaN(v)) missing(k);
         else {
           data[2 * k] = v >>> 0;
           data[2 * k + 1] = Math.floor(v / 4_294_967_296);
@@ -125,9 +121,9 @@ function chunkOf(columns: readonly [string, ColumnDeclaration][], rows: readonly
     } else {
       data = c.type === 'INTEGER' ? new Int32Array(n) : new Uint8Array(n);
       for (let k = 0; k < n; k++) {
-        const v = (rows[start + k] as Record<string, unknown>)[name];
-        if (v === null || v === undefined) missing(k);
-        else data[k] = typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);
+        const v = numbers[start + k]!;
+        if (Number.isNaN(v)) missing(k);
+        else data[k] = v;
       }
     }
     bindings.copy_data_to_vector(vector, 0, data.buffer as ArrayBuffer, 0, data.byteLength);

@@ -11,6 +11,7 @@ import { checkSegment, readManifest, writeManifest, type Manifest, type Segment 
 import { TrailhoundError } from '../graph/errors';
 import { committedMarkers, commitMarkerKey } from './commitMarkers';
 import type { RowOf } from './rows';
+import { ColumnBuffer } from './columnBuffer';
 import type { IdSet } from './idSet';
 import { quoteLiteral } from './sql';
 import { createStore, readStoreIdentity } from './storeIdentity';
@@ -141,7 +142,7 @@ export class EventStoreWriter {
   }
 
   /** Writes one staged segment. One at a time, whichever commit asks: one connection, one DuckDB thread. */
-  stageSegment<T extends TableName>(commit: StagedCommit, table: T, day: string, rows: readonly RowOf<T>[], index: number): Promise<Segment> {
+  stageSegment<T extends TableName>(commit: StagedCommit, table: T, day: string, rows: ColumnBuffer<T>, index: number): Promise<Segment> {
     const path = segmentPath(table, day, commit.id, index);
     const file = stagingPath(this.root, commit.id, path);
     const write = this.writes.then(async (): Promise<Segment> => {
@@ -184,7 +185,7 @@ export class EventStoreWriter {
  */
 export class StagedCommit {
   readonly segments: Segment[] = [];
-  private readonly pending = new Map<string, { table: TableName; day: string; rows: object[] }>();
+  private readonly pending = new Map<string, { table: TableName; day: string; rows: ColumnBuffer<TableName> }>();
   private readonly keys = new Map<TableName, Map<string, string>>();
   private queue: Promise<void> = Promise.resolve();
   private failure: unknown = null;
@@ -207,11 +208,11 @@ export class StagedCommit {
     const key = this.keyOf(table, day);
     let bucket = this.pending.get(key);
     if (!bucket) {
-      bucket = { table, day, rows: [] };
+      bucket = { table, day, rows: new ColumnBuffer<TableName>(table, MAX_SEGMENT_ROWS[table]) };
       this.pending.set(key, bucket);
     }
-    bucket.rows.push(row);
-    if (bucket.rows.length >= MAX_SEGMENT_ROWS[table]) this.writeOut(key);
+    bucket.rows.push(row as RowOf<TableName>);
+    if (bucket.rows.full) this.writeOut(key);
   }
 
   /** `table/day`, the same string for every row of a table and day (made once, its hash kept). */
@@ -268,7 +269,7 @@ export class StagedCommit {
     this.queue = this.queue.then(async () => {
       if (this.failure) return;
       try {
-        this.segments.push(await this.store.stageSegment(this, bucket.table, bucket.day, bucket.rows as RowOf<TableName>[], index));
+        this.segments.push(await this.store.stageSegment(this, bucket.table, bucket.day, bucket.rows, index));
       } catch (error) {
         this.failure = error;
       }

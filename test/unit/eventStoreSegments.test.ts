@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ColumnBuffer } from '../../store/columnBuffer';
 import type { RowOf } from '../../store/rows';
 import { writeSegment } from '../../store/segmentWriter';
 import { quoteLiteral } from '../../store/sql';
@@ -73,6 +74,36 @@ describe('an event store segment', () => {
     expect(back.map((r) => r.interfaceId)).toEqual(hostile);
     expect(back.map((r) => r.via)).toEqual(hostile.map((text) => [text, 'plain']));
     expect(back.map((r) => r.region)).toEqual(hostile.map((text, i) => `${text}${i}`));
+  });
+
+  it('gives back exactly what a column buffer held past its first growth: numbers, booleans, nulls and lists', async () => {
+    const rows: RowOf<'cloudtrail'>[] = Array.from({ length: 3000 }, (_, i) => ({
+      time: i === 7 ? -86_400_000 : 1_733_400_000_000 + i * 997,
+      eventId: `e-${i}`,
+      eventSource: 's3.amazonaws.com',
+      eventName: i % 3 === 0 ? 'GetObject' : 'PutObject',
+      region: i % 11 === 0 ? null : 'eu-west-1',
+      accountId: '111122223333',
+      readOnly: i % 5 === 0 ? null : i % 2 === 0,
+      errorCode: i % 13 === 0 ? 'AccessDenied' : null,
+      errorMessage: null,
+      principalKey: `arn:aws:iam::111122223333:user/u${i % 17}`,
+      accessKeyId: null,
+      sessionKey: null,
+      sourceIp: '198.51.100.7',
+      sourceName: null,
+      userAgent: i % 2 ? 'aws-cli/2' : '',
+      resources: i % 4 === 0 ? null : i % 4 === 1 ? [] : [`S3Bucket:b${i}`, 'x'],
+      record: `{"eventID":"e-${i}"}`,
+    }));
+    const buffer = new ColumnBuffer('cloudtrail', 3000);
+    for (const row of rows) buffer.push({ ...row });
+    expect(buffer.full).toBe(true);
+    expect(() => buffer.push(rows[0]!)).toThrow(/at most 3000 rows/);
+    const path = join(dir, 'buffered.parquet');
+    const written = await writeSegment(connection, 'cloudtrail', buffer, path);
+    expect(written).toMatchObject({ rows: 3000, minTime: -86_400_000, maxTime: 1_733_400_000_000 + 2999 * 997 });
+    expect(await readBack(connection, path)).toEqual(rows);
   });
 
   it('writes many rows through the joined path and counts every one', async () => {
