@@ -1,7 +1,7 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import { nodes, type NodeLabel } from './schema/nodes';
 import type { NodeDeclaration } from './schema/types';
-import { createRecordsQuery, currentVersionsQuery, edgeQuery, existingRecordsQuery, nodeMergeQuery, observedEdgeTuples, type ObservedEdgeRow } from './cypher/writeQueries';
+import { createRecordsQuery, currentVersionsQuery, edgeQuery, endpointLabel, existingRecordsQuery, mergeEntitiesQuery, nodeMergeQuery, observedEdgeTuples, type EdgeEndpointsRow, type EndpointLabel, type ObservedEdgeRow } from './cypher/writeQueries';
 import { relationships } from './schema/relationships';
 import { BoundedSet } from './boundedSet';
 import { cypherInt, integerAsCypher, type Graph } from './driver';
@@ -162,31 +162,63 @@ interface Evidence {
   readonly marker: string | null;
 }
 
-/** A plan's statements, pipelined: nodes first, then edges between them. */
+/**
+ * A plan's statements, pipelined: nodes first, then edges between them. The node merges return
+ * each node's element id, and the edges of a group whose endpoints all came back find them by id
+ * instead of by key: Neo4j, not the reader, is what a large load waits for (docs/benchmarks.md).
+ */
 async function writePlan(pipeline: StatementPipeline, plan: WritePlan): Promise<void> {
+  /** Element ids of this plan's nodes, by endpoint label and key. */
+  const ids = new Map<string, string>();
   for (const [label, rows] of plan.entities) {
-    await pipeline.run(nodeMergeQuery(label), rows, (row) => ({
-      key: row.key,
-      firstSeen: row.firstSeen === null ? null : cypherInt(row.firstSeen),
-      lastSeen: row.lastSeen === null ? null : cypherInt(row.lastSeen),
-      props: toCypherProps(label, row.props),
+    const returning = nodes[label].write === 'entity';
+    const endpoint = endpointLabel(label);
+    await pipeline.run(
+      returning ? mergeEntitiesQuery(label, true) : nodeMergeQuery(label),
+      rows,
+      (row) => ({
+        key: row.key,
+        firstSeen: row.firstSeen === null ? null : cypherInt(row.firstSeen),
+        lastSeen: row.lastSeen === null ? null : cypherInt(row.lastSeen),
+        props: toCypherProps(label, row.props),
+      }),
+      returning
+        ? (result) => {
+            for (const r of result.records) ids.set(`${endpoint}\u0000${r.get('key') as string}`, r.get('id') as string);
+          }
+        : undefined,
+    );
+  }
+  // Every node's id is known before the first edge is sent.
+  await pipeline.finish();
+  const idOf = (label: EndpointLabel, key: string) => ids.get(`${label}\u0000${key}`);
+  const allById = (group: { from: EndpointLabel; to: EndpointLabel; rows: readonly EdgeEndpointsRow[] }) =>
+    group.rows.every((row) => idOf(group.from, row.from) !== undefined && idOf(group.to, row.to) !== undefined);
+
+  for (const group of plan.observedEdges) {
+    if (relationships[group.type].mode === 'observed') {
+      const tuple = observedEdgeTuples(group.type);
+      if (allById(group)) {
+        await pipeline.run(edgeQuery(group.type, group.from, group.to, 'id'), group.rows, (row) => {
+          const values = tuple(row);
+          values[0] = idOf(group.from, row.from);
+          values[1] = idOf(group.to, row.to);
+          return values;
+        });
+      } else await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, tuple);
+      continue;
+    }
+    await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, (row: ObservedEdgeRow) => ({
+      ...row,
+      firstSeen: cypherInt(row.firstSeen),
+      lastSeen: cypherInt(row.lastSeen),
+      count: cypherInt(row.count),
+      ...(row.props ? { props: intsOf(row.props) } : {}),
     }));
   }
-  for (const group of plan.observedEdges) {
-    const toParams =
-      relationships[group.type].mode === 'observed'
-        ? observedEdgeTuples(group.type)
-        : (row: ObservedEdgeRow) => ({
-            ...row,
-            firstSeen: cypherInt(row.firstSeen),
-            lastSeen: cypherInt(row.lastSeen),
-            count: cypherInt(row.count),
-            ...(row.props ? { props: intsOf(row.props) } : {}),
-          });
-    await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, toParams);
-  }
   for (const group of plan.structuralEdges) {
-    await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, ({ from, to }) => [from, to]);
+    if (allById(group)) await pipeline.run(edgeQuery(group.type, group.from, group.to, 'id'), group.rows, ({ from, to }) => [idOf(group.from, from), idOf(group.to, to)]);
+    else await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, ({ from, to }) => [from, to]);
   }
 }
 

@@ -73,8 +73,12 @@ export function createRecordsQuery(label: NodeLabel): string {
   return ['UNWIND $rows AS row', `CREATE (e:${n(label)})`, 'SET e = row'].join('\n');
 }
 
-/** Merges entities by key; firstSeen/lastSeen only ever widen; non-null props overwrite. */
-export function mergeEntitiesQuery(label: NodeLabel): string {
+/**
+ * Merges entities by key; firstSeen/lastSeen only ever widen; non-null props overwrite.
+ * `returningIds`: each row's key and the node's element id come back, so that the same
+ * transaction's edges find their endpoints by id (see Endpoints).
+ */
+export function mergeEntitiesQuery(label: NodeLabel, returningIds = false): string {
   const decl = nodes[label];
   if (decl.write !== 'entity') throw new Error(`${label} is not an entity label`);
   const groupLabels = 'groups' in decl ? decl.groups.map((g) => `:${n(g)}`).join('') : '';
@@ -84,6 +88,7 @@ export function mergeEntitiesQuery(label: NodeLabel): string {
     `SET x += row.props,${groupLabels ? ` x${groupLabels},` : ''}`,
     `    x.firstSeen = ${earlier('x.firstSeen', 'row.firstSeen')},`,
     `    x.lastSeen = ${later('x.lastSeen', 'row.lastSeen')}`,
+    ...(returningIds ? ['RETURN row.key AS key, elementId(x) AS id'] : []),
   ].join('\n');
 }
 
@@ -138,8 +143,15 @@ function endpointKey(label: EndpointLabel): string {
   return label in groups ? groups[label as GroupLabel].key : nodes[label as NodeLabel].key;
 }
 
-function endpointMatch(variable: string, label: EndpointLabel, param: string): string {
-  return `MATCH (${variable}:${n(label)} {${n(endpointKey(label))}: ${param}})`;
+/**
+ * How an edge query finds its endpoints: by their key (an index seek each), or by the element id
+ * the same transaction's node merge returned (a direct lookup: 10,000 edge updates took 96-124 ms
+ * of Neo4j's time instead of 158-172 ms; docs/benchmarks.md).
+ */
+export type Endpoints = 'key' | 'id';
+
+function endpointMatch(variable: string, label: EndpointLabel, param: string, by: Endpoints = 'key'): string {
+  return by === 'id' ? `MATCH (${variable}) WHERE elementId(${variable}) = ${param}` : `MATCH (${variable}:${n(label)} {${n(endpointKey(label))}: ${param}})`;
 }
 
 /**
@@ -179,7 +191,7 @@ export function observedEdgeTuples(type: RelationshipType): (row: ObservedEdgeRo
  * list properties. Both endpoints were merged earlier in the same transaction. Rows are lists
  * in the order of observedEdgeColumns.
  */
-export function mergeObservedEdgesQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel): string {
+export function mergeObservedEdgesQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel, by: Endpoints = 'key'): string {
   const decl: RelationshipDeclaration = relationships[type];
   if (decl.mode !== 'observed') throw new Error(`${type} is not an observed relationship`);
   const columns = observedEdgeColumns(type).map(([name]) => name);
@@ -197,8 +209,8 @@ export function mergeObservedEdgesQuery(type: RelationshipType, from: EndpointLa
   return [
     'UNWIND $rows AS row',
     `// row: [${columns.join(', ')}]`,
-    endpointMatch('a', from, col('from')),
-    endpointMatch('b', to, col('to')),
+    endpointMatch('a', from, col('from'), by),
+    endpointMatch('b', to, col('to'), by),
     `MERGE (a)-[r:${n(type)}]->(b)`,
     `SET ${sets.join(',\n    ')}`,
   ].join('\n');
@@ -220,25 +232,25 @@ export function mergeStatedEdgesQuery(type: RelationshipType, from: EndpointLabe
 }
 
 /** Merges structural edges: they carry no evidence counts, so existing ones need no write. */
-export function mergeStructuralEdgesQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel): string {
+export function mergeStructuralEdgesQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel, by: Endpoints = 'key'): string {
   const decl = relationships[type];
   if (decl.mode !== 'structural') throw new Error(`${type} is not a structural relationship`);
   return [
     'UNWIND $rows AS row',
     '// row: [from, to]',
-    endpointMatch('a', from, 'row[0]'),
-    endpointMatch('b', to, 'row[1]'),
+    endpointMatch('a', from, 'row[0]', by),
+    endpointMatch('b', to, 'row[1]', by),
     `MERGE (a)-[:${n(type)}]->(b)`,
   ].join('\n');
 }
 
 /** The query that writes edges of this type between these endpoint labels. */
-export function edgeQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel): string {
+export function edgeQuery(type: RelationshipType, from: EndpointLabel, to: EndpointLabel, by: Endpoints = 'key'): string {
   switch (relationships[type].mode) {
     case 'observed':
-      return mergeObservedEdgesQuery(type, from, to);
+      return mergeObservedEdgesQuery(type, from, to, by);
     case 'structural':
-      return mergeStructuralEdgesQuery(type, from, to);
+      return mergeStructuralEdgesQuery(type, from, to, by);
     case 'stated':
       return mergeStatedEdgesQuery(type, from, to);
     case 'case':
