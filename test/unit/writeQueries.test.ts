@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { schemaStatements } from '../../graph/cypher/migrations';
-import { allWriteQueries, mergeEntitiesQuery, mergeObservedEdgesQuery } from '../../graph/cypher/writeQueries';
+import { allWriteQueries, edgeQuery, mergeEntitiesQuery, mergeObservedEdgesQuery } from '../../graph/cypher/writeQueries';
 import { nodes } from '../../graph/schema/nodes';
 import { relationships } from '../../graph/schema/relationships';
 import { Rel } from '../../graph/vocabulary';
@@ -33,6 +33,23 @@ describe('queries generated from the schema declarations', () => {
     expect(mergeEntitiesQuery('IamUser')).toContain('x:Principal');
     expect(mergeEntitiesQuery('IpAddress')).not.toContain('Principal');
     expect(mergeObservedEdgesQuery('ACCESSED', 'Principal', 'S3Bucket')).toContain('MATCH (a:Principal {principalKey: row[0]})');
+  });
+
+  it('find edge endpoints by the element id a node merge returned, the rest of the edge query unchanged', () => {
+    const byKey = mergeObservedEdgesQuery('ACCESSED', 'Principal', 'S3Bucket');
+    const byId = mergeObservedEdgesQuery('ACCESSED', 'Principal', 'S3Bucket', 'id');
+    expect(byId).toContain('MATCH (a) WHERE elementId(a) = row[0]\nMATCH (b) WHERE elementId(b) = row[1]');
+    expect(byId).not.toContain('principalKey');
+    const tail = (query: string) => query.slice(query.indexOf('MERGE'));
+    expect(tail(byId)).toBe(tail(byKey));
+    expect(edgeQuery('IN_ACCOUNT', 'S3Bucket', 'Account', 'id')).toContain('MATCH (b) WHERE elementId(b) = row[1]\nMERGE (a)-[:IN_ACCOUNT]->(b)');
+    expect(mergeEntitiesQuery('IpAddress', true)).toMatch(/\nRETURN row\.key AS key, elementId\(x\) AS id$/);
+    expect(mergeEntitiesQuery('IpAddress')).not.toContain('RETURN');
+    // Every query the id path can send still takes every value from $rows.
+    for (const query of [byId, edgeQuery('IN_ACCOUNT', 'S3Bucket', 'Account', 'id'), mergeEntitiesQuery('IamUser', true)]) {
+      expect(query).toMatch(/^UNWIND \$rows AS row\n/);
+      expect(query).not.toMatch(/'[^']*'/);
+    }
   });
 
   it('keep list properties as capped set unions', () => {
