@@ -168,11 +168,13 @@ interface Evidence {
  * instead of by key: Neo4j, not the reader, is what a large load waits for (docs/benchmarks.md).
  */
 async function writePlan(pipeline: StatementPipeline, plan: WritePlan): Promise<void> {
-  /** Element ids of this plan's nodes, by endpoint label and key. */
-  const ids = new Map<string, string>();
+  /** Element ids of this plan's nodes, by endpoint label, then key. */
+  const ids = new Map<EndpointLabel, Map<string, string>>();
   for (const [label, rows] of plan.entities) {
     const returning = nodes[label].write === 'entity';
     const endpoint = endpointLabel(label);
+    const byKey = ids.get(endpoint) ?? new Map<string, string>();
+    ids.set(endpoint, byKey);
     await pipeline.run(
       returning ? mergeEntitiesQuery(label, true) : nodeMergeQuery(label),
       rows,
@@ -184,14 +186,14 @@ async function writePlan(pipeline: StatementPipeline, plan: WritePlan): Promise<
       }),
       returning
         ? (result) => {
-            for (const r of result.records) ids.set(`${endpoint}\u0000${r.get('key') as string}`, r.get('id') as string);
+            for (const r of result.records) byKey.set(r.get('key') as string, r.get('id') as string);
           }
         : undefined,
     );
   }
   // Every node's id is known before the first edge is sent.
   await pipeline.finish();
-  const idOf = (label: EndpointLabel, key: string) => ids.get(`${label}\u0000${key}`);
+  const idOf = (label: EndpointLabel, key: string) => ids.get(label)?.get(key);
   const allById = (group: { from: EndpointLabel; to: EndpointLabel; rows: readonly EdgeEndpointsRow[] }) =>
     group.rows.every((row) => idOf(group.from, row.from) !== undefined && idOf(group.to, row.to) !== undefined);
 
