@@ -53,12 +53,13 @@ function dottedQuad(text: string): NormalizedIp | null | undefined {
   let dots = 0;
   let first = 0;
   let second = 0;
-  let padded = false;
+  // Leading zeros, or an octet over 255: the general path's rule decides (rebuild or refuse).
+  let general = false;
   for (let i = 0; i <= length; i++) {
     const c = i < length ? text.charCodeAt(i) : 46;
     if (c >= 48 && c <= 57) {
       if (digits === 3) return undefined;
-      if (digits > 0 && octet === 0) padded = true;
+      if (digits > 0 && octet === 0) general = true;
       octet = octet * 10 + (c - 48);
       digits += 1;
       continue;
@@ -66,13 +67,13 @@ function dottedQuad(text: string): NormalizedIp | null | undefined {
     if (c !== 46 || digits === 0) return undefined;
     if (dots === 0) first = octet;
     else if (dots === 1) second = octet;
-    if (octet > 255) padded = true; // decided below, as the general path does
+    if (octet > 255) general = true;
     dots += 1;
     octet = 0;
     digits = 0;
   }
   if (dots !== 4) return undefined;
-  if (!padded) return { ip: text, version: 4, isPrivate: isPrivateV4([first, second]) };
+  if (!general) return { ip: text, version: 4, isPrivate: isPrivateV4([first, second]) };
   const octets = text.split('.').map(Number);
   if (octets.some((o) => o > 255)) return null;
   return { ip: octets.join('.'), version: 4, isPrivate: isPrivateV4(octets) };
