@@ -5,7 +5,7 @@ import { noCase, type Author } from '../../graph/cases/caseChange';
 import { listCases, readCase, readCaseHeader, readCaseLog } from '../../graph/cases/caseReads';
 import { CASE_STATUSES, LIMITS } from '../../graph/cases/caseTypes';
 import { addNote, addPin, createCase, deleteCase, editNote, removeNote, removePin, removeQuery, removeView, saveQuery, saveView, setFindingArchived, updateCase, updatePin, type PinnedEvent } from '../../graph/cases/caseWrites';
-import { TrailhoundError } from '../../graph/errors';
+import { isTrailhoundError, TrailhoundError } from '../../graph/errors';
 import { PrincipalNames, timelineEventOf } from '../../graph/investigations/timeline';
 import { buildCaseReport, caseReportMarkdown } from '../../export/caseReport';
 import { eventByIdSql } from '../../store/queries/timelineEvents';
@@ -177,7 +177,7 @@ export const caseRoutes = [
       const event =
         body.kind === 'event'
           ? await eventToPin(context.graph, context.events, body.ref).catch(async (error: unknown) => {
-              if (!(await readCaseHeader(context.graph, params.caseId))) throw noCase(params.caseId);
+              if (isTrailhoundError(error) && error.code === 'UNKNOWN_REFERENCE' && !(await readCaseHeader(context.graph, params.caseId))) throw noCase(params.caseId);
               throw error;
             })
           : undefined;
