@@ -1,6 +1,5 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { TrailhoundError } from '../../graph/errors';
+import { cloudTrailSdk, credentialsSdk } from './sdk';
 
 // Under Node 20 the SDK prints a nine-line warning on every run that its releases after January
 // 2027 will need Node 22: news for whoever upgrades our dependencies (package.json pins versions
@@ -20,7 +19,8 @@ export interface AwsOptions {
  * the standard retry strategy (backoff on throttling and server faults only; a 4xx such as
  * AccessDenied is not retried) with a few more attempts than the SDK's default.
  */
-export function clientConfig(options: AwsOptions) {
+export async function clientConfig(options: AwsOptions) {
+  const { defaultProvider } = await credentialsSdk();
   return {
     region: options.region,
     maxAttempts: 6,
@@ -34,6 +34,7 @@ export function clientConfig(options: AwsOptions) {
  * `region` in the shared config file (~/.aws/config, or AWS_CONFIG_FILE). Undefined when it has none.
  */
 export async function defaultRegion(profile?: string): Promise<string | undefined> {
+  const { CloudTrailClient } = await cloudTrailSdk();
   const client = new CloudTrailClient(profile ? { profile } : {});
   try {
     return await client.config.region();

@@ -1,8 +1,11 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { TrailhoundError } from '../../graph/errors';
 import type { InputFile } from '../pipeline/types';
 import { clientConfig, describeAwsError, type AwsOptions } from './awsClients';
+import { s3Sdk } from './sdk';
+
+type S3Sdk = Awaited<ReturnType<typeof s3Sdk>>;
 
 export interface S3Location {
   readonly bucket: string;
@@ -22,14 +25,18 @@ export interface S3Object {
  * into an error that says what to do.
  */
 export class LogBucket {
-  readonly client: S3Client;
-
-  constructor(
+  private constructor(
     private readonly location: S3Location,
     private readonly options: AwsOptions,
-  ) {
+    private readonly sdk: S3Sdk,
+    readonly client: S3Client,
+  ) {}
+
+  static async open(location: S3Location, options: AwsOptions): Promise<LogBucket> {
+    const sdk = await s3Sdk();
     // A bucket in another region answers with a redirect the client follows.
-    this.client = new S3Client({ ...clientConfig(options), forcePathStyle: Boolean(options.endpointUrl), followRegionRedirects: true });
+    const client = new sdk.S3Client({ ...(await clientConfig(options)), forcePathStyle: Boolean(options.endpointUrl), followRegionRedirects: true });
+    return new LogBucket(location, options, sdk, client);
   }
 
   /** The folders directly under a prefix. */
@@ -37,7 +44,7 @@ export class LogBucket {
     const out: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call('ListObjectsV2', () => this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) })));
+      const page = await this.call('ListObjectsV2', () => this.client.send(new this.sdk.ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) })));
       for (const p of page.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -49,7 +56,7 @@ export class LogBucket {
     const out: S3Object[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call('ListObjectsV2', () => this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) })));
+      const page = await this.call('ListObjectsV2', () => this.client.send(new this.sdk.ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) })));
       for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) out.push({ key: o.Key, size: o.Size ?? 0, etag: (o.ETag ?? '').replace(/"/g, '') });
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -65,7 +72,7 @@ export class LogBucket {
       ledgerKey: `s3:${bucket}/${object.key}#${object.etag}`,
       ...(sourceHint ? { sourceHint } : {}),
       open: async () => {
-        const got = await this.call('GetObject', () => this.client.send(new GetObjectCommand({ Bucket: bucket, Key: object.key })));
+        const got = await this.call('GetObject', () => this.client.send(new this.sdk.GetObjectCommand({ Bucket: bucket, Key: object.key })));
         return got.Body as Readable;
       },
     };

@@ -1,6 +1,6 @@
-import { GetFindingsCommand, GuardDutyClient, ListDetectorsCommand, ListFindingsCommand } from '@aws-sdk/client-guardduty';
 import type { PulledPage } from '../pipeline/runPull';
 import { clientConfig, describeAwsError, type AwsOptions } from './awsClients';
+import { guardDutySdk } from './sdk';
 
 const GET_BATCH = 50;
 
@@ -19,7 +19,8 @@ export interface GuardDutyPullOptions extends AwsOptions {
  * go to the same normaliser as the CLI's GetFindings output.
  */
 export async function* guardDutyFindings(options: GuardDutyPullOptions): AsyncGenerator<PulledPage> {
-  const client = new GuardDutyClient(clientConfig(options));
+  const { GetFindingsCommand, GuardDutyClient, ListDetectorsCommand, ListFindingsCommand } = await guardDutySdk();
+  const client = new GuardDutyClient(await clientConfig(options));
   const call = async <T>(what: string, send: () => Promise<T>): Promise<T> => {
     try {
       return await send();

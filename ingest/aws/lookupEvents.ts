@@ -1,8 +1,9 @@
-import { CloudTrailClient, paginateLookupEvents, type LookupAttribute, type LookupAttributeKey, type LookupEventsCommandInput, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient, LookupAttribute, LookupAttributeKey, LookupEventsCommandInput, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-cloudtrail';
 import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { TrailhoundError } from '../../graph/errors';
 import type { PulledPage } from '../pipeline/runPull';
 import { clientConfig, describeAwsError, type AwsOptions } from './awsClients';
+import { cloudTrailSdk } from './sdk';
 import { RateLimit } from './rateLimit';
 
 /** LookupEvents' own limits: management events of the last 90 days, 50 a page, 2 calls a second. */
@@ -39,7 +40,8 @@ export interface LookupOptions extends AwsOptions {
  * rejects with the reason.
  */
 export async function* lookupEvents(options: LookupOptions): AsyncGenerator<PulledPage> {
-  const client = new CloudTrailClient(clientConfig(options));
+  const { CloudTrailClient, paginateLookupEvents } = await cloudTrailSdk();
+  const client = new CloudTrailClient(await clientConfig(options));
   rateLimited(client, new RateLimit(CALLS_PER_SECOND));
   // The paginator writes NextToken and MaxResults into its input: a fresh object per pull.
   const input: LookupEventsCommandInput = {

@@ -34,7 +34,7 @@ export interface S3Walk extends AwsOptions {
  * (bucket, key and ETag: a rewritten object is read again) and how to stream it.
  */
 export async function listS3Logs(location: S3Location, walk: S3Walk): Promise<{ inputs: InputFile[]; client: S3Client }> {
-  const bucket = new LogBucket(location, walk);
+  const bucket = await LogBucket.open(location, walk);
   const inputs: InputFile[] = [];
   const prefixes = (prefix: string) => bucket.folders(prefix);
   const objects = async (prefix: string, source: AwsLogsSource | undefined) => {

@@ -108,7 +108,7 @@ export function isSecurityLakePrefix(prefix: string): boolean {
  * sources as `ext/<name>`).
  */
 export async function listSecurityLake(location: S3Location, walk: LakeWalk): Promise<{ inputs: InputFile[]; client: S3Client; skippedSources: string[] }> {
-  const bucket = new LogBucket(location, walk);
+  const bucket = await LogBucket.open(location, walk);
 
   const skipped = new Set<string>();
   /** Whether a folder's value at a level is read: a source Trailhound reads, a region, account and day asked for. */
