@@ -23,6 +23,8 @@ COPY ingest ./ingest
 COPY server ./server
 COPY store ./store
 COPY --from=web /app/web/dist ./web/dist
+# The CLI compiled once here (bin/compiled.js), not at the container's first command.
+RUN node bin/trailhound.js --version
 ENV NODE_ENV=production
 # The event store (raw events beside the graph): keep it on a volume, with the graph's.
 ENV TRAILHOUND_EVENTS_DIR=/data/events

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// The `trailhound` command. The code is TypeScript; tsx's loader runs it directly, so
-// `npm ci && npx trailhound --help` works with no build step.
+// The `trailhound` command. The code is TypeScript, compiled on first use and whenever a source
+// changes (bin/compiled.js), so `npm ci && npx trailhound --help` works with no build step.
 //
 // Ingest allocates fast, and V8 left alone keeps growing its heap to match (RSS doubling on
 // long runs while the live data stays under 100 MB). A bounded old space makes it collect
 // instead, so memory stays flat whatever the input size. V8 takes that limit only at start-up,
 // hence this small launcher re-running the command with it.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HEAP_FLAG = '--max-old-space-size';
 const heapMb = process.env.TRAILHOUND_HEAP_MB ?? '256';
@@ -26,9 +27,21 @@ if (process.execArgv.some((arg) => arg.startsWith(HEAP_FLAG))) {
     process.channel.unref();
     process.on('disconnect', () => process.kill(process.pid, 'SIGHUP'));
   }
-  const { register } = await import('tsx/esm/api');
-  register();
-  const { main } = await import('../cli/main.ts');
+  // The compiled CLI (bin/compiled.js) when it can be built here, else the sources through tsx.
+  // TRAILHOUND_FROM_SOURCE=1 asks for the sources (a debugger, a stack trace in TypeScript).
+  const { compiledDir } = await import('./compiled.js');
+  const compiled = process.env.TRAILHOUND_FROM_SOURCE ? null : await compiledDir();
+  let main;
+  if (compiled) {
+    // Worker threads (ingest/ocsf/workerBoot.mjs) start their compiled entry from here too.
+    process.env.TRAILHOUND_COMPILED_DIR = compiled;
+    ({ main } = await import(pathToFileURL(join(compiled, 'main.mjs')).href));
+  } else {
+    delete process.env.TRAILHOUND_COMPILED_DIR;
+    const { register } = await import('tsx/esm/api');
+    register();
+    ({ main } = await import('../cli/main.ts'));
+  }
   process.exitCode = await main(process.argv);
 } else {
   const child = spawn(process.execPath, [`${HEAP_FLAG}=${heapMb}`, ...youngMb.map((mb) => `${YOUNG_FLAG}=${mb}`), ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
