@@ -1,14 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { caseCommand } from './commands/case';
-import { dbCommand } from './commands/db';
-import { demoCommand } from './commands/demo';
-import { enrichCommand } from './commands/enrich';
-import { exportCommand } from './commands/export';
-import { ingestCommand } from './commands/ingest';
-import { intelCommand } from './commands/intel';
-import { investigateCommand } from './commands/investigate';
-import { rebuildCommand } from './commands/rebuild';
-import { serveCommand } from './commands/serve';
 import { VERSION } from './version';
 import { reportError } from './errors';
 
@@ -27,30 +17,41 @@ Examples:
   npx trailhound export timeline --entity IamUser:arn:aws:iam::123456789012:user/alice --format timesketch
 `;
 
-/** Builds the command tree; exported for tests. */
-export function buildProgram(): Command {
+/**
+ * The commands, in the order help lists them, each loaded from its module when asked for. A
+ * command run by name loads its own module alone: an ingest does not carry the server, the
+ * exports and the investigation code in its memory (13 MB of the 417 MB a 1M-event load peaked
+ * at; docs/benchmarks.md). Help, and anything that is not a command's name, loads them all.
+ */
+const COMMANDS: readonly (readonly [string, () => Promise<Command>])[] = [
+  ['demo', async () => (await import('./commands/demo')).demoCommand()],
+  ['db', async () => (await import('./commands/db')).dbCommand()],
+  ['ingest', async () => (await import('./commands/ingest')).ingestCommand()],
+  ['enrich', async () => (await import('./commands/enrich')).enrichCommand()],
+  ['serve', async () => (await import('./commands/serve')).serveCommand()],
+  ['investigate', async () => (await import('./commands/investigate')).investigateCommand()],
+  ['intel', async () => (await import('./commands/intel')).intelCommand()],
+  ['export', async () => (await import('./commands/export')).exportCommand()],
+  ['case', async () => (await import('./commands/case')).caseCommand()],
+  ['rebuild', async () => (await import('./commands/rebuild')).rebuildCommand()],
+];
+
+/** Builds the command tree: the command named `wanted` alone if there is one, else every command. */
+export async function buildProgram(wanted?: string): Promise<Command> {
   const program = new Command('trailhound')
     .description('Graph-based incident investigation for AWS: load CloudTrail into Neo4j and follow the attacker.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions()
     .addHelpText('after', HELP_FOOTER);
-  program.addCommand(demoCommand());
-  program.addCommand(dbCommand());
-  program.addCommand(ingestCommand());
-  program.addCommand(enrichCommand());
-  program.addCommand(serveCommand());
-  program.addCommand(investigateCommand());
-  program.addCommand(intelCommand());
-  program.addCommand(exportCommand());
-  program.addCommand(caseCommand());
-  program.addCommand(rebuildCommand());
+  const named = COMMANDS.find(([name]) => name === wanted);
+  for (const [, load] of named ? [named] : COMMANDS) program.addCommand(await load());
   return program;
 }
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv[2]);
   program.exitOverride();
   program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
   try {

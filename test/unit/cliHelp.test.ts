@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../cli/main';
 import { runCli } from '../support/runCli';
 
 describe('the trailhound command', () => {
+  it('loads the command it is asked to run alone, under its own name, and every command otherwise', async () => {
+    const names = (await buildProgram()).commands.map((c) => c.name());
+    expect(names).toEqual(['demo', 'db', 'ingest', 'enrich', 'serve', 'investigate', 'intel', 'export', 'case', 'rebuild']);
+    for (const name of names) expect((await buildProgram(name)).commands.map((c) => c.name())).toEqual([name]);
+    for (const other of ['--help', 'help', 'ingets', undefined]) expect((await buildProgram(other)).commands).toHaveLength(names.length);
+  });
+
   it('explains itself with --help', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
