@@ -21,6 +21,18 @@ import { writeSegment } from './segmentWriter';
 /** Segments a commit writes: one per table and day, cut at this many rows. */
 const MAX_SEGMENT_ROWS: Record<TableName, number> = { cloudtrail: 10_000, vpcflow: 25_000, vpcflow_hours: 25_000 };
 
+/**
+ * When DuckDB's allocator hands what a segment's write freed at once back to the system
+ * (`allocator_bulk_deallocation_flush_threshold`). A CloudTrail segment carries whole records:
+ * its temporary table and the COPY's row group buffers, kept by the allocator after the write,
+ * were about 80 MB of native memory that stayed (a 1M-event load peaked at 491 MB with them kept,
+ * 390-410 MB with them returned). Flow segments are numbers and short text, and returning their
+ * memory after each write cost more than it saved: loading 5M flow lines took 9.4-10.9 s of system
+ * CPU against 5.2-5.9, and in two pairs of three 87 s of user CPU against 72-83 (docs/benchmarks.md).
+ */
+const DUCKDB_DEFAULT_BULK_FLUSH = '512MB';
+const BULK_FLUSH: Record<TableName, string> = { cloudtrail: '0MB', vpcflow: DUCKDB_DEFAULT_BULK_FLUSH, vpcflow_hours: DUCKDB_DEFAULT_BULK_FLUSH };
+
 export interface StoreWriterOptions {
   /** Who is writing, for the lock file ("ingest", "demo", ...). */
   readonly command: string;
@@ -40,6 +52,8 @@ export class EventStoreWriter {
   private manifest: Manifest;
   readonly index: EventIdIndex;
   private writes: Promise<void> = Promise.resolve();
+  /** The allocator setting in force (BULK_FLUSH). */
+  private bulkFlush = DUCKDB_DEFAULT_BULK_FLUSH;
 
   private constructor(
     readonly root: string,
@@ -79,16 +93,12 @@ export class EventStoreWriter {
       // 8MB threshold a 1M-event load peaked at 562 MB RSS, with this at 512 MB (median over the
       // first 40 s: 454 -> 368 MB; docs/benchmarks.md). A lower memory_limit does not help: temporary
       // tables of a window do not spill, and 32-48MB failed with "Out of Memory Error".
-      // What a segment's write frees at once goes back at once as well (the bulk threshold, 512MB
-      // by default): its temporary table and the COPY's row group buffers, which the allocator
-      // otherwise kept (about 90 MB held after writing 10,000-row CloudTrail segments, against 15
-      // with this); a 1M-event load peaked at 490-510 MB before, 398-400 MB with it.
+      // What a CloudTrail segment's write frees at once goes back too: see BULK_FLUSH.
       const spill = join(root, STAGING_DIR, 'duckdb-spill');
       const instance = await DuckDBInstance.create(':memory:', {
         threads: '1',
         memory_limit: '64MB',
         allocator_flush_threshold: '0MB',
-        allocator_bulk_deallocation_flush_threshold: '0MB',
         allocator_background_threads: 'true',
         temp_directory: spill,
         preserve_insertion_order: 'true',
@@ -152,6 +162,10 @@ export class EventStoreWriter {
     const file = stagingPath(this.root, commit.id, path);
     const write = this.writes.then(async (): Promise<Segment> => {
       mkdirSync(dirname(file), { recursive: true });
+      if (BULK_FLUSH[table] !== this.bulkFlush) {
+        await this.writing.run(`SET GLOBAL allocator_bulk_deallocation_flush_threshold = ${quoteLiteral(BULK_FLUSH[table])}`);
+        this.bulkFlush = BULK_FLUSH[table];
+      }
       const written = await writeSegment(this.writing, table, rows, file);
       syncFile(file);
       return { path, table, day, commit: commit.id, ...written };
