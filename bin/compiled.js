@@ -12,7 +12,7 @@
 // `import.meta.dirname` and `import.meta.filename` are replaced in each source by that source's
 // own location before bundling. Anything that goes wrong here (a read-only install, esbuild
 // missing) returns null and the launcher runs the sources through tsx as before.
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -53,9 +53,10 @@ function readCurrent() {
   }
 }
 
-/** The build matches this Node, this checkout and every source it was made from (size and time). */
+/** The build is there, and matches this Node, this checkout and every source it was made from (size and time). */
 function isFresh(current) {
   if (current.node !== process.version || current.root !== ROOT) return false;
+  if (!existsSync(join(CACHE, current.dir, 'main.mjs'))) return false;
   for (const [file, [size, mtimeMs]] of Object.entries(current.inputs)) {
     let stat;
     try {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,15 @@ describe('the compiled CLI (bin/compiled.js)', () => {
     } finally {
       utimesSync(source, atime, mtime);
     }
+  });
+
+  it('builds again when the build it names is gone', async () => {
+    expect(await version()).toBe(VERSION);
+    // Pointed at a folder that is not there (a build is never deleted here: other tests' commands
+    // may be running from it).
+    writeFileSync(CURRENT, JSON.stringify({ ...current(), dir: 'build-0-gone' }));
+    expect(await version()).toBe(VERSION);
+    expect(current().dir).not.toBe('build-0-gone');
   });
 
   it('runs from the sources through tsx when asked to', async () => {
