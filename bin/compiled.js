@@ -71,7 +71,8 @@ function isFresh(current) {
 
 async function build() {
   const esbuild = await import('esbuild');
-  const dir = `build-${Date.now()}-${process.pid}`;
+  const started = Date.now();
+  const dir = `build-${started}-${process.pid}`;
   const outdir = join(CACHE, dir);
   mkdirSync(outdir, { recursive: true });
   const result = await esbuild.build({
@@ -93,7 +94,9 @@ async function build() {
   const inputs = {};
   for (const file of Object.keys(result.metafile.inputs)) {
     const stat = statSync(join(ROOT, file));
-    inputs[file] = [stat.size, stat.mtimeMs];
+    // A source saved while the build read it may be in the build as it was before: recorded as
+    // unknown, so the next command builds again.
+    inputs[file] = stat.mtimeMs >= started ? [-1, -1] : [stat.size, stat.mtimeMs];
   }
   // Published by a rename, so a command starting meanwhile sees the old build or the new one.
   const next = `${CURRENT}.${process.pid}`;

@@ -40,6 +40,21 @@ describe('the compiled CLI (bin/compiled.js)', () => {
     }
   });
 
+  it('does not trust a source saved while it was being built (a time past the build\'s start)', async () => {
+    const source = `${ROOT}cli/version.ts`;
+    const { atime, mtime } = statSync(source);
+    try {
+      utimesSync(source, atime, new Date(Date.now() + 60_000));
+      expect(await version()).toBe(VERSION);
+      const first = current();
+      expect(first.inputs['cli/version.ts']).toEqual([-1, -1]);
+      expect(await version()).toBe(VERSION);
+      expect(current().dir).not.toBe(first.dir);
+    } finally {
+      utimesSync(source, atime, mtime);
+    }
+  });
+
   it('builds again when the build it names is gone', async () => {
     expect(await version()).toBe(VERSION);
     // Pointed at a folder that is not there (a build is never deleted here: other tests' commands
