@@ -25,8 +25,8 @@ const MAX_SEGMENT_ROWS: Record<TableName, number> = { cloudtrail: 10_000, vpcflo
  * When DuckDB's allocator hands what a segment's write freed at once back to the system
  * (`allocator_bulk_deallocation_flush_threshold`). A CloudTrail segment carries whole records:
  * its temporary table and the COPY's row group buffers, kept by the allocator after the write,
- * were about 80 MB of native memory that stayed (a 1M-event load peaked at 491 MB with them kept,
- * 390-410 MB with them returned). Flow segments are numbers and short text, and returning their
+ * were about 80 MB of native memory that stayed (1M-event loads in pairs: 454 and 471 MB with them
+ * kept, 389 and 403 MB with them returned, in the same time). Flow segments are numbers and short text, and returning their
  * memory after each write cost more than it saved: loading 5M flow lines took 9.4-10.9 s of system
  * CPU against 5.2-5.9, and in two pairs of three 87 s of user CPU against 72-83 (docs/benchmarks.md).
  */
