@@ -64,6 +64,15 @@ export type ParsedFlowLine =
 
 export type ParseOutcome = 'flow' | 'NODATA' | 'SKIPDATA' | 'invalid';
 
+/** kept()'s slots. */
+const KEPT_ACCOUNT = 0;
+const KEPT_INTERFACE = 1;
+const KEPT_VPC = 2;
+const KEPT_SUBNET = 3;
+const KEPT_INSTANCE = 4;
+const KEPT_REGION = 5;
+const KEPT_ACTION = 6;
+
 const SPACE = 32;
 /** Epoch seconds in 2286: later "times" are corrupt numbers. */
 const MAX_EPOCH_SECONDS = 9_999_999_999;
@@ -79,6 +88,8 @@ export class FlowLineParser {
   /** Why the last line was invalid. */
   lastReason = '';
   private readonly ipCache = new Map<string, NormalizedIp | null>();
+  /** The last value kept of each field kept (see kept). */
+  private readonly lastKept: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
   private line = '';
@@ -191,15 +202,15 @@ export class FlowLineParser {
     if (start > MAX_EPOCH_SECONDS || end > MAX_EPOCH_SECONDS) return this.invalid('start and end must be epoch seconds');
     if (!Number.isSafeInteger(packets) || !Number.isSafeInteger(bytes)) return this.invalid('packets and bytes are too large to be counts');
     const tcpFlags = this.number(this.iTcpFlags, -1);
-    const action = this.text(this.iAction) ?? 'UNKNOWN';
+    const action = this.kept(this.iAction, KEPT_ACTION) ?? 'UNKNOWN';
     if (action !== 'ACCEPT' && action !== 'REJECT' && action !== 'UNKNOWN') return this.invalid(`unknown action "${action.slice(0, 20)}"`);
 
     const via = out.via as string[];
     via.length = 0;
     if (srcaddr && srcaddr.ip !== src.ip) via.push(srcaddr.ip);
     if (dstaddr && dstaddr.ip !== dst.ip) via.push(dstaddr.ip);
-    out.accountId = this.text(this.iAccount);
-    out.interfaceId = this.text(this.iInterface);
+    out.accountId = this.kept(this.iAccount, KEPT_ACCOUNT);
+    out.interfaceId = this.kept(this.iInterface, KEPT_INTERFACE);
     out.src = src;
     out.dst = dst;
     out.localIp = localAddress(this.text(this.iDirection), srcaddr, dstaddr);
@@ -212,10 +223,10 @@ export class FlowLineParser {
     out.end = end * 1000;
     out.action = action;
     out.tcpFlags = tcpFlags > 255 ? -1 : tcpFlags;
-    out.vpcId = this.iVpc >= 0 ? this.text(this.iVpc) : undefined;
-    out.subnetId = this.iSubnet >= 0 ? this.text(this.iSubnet) : undefined;
-    out.instanceId = this.iInstance >= 0 ? this.text(this.iInstance) : undefined;
-    out.region = this.iRegion >= 0 ? this.text(this.iRegion) : undefined;
+    out.vpcId = this.kept(this.iVpc, KEPT_VPC);
+    out.subnetId = this.kept(this.iSubnet, KEPT_SUBNET);
+    out.instanceId = this.kept(this.iInstance, KEPT_INSTANCE);
+    out.region = this.kept(this.iRegion, KEPT_REGION);
     return 'flow';
   }
 
@@ -251,6 +262,23 @@ export class FlowLineParser {
   private text(i: number): string | undefined {
     if (i < 0 || this.isDash(i)) return undefined;
     return this.line.slice(this.starts[i], this.ends[i]);
+  }
+
+  /**
+   * A field the record keeps after this line (stored, aggregated), as a flat string: the value
+   * the previous line had in this field when it is the same (a log comes in runs of one
+   * interface, account and VPC), else a flat copy. A slice would keep the whole input chunk
+   * alive for as long as the row waits for its segment; a new copy per line would be garbage.
+   */
+  private kept(i: number, slot: number): string | undefined {
+    if (i < 0 || this.isDash(i)) return undefined;
+    const start = this.starts[i]!;
+    const end = this.ends[i]!;
+    const last = this.lastKept[slot];
+    if (last !== undefined && last.length === end - start && this.line.startsWith(last, start)) return last;
+    const value = flatCopy(this.line.slice(start, end));
+    this.lastKept[slot] = value;
+    return value;
   }
 
   /** A non-negative integer field; `missing` for "-" or an absent field; -1 when not a number. */

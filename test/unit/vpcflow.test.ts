@@ -59,6 +59,22 @@ describe('FlowLineParser', () => {
     expect(ipv6?.dst?.ip).toBe('2001:db8:ffff::1');
   });
 
+  it('reads each line\'s own interface, account and action when the next line reuses what the last one had', () => {
+    const parser = new FlowLineParser(DEFAULT_FORMAT);
+    const read = (line: string) => {
+      const parsed = parser.parse(line);
+      if (parsed.kind !== 'flow') throw new Error(parsed.kind);
+      return [parsed.flow.interfaceId, parsed.flow.accountId, parsed.flow.action];
+    };
+    // Same lengths, one character apart: a value kept from the line before must not be taken for this one's.
+    expect(read('2 111122223333 eni-0a1b2c3d4e5f60001 10.0.1.5 10.0.2.9 443 50000 6 10 840 1722470400 1722470460 ACCEPT OK')).toEqual(['eni-0a1b2c3d4e5f60001', '111122223333', 'ACCEPT']);
+    expect(read('2 111122223333 eni-0a1b2c3d4e5f60001 10.0.1.5 10.0.2.9 443 50000 6 10 840 1722470400 1722470460 ACCEPT OK')).toEqual(['eni-0a1b2c3d4e5f60001', '111122223333', 'ACCEPT']);
+    expect(read('2 111122223334 eni-0a1b2c3d4e5f60002 10.0.1.5 10.0.2.9 443 50000 6 10 840 1722470400 1722470460 REJECT OK')).toEqual(['eni-0a1b2c3d4e5f60002', '111122223334', 'REJECT']);
+    expect(read('2 111122223333 eni-0a1b2c3d4e5f60001 10.0.1.5 10.0.2.9 443 50000 6 10 840 1722470400 1722470460 ACCEPT OK')).toEqual(['eni-0a1b2c3d4e5f60001', '111122223333', 'ACCEPT']);
+    expect(read('2 - - 10.0.1.5 10.0.2.9 443 50000 6 10 840 1722470400 1722470460 ACCEPT OK')).toEqual([undefined, undefined, 'ACCEPT']);
+    expect(read('2 111122223333 eni-0a1b2c3d4e5f6000 10.0.1.5 10.0.2.9 443 50000 6 10 840 1722470400 1722470460 ACCEPT OK')).toEqual(['eni-0a1b2c3d4e5f6000', '111122223333', 'ACCEPT']);
+  });
+
   it('says why a line is not a flow record', () => {
     expect(parser.parse('2 111122223333 eni-1 this line is not a flow record')).toEqual({
       kind: 'invalid',
