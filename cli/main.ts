@@ -33,6 +33,7 @@ const COMMANDS: readonly (readonly [string, () => Promise<Command>])[] = [
   ['intel', async () => (await import('./commands/intel')).intelCommand()],
   ['export', async () => (await import('./commands/export')).exportCommand()],
   ['case', async () => (await import('./commands/case')).caseCommand()],
+  ['compact', async () => (await import('./commands/compact')).compactCommand()],
   ['rebuild', async () => (await import('./commands/rebuild')).rebuildCommand()],
 ];
 

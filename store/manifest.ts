@@ -14,7 +14,7 @@ export interface Segment {
   /** The earliest and latest time in it (the table's time column), epoch ms: readers skip files outside a query's range. */
   readonly minTime: number;
   readonly maxTime: number;
-  /** The commit that wrote it (a graph ledger entry vouches for it). */
+  /** The commit that wrote it (a graph ledger entry vouches for it), or the merge (store/compact.ts) that wrote it from committed segments. */
   readonly commit: string;
   /** Bytes on disk. */
   readonly bytes: number;
@@ -62,6 +62,12 @@ export function readManifest(root: string): Manifest {
     throw damaged(root, `${MANIFEST_FILE} is not a manifest this version reads`);
   }
   for (const s of value.segments) checkSegment(root, s, join(root, MANIFEST_FILE));
+  // Retired paths are deleted in time: only a segment path of this store's own form ever is.
+  for (const r of value.retired as Partial<RetiredSegment>[]) {
+    if (typeof r.path !== 'string' || !SEGMENT_PATH.test(r.path) || !Number.isSafeInteger(r.retiredAt)) {
+      throw damaged(root, `${MANIFEST_FILE} retires a path this store does not write (${JSON.stringify(r.path ?? null).slice(0, 80)})`);
+    }
+  }
   return value as Manifest;
 }
 

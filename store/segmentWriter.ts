@@ -25,9 +25,9 @@ const CHUNK = 2048;
  * ZSTD level 1: on 50,000 stored CloudTrail events it wrote 7.82 MB with 174 ms of CPU
  * against 7.89 MB and 223-230 ms at DuckDB's default (3), read back as fast (docs/benchmarks.md).
  */
-const ZSTD_LEVEL = 1;
+export const ZSTD_LEVEL = 1;
 /** Row groups of a segment: small enough that a reader skips most of them by their statistics. */
-const ROW_GROUP = 10_000;
+export const ROW_GROUP = 10_000;
 
 let tableNumber = 0;
 

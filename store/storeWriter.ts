@@ -7,7 +7,7 @@ import { EventIdIndex } from './eventIdIndex';
 import { checkStoreBinding } from './graphBinding';
 import { acquireIngestLock, type LockHolder } from './ingestLock';
 import { absolute, dayOf, segmentPath, STAGING_DIR, stagingPath } from './layout';
-import { checkSegment, readManifest, writeManifest, type Manifest, type Segment } from './manifest';
+import { checkSegment, readManifest, writeManifest, type Manifest, type RetiredSegment, type Segment } from './manifest';
 import { TrailhoundError } from '../graph/errors';
 import { committedMarkers, commitMarkerKey } from './commitMarkers';
 import type { RowOf } from './rows';
@@ -17,6 +17,7 @@ import { quoteLiteral } from './sql';
 import { createStore, readStoreIdentity } from './storeIdentity';
 import { tables, type TableName } from './tables';
 import { writeSegment } from './segmentWriter';
+import { MERGE_TINY, mergeInto, planMerges, type MergeGroup } from './compact';
 
 /** Segments a commit writes: one per table and day, cut at this many rows. */
 const MAX_SEGMENT_ROWS: Record<TableName, number> = { cloudtrail: 10_000, vpcflow: 25_000, vpcflow_hours: 25_000 };
@@ -39,6 +40,38 @@ export interface StoreWriterOptions {
   /** Hears what takes a while or waits: another ingest holding the store, a recovery. */
   readonly onNote?: (message: string) => void;
 }
+
+/** What a compaction did. */
+export interface CompactionSummary {
+  /** Segments merged away (retired). */
+  merged: number;
+  /** Merged segments written. */
+  written: number;
+  rows: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  /** Days that had segments merged. */
+  days: number;
+  /** Merged files that were to be sorted and are in time order instead (their rows did not fit DuckDB's memory to sort). */
+  unsorted: number;
+}
+
+/**
+ * How long a merged-away segment stays on disk: a server moves to a new manifest within a second,
+ * but an export started before may read the old one's files for minutes.
+ */
+export const KEEP_RETIRED_MS = 60 * 60_000;
+
+/** DuckDB's memory while an ingest writes segments (see EventStoreWriter.open). */
+const INGEST_MEMORY = '64MB';
+/**
+ * While `compact` sorts: DuckDB spills part of a sort, not all of it. 128MB failed on a day of the
+ * API benchmark's store (1.24M events), 256MB peaked at 263 MB RSS (TRAILHOUND_COMPACT_MEMORY to tune).
+ */
+const COMPACT_MEMORY = '256MB';
+
+/** A merge's listing in its staging folder (a commit's is commit.json). */
+const MERGE_LISTING = 'merge.json';
 
 /**
  * An ingest's hold on the event store: the only writer (it holds the lock), the eventId index,
@@ -97,7 +130,7 @@ export class EventStoreWriter {
       const spill = join(root, STAGING_DIR, 'duckdb-spill');
       const instance = await DuckDBInstance.create(':memory:', {
         threads: '1',
-        memory_limit: '64MB',
+        memory_limit: INGEST_MEMORY,
         allocator_flush_threshold: '0MB',
         allocator_background_threads: 'true',
         temp_directory: spill,
@@ -175,6 +208,138 @@ export class EventStoreWriter {
       () => undefined,
     );
     return write;
+  }
+
+  /**
+   * Merges the groups planned by store/compact.ts, one at a time. Each merged segment is written
+   * in staging and checked (it must hold exactly its inputs' rows), moved into place, and swapped
+   * into the manifest for its inputs in one replacement: a reader sees the inputs or the merged
+   * segment, never both and never neither. The inputs are retired, not deleted: a reader still on
+   * the old manifest (an export in progress) finds them until removeRetired lets them go. A run
+   * killed part-way keeps the merges it swapped in; the next writer's recovery removes a merged
+   * file that no manifest named.
+   */
+  async compact(groups: readonly MergeGroup[], onMerged?: (group: MergeGroup, merged: Segment) => void): Promise<CompactionSummary> {
+    await this.writes;
+    // Only a sort needs more than an ingest's memory.
+    const sorting = groups.some((g) => g.sorted);
+    if (sorting) await this.writing.run(`SET memory_limit = ${quoteLiteral(process.env.TRAILHOUND_COMPACT_MEMORY ?? COMPACT_MEMORY)}`);
+    try {
+      return await this.mergeGroups(groups, onMerged);
+    } finally {
+      if (sorting) await this.writing.run(`SET memory_limit = ${quoteLiteral(INGEST_MEMORY)}`);
+    }
+  }
+
+  private async mergeGroups(groups: readonly MergeGroup[], onMerged?: (group: MergeGroup, merged: Segment) => void): Promise<CompactionSummary> {
+    const summary: CompactionSummary = { merged: 0, written: 0, rows: 0, bytesBefore: 0, bytesAfter: 0, days: 0, unsorted: 0 };
+    const days = new Set<string>();
+    for (const group of groups) {
+      const listed = new Set(this.manifest.segments.map((s) => s.path));
+      if (!group.inputs.every((s) => listed.has(s.path))) continue; // planned from an older manifest
+      const id = randomUUID().replaceAll('-', '').slice(0, 16);
+      const path = segmentPath(group.table, group.day, id, 1);
+      const staged = stagingPath(this.root, id, path);
+      const folder = join(this.root, STAGING_DIR, id);
+      mkdirSync(dirname(staged), { recursive: true });
+      try {
+        if (BULK_FLUSH[group.table] !== this.bulkFlush) {
+          await this.writing.run(`SET GLOBAL allocator_bulk_deallocation_flush_threshold = ${quoteLiteral(BULK_FLUSH[group.table])}`);
+          this.bulkFlush = BULK_FLUSH[group.table];
+        }
+        const files = group.inputs.map((s) => absolute(this.root, s.path));
+        let written: { rows: number; bytes: number };
+        try {
+          written = await mergeInto(this.writing, group.table, files, staged, group.sorted);
+        } catch (error) {
+          // Rows too large to sort within DuckDB's memory (a day of huge records): merged in time
+          // order instead, which streams. The files are still merged; only the sort is given up.
+          if (!group.sorted || !/out of memory/i.test(String((error as Error).message))) throw error;
+          rmSync(`${staged}.tmp`, { force: true });
+          written = await mergeInto(this.writing, group.table, files, staged, false);
+          summary.unsorted += 1;
+        }
+        if (written.rows !== group.rows) {
+          throw new TrailhoundError(
+            'STORE_DAMAGED',
+            `Merging ${group.inputs.length} segments of ${group.table} for ${group.day} in ${this.root} wrote ${written.rows} rows, where the manifest lists ${group.rows}: nothing was changed.`,
+            'Check the segments with another Parquet reader; the store is as it was before the merge.',
+          );
+        }
+        const merged: Segment = {
+          path,
+          table: group.table,
+          day: group.day,
+          rows: written.rows,
+          minTime: Math.min(...group.inputs.map((s) => s.minTime)),
+          maxTime: Math.max(...group.inputs.map((s) => s.maxTime)),
+          commit: id,
+          bytes: written.bytes,
+        };
+        syncFile(staged);
+        // What recovery needs to undo a merge that never reached the manifest.
+        const listing = join(folder, MERGE_LISTING);
+        writeFileSync(listing, JSON.stringify({ id, merged, inputs: group.inputs.map((s) => s.path) }));
+        syncFile(listing);
+        syncFile(folder);
+        const target = absolute(this.root, path);
+        renameSync(staged, target);
+        syncFile(dirname(target));
+        const gone = new Set(group.inputs.map((s) => s.path));
+        const retiredAt = Date.now();
+        this.manifest = {
+          ...this.manifest,
+          segments: [...this.manifest.segments.filter((s) => !gone.has(s.path)), merged],
+          retired: [...this.manifest.retired, ...group.inputs.map((s): RetiredSegment => ({ path: s.path, retiredAt }))],
+        };
+        writeManifest(this.root, this.manifest);
+        summary.merged += group.inputs.length;
+        summary.written += 1;
+        summary.rows += merged.rows;
+        summary.bytesBefore += group.inputs.reduce((n, s) => n + s.bytes, 0);
+        summary.bytesAfter += merged.bytes;
+        days.add(group.day);
+        summary.days = days.size;
+        onMerged?.(group, merged);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    }
+    return summary;
+  }
+
+  /**
+   * Deletes the segments retired at least `keepMs` ago (readers moved to the newer manifest
+   * within a second; an export may read an older one for minutes). Files first, then the
+   * manifest: a run killed between the two leaves names of files already gone, which the next
+   * removal drops, never a file no manifest names.
+   */
+  removeRetired(keepMs: number, now = Date.now()): number {
+    const due = this.manifest.retired.filter((r) => now - r.retiredAt >= keepMs);
+    if (due.length === 0) return 0;
+    for (const retired of due) rmSync(absolute(this.root, retired.path), { force: true });
+    const dueSet = new Set(due);
+    this.manifest = { ...this.manifest, retired: this.manifest.retired.filter((r) => !dueSet.has(r)) };
+    writeManifest(this.root, this.manifest);
+    return due.length;
+  }
+
+  /**
+   * What every ingest does once its commits are in: segments retired more than KEEP_RETIRED_MS ago
+   * go, and days that gathered many tiny segments are merged (MERGE_TINY), so a store fed by
+   * frequent small pulls stays quick to read without anyone running `trailhound compact`.
+   */
+  async tidy(onNote?: (message: string) => void): Promise<void> {
+    this.removeRetired(KEEP_RETIRED_MS);
+    const groups = planMerges(this.manifest.segments, MERGE_TINY);
+    if (groups.length === 0) return;
+    const done = await this.compact(groups);
+    onNote?.(`merged ${done.merged.toLocaleString('en-US')} small segments of the event store into ${done.written.toLocaleString('en-US')}`);
+  }
+
+  /** Segments merged away and not deleted yet. */
+  get retired(): readonly RetiredSegment[] {
+    return this.manifest.retired;
   }
 
   /** The eventIds the store holds for a day (CloudTrail), into the index's set for the day. */
@@ -303,7 +468,10 @@ export class StagedCommit {
 async function recoverStaged(root: string, graph: Graph, manifest: Manifest, note?: (message: string) => void): Promise<Manifest> {
   const staging = join(root, STAGING_DIR);
   if (!existsSync(staging)) return manifest;
-  const commits = readdirSync(staging).filter((name) => name !== 'duckdb-spill');
+  const entries = readdirSync(staging).filter((name) => name !== 'duckdb-spill');
+  const merges = entries.filter((id) => existsSync(join(staging, id, MERGE_LISTING)));
+  for (const id of merges) undoUnfinishedMerge(root, manifest, id);
+  const commits = entries.filter((id) => !merges.includes(id));
   if (commits.length === 0) return manifest;
   const marked = await committedMarkers(graph, commits);
   let recovered = manifest;
@@ -339,6 +507,20 @@ async function recoverStaged(root: string, graph: Graph, manifest: Manifest, not
   }
   note?.(`recovered the event store after an interrupted ingest: ${published} commit(s) finished, ${commits.length - published} discarded (their events load again now)`);
   return recovered;
+}
+
+/**
+ * A merge killed before its manifest swap: the merged file may already be in place, named by no
+ * manifest (a lake reader listing folders would read its rows twice), so it goes; its inputs are
+ * still the manifest's. A merge the manifest names was finished: only its staging folder is left.
+ */
+function undoUnfinishedMerge(root: string, manifest: Manifest, id: string): void {
+  const folder = join(root, STAGING_DIR, id);
+  const listing = join(folder, MERGE_LISTING);
+  const merged = (JSON.parse(readFileSync(listing, 'utf8')) as { merged?: Partial<Segment> }).merged ?? {};
+  checkSegment(root, merged, listing);
+  if (!manifest.segments.some((s) => s.path === merged.path)) rmSync(absolute(root, merged.path!), { force: true });
+  rmSync(folder, { recursive: true, force: true });
 }
 
 /** fsync a file or a folder (a rename or a new file is durable once its folder is). */

@@ -151,10 +151,11 @@ export class Loader {
     return this.failure !== null;
   }
 
-  /** Commits everything read so far and waits for it. */
+  /** Commits everything read so far and waits for it; then tidies the store (EventStoreWriter.tidy). */
   async finish(): Promise<void> {
     await this.flush();
     await this.settle();
+    await this.store?.tidy(this.options.onNote);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import { runCli } from '../support/runCli';
 describe('the trailhound command', () => {
   it('loads the command it is asked to run alone, under its own name, and every command otherwise', async () => {
     const names = (await buildProgram()).commands.map((c) => c.name());
-    expect(names).toEqual(['demo', 'db', 'ingest', 'enrich', 'serve', 'investigate', 'intel', 'export', 'case', 'rebuild']);
+    expect(names).toEqual(['demo', 'db', 'ingest', 'enrich', 'serve', 'investigate', 'intel', 'export', 'case', 'compact', 'rebuild']);
     for (const name of names) expect((await buildProgram(name)).commands.map((c) => c.name())).toEqual([name]);
     for (const other of ['--help', 'help', 'ingets', undefined]) expect((await buildProgram(other)).commands).toHaveLength(names.length);
   });
