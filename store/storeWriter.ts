@@ -517,9 +517,16 @@ async function recoverStaged(root: string, graph: Graph, manifest: Manifest, not
 function undoUnfinishedMerge(root: string, manifest: Manifest, id: string): void {
   const folder = join(root, STAGING_DIR, id);
   const listing = join(folder, MERGE_LISTING);
-  const merged = (JSON.parse(readFileSync(listing, 'utf8')) as { merged?: Partial<Segment> }).merged ?? {};
-  checkSegment(root, merged, listing);
-  if (!manifest.segments.some((s) => s.path === merged.path)) rmSync(absolute(root, merged.path!), { force: true });
+  let merged: Partial<Segment> | null = null;
+  try {
+    merged = (JSON.parse(readFileSync(listing, 'utf8')) as { merged?: Partial<Segment> }).merged ?? null;
+  } catch {
+    // Killed while writing its listing: the merged file was never moved into place (that comes after).
+  }
+  if (merged) {
+    checkSegment(root, merged, listing);
+    if (!manifest.segments.some((s) => s.path === merged.path)) rmSync(absolute(root, merged.path!), { force: true });
+  }
   rmSync(folder, { recursive: true, force: true });
 }
 

@@ -81,17 +81,17 @@ Examples:
             rowsDone += group.rows;
             line.update(`merging: ${formatCount(done)} of ${formatCount(groups.length)} merged segments written, ${formatCount(rowsDone)} of ${formatCount(rows)} rows  [${group.table} ${group.day}]`);
           });
-          if (keepMinutes === 0) writer.removeRetired(0);
+          const removedNow = keepMinutes === 0 ? writer.removeRetired(0) : 0;
           const seconds = (Date.now() - started) / 1000;
           line.done();
-          report(flags, { dryRun: false, store: root, ...summary, retiredRemoved: removed + (keepMinutes === 0 ? summary.merged : 0), retiredKept: writer.retired.length, seconds }, () => {
+          report(flags, { dryRun: false, store: root, ...summary, retiredRemoved: removed + removedNow, retiredKept: writer.retired.length, seconds }, () => {
             const merged =
               summary.written === 0
                 ? `Nothing to merge in ${root}: no day has two segments smaller than a merged one.`
                 : `Merged ${formatCount(summary.merged)} segments of ${formatCount(summary.days)} day(s) into ${formatCount(summary.written)} ` +
                   `(${formatCount(summary.rows)} rows; ${formatBytes(summary.bytesBefore)} -> ${formatBytes(summary.bytesAfter)}) in ${seconds.toFixed(1)} s.`;
             const kept = writer.retired.length > 0 ? `\n${formatCount(writer.retired.length)} merged-away segments stay for readers still on them; a compact or ingest after ${keepMinutes} minutes deletes them (--keep-retired 0: now).` : '';
-            const gone = removed > 0 ? `\nDeleted ${formatCount(removed)} segments merged away earlier.` : '';
+            const gone = removed + removedNow > 0 ? `\nDeleted ${formatCount(removed + removedNow)} merged-away segments.` : '';
             const unsorted =
               summary.unsorted > 0
                 ? `\n${formatCount(summary.unsorted)} merged file(s) are in time order, not sorted: their rows did not fit DuckDB's memory to sort (raise TRAILHOUND_COMPACT_MEMORY, now ${process.env.TRAILHOUND_COMPACT_MEMORY ?? '256MB'}, for later merges).`

@@ -184,11 +184,16 @@ print(json.dumps(out))`;
       mkdirSync(join(TEST_STORE_DIR, STAGING_DIR, id), { recursive: true });
       writeFileSync(join(TEST_STORE_DIR, STAGING_DIR, id, 'merge.json'), JSON.stringify({ id, merged: { ...victim, path, commit: id }, inputs: [victim.path] }));
       expect(listedFiles(TEST_STORE_DIR)).toContain(path);
+      // And one killed while writing its listing (its file never reached its place).
+      const torn = 'deadbeef00c0ffef';
+      mkdirSync(join(TEST_STORE_DIR, STAGING_DIR, torn), { recursive: true });
+      writeFileSync(join(TEST_STORE_DIR, STAGING_DIR, torn, 'merge.json'), '{"id":"deadbeef00c0ffef","merged":{"pa');
 
       const run = await runCli(['compact', '--dry-run', '--json'], testEnv());
       expect(run.code, run.stderr).toBe(0);
       expect(existsSync(absolute(TEST_STORE_DIR, path))).toBe(false);
       expect(existsSync(join(TEST_STORE_DIR, STAGING_DIR, id))).toBe(false);
+      expect(existsSync(join(TEST_STORE_DIR, STAGING_DIR, torn))).toBe(false);
       // What is left on disk is what the manifest lists, in use or retired (the merge above's inputs).
       const now = readManifest(TEST_STORE_DIR);
       expect(listedFiles(TEST_STORE_DIR)).toEqual([...now.segments, ...now.retired].map((s) => s.path).sort());

@@ -734,8 +734,11 @@ async function edgeClickPoint(page: Page, from: string, to: string): Promise<{ x
       const a = edge.source().position();
       const b = edge.target().position();
       const box = cy.container()!.getBoundingClientRect();
-      for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.35, 0.65, 0.25, 0.75, 0.45, 0.55]) {
-        const model = { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+      // The edge's own rendered midpoint first (a curved edge, when several join the same two
+      // nodes, passes beside the straight line), then points along the straight line.
+      const mid = (edge as unknown as { midpoint(): { x: number; y: number } }).midpoint();
+      const along = [0.5, 0.4, 0.6, 0.3, 0.7, 0.35, 0.65, 0.25, 0.75, 0.45, 0.55].map((t) => ({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t }));
+      for (const model of [mid, ...along]) {
         if (hitTest.findNearestElement(model.x, model.y, true, false)?.id() !== edge.id()) continue;
         return { x: box.left + model.x * cy.zoom() + cy.pan().x, y: box.top + model.y * cy.zoom() + cy.pan().y };
       }
