@@ -55,10 +55,15 @@ ORDER BY start, "end", srcPort, dstPort, protocol, action, interfaceId, bytes, p
 /** How many records flowRecordsSql pages through. */
 export const flowRecordCountSql = (t: TableSources) => `SELECT count(*) AS total FROM ${t.vpcflow} WHERE ${RECORDS_BETWEEN}`;
 
-/** Every flow record whose start is in [$from, $to], in time order (the whole-store OCSF export), streamed. */
+/**
+ * Every flow record whose start is in [$from, $to], in time order (the whole-store OCSF export),
+ * streamed. The order is total (ties broken by every column a record shows): the same records
+ * export as the same bytes whatever order the segments hold them in (a compaction sorts them).
+ */
 export const everyFlowRecordSql = (t: TableSources) => `
 SELECT json_array(start, "end", src, dst, srcPort, dstPort, protocol, packets, bytes, action, tcpFlags, interfaceId, accountId, vpcId, subnetId, instanceId, region)::VARCHAR
-FROM ${t.vpcflow} WHERE start >= $from AND start <= $to ORDER BY start, src, dst`;
+FROM ${t.vpcflow} WHERE start >= $from AND start <= $to
+ORDER BY start, src, dst, "end", srcPort, dstPort, protocol, action, interfaceId, bytes, packets, tcpFlags`;
 
 /** The columns of everyFlowRecordSql's rows, in order. */
 export const FLOW_RECORD_COLUMNS = ['start', 'end', 'src', 'dst', 'srcPort', 'dstPort', 'protocol', 'packets', 'bytes', 'action', 'tcpFlags', 'interfaceId', 'accountId', 'vpcId', 'subnetId', 'instanceId', 'region'] as const;

@@ -71,6 +71,13 @@ describe('compacting the event store', () => {
       const health = async () => ((await (await fetch(`${server.url}/api/health`)).json()) as { events: { rows: Record<string, number> } }).events.rows;
       const seenBefore = await digests(events);
       const healthBefore = await health();
+      const exportAll = async (name: string) => {
+        const out = join(work, name);
+        const run = await runCli(['export', 'ocsf', '--out', out], testEnv());
+        expect(run.code, run.stderr).toBe(0);
+        return readFileSync(out, 'utf8');
+      };
+      const exportedBefore = await exportAll('before.ocsf.jsonl');
       expect(seenBefore.cloudtrail!.rows).toBe(3000);
       expect(seenBefore.vpcflow!.rows).toBeGreaterThan(0);
       // Every table has some day with two segments or more: there is something to merge.
@@ -102,6 +109,10 @@ describe('compacting the event store', () => {
       await expect.poll(() => events.current.segments.length, { timeout: 5_000 }).toBe(after.segments.length);
       expect(await digests(events)).toEqual(seenBefore);
       expect(await health()).toEqual(healthBefore);
+      // Every event and flow record exported as before, byte for byte, though the files now hold them in another order.
+      const exportedAfter = await exportAll('after.ocsf.jsonl');
+      expect(exportedAfter.split('\n').length).toBeGreaterThan(3000);
+      expect(exportedAfter === exportedBefore).toBe(true);
 
       // Each merged file, read by another Parquet reader, holds its rows in the table's sort order.
       const script = `
