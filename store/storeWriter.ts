@@ -241,6 +241,9 @@ export class EventStoreWriter {
       const path = segmentPath(group.table, group.day, id, 1);
       const staged = stagingPath(this.root, id, path);
       const folder = join(this.root, STAGING_DIR, id);
+      const target = absolute(this.root, path);
+      let inPlace = false;
+      let swapped = false;
       mkdirSync(dirname(staged), { recursive: true });
       try {
         if (BULK_FLUSH[group.table] !== this.bulkFlush) {
@@ -282,8 +285,8 @@ export class EventStoreWriter {
         writeFileSync(listing, JSON.stringify({ id, merged, inputs: group.inputs.map((s) => s.path) }));
         syncFile(listing);
         syncFile(folder);
-        const target = absolute(this.root, path);
         renameSync(staged, target);
+        inPlace = true;
         syncFile(dirname(target));
         const gone = new Set(group.inputs.map((s) => s.path));
         const retiredAt = Date.now();
@@ -293,6 +296,7 @@ export class EventStoreWriter {
           retired: [...this.manifest.retired, ...group.inputs.map((s): RetiredSegment => ({ path: s.path, retiredAt }))],
         };
         writeManifest(this.root, this.manifest);
+        swapped = true;
         summary.merged += group.inputs.length;
         summary.written += 1;
         summary.rows += merged.rows;
@@ -301,6 +305,14 @@ export class EventStoreWriter {
         days.add(group.day);
         summary.days = days.size;
         onMerged?.(group, merged);
+      } catch (error) {
+        // A merged file in place that no manifest names (the swap failed: a full disk) goes with
+        // its listing; the manifest, in memory and on disk, still lists the inputs.
+        if (inPlace && !swapped) {
+          rmSync(target, { force: true });
+          this.manifest = readManifest(this.root);
+        }
+        throw error;
       } finally {
         rmSync(folder, { recursive: true, force: true });
       }

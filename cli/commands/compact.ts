@@ -26,7 +26,7 @@ export function compactCommand(): Command {
     .option('--table <names>', `only these tables, comma-separated (${Object.keys(tables).join(', ')})`)
     .option('--day <days>', 'only these days, comma-separated YYYY-MM-DD (UTC)')
     .addOption(new Option('--keep-retired <minutes>', 'keep merged-away segments this long for readers still on them, then delete them').default(String(KEEP_RETIRED_MS / 60_000)))
-    .option('--dry-run', 'list what would be merged; change nothing')
+    .option('--dry-run', 'list what would be merged; merge nothing')
     .option('--json', 'print one JSON summary object on stdout when done')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
