@@ -87,8 +87,27 @@ describe('compacting the event store', () => {
         expect(Math.max(...perDay.values()), table).toBeGreaterThan(1);
       }
 
+      // A user's timeline asked for again and again while the merge runs: every answer whole and the same.
+      const [busiest] = await events.all<{ key: string }>(
+        (t) => `SELECT principalKey AS key FROM ${t.cloudtrail} WHERE principalKey LIKE 'arn:aws:iam::%:user/%' GROUP BY principalKey ORDER BY count(*) DESC, principalKey LIMIT 1`,
+      );
+      const timeline = async () => {
+        const response = await fetch(`${server.url}/api/entities/IamUser/${encodeURIComponent(busiest!.key)}/timeline?limit=1000`);
+        return { status: response.status, ids: ((await response.json()) as { events?: { eventId: string }[] }).events?.map((e) => e.eventId) ?? [] };
+      };
+      const expected = await timeline();
+      expect(expected.ids.length).toBeGreaterThan(10);
+      let compacting = true;
+      const answers: { status: number; ids: string[] }[] = [];
+      const asking = (async () => {
+        while (compacting) answers.push(await timeline());
+      })();
       const run = await runCli(['compact', '--json'], testEnv());
+      compacting = false;
+      await asking;
       expect(run.code, run.stderr).toBe(0);
+      expect(answers.length).toBeGreaterThan(3);
+      for (const answer of answers) expect(answer).toEqual(expected);
       const summary = JSON.parse(run.stdout) as { merged: number; written: number; rows: number; retiredKept: number };
       const after = readManifest(TEST_STORE_DIR);
       expect(summary.written).toBeGreaterThan(0);
