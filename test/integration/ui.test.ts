@@ -111,17 +111,27 @@ describe('the investigation UI', () => {
     await copy.goto(page.url());
     await expect.poll(async () => (await graphNodes(copy, 5)).sort()).toEqual([...after].sort());
     await copy.close();
+    // The first page was behind the copy: in front again, as a user would have it (a page in the
+    // background may have its timers and frames throttled).
+    await page.bringToFront();
 
     // A click on an edge opens the events behind it: carol's calls from the attacker's address.
     // The point is found again before each try: the expanded layout may still be moving (a busy
     // CI machine once clicked where the edge had been).
-    await expect
-      .poll(async () => {
-        const edge = await edgeClickPoint(page, carol, `IpAddress:${ATTACKER.keyUse.ip}`);
-        if (edge) await page.mouse.click(edge.x, edge.y);
-        return new URL(page.url()).searchParams.get('tlip');
-      })
-      .toBe(ATTACKER.keyUse.ip);
+    let tried = 'nothing tried';
+    try {
+      await expect
+        .poll(async () => {
+          const edge = await edgeClickPoint(page, carol, `IpAddress:${ATTACKER.keyUse.ip}`);
+          if (edge) await page.mouse.click(edge.x, edge.y);
+          const shown = new URL(page.url()).searchParams.get('tlip');
+          if (shown !== ATTACKER.keyUse.ip) tried = `clicked ${JSON.stringify(edge)}; ${await describeEdge(page, carol, `IpAddress:${ATTACKER.keyUse.ip}`)}; url ${page.url()}`;
+          return shown;
+        })
+        .toBe(ATTACKER.keyUse.ip);
+    } catch (error) {
+      throw new Error(`the edge's events did not open (last try: ${tried})`, { cause: error });
+    }
     expect(new URL(page.url()).searchParams.get('tl')).toBe(carol);
   });
 
@@ -743,6 +753,24 @@ async function edgeClickPoint(page: Page, from: string, to: string): Promise<{ x
         return { x: box.left + model.x * cy.zoom() + cy.pan().x, y: box.top + model.y * cy.zoom() + cy.pan().y };
       }
       return null;
+    },
+    [from, to],
+  );
+}
+
+/** What the page shows of an edge, for a failure's message. */
+async function describeEdge(page: Page, from: string, to: string): Promise<string> {
+  return page.evaluate(
+    ([source, target]) => {
+      const cy = window.__trailhoundGraph;
+      if (!cy) return 'no graph on the page';
+      const edges = cy.edges().filter((x) => (x.source().id() === source && x.target().id() === target) || (x.source().id() === target && x.target().id() === source));
+      const hitTest = (cy as unknown as { renderer(): { findNearestElement(x: number, y: number, interactive: boolean, touch: boolean): { id(): string } | null } }).renderer();
+      const seen = edges.map((e) => {
+        const mid = (e as unknown as { midpoint(): { x: number; y: number } }).midpoint();
+        return `${e.id()} visible=${e.visible()} at midpoint: ${hitTest.findNearestElement(mid.x, mid.y, true, false)?.id() ?? 'nothing'}`;
+      });
+      return `${document.visibilityState}; ${cy.nodes().length} nodes, ${cy.edges().length} edges; between them: ${seen.join(' | ') || 'no edge'}`;
     },
     [from, to],
   );
