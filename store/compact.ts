@@ -3,7 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Segment } from './manifest';
 import { quoteIdentifier, quoteLiteral } from './sql';
 import { ROW_GROUP, ZSTD_LEVEL } from './segmentWriter';
-import { columnsOf, tables, type TableName } from './tables';
+import { columnsOf, SEGMENT_ROWS, tables, type TableName } from './tables';
 
 /**
  * Compaction: a day's small segments merged into a few large ones. Each commit writes its own
@@ -37,12 +37,12 @@ export interface CompactionPolicy {
 export const MERGE_ALL: CompactionPolicy = { smallerThan: (table) => MERGED_ROWS[table], atLeast: 2, sorted: true };
 
 /**
- * After every ingest: only days that gathered many tiny segments (a pull every few minutes
- * writes one per run), so that a store fed that way stays fast without anyone running `compact`,
+ * After every ingest: only days that gathered many tiny segments, under a quarter of a commit's
+ * (2,500 CloudTrail rows, 6,250 flow rows; a pull every few minutes writes one per run), so that a store fed that way stays fast without anyone running `compact`,
  * while a bulk load (segments of 10,000 rows) is left alone and costs nothing more. Not sorted:
  * the ingest keeps its memory bound (a later `compact` sorts what is still below the merged size).
  */
-export const MERGE_TINY: CompactionPolicy = { smallerThan: (table) => (table === 'cloudtrail' ? 2_500 : 6_250), atLeast: 32, sorted: false };
+export const MERGE_TINY: CompactionPolicy = { smallerThan: (table) => SEGMENT_ROWS[table] / 4, atLeast: 32, sorted: false };
 
 /** Segments of one table and day merged into one. */
 export interface MergeGroup {

@@ -15,12 +15,10 @@ import { ColumnBuffer } from './columnBuffer';
 import type { IdSet } from './idSet';
 import { quoteLiteral } from './sql';
 import { createStore, readStoreIdentity } from './storeIdentity';
-import { tables, type TableName } from './tables';
+import { SEGMENT_ROWS, tables, type TableName } from './tables';
 import { writeSegment } from './segmentWriter';
 import { MERGE_TINY, mergeInto, planMerges, type MergeGroup } from './compact';
 
-/** Segments a commit writes: one per table and day, cut at this many rows. */
-const MAX_SEGMENT_ROWS: Record<TableName, number> = { cloudtrail: 10_000, vpcflow: 25_000, vpcflow_hours: 25_000 };
 
 /**
  * When DuckDB's allocator hands what a segment's write freed at once back to the system
@@ -195,10 +193,7 @@ export class EventStoreWriter {
     const file = stagingPath(this.root, commit.id, path);
     const write = this.writes.then(async (): Promise<Segment> => {
       mkdirSync(dirname(file), { recursive: true });
-      if (BULK_FLUSH[table] !== this.bulkFlush) {
-        await this.writing.run(`SET GLOBAL allocator_bulk_deallocation_flush_threshold = ${quoteLiteral(BULK_FLUSH[table])}`);
-        this.bulkFlush = BULK_FLUSH[table];
-      }
+      await this.useBulkFlushOf(table);
       const written = await writeSegment(this.writing, table, rows, file);
       syncFile(file);
       return { path, table, day, commit: commit.id, ...written };
@@ -246,10 +241,7 @@ export class EventStoreWriter {
       let swapped = false;
       mkdirSync(dirname(staged), { recursive: true });
       try {
-        if (BULK_FLUSH[group.table] !== this.bulkFlush) {
-          await this.writing.run(`SET GLOBAL allocator_bulk_deallocation_flush_threshold = ${quoteLiteral(BULK_FLUSH[group.table])}`);
-          this.bulkFlush = BULK_FLUSH[group.table];
-        }
+        await this.useBulkFlushOf(group.table);
         const files = group.inputs.map((s) => absolute(this.root, s.path));
         let written: { rows: number; bytes: number };
         try {
@@ -303,7 +295,6 @@ export class EventStoreWriter {
         summary.bytesBefore += group.inputs.reduce((n, s) => n + s.bytes, 0);
         summary.bytesAfter += merged.bytes;
         days.add(group.day);
-        summary.days = days.size;
         onMerged?.(group, merged);
       } catch (error) {
         // A merged file in place that no manifest names (the swap failed: a full disk) goes with
@@ -317,6 +308,7 @@ export class EventStoreWriter {
         rmSync(folder, { recursive: true, force: true });
       }
     }
+    summary.days = days.size;
     return summary;
   }
 
@@ -354,6 +346,13 @@ export class EventStoreWriter {
     return this.manifest.retired;
   }
 
+  /** The allocator setting for writing `table`'s files (BULK_FLUSH), set only when it changes. */
+  private async useBulkFlushOf(table: TableName): Promise<void> {
+    if (BULK_FLUSH[table] === this.bulkFlush) return;
+    await this.writing.run(`SET GLOBAL allocator_bulk_deallocation_flush_threshold = ${quoteLiteral(BULK_FLUSH[table])}`);
+    this.bulkFlush = BULK_FLUSH[table];
+  }
+
   /** The eventIds the store holds for a day (CloudTrail), into the index's set for the day. */
   private async loadEventIds(dayNumber: number, into: IdSet): Promise<void> {
     const day = dayOf(dayNumber * 86_400_000);
@@ -377,7 +376,7 @@ export class EventStoreWriter {
 
 /**
  * The segments of one commit, staged as rows arrive (a commit's rows never wait in memory whole:
- * each table's rows are written out per day every MAX_SEGMENT_ROWS).
+ * each table's rows are written out per day every SEGMENT_ROWS).
  */
 export class StagedCommit {
   readonly segments: Segment[] = [];
@@ -404,7 +403,7 @@ export class StagedCommit {
     const key = this.keyOf(table, day);
     let bucket = this.pending.get(key);
     if (!bucket) {
-      bucket = { table, day, rows: new ColumnBuffer<TableName>(table, MAX_SEGMENT_ROWS[table]) };
+      bucket = { table, day, rows: new ColumnBuffer<TableName>(table, SEGMENT_ROWS[table]) };
       this.pending.set(key, bucket);
     }
     bucket.rows.push(row as RowOf<TableName>);

@@ -109,6 +109,9 @@ export const tables = {
 } as const satisfies Record<string, TableDeclaration>;
 
 export type TableName = keyof typeof tables;
+
+/** Rows an ingest commit's segment holds at most: one per table and day, cut at this many rows (store/storeWriter.ts). */
+export const SEGMENT_ROWS: Readonly<Record<TableName, number>> = { cloudtrail: 10_000, vpcflow: 25_000, vpcflow_hours: 25_000 };
 export type ColumnName<T extends TableName> = keyof (typeof tables)[T]['columns'] & string;
 
 /** The columns of a table in declared order (the order of every file's schema). */
