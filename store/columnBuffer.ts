@@ -1,21 +1,57 @@
+import { createRequire } from 'node:module';
+import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, LIST, VARCHAR, listValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { RowOf } from './rows';
-import { columnsOf, tables, type ColumnDeclaration, type TableName } from './tables';
+import { columnsOf, tables, type ColumnDeclaration, type ColumnType, type TableName } from './tables';
+
+// The C API's vector calls, to hand DuckDB a numeric column as one typed array and a text value
+// straight into its vector (the node-api's vector wrapper keeps a copy of every value and a flag
+// per row first: a tenth of a load's main thread went there).
+const bindings = createRequire(import.meta.url)('@duckdb/node-bindings') as typeof import('@duckdb/node-bindings');
+
+const DUCK_TYPES: Record<ColumnType, DuckDBType> = { BIGINT, INTEGER, BOOLEAN, VARCHAR, 'VARCHAR[]': LIST(VARCHAR) };
+/** Rows of one DuckDB chunk: its vectors hold 2,048. */
+export const CHUNK = 2048;
+/**
+ * Rows a buffer keeps as JavaScript values before its text goes into DuckDB's vectors as it
+ * arrives. A chunk costs its full size (2,048 rows of every column) whatever it holds, and a
+ * window can touch many days with a few rows each.
+ */
+const NATIVE_FROM = 256;
+/** Emptied chunks kept for reuse, per table: a chunk's memory is freed only by the collector otherwise. */
+const SPARE_CHUNKS = 8;
+const spare = new Map<TableName, DuckDBDataChunk[]>();
+
+type Kind = 'number' | 'text' | 'list';
+
+/** The chunk being filled: numbers and lists in JavaScript until it is sealed, text in DuckDB once the buffer is large. */
+interface OpenChunk {
+  /** Per column: its numbers (numeric columns), NaN for missing. */
+  readonly numbers: (Float64Array | null)[];
+  /** Per column: its values (list columns; text columns while the chunk is not native). */
+  readonly values: (unknown[] | null)[];
+  /** Per text column: rows whose text is missing (bit clear), made when the first is. */
+  readonly valid: (Uint8Array | null)[];
+  /** The DuckDB chunk that holds the text, once native. */
+  native: { chunk: DuckDBDataChunk; vectors: (unknown | null)[] } | null;
+  n: number;
+}
 
 /**
- * Rows of one table waiting for their segment, kept column by column: numbers (and booleans, as
- * 0 and 1) in one typed array a column, text and lists as arrays of values. A row object dies as
- * soon as it is copied in, so the collector never carries (and promotes) thousands of them while a
- * segment fills (100,000 CloudTrail events: about 4% less CPU; docs/benchmarks.md). Missing
- * numbers are NaN.
+ * Rows of one table waiting for their segment, as DuckDB chunks of 2,048 rows. Text goes into
+ * DuckDB's vectors (outside the JavaScript heap) as each row arrives, so a stored record's text
+ * dies young instead of waiting for its segment and being promoted and copied by the collector
+ * (the text is most of what a load keeps between segments; docs/benchmarks.md). Numbers (and
+ * booleans, as 0 and 1) wait in a typed array per column, lists as values, until their chunk is
+ * sealed. A small buffer (a day touched by a few rows) keeps its text as values until it grows.
+ * A row object dies as soon as it is copied in. Missing numbers are NaN.
  */
 export class ColumnBuffer<T extends TableName> {
   readonly columns: readonly [string, ColumnDeclaration][];
-  /** Per column: its numbers (numeric columns) or null. */
-  numbers: (Float64Array | null)[];
-  /** Per column: its values (text and list columns) or null. */
-  readonly values: (unknown[] | null)[];
-  /** Rows the typed arrays have room for now: they grow, doubling, up to `capacity`. */
-  private room: number;
+  private readonly kinds: readonly Kind[];
+  private readonly types: readonly DuckDBType[];
+  /** Full chunks, in order. */
+  private readonly sealed: DuckDBDataChunk[] = [];
+  private open: OpenChunk | null = null;
   private readonly timeIndex: number;
   length = 0;
   minTime = Number.POSITIVE_INFINITY;
@@ -26,11 +62,8 @@ export class ColumnBuffer<T extends TableName> {
     readonly capacity: number,
   ) {
     this.columns = columnsOf(table);
-    const numeric = (c: ColumnDeclaration) => c.type === 'BIGINT' || c.type === 'INTEGER' || c.type === 'BOOLEAN';
-    // A window can touch many days with a few rows each: start small.
-    this.room = Math.min(capacity, 1024);
-    this.numbers = this.columns.map(([, c]) => (numeric(c) ? new Float64Array(this.room) : null));
-    this.values = this.columns.map(([, c]) => (numeric(c) ? null : []));
+    this.kinds = this.columns.map(([, c]) => (c.type === 'VARCHAR' ? 'text' : c.type === 'VARCHAR[]' ? 'list' : 'number'));
+    this.types = this.columns.map(([, c]) => DUCK_TYPES[c.type]);
     this.timeIndex = this.columns.findIndex(([name]) => name === tables[table].timeColumn);
   }
 
@@ -48,28 +81,133 @@ export class ColumnBuffer<T extends TableName> {
   /** Copies a row in (the row itself is not kept). */
   push(row: RowOf<T>): void {
     if (this.length >= this.capacity) throw new Error(`a ${this.table} segment holds at most ${this.capacity} rows`);
-    const at = this.length;
-    if (at === this.room) this.grow();
+    const open = (this.open ??= this.openChunk());
+    const at = open.n;
+    if (open.native === null && this.length >= NATIVE_FROM) this.goNative(open);
     const values = row as Record<string, unknown>;
     for (let i = 0; i < this.columns.length; i++) {
       const value = values[this.columns[i]![0]];
-      const numbers = this.numbers[i];
-      if (numbers) numbers[at] = value === null || value === undefined ? Number.NaN : typeof value === 'boolean' ? (value ? 1 : 0) : (value as number);
-      else this.values[i]!.push(value ?? null);
+      const numbers = open.numbers[i];
+      if (numbers) {
+        numbers[at] = value === null || value === undefined ? Number.NaN : typeof value === 'boolean' ? (value ? 1 : 0) : (value as number);
+      } else if (this.kinds[i] === 'text' && open.native) {
+        if (value === null || value === undefined) missing(open, i, at);
+        else bindings.vector_assign_string_element(open.native.vectors[i] as never, at, value as string);
+      } else open.values[i]!.push(value ?? null);
     }
-    const time = this.numbers[this.timeIndex]![at]!;
+    const time = open.numbers[this.timeIndex]![at]!;
     if (time < this.minTime) this.minTime = time;
     if (time > this.maxTime) this.maxTime = time;
-    this.length = at + 1;
+    open.n = at + 1;
+    this.length += 1;
+    if (open.n === CHUNK) {
+      this.sealed.push(this.seal(open));
+      this.open = null;
+    }
   }
 
-  private grow(): void {
-    this.room = Math.min(this.capacity, this.room * 2);
-    this.numbers = this.numbers.map((numbers) => {
-      if (!numbers) return null;
-      const larger = new Float64Array(this.room);
-      larger.set(numbers);
-      return larger;
+  /**
+   * Every row as DuckDB chunks, in order, handed over once: the caller appends them and gives
+   * each back (`release`).
+   */
+  takeChunks(): DuckDBDataChunk[] {
+    if (this.open && this.open.n > 0) this.sealed.push(this.seal(this.open));
+    this.open = null;
+    return this.sealed.splice(0);
+  }
+
+  /** A chunk appended, emptied and kept for the next buffer of this table. */
+  release(chunk: DuckDBDataChunk): void {
+    const kept = spare.get(this.table) ?? [];
+    spare.set(this.table, kept);
+    if (kept.length >= SPARE_CHUNKS) return;
+    // Frees the strings' memory now; the vectors stay for reuse.
+    chunk.reset();
+    kept.push(chunk);
+  }
+
+  private openChunk(): OpenChunk {
+    return {
+      numbers: this.kinds.map((kind) => (kind === 'number' ? new Float64Array(CHUNK) : null)),
+      values: this.kinds.map((kind) => (kind === 'number' ? null : [])),
+      valid: this.kinds.map(() => null),
+      native: null,
+      n: 0,
+    };
+  }
+
+  /** Moves the open chunk's text into a DuckDB chunk; the rest of its rows' text goes there directly. */
+  private goNative(open: OpenChunk): void {
+    const chunk = spare.get(this.table)?.pop() ?? DuckDBDataChunk.create(this.types);
+    const vectors = this.kinds.map((kind, i) => (kind === 'text' ? bindings.data_chunk_get_vector(chunk.chunk, i) : null));
+    open.native = { chunk, vectors };
+    this.kinds.forEach((kind, i) => {
+      if (kind !== 'text') return;
+      const values = open.values[i]!;
+      for (let k = 0; k < values.length; k++) {
+        const value = values[k];
+        if (value === null || value === undefined) missing(open, i, k);
+        else bindings.vector_assign_string_element(vectors[i] as never, k, value as string);
+      }
+      open.values[i] = null;
     });
   }
+
+  /** The open chunk as a DuckDB chunk of its rows: text, numbers, lists and what is missing. */
+  private seal(open: OpenChunk): DuckDBDataChunk {
+    if (!open.native) this.goNative(open);
+    const { chunk, vectors } = open.native!;
+    const n = open.n;
+    chunk.rowCount = n;
+    this.kinds.forEach((kind, index) => {
+      const vector = vectors[index] ?? bindings.data_chunk_get_vector(chunk.chunk, index);
+      if (kind === 'list') {
+        const values = open.values[index]!;
+        const lists: DuckDBValue[] = new Array(n);
+        for (let k = 0; k < n; k++) {
+          const v = values[k];
+          lists[k] = v === null || v === undefined ? null : listValue([...(v as string[])]);
+        }
+        chunk.setColumnValues(index, lists);
+        return;
+      }
+      if (kind === 'number') {
+        const type = this.columns[index]![1].type;
+        const numbers = open.numbers[index]!;
+        let data: Uint32Array | Int32Array | Uint8Array;
+        if (type === 'BIGINT') {
+          // 64-bit integers as their low and high 32 bits: no BigInt per value.
+          data = new Uint32Array(n * 2);
+          for (let k = 0; k < n; k++) {
+            const v = numbers[k]!;
+            if (Number.isNaN(v)) missing(open, index, k);
+            else {
+              data[2 * k] = v >>> 0;
+              data[2 * k + 1] = Math.floor(v / 4_294_967_296);
+            }
+          }
+        } else {
+          data = type === 'INTEGER' ? new Int32Array(n) : new Uint8Array(n);
+          for (let k = 0; k < n; k++) {
+            const v = numbers[k]!;
+            if (Number.isNaN(v)) missing(open, index, k);
+            else data[k] = v;
+          }
+        }
+        bindings.copy_data_to_vector(vector as never, 0, data.buffer as ArrayBuffer, 0, data.byteLength);
+      }
+      const valid = open.valid[index];
+      if (valid) {
+        bindings.vector_ensure_validity_writable(vector as never);
+        bindings.copy_data_to_vector_validity(vector as never, 0, valid.buffer as ArrayBuffer, 0, Math.ceil(n / 64) * 8);
+      }
+    });
+    return chunk;
+  }
+}
+
+/** Marks a row's value of a column missing. */
+function missing(open: OpenChunk, column: number, row: number): void {
+  const valid = (open.valid[column] ??= new Uint8Array(CHUNK / 8).fill(255));
+  valid[row >> 3]! &= ~(1 << (row & 7));
 }
