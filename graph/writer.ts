@@ -178,12 +178,14 @@ async function writePlan(pipeline: StatementPipeline, plan: WritePlan): Promise<
     await pipeline.run(
       returning ? mergeEntitiesQuery(label, true) : nodeMergeQuery(label),
       rows,
-      (row) => ({
-        key: row.key,
-        firstSeen: row.firstSeen === null ? null : cypherInt(row.firstSeen),
-        lastSeen: row.lastSeen === null ? null : cypherInt(row.lastSeen),
-        props: toCypherProps(label, row.props),
-      }),
+      returning
+        ? (row) => [row.key, row.firstSeen, row.lastSeen, presentProps(row.props)]
+        : (row) => ({
+            key: row.key,
+            firstSeen: row.firstSeen === null ? null : cypherInt(row.firstSeen),
+            lastSeen: row.lastSeen === null ? null : cypherInt(row.lastSeen),
+            props: toCypherProps(label, row.props),
+          }),
       returning
         ? (result) => {
             for (const r of result.records) byKey.set(r.get('key') as string, r.get('id') as string);
@@ -222,6 +224,16 @@ async function writePlan(pipeline: StatementPipeline, plan: WritePlan): Promise<
     if (allById(group)) await pipeline.run(edgeQuery(group.type, group.from, group.to, 'id'), group.rows, ({ from, to }) => [idOf(group.from, from), idOf(group.to, to)]);
     else await pipeline.run(edgeQuery(group.type, group.from, group.to), group.rows, ({ from, to }) => [from, to]);
   }
+}
+
+/** The properties that have a value, as they are (mergeEntitiesQuery makes integers of the declared ones). */
+function presentProps(props: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name in props) {
+    const value = props[name];
+    if (value !== null && value !== undefined) out[name] = value;
+  }
+  return out;
 }
 
 /** Numbers in stated edges' property maps are integers (ports): send them as such. */

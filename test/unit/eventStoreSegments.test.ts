@@ -58,10 +58,12 @@ describe('an event store segment', () => {
       flowRow({ src: '10.0.1.9', start: 3, end: 4, via: ['10.0.0.1', '10.0.0.2'], tcpFlags: 18 }),
       flowRow({ src: '10.0.1.5', start: 2, end: 2, via: [], interfaceId: null }),
       flowRow({ src: '10.0.1.5', start: 1, end: 9, action: 'REJECT', tcpFlags: 0 }),
+      // A missing element inside a list stays missing, and only it.
+      flowRow({ src: '10.0.1.7', start: 5, end: 6, via: ['10.0.0.3', null as unknown as string, '10.0.0.4'] }),
     ];
     const path = join(dir, 'flows.parquet');
     const written = await writeSegment(connection, 'vpcflow', rows, path);
-    expect(written).toMatchObject({ rows: 3, minTime: 1, maxTime: 3 });
+    expect(written).toMatchObject({ rows: 4, minTime: 1, maxTime: 5 });
     expect(await readBack(connection, path)).toEqual(rows);
   });
 

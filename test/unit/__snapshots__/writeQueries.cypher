@@ -1,135 +1,157 @@
 // merge Account
 UNWIND $rows AS row
-MERGE (x:Account {accountId: row.key})
-SET x += row.props,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:Account {accountId: row[0]})
+SET x += row[3],
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge IamUser
 UNWIND $rows AS row
-MERGE (x:IamUser {principalKey: row.key})
-SET x += row.props, x:Principal,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:IamUser {principalKey: row[0]})
+SET x += row[3], x:Principal,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge IamRole
 UNWIND $rows AS row
-MERGE (x:IamRole {principalKey: row.key})
-SET x += row.props, x:Principal,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:IamRole {principalKey: row[0]})
+SET x += row[3], x:Principal,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge RoleSession
 UNWIND $rows AS row
-MERGE (x:RoleSession {principalKey: row.key})
-SET x += row.props, x:Principal,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:RoleSession {principalKey: row[0]})
+SET x += row[3], x:Principal,
+    x.creationDate = CASE WHEN row[3].creationDate IS NULL THEN x.creationDate ELSE toInteger(row[3].creationDate) END,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge FederatedUser
 UNWIND $rows AS row
-MERGE (x:FederatedUser {principalKey: row.key})
-SET x += row.props, x:Principal,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:FederatedUser {principalKey: row[0]})
+SET x += row[3], x:Principal,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge RootUser
 UNWIND $rows AS row
-MERGE (x:RootUser {principalKey: row.key})
-SET x += row.props, x:Principal,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:RootUser {principalKey: row[0]})
+SET x += row[3], x:Principal,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge AwsService
 UNWIND $rows AS row
-MERGE (x:AwsService {principalKey: row.key})
-SET x += row.props, x:Principal,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:AwsService {principalKey: row[0]})
+SET x += row[3], x:Principal,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge AwsAccountPrincipal
 UNWIND $rows AS row
-MERGE (x:AwsAccountPrincipal {principalKey: row.key})
-SET x += row.props, x:Principal,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:AwsAccountPrincipal {principalKey: row[0]})
+SET x += row[3], x:Principal,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge UnknownPrincipal
 UNWIND $rows AS row
-MERGE (x:UnknownPrincipal {principalKey: row.key})
-SET x += row.props, x:Principal,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:UnknownPrincipal {principalKey: row[0]})
+SET x += row[3], x:Principal,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge AccessKey
 UNWIND $rows AS row
-MERGE (x:AccessKey {accessKeyId: row.key})
-SET x += row.props,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:AccessKey {accessKeyId: row[0]})
+SET x += row[3],
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge IpAddress
 UNWIND $rows AS row
-MERGE (x:IpAddress {ip: row.key})
-SET x += row.props,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:IpAddress {ip: row[0]})
+SET x += row[3],
+    x.version = CASE WHEN row[3].version IS NULL THEN x.version ELSE toInteger(row[3].version) END,
+    x.asn = CASE WHEN row[3].asn IS NULL THEN x.asn ELSE toInteger(row[3].asn) END,
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge NetworkInterface
 UNWIND $rows AS row
-MERGE (x:NetworkInterface {interfaceId: row.key})
-SET x += row.props,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:NetworkInterface {interfaceId: row[0]})
+SET x += row[3],
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge Subnet
 UNWIND $rows AS row
-MERGE (x:Subnet {subnetId: row.key})
-SET x += row.props,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:Subnet {subnetId: row[0]})
+SET x += row[3],
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge Vpc
 UNWIND $rows AS row
-MERGE (x:Vpc {vpcId: row.key})
-SET x += row.props,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:Vpc {vpcId: row[0]})
+SET x += row[3],
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge Domain
 UNWIND $rows AS row
-MERGE (x:Domain {name: row.key})
-SET x += row.props,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:Domain {name: row[0]})
+SET x += row[3],
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge UserAgent
 UNWIND $rows AS row
-MERGE (x:UserAgent {value: row.key})
-SET x += row.props,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:UserAgent {value: row[0]})
+SET x += row[3],
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge S3Bucket
 UNWIND $rows AS row
-MERGE (x:S3Bucket {name: row.key})
-SET x += row.props,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:S3Bucket {name: row[0]})
+SET x += row[3],
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge Ec2Instance
 UNWIND $rows AS row
-MERGE (x:Ec2Instance {instanceId: row.key})
-SET x += row.props,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:Ec2Instance {instanceId: row[0]})
+SET x += row[3],
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // merge AwsResource
 UNWIND $rows AS row
-MERGE (x:AwsResource {arn: row.key})
-SET x += row.props,
-    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row.firstSeen < x.firstSeen THEN row.firstSeen ELSE x.firstSeen END,
-    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row.lastSeen > x.lastSeen THEN row.lastSeen ELSE x.lastSeen END
+// row: [key, firstSeen, lastSeen, props]
+MERGE (x:AwsResource {arn: row[0]})
+SET x += row[3],
+    x.firstSeen = CASE WHEN x.firstSeen IS NULL OR row[1] < x.firstSeen THEN toInteger(row[1]) ELSE x.firstSeen END,
+    x.lastSeen = CASE WHEN x.lastSeen IS NULL OR row[2] > x.lastSeen THEN toInteger(row[2]) ELSE x.lastSeen END
 
 // current Finding
 UNWIND $keys AS k
