@@ -43,7 +43,7 @@ describe('queries generated from the schema declarations', () => {
     const tail = (query: string) => query.slice(query.indexOf('MERGE'));
     expect(tail(byId)).toBe(tail(byKey));
     expect(edgeQuery('IN_ACCOUNT', 'S3Bucket', 'Account', 'id')).toContain('MATCH (b) WHERE elementId(b) = row[1]\nMERGE (a)-[:IN_ACCOUNT]->(b)');
-    expect(mergeEntitiesQuery('IpAddress', true)).toMatch(/\nRETURN row\.key AS key, elementId\(x\) AS id$/);
+    expect(mergeEntitiesQuery('IpAddress', true)).toMatch(/\nRETURN row\[0\] AS key, elementId\(x\) AS id$/);
     expect(mergeEntitiesQuery('IpAddress')).not.toContain('RETURN');
     // Every query the id path can send still takes every value from $rows.
     for (const query of [byId, edgeQuery('IN_ACCOUNT', 'S3Bucket', 'Account', 'id'), mergeEntitiesQuery('IamUser', true)]) {
