@@ -212,6 +212,23 @@ describe('FlowAggregator', () => {
     expect([toC2[0]!.firstSeen, toC2[0]!.lastSeen]).toEqual([Math.min(...hours.filter((h) => h.dst === '203.0.113.66').map((h) => h.firstSeen!)), Math.max(...hours.filter((h) => h.dst === '203.0.113.66').map((h) => h.lastSeen!))]);
   });
 
+  it('keeps apart flows that differ only in protocol ("-" or 0), action or destination port, in the order first seen', () => {
+    const a = new FlowAggregator();
+    const line = (port: string, protocol: string, action: string) => `2 111122223333 eni-0a1 10.0.0.5 10.0.0.9 40000 ${port} ${protocol} 1 100 1722510000 1722510060 ${action} OK`;
+    const variants = [line('443', '6', 'ACCEPT'), line('443', '-', 'ACCEPT'), line('443', '0', 'ACCEPT'), line('443', '6', 'REJECT'), line('444', '6', 'ACCEPT'), line('65535', '255', 'ACCEPT'), line('0', '0', 'ACCEPT')];
+    for (const flow of flows([...variants, ...variants])) a.add(flow);
+    const { hours: rows } = a.drain({ partHash: 'p', location: 'x', records: variants.length * 2, ingestedAt: 0 });
+    expect(rows.map((h) => [h.dstPort, h.protocol, h.action, h.flows])).toEqual([
+      [443, 6, 'ACCEPT', 2],
+      [443, -1, 'ACCEPT', 2],
+      [443, 0, 'ACCEPT', 2],
+      [443, 6, 'REJECT', 2],
+      [444, 6, 'ACCEPT', 2],
+      [65535, 255, 'ACCEPT', 2],
+      [0, 0, 'ACCEPT', 2],
+    ]);
+  });
+
   it("keys a service's replies by the service port, not by each client's ephemeral port", () => {
     const reply = hours.find((h) => h.src === '203.0.113.66')!;
     expect(reply).toMatchObject({ dstPort: 0, srcPorts: ['4444'] });
