@@ -205,9 +205,9 @@ export class FlowAggregator {
         count: pair.count,
         lists: {
           ports: [...pair.ports],
-          ...(pair.via.size > 0 ? { via: [...pair.via] } : {}),
-          ...(pair.srcPorts.size > 0 ? { srcPorts: [...pair.srcPorts] } : {}),
-          ...(pair.interfaces.size > 0 ? { interfaces: [...pair.interfaces] } : {}),
+          ...(pair.via && pair.via.size > 0 ? { via: [...pair.via] } : {}),
+          ...(pair.srcPorts && pair.srcPorts.size > 0 ? { srcPorts: [...pair.srcPorts] } : {}),
+          ...(pair.interfaces && pair.interfaces.size > 0 ? { interfaces: [...pair.interfaces] } : {}),
         },
       });
     }
@@ -268,20 +268,24 @@ interface PairTotals {
   first: number;
   last: number;
   readonly ports: Set<string>;
-  readonly via: Set<string>;
-  readonly srcPorts: Set<string>;
-  readonly interfaces: Set<string>;
+  /** Made when the first value comes: most pairs have none. */
+  via: Set<string> | null;
+  srcPorts: Set<string> | null;
+  interfaces: Set<string> | null;
 }
 
-/** The hourly totals folded per pair of addresses (the graph keeps pairs; the store keeps hours). */
-function pairsOf(hours: Iterable<FlowTotals>): Iterable<PairTotals> {
-  const pairs = new Map<string, PairTotals>();
+/** The hourly totals folded per pair of addresses (the graph keeps pairs; the store keeps hours), in the order first seen. */
+function pairsOf(hours: readonly FlowTotals[]): PairTotals[] {
+  const bySource = new Map<string, Map<string, PairTotals>>();
+  const pairs: PairTotals[] = [];
   for (const f of hours) {
-    const key = `${f.src}>${f.dst}`;
-    let pair = pairs.get(key);
+    let byDestination = bySource.get(f.src);
+    if (!byDestination) bySource.set(f.src, (byDestination = new Map()));
+    let pair = byDestination.get(f.dst);
     if (!pair) {
-      pair = { src: f.src, dst: f.dst, bytes: 0, packets: 0, count: 0, first: f.first, last: f.last, ports: new Set(), via: new Set(), srcPorts: new Set(), interfaces: new Set() };
-      pairs.set(key, pair);
+      pair = { src: f.src, dst: f.dst, bytes: 0, packets: 0, count: 0, first: f.first, last: f.last, ports: new Set(), via: null, srcPorts: null, interfaces: null };
+      byDestination.set(f.dst, pair);
+      pairs.push(pair);
     }
     pair.bytes += f.bytes;
     pair.packets += f.packets;
@@ -289,11 +293,11 @@ function pairsOf(hours: Iterable<FlowTotals>): Iterable<PairTotals> {
     if (f.first < pair.first) pair.first = f.first;
     if (f.last > pair.last) pair.last = f.last;
     addCapped(pair.ports, portSummary(f.dstPort, f.protocol, f.action), FLOW_LIST_CAPS.ports);
-    for (const v of f.via ?? []) addCapped(pair.via, v, FLOW_LIST_CAPS.via);
-    for (const p of f.srcPorts ?? []) addCapped(pair.srcPorts, p, FLOW_LIST_CAPS.srcPorts);
-    for (const i of f.interfaces ?? []) addCapped(pair.interfaces, i, FLOW_LIST_CAPS.interfaces);
+    if (f.via) for (const v of f.via) addCapped((pair.via ??= new Set()), v, FLOW_LIST_CAPS.via);
+    if (f.srcPorts) for (const p of f.srcPorts) addCapped((pair.srcPorts ??= new Set()), p, FLOW_LIST_CAPS.srcPorts);
+    if (f.interfaces) for (const i of f.interfaces) addCapped((pair.interfaces ??= new Set()), i, FLOW_LIST_CAPS.interfaces);
   }
-  return pairs.values();
+  return pairs;
 }
 
 /** How many of each list a FLOW edge keeps (graph/schema/relationships.ts declares the same caps). */
@@ -306,8 +310,17 @@ const PROTOCOLS: Readonly<Record<number, string>> = { 1: 'icmp', 6: 'tcp', 17: '
  * to a client's ephemeral port are "reply/tcp ACCEPT" (their service ports are in srcPorts).
  */
 export function portSummary(dstPort: number, protocol: number, action: string): string {
-  return `${dstPort === 0 ? 'reply' : dstPort}/${PROTOCOLS[protocol] ?? protocol} ${action}`;
+  const service = serviceKey(dstPort, protocol, action);
+  let summary = typeof service === 'number' ? SUMMARIES.get(service) : undefined;
+  if (summary === undefined) {
+    summary = `${dstPort === 0 ? 'reply' : dstPort}/${PROTOCOLS[protocol] ?? protocol} ${action}`;
+    // The same few services recur in every part: each summary made once (a scan's ports bounded).
+    if (typeof service === 'number' && SUMMARIES.size < 65_536) SUMMARIES.set(service, summary);
+  }
+  return summary;
 }
+
+const SUMMARIES = new Map<number, string>();
 
 function hourRow(f: FlowTotals): FlowHourRow {
   return {
