@@ -17,6 +17,11 @@ export const CHUNK = 2048;
  * window can touch many days with a few rows each.
  */
 const NATIVE_FROM = 256;
+/**
+ * Text longer than this is never compared with the row before's: a stored record or a long
+ * message does not repeat, and two of the same length would be compared character by character.
+ */
+const REPEATS_UP_TO = 256;
 /** Emptied chunks kept for reuse, per table: a chunk's memory is freed only by the collector otherwise. */
 const SPARE_CHUNKS = 8;
 const spare = new Map<TableName, DuckDBDataChunk[]>();
@@ -33,6 +38,10 @@ interface OpenChunk {
   readonly valid: (Uint8Array | null)[];
   /** The DuckDB chunk that holds the text, once native. */
   native: { chunk: DuckDBDataChunk; vectors: (unknown | null)[] } | null;
+  /** Per text column: the text of the last row assigned, once native. */
+  readonly last: (string | null)[];
+  /** Per text column: rows whose text is the row before's (1), copied when the chunk is sealed; made when the first is. */
+  readonly repeats: (Uint8Array | null)[];
   n: number;
 }
 
@@ -91,8 +100,14 @@ export class ColumnBuffer<T extends TableName> {
       if (numbers) {
         numbers[at] = value === null || value === undefined ? Number.NaN : typeof value === 'boolean' ? (value ? 1 : 0) : (value as number);
       } else if (this.kinds[i] === 'text' && open.native) {
-        if (value === null || value === undefined) missing(open, i, at);
-        else bindings.vector_assign_string_element(open.native.vectors[i] as never, at, value as string);
+        if (value === null || value === undefined) {
+          missing(open, i, at);
+          open.last[i] = null;
+        } else if ((value as string).length <= REPEATS_UP_TO && value === open.last[i]) (open.repeats[i] ??= new Uint8Array(CHUNK))[at] = 1;
+        else {
+          bindings.vector_assign_string_element(open.native.vectors[i] as never, at, value as string);
+          open.last[i] = value as string;
+        }
       } else open.values[i]!.push(value ?? null);
     }
     const time = open.numbers[this.timeIndex]![at]!;
@@ -132,6 +147,8 @@ export class ColumnBuffer<T extends TableName> {
       values: this.kinds.map((kind) => (kind === 'number' ? null : [])),
       valid: this.kinds.map(() => null),
       native: null,
+      last: this.kinds.map(() => null),
+      repeats: this.kinds.map(() => null),
       n: 0,
     };
   }
@@ -161,6 +178,8 @@ export class ColumnBuffer<T extends TableName> {
     chunk.rowCount = n;
     this.kinds.forEach((kind, index) => {
       const vector = vectors[index] ?? bindings.data_chunk_get_vector(chunk.chunk, index);
+      const repeats = open.repeats[index];
+      if (repeats) copyRepeats(vector, repeats, n);
       if (kind === 'list') {
         fillTextLists(vector, open.values[index] as (readonly (string | null)[] | null | undefined)[], n, (k) => missing(open, index, k));
       }
@@ -197,6 +216,19 @@ export class ColumnBuffer<T extends TableName> {
     });
     return chunk;
   }
+}
+
+/**
+ * Gives each row marked in `repeats` the row before's text: its 16-byte string record (length,
+ * then the text itself or a pointer into the vector's own string heap) copied within the vector
+ * in one read and one write, instead of a call into DuckDB for every row. Logs repeat themselves
+ * row after row (a flow log's interface, account, VPC and action; CloudTrail's service, region
+ * and caller): most text values of a flow-log load were such repeats.
+ */
+function copyRepeats(vector: unknown, repeats: Uint8Array, n: number): void {
+  const records = bindings.vector_get_data(vector as never, n * 16);
+  for (let k = 1; k < n; k++) if (repeats[k] === 1) records.copyWithin(k * 16, (k - 1) * 16, k * 16);
+  bindings.copy_data_to_vector(vector as never, 0, records.buffer as ArrayBuffer, records.byteOffset, n * 16);
 }
 
 /** Marks a row's value of a column missing. */
