@@ -18,6 +18,19 @@ export const CHUNK = 2048;
  */
 const NATIVE_FROM = 256;
 /**
+ * Chunks a commit's buffers may have open in DuckDB at once (each about half a megabyte whatever it
+ * holds): past that, a buffer keeps its text as values until its chunk is full. Rows spread over
+ * hundreds of days in one window (a hostile file) would otherwise cost a chunk each.
+ */
+export const OPEN_NATIVE_CHUNKS = 32;
+/** Rows a chunk's numbers have room for at first: they grow, doubling, up to CHUNK. */
+const FIRST_ROOM = 256;
+
+/** What the buffers of one commit share: how many native chunks they have open. */
+export interface NativeBudget {
+  open: number;
+}
+/**
  * Text longer than this is never compared with the row before's: a stored record or a long
  * message does not repeat, and two of the same length would be compared character by character.
  */
@@ -30,8 +43,9 @@ type Kind = 'number' | 'text' | 'list';
 
 /** The chunk being filled: numbers and lists in JavaScript until it is sealed, text in DuckDB once the buffer is large. */
 interface OpenChunk {
-  /** Per column: its numbers (numeric columns), NaN for missing. */
-  readonly numbers: (Float64Array | null)[];
+  /** Per column: its numbers (numeric columns), NaN for missing; room for `room` rows. */
+  numbers: (Float64Array | null)[];
+  room: number;
   /** Per column: its values (list columns; text columns while the chunk is not native). */
   readonly values: (unknown[] | null)[];
   /** Per text column: rows whose text is missing (bit clear), made when the first is. */
@@ -69,6 +83,8 @@ export class ColumnBuffer<T extends TableName> {
   constructor(
     readonly table: T,
     readonly capacity: number,
+    /** Shared by the buffers of one commit (StagedCommit); a buffer alone has its own. */
+    private readonly budget: NativeBudget = { open: 0 },
   ) {
     this.columns = columnsOf(table);
     this.kinds = this.columns.map(([, c]) => (c.type === 'VARCHAR' ? 'text' : c.type === 'VARCHAR[]' ? 'list' : 'number'));
@@ -92,7 +108,8 @@ export class ColumnBuffer<T extends TableName> {
     if (this.length >= this.capacity) throw new Error(`a ${this.table} segment holds at most ${this.capacity} rows`);
     const open = (this.open ??= this.openChunk());
     const at = open.n;
-    if (open.native === null && this.length >= NATIVE_FROM) this.goNative(open);
+    if (at === open.room) this.grow(open);
+    if (open.native === null && this.length >= NATIVE_FROM && this.budget.open < OPEN_NATIVE_CHUNKS) this.goNative(open);
     const values = row as Record<string, unknown>;
     for (let i = 0; i < this.columns.length; i++) {
       const value = values[this.columns[i]![0]];
@@ -142,8 +159,11 @@ export class ColumnBuffer<T extends TableName> {
   }
 
   private openChunk(): OpenChunk {
+    // A buffer past its first rows fills whole chunks: room for all of it at once.
+    const room = this.length >= NATIVE_FROM ? CHUNK : FIRST_ROOM;
     return {
-      numbers: this.kinds.map((kind) => (kind === 'number' ? new Float64Array(CHUNK) : null)),
+      numbers: this.kinds.map((kind) => (kind === 'number' ? new Float64Array(room) : null)),
+      room,
       values: this.kinds.map((kind) => (kind === 'number' ? null : [])),
       valid: this.kinds.map(() => null),
       native: null,
@@ -153,8 +173,19 @@ export class ColumnBuffer<T extends TableName> {
     };
   }
 
+  private grow(open: OpenChunk): void {
+    open.room = Math.min(CHUNK, open.room * 2);
+    open.numbers = open.numbers.map((numbers) => {
+      if (!numbers) return null;
+      const larger = new Float64Array(open.room);
+      larger.set(numbers);
+      return larger;
+    });
+  }
+
   /** Moves the open chunk's text into a DuckDB chunk; the rest of its rows' text goes there directly. */
   private goNative(open: OpenChunk): void {
+    this.budget.open += 1;
     const chunk = spare.get(this.table)?.pop() ?? DuckDBDataChunk.create(this.types);
     const vectors = this.kinds.map((kind, i) => (kind === 'text' ? bindings.data_chunk_get_vector(chunk.chunk, i) : null));
     open.native = { chunk, vectors };
@@ -173,6 +204,7 @@ export class ColumnBuffer<T extends TableName> {
   /** The open chunk as a DuckDB chunk of its rows: text, numbers, lists and what is missing. */
   private seal(open: OpenChunk): DuckDBDataChunk {
     if (!open.native) this.goNative(open);
+    this.budget.open -= 1;
     const { chunk, vectors } = open.native!;
     const n = open.n;
     chunk.rowCount = n;

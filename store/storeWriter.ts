@@ -11,7 +11,7 @@ import { checkSegment, readManifest, writeManifest, type Manifest, type RetiredS
 import { TrailhoundError } from '../graph/errors';
 import { committedMarkers, commitMarkerKey } from './commitMarkers';
 import type { RowOf } from './rows';
-import { ColumnBuffer } from './columnBuffer';
+import { ColumnBuffer, type NativeBudget } from './columnBuffer';
 import type { IdSet } from './idSet';
 import { quoteLiteral } from './sql';
 import { createStore, readStoreIdentity } from './storeIdentity';
@@ -382,6 +382,8 @@ export class StagedCommit {
   readonly segments: Segment[] = [];
   private readonly pending = new Map<string, { table: TableName; day: string; rows: ColumnBuffer<TableName> }>();
   private readonly keys = new Map<TableName, Map<string, string>>();
+  /** The DuckDB chunks this commit's buffers have open (ColumnBuffer's budget). */
+  private readonly native: NativeBudget = { open: 0 };
   private queue: Promise<void> = Promise.resolve();
   private failure: unknown = null;
   private counter = 0;
@@ -403,7 +405,7 @@ export class StagedCommit {
     const key = this.keyOf(table, day);
     let bucket = this.pending.get(key);
     if (!bucket) {
-      bucket = { table, day, rows: new ColumnBuffer<TableName>(table, SEGMENT_ROWS[table]) };
+      bucket = { table, day, rows: new ColumnBuffer<TableName>(table, SEGMENT_ROWS[table], this.native) };
       this.pending.set(key, bucket);
     }
     bucket.rows.push(row as RowOf<TableName>);

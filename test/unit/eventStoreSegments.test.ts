@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ColumnBuffer } from '../../store/columnBuffer';
+import { ColumnBuffer, OPEN_NATIVE_CHUNKS, type NativeBudget } from '../../store/columnBuffer';
 import type { RowOf } from '../../store/rows';
 import { writeSegment } from '../../store/segmentWriter';
 import { quoteLiteral } from '../../store/sql';
@@ -120,6 +120,26 @@ describe('an event store segment', () => {
       await writeSegment(connection, 'vpcflow', rows, path);
       expect(await readBack(connection, path)).toEqual(rows);
     }
+  });
+
+  it('keeps a bounded number of DuckDB chunks open when one commit spreads its rows over many days, and loses none', async () => {
+    // A hostile file: 300 rows on each of 80 days in one window. Each day's buffer passes the size
+    // at which its text goes to DuckDB, but only OPEN_NATIVE_CHUNKS of them may hold a chunk open.
+    const budget: NativeBudget = { open: 0 };
+    const days = Array.from({ length: 80 }, () => new ColumnBuffer('vpcflow', 25_000, budget));
+    const rows = days.map((_, d) => Array.from({ length: 300 }, (_, i) => flowRow({ start: d * 86_400_000 + i, src: `10.${d}.0.${i % 250}`, interfaceId: i % 7 ? `eni-${d}` : null })));
+    let most = 0;
+    for (let i = 0; i < 300; i++) {
+      days.forEach((buffer, d) => buffer.push({ ...rows[d]![i]! }));
+      most = Math.max(most, budget.open);
+    }
+    expect(most).toBe(OPEN_NATIVE_CHUNKS);
+    for (const [d, buffer] of days.entries()) {
+      const path = join(dir, `day-${d}.parquet`);
+      await writeSegment(connection, 'vpcflow', buffer, path);
+      if (d % 20 === 0 || d === 79) expect(await readBack(connection, path)).toEqual(rows[d]);
+    }
+    expect(budget.open).toBe(0);
   });
 
   it('writes many rows through the joined path and counts every one', async () => {
