@@ -3,6 +3,7 @@ import type { Neo4jSettings } from './config';
 import { EXIT_CODES, TrailhoundError } from './errors';
 import { lostDatabasePolicy, watchWhileRunning, type LostDatabasePolicy } from './connectionWatch';
 import { streamFirstColumn } from './recordStream';
+import { fasterBoltWrites } from './boltWrites';
 
 /**
  * A connection to the graph. Every query goes through here so that the database name,
@@ -31,6 +32,7 @@ export class Graph {
   static async connect(settings: Neo4jSettings): Promise<Graph> {
     // With auth off (the local embedded server) any credentials are accepted.
     const auth = neo4j.auth.basic(settings.user, settings.password ?? '');
+    if (!process.env.TRAILHOUND_DRIVER_AS_SHIPPED) fasterBoltWrites();
     const policy = lostDatabasePolicy();
     const driver = neo4j.driver(settings.uri, auth, {
       // The driver retries a write whose server went away; Trailhound's watch decides when to
