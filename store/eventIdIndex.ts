@@ -18,15 +18,16 @@ export class EventIdIndex {
    * @param settle called before a day is let go: what this run added to it must be committed
    *   first, since a reload sees only committed segments
    * @param budget ids held before days are let go (a day being loaded is always held whole; a
-   *   UUID costs 16 bytes, outside the JavaScript heap: see IdSet). A million ids take about 30 MB
-   *   with the tables' free slots (a 1M-event load over 30 days held 32 MB): a larger budget would
-   *   take a longer input past the ingest's 400 MB; letting days go waits for the commits in
-   *   flight, so a much smaller one would stall the pipeline every few windows.
+   *   UUID costs 16 bytes, outside the JavaScript heap: see IdSet). A million ids took 30-54 MB
+   *   with the tables' free slots, and a 3M-event load over 30 days peaked at 420 MB with that
+   *   budget, 402 MB with this one, in the same time (docs/benchmarks.md); letting days go waits
+   *   for the commits in flight, so a much smaller budget would stall the pipeline every few
+   *   windows.
    */
   constructor(
     private readonly loadDay: (day: number, into: IdSet) => Promise<void>,
     private readonly settle: () => Promise<void>,
-    private readonly budget = 1_000_000,
+    private readonly budget = 500_000,
   ) {}
 
   /** Whether the day of `time` is in memory: `claim` needs it to be (see `ensure`). */
