@@ -36,13 +36,23 @@ export interface LocalNeo4jOptions {
 }
 
 /**
- * Settings Trailhound applies on top of Neo4j's defaults. Bulk ingest grows the graph fast,
- * and by default Neo4j re-plans every cached query each time statistics change by 75% (every
- * few batches of a load into an empty graph, ~150 ms per query each time); our write queries
- * seek by unique key whatever the statistics, so re-planning at most every 5 minutes is enough.
+ * Settings Trailhound applies on top of Neo4j's defaults.
+ *
+ * - Re-planning: bulk ingest grows the graph fast, and by default Neo4j re-plans every cached
+ *   query each time statistics change by 75% (every few batches of a load into an empty graph,
+ *   ~150 ms per query each time); our write queries seek by unique key whatever the statistics,
+ *   so re-planning at most every 5 minutes is enough.
+ * - Transaction logs: Neo4j keeps them two days by default, for incremental backups and
+ *   cluster members, which a community server run alone has neither of. A load of 1M CloudTrail
+ *   events writes about 260 MB of them: a day of loads (benchmarks here) left 69 GB, and the
+ *   disk full. Only what crash recovery needs is kept: the logs since the last checkpoint, which
+ *   runs every minute (Neo4j's default is 15 minutes, some GB of a long load). A checkpoint a
+ *   minute did not slow a 1M-event load (docs/benchmarks.md).
  */
 export const DEFAULT_NEO4J_SETTINGS: Readonly<Record<string, string>> = {
   'dbms.cypher.min_replan_interval': '5m',
+  'db.tx_log.rotation.retention_policy': 'keep_none',
+  'db.checkpoint.interval.time': '1m',
 };
 
 /** Parses "name=value,name=value" (TRAILHOUND_NEO4J_SETTINGS). */

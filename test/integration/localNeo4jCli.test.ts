@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import neo4j from 'neo4j-driver';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/freePort';
 import { runCli } from '../support/runCli';
@@ -35,6 +36,42 @@ describe('trailhound db start | status | stop', () => {
     const after = await runCli(['db', 'status'], portEnv);
     expect(after.code).toBe(3);
     expect(after.stdout).toContain('not running');
+  });
+
+  it('keeps only the transaction logs crash recovery needs: a checkpoint prunes the rest', async () => {
+    // Small log files and frequent checkpoints, so that a few MB of writes rotate through several
+    // files and a checkpoint soon follows: Trailhound's retention setting is what is under test
+    // (Neo4j's default keeps every file for two days).
+    const port = String(await freePort());
+    const smallLogs = { ...env, TRAILHOUND_NEO4J_PORT: port, TRAILHOUND_NEO4J_SETTINGS: 'db.tx_log.rotation.size=1M,db.checkpoint.interval.time=2s' };
+    expect((await runCli(['db', 'start'], smallLogs)).code).toBe(0);
+    const folder = join(dataDir, 'data', 'transactions', 'neo4j');
+    const logs = () => readdirSync(folder).filter((name) => /^neostore\.transaction\.db\.\d+$/.test(name));
+    const driver = neo4j.driver(`bolt://127.0.0.1:${port}`, neo4j.auth.basic('neo4j', 'unused'));
+    try {
+      const session = driver.session();
+      try {
+        for (let batch = 0; batch < 8; batch++) {
+          await session.run('UNWIND range(1, 2000) AS i CREATE (:Padding {batch: $batch, i: i, text: $text})', { batch, text: 'x'.repeat(400) });
+        }
+        // Files are numbered as they are started: the newest number says how many were written.
+        await expect.poll(() => Math.max(...logs().map((name) => Number(name.split('.').pop()))), { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+        // What stays: the file of the last transaction before the checkpoint, any after it, and
+        // the one being written (each batch here is about one file's worth).
+        await expect.poll(() => logs().length, { timeout: 60_000, interval: 500 }).toBeLessThanOrEqual(3);
+        expect(logs()).not.toContain('neostore.transaction.db.0');
+        const bytes = logs().reduce((sum, name) => sum + statSync(join(folder, name)).size, 0);
+        expect(bytes).toBeLessThan(5 * 1024 * 1024);
+        // Pruning let go of logs, not of writes.
+        const count = await session.run('MATCH (p:Padding) RETURN count(p) AS n');
+        expect(count.records[0]!.get('n').toNumber()).toBe(16_000);
+      } finally {
+        await session.close();
+      }
+    } finally {
+      await driver.close();
+      await runCli(['db', 'stop'], smallLogs);
+    }
   });
 
   it('says which port is taken instead of starting a second server on it', async () => {
