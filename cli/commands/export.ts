@@ -1,5 +1,3 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { neo4jSettingsFromEnv } from '../../graph/config';
 import { Graph } from '../../graph/driver';
@@ -9,6 +7,7 @@ import { findEntityQuery } from '../../graph/investigations/readQueries';
 import { exportEverythingAsOcsf } from '../../export/everything';
 import { exportTimeline } from '../../export/exportTimeline';
 import { EXPORT_FORMATS, type ExportFormat } from '../../export/writeTimeline';
+import { ExportOutput } from '../exportOutput';
 import { parseTime } from '../time';
 import { openEventStore, type EventStore } from '../../store/eventStore';
 import { storeDirFrom } from '../../store/storeIdentity';
@@ -33,7 +32,7 @@ export function exportCommand(): Command {
         events = await openEventStore(graph, storeDirFrom(flags.store));
         const found = await graph.read(findEntityQuery(ref.kind), { key: ref.key });
         if (!found.records[0]) throw new TrailhoundError('NOT_FOUND', `No ${ref.kind} ${ref.key} in the graph.`, 'Check the key; `trailhound ingest` loads data first.');
-        const out = flags.out ? createWriteStream(flags.out) : process.stdout;
+        const out = new ExportOutput(flags.out);
         const started = Date.now();
         const options = {
           from: flags.from ? parseTime(flags.from, '--from') : 0,
@@ -41,10 +40,13 @@ export function exportCommand(): Command {
           includeSessions: flags.sessions,
           onIncomplete: (note: string) => process.stderr.write(`Warning: this export is incomplete. ${note}\n`),
         };
-        const count = await exportTimeline(graph, events, ref, options, flags.format, async (text) => {
-          if (!out.write(text)) await once(out, 'drain');
-        });
-        if (flags.out) await closeFile(out as ReturnType<typeof createWriteStream>);
+        let count: number;
+        try {
+          count = await exportTimeline(graph, events, ref, options, flags.format, (text) => out.write(text));
+          await out.close();
+        } catch (error) {
+          throw await out.failed(error);
+        }
         process.stderr.write(`Exported ${count.toLocaleString('en-US')} entries as ${flags.format}${flags.out ? ` to ${flags.out}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
       } finally {
         await events?.close();
@@ -64,13 +66,16 @@ export function exportCommand(): Command {
       let events: EventStore | null = null;
       try {
         events = await openEventStore(graph, storeDirFrom(flags.store));
-        const out = flags.out ? createWriteStream(flags.out) : process.stdout;
+        const out = new ExportOutput(flags.out);
         const started = Date.now();
         const range = { from: flags.from ? parseTime(flags.from, '--from') : 0, to: flags.to ? parseTime(flags.to, '--to') : 8_640_000_000_000 };
-        const counts = await exportEverythingAsOcsf(graph, events, range, async (text) => {
-          if (!out.write(text)) await once(out, 'drain');
-        });
-        if (flags.out) await closeFile(out as ReturnType<typeof createWriteStream>);
+        let counts: Awaited<ReturnType<typeof exportEverythingAsOcsf>>;
+        try {
+          counts = await exportEverythingAsOcsf(graph, events, range, (text) => out.write(text));
+          await out.close();
+        } catch (error) {
+          throw await out.failed(error);
+        }
         const n = (x: number) => x.toLocaleString('en-US');
         process.stderr.write(
           `Exported ${n(counts.findings)} findings, ${n(counts.events)} CloudTrail events and ${n(counts.flows)} flow records as OCSF${flags.out ? ` to ${flags.out}` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
@@ -81,11 +86,4 @@ export function exportCommand(): Command {
       }
     });
   return command;
-}
-
-function closeFile(file: ReturnType<typeof createWriteStream>): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    file.once('error', reject);
-    file.end(() => resolve());
-  });
 }

@@ -13,6 +13,7 @@ import { AUTO } from '../../ingest/autoSource';
 import { FLOW_FIELDS, parseFieldList } from '../../ingest/vpcflow/fields';
 import { bar, formatBytes, formatCount, formatDuration } from '../format';
 import { revealHidden } from '../../export/visibleText';
+import { DISK_FULL_HINT, isDiskFull } from '../errors';
 import { ProgressLine } from '../progressLine';
 import { isPull, runPullCommand, withPullOptions, type PullFlags } from './pull';
 import { isS3, listS3Inputs, withAwsOptions, type S3Flags } from './s3Inputs';
@@ -183,6 +184,11 @@ export async function ingestWithProgress(
     return { ...summary, locatedAddresses: located };
   } catch (error) {
     line.done();
+    // Node's ENOSPC names no file: say which folders this ingest writes to.
+    if (isDiskFull(error)) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new TrailhoundError('DISK_FULL', `Out of disk space while loading (the event store is at ${storeDirFrom(flags.store)}; rejected records go to ${rejects.path}): ${message}`, DISK_FULL_HINT, { cause: error });
+    }
     throw error;
   } finally {
     await graph?.close();

@@ -21,6 +21,8 @@ export interface RejectEntry {
 export class RejectsLog {
   private stream: WriteStream | null = null;
   private count = 0;
+  /** A write that failed after write() returned (a full disk): thrown by the next add or the close, never an uncaught 'error' event. */
+  private failure: Error | null = null;
 
   constructor(readonly path: string | null) {}
 
@@ -36,7 +38,11 @@ export class RejectsLog {
   async add(entry: RejectEntry): Promise<void> {
     this.count += 1;
     if (!this.path) return;
-    this.stream ??= createWriteStream(this.path, { flags: 'w' });
+    if (this.failure) throw this.failure;
+    if (!this.stream) {
+      this.stream = createWriteStream(this.path, { flags: 'w' });
+      this.stream.on('error', (error) => (this.failure ??= error));
+    }
     if (!this.stream.write(`${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`)) await once(this.stream, 'drain');
   }
 
@@ -44,6 +50,11 @@ export class RejectsLog {
     if (!this.stream) return;
     const stream = this.stream;
     this.stream = null;
+    if (this.failure) {
+      stream.destroy();
+      throw this.failure;
+    }
     await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    if (this.failure) throw this.failure;
   }
 }
