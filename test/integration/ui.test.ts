@@ -457,6 +457,36 @@ describe('the investigation UI', () => {
     await page.locator('.search-results li', { hasText: manifest.cast.victim.accessKeyId }).first().waitFor();
   });
 
+  it('takes a click for what is under it after the canvas moved on the page without changing size', async () => {
+    const exfiltration = `Finding:${manifest.cast.findingIds.exfiltration}`;
+    const carol = `IamUser:${manifest.cast.victim.arn}`;
+    const bucket = `S3Bucket:${manifest.cast.bucket}`;
+    await page.goto(`${server.url}/?root=${encodeURIComponent(exfiltration)}`);
+    await graphNodes(page, 5);
+    const selected = () => new URL(page.url()).searchParams.get('sel');
+    await clickNode(page, carol);
+    await expect.poll(selected).toBe(carol);
+    // The panel the selection opened has settled, and the pointer has moved over the canvas since:
+    // Cytoscape has read where its canvas is.
+    await page.waitForTimeout(1000);
+    const p = await nodePosition(page, carol);
+    await page.mouse.move(p.x + 5, p.y + 5);
+    await page.mouse.move(p.x, p.y);
+    // Moved, at the same size: no resize, scroll or transition, the changes Cytoscape watches for.
+    // By twice the node's drawn width, towards the middle of the canvas, so that it stays in view.
+    const shift = await page.evaluate((id) => {
+      const cy = window.__trailhoundGraph!;
+      const node = cy.getElementById(id);
+      const dx = Math.ceil(2 * node.renderedWidth()) * (node.renderedPosition().x > cy.width() / 2 ? -1 : 1);
+      document.querySelector<HTMLElement>('.cy')!.style.transform = `translateX(${dx}px)`;
+      return dx;
+    }, bucket);
+    expect(Math.abs(shift)).toBeGreaterThan(0);
+    await clickNode(page, bucket);
+    await expect.poll(selected).toBe(bucket);
+    await page.evaluate(() => (document.querySelector<HTMLElement>('.cy')!.style.transform = ''));
+  });
+
   it('investigates a principal in its panel, groups findings beside the table, and counts indicators on finding rows', async () => {
     const ids = manifest.cast.findingIds;
     await page.goto(server.url);
@@ -770,7 +800,11 @@ async function describeEdge(page: Page, from: string, to: string): Promise<strin
         const mid = (e as unknown as { midpoint(): { x: number; y: number } }).midpoint();
         return `${e.id()} visible=${e.visible()} at midpoint: ${hitTest.findNearestElement(mid.x, mid.y, true, false)?.id() ?? 'nothing'}`;
       });
-      return `${document.visibilityState}; ${cy.nodes().length} nodes, ${cy.edges().length} edges; between them: ${seen.join(' | ') || 'no edge'}`;
+      // Where Cytoscape believes its canvas is, against where it is: a difference sends clicks astray.
+      const believed = (cy as unknown as { renderer(): { findContainerClientCoords(): number[] } }).renderer().findContainerClientCoords().map(Math.round);
+      const rect = cy.container()!.getBoundingClientRect();
+      const where = `canvas believed at ${believed.slice(0, 4).join(',')}, is at ${[rect.left, rect.top, rect.width, rect.height].map(Math.round).join(',')}`;
+      return `${document.visibilityState}; ${cy.nodes().length} nodes, ${cy.edges().length} edges; ${where}; between them: ${seen.join(' | ') || 'no edge'}`;
     },
     [from, to],
   );

@@ -104,7 +104,24 @@ export function GraphCanvas(props: GraphCanvasProps) {
     // beside the nodes they aim at.
     const resize = new ResizeObserver(() => cy.resize());
     resize.observe(container.current!);
+    // Cytoscape keeps where its canvas is on the page and reads it again only when the canvas is
+    // resized, or an ancestor scrolls or ends a transition: a canvas moved without a change of
+    // size (a panel beside it, a bar above it) took clicks for the spot they would have hit before,
+    // opening the events of an edge the investigator did not click. Checked as each gesture starts,
+    // before Cytoscape's own listeners (capture).
+    const element = container.current!;
+    let placed = element.getBoundingClientRect();
+    const recheckPlace = () => {
+      const now = element.getBoundingClientRect();
+      if (now.left === placed.left && now.top === placed.top && now.width === placed.width && now.height === placed.height) return;
+      placed = now;
+      cy.resize();
+    };
+    element.addEventListener('pointerdown', recheckPlace, true);
+    element.addEventListener('pointerover', recheckPlace, true);
     return () => {
+      element.removeEventListener('pointerdown', recheckPlace, true);
+      element.removeEventListener('pointerover', recheckPlace, true);
       resize.disconnect();
       cy.destroy();
       cyRef.current = null;
