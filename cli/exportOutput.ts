@@ -1,6 +1,7 @@
-import { createWriteStream, statSync, unlinkSync, type WriteStream } from 'node:fs';
+import { statSync, unlinkSync } from 'node:fs';
 import { once } from 'node:events';
 import { TrailhoundError } from '../graph/errors';
+import { TextFileWriter } from '../ingest/common/textFileWriter';
 import { isDiskFull } from './errors';
 
 /**
@@ -9,35 +10,26 @@ import { isDiskFull } from './errors';
  * rest of the response must never pass for the whole one.
  */
 export class ExportOutput {
-  private readonly file: WriteStream | null;
-  private failure: Error | null = null;
+  private readonly file: TextFileWriter | null;
 
   constructor(private readonly path: string | undefined) {
-    this.file = path ? createWriteStream(path) : null;
-    // A write fails after write() has returned: kept here until the next write or the close.
-    this.file?.on('error', (error) => (this.failure ??= error));
+    this.file = path ? new TextFileWriter(path) : null;
   }
 
   async write(text: string): Promise<void> {
-    if (this.failure) throw this.failure;
-    const stream = this.file ?? process.stdout;
-    if (!stream.write(text)) await once(stream, 'drain');
+    if (this.file) return this.file.write(text);
+    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
   }
 
   async close(): Promise<void> {
-    const file = this.file;
-    if (!file) return;
-    if (this.failure) throw this.failure;
-    await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
-    if (this.failure) throw this.failure;
+    await this.file?.close();
   }
 
   /** The error to report for a failed export: out of space writing the file, named, and the part written removed. */
   async failed(error: unknown): Promise<unknown> {
-    const file = this.file;
-    if (!file || !this.path || !isDiskFull(error)) return error;
+    if (!this.file || !this.path || !isDiskFull(error)) return error;
     // Closed first: a file still being opened would otherwise appear again after its removal.
-    if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()).destroy());
+    await this.file.abandon();
     let removed = false;
     try {
       // Only a file of our own making: never a device (/dev/stdout) or a pipe given as --out.

@@ -152,6 +152,8 @@ export async function ingestWithProgress(
   settings: Neo4jSettings = neo4jSettingsFromEnv(),
 ): Promise<IngestSummary & { locatedAddresses: number }> {
   const batchSize = positiveInteger('--batch-size', flags.batchSize ?? String(DEFAULT_BATCH_SIZE));
+  // Options are checked before the database is opened.
+  const storeDir = storeDirFrom(flags.store);
   const graph = flags.dryRun ? null : await Graph.connect(settings);
   const rejects = new RejectsLog(flags.rejects ?? `trailhound-rejects-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   const line = new ProgressLine(process.stderr, { enabled: !flags.quiet });
@@ -167,7 +169,7 @@ export async function ingestWithProgress(
       paths,
       ...(inputs ? { inputs } : {}),
       graph,
-      storeDir: storeDirFrom(flags.store),
+      storeDir,
       rejects,
       batchSize,
       sourceOptions: { fields: flags.fields },
@@ -187,7 +189,7 @@ export async function ingestWithProgress(
     // Node's ENOSPC names no file: say which folders this ingest writes to.
     if (isDiskFull(error)) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new TrailhoundError('DISK_FULL', `Out of disk space while loading (the event store is at ${storeDirFrom(flags.store)}; rejected records go to ${rejects.path}): ${message}`, DISK_FULL_HINT, { cause: error });
+      throw new TrailhoundError('DISK_FULL', `Out of disk space while loading (the event store is at ${storeDir}; rejected records go to ${rejects.path}): ${message}`, DISK_FULL_HINT, { cause: error });
     }
     throw error;
   } finally {

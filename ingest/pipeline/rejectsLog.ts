@@ -1,5 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { TextFileWriter } from '../common/textFileWriter';
 
 export interface RejectEntry {
   readonly file: string;
@@ -19,10 +18,8 @@ export interface RejectEntry {
  * reject only, so a clean run leaves nothing behind.
  */
 export class RejectsLog {
-  private stream: WriteStream | null = null;
+  private writer: TextFileWriter | null = null;
   private count = 0;
-  /** A write that failed after write() returned (a full disk): thrown by the next add or the close, never an uncaught 'error' event. */
-  private failure: Error | null = null;
 
   constructor(readonly path: string | null) {}
 
@@ -38,23 +35,13 @@ export class RejectsLog {
   async add(entry: RejectEntry): Promise<void> {
     this.count += 1;
     if (!this.path) return;
-    if (this.failure) throw this.failure;
-    if (!this.stream) {
-      this.stream = createWriteStream(this.path, { flags: 'w' });
-      this.stream.on('error', (error) => (this.failure ??= error));
-    }
-    if (!this.stream.write(`${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`)) await once(this.stream, 'drain');
+    this.writer ??= new TextFileWriter(this.path);
+    await this.writer.write(`${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`);
   }
 
   async close(): Promise<void> {
-    if (!this.stream) return;
-    const stream = this.stream;
-    this.stream = null;
-    if (this.failure) {
-      stream.destroy();
-      throw this.failure;
-    }
-    await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
-    if (this.failure) throw this.failure;
+    const writer = this.writer;
+    this.writer = null;
+    await writer?.close();
   }
 }

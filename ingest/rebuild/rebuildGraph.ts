@@ -1,5 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeName as n } from '../../graph/cypher/escape';
 import { cypherInt, type Graph } from '../../graph/driver';
@@ -9,6 +8,7 @@ import { nodes } from '../../graph/schema/nodes';
 import { Label } from '../../graph/vocabulary';
 import { readManifest } from '../../store/manifest';
 import { AUTO } from '../autoSource';
+import { TextFileWriter } from '../common/textFileWriter';
 import { hashFile } from '../pipeline/hashFile';
 import type { RejectsLog } from '../pipeline/rejectsLog';
 import { runIngest, type IngestProgress, type IngestSummary } from '../pipeline/runIngest';
@@ -161,7 +161,7 @@ async function emptyGraph(graph: Graph): Promise<void> {
 }
 
 async function writeLines(path: string, rows: AsyncIterable<unknown[][]>, line: (row: unknown[]) => string | null, progress: (count: number) => void): Promise<number> {
-  const out = createWriteStream(path);
+  const out = new TextFileWriter(path);
   let count = 0;
   try {
     for await (const batch of rows) {
@@ -172,11 +172,11 @@ async function writeLines(path: string, rows: AsyncIterable<unknown[][]>, line: 
         text += `${value}\n`;
         count += 1;
       }
-      if (!out.write(text)) await once(out, 'drain');
+      await out.write(text);
       progress(count);
     }
   } finally {
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await out.close();
   }
   return count;
 }

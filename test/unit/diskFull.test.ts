@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isDiskFull, reportError } from '../../cli/errors';
 import { ExportOutput } from '../../cli/exportOutput';
 import { TrailhoundError } from '../../graph/errors';
+import { TextFileWriter } from '../../ingest/common/textFileWriter';
 
 const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
@@ -26,6 +27,19 @@ describe('a full disk', () => {
     expect(text).toMatch(/^trailhound: out of disk space: IO Error/);
     expect(text).toContain('run the same command again');
     expect(text).not.toMatch(/unexpected|report it/);
+  });
+
+  it('fails the writes of a text file (rejects, exports, rebuild spools) by throwing, never by an uncaught error event', async () => {
+    // Every write to /dev/full fails with ENOSPC after write() has returned.
+    const full = new TextFileWriter('/dev/full');
+    await full.write('a line\n');
+    await expect(full.close()).rejects.toMatchObject({ code: 'ENOSPC' });
+    // Failed while the writer waits for nothing: the next write says so.
+    const again = new TextFileWriter('/dev/full');
+    await again.write('x');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(again.write('y')).rejects.toMatchObject({ code: 'ENOSPC' });
+    await again.abandon();
   });
 
   it('removes the part of an export written to a file, and names the file', async () => {
