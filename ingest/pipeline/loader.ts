@@ -6,7 +6,7 @@ import type { CloudTrailRow, FlowRecordRow } from '../../store/rows';
 import { describeThrown } from '../read/nesting';
 import { EventStoreWriter, type StagedCommit } from '../../store/storeWriter';
 import { ledgerEntry } from './ledgerEntry';
-import { windowIsFull } from './windowFull';
+import { partWindowIsFull, windowIsFull } from './windowFull';
 import type { FlowPart, StoredEvent } from './types';
 
 /** What the loader has counted, as records of the input. */
@@ -45,6 +45,11 @@ export class Loader {
   private inFlight: Promise<void> | null = null;
   private failure: unknown = null;
   private readonly windowEvents: number;
+  /**
+   * Ledger keys of the flow-log parts this run has taken: the same lines twice in one run (a
+   * copy of a file under another name) are one part, found here before the graph has the first.
+   */
+  private readonly partsTaken = new Set<string>();
 
   private constructor(
     private readonly options: LoaderOptions,
@@ -111,39 +116,87 @@ export class Loader {
     return 'loaded';
   }
 
-  /** A graph record (a finding, a ledger entry): counted once its commit says whether it was new. */
+  /**
+   * A graph record (a finding, a ledger entry): counted once its commit says whether it was new.
+   * A flow-log file's ledger entry commits with the window of its last part (or after it).
+   */
   async facts(facts: RecordFacts): Promise<void> {
-    if (this.window.part) await this.flush();
     this.window.records.push(facts);
     if (this.window.records.length >= this.windowEvents) await this.flush();
   }
 
-  /** A raw flow record: staged with the part it belongs to (which follows it). */
-  async flowRecord(row: FlowRecordRow): Promise<void> {
-    if (!this.window.part && (this.window.events > 0 || this.window.records.length > 0)) await this.flush();
+  /**
+   * A raw flow record: staged with the part it belongs to (which follows it). A promise only when
+   * a window of events must commit first: a million lines awaited one by one allocated 250 MB.
+   */
+  flowRecord(row: FlowRecordRow): Promise<void> | undefined {
+    if (this.window.events > 0) return this.flush().then(() => this.stageFlowRecord(row));
+    this.stageFlowRecord(row);
+    return undefined;
+  }
+
+  private stageFlowRecord(row: FlowRecordRow): void {
     this.window.part = true;
     this.window.commit?.add('vpcflow', row);
   }
 
-  /** A flow-log part: its facts and hourly volumes close the window its records are in. */
+  /**
+   * A flow-log part: its raw records came before it. A part already loaded (its ledger key in the
+   * graph, or taken earlier in this run) lets its staged rows go and counts as duplicates. A new
+   * part's facts join the window's evidence, so that a pair of addresses seen in several parts
+   * is one graph row, not one per part (a 5M-line file wrote its 518,670 FLOW edges as 1.1M
+   * rows); its rows stay in a commit of their own, published with the window's transaction.
+   */
   async flowPart(part: FlowPart): Promise<void> {
-    if (!this.window.part && (this.window.events > 0 || this.window.records.length > 0)) await this.flush();
-    this.window.part = true;
-    this.window.partFacts = part.facts;
-    for (const hour of part.hours) this.window.commit?.add('vpcflow_hours', hour);
-    await this.flush();
+    if (this.window.events > 0) await this.flush();
+    const record = part.facts.record;
+    const key = record?.key ?? null;
+    // A dry run reads every part as new: it counts what was read without error.
+    const known = key !== null && this.writer !== null && (this.partsTaken.has(key) || (await this.writer.ledgerEntry(key)) !== null);
+    const w = this.window;
+    w.part = true;
+    const rows = w.commit;
+    w.commit = this.store?.begin() ?? null;
+    if (known) {
+      if (rows) await this.store?.discard(rows);
+      this.counts.duplicates += part.facts.records ?? 1;
+      this.options.onCommit?.();
+      return;
+    }
+    if (key !== null) this.partsTaken.add(key);
+    if (rows) {
+      for (const hour of part.hours) rows.add('vpcflow_hours', hour);
+    }
+    if (rows && holdsRows(rows)) {
+      // Written out now, not when the window commits: the part's buffers go at once.
+      const staged = rows.staged();
+      staged.catch(() => undefined);
+      w.parts.push({ commit: rows, records: part.facts.records ?? 0, staged });
+    }
+    if (this.writer) {
+      // (A dry run writes no graph: its evidence is never made.)
+      w.evidence.beginRecord(part.facts.time);
+      part.evidence(w.evidence);
+    }
+    // The part's ledger entry counts its records; its evidence is the window's. The entry's
+    // presence in the graph proves that evidence was written (a commit retried after its
+    // connection was lost at COMMIT must not count it twice).
+    w.records.push(part.facts);
+    w.evidenceMarker ??= key;
+    if (partWindowIsFull(w.evidence.size, this.inFlight !== null)) await this.flush();
   }
 
   /**
    * A flow-log file that broke off in the middle of a part (a truncated .gz): the part's records
    * read so far are let go. Its hash would differ from the same part of a complete copy, which
-   * would then count them twice.
+   * would then count them twice. The window's complete parts stay.
    */
   async abandonPart(): Promise<void> {
-    if (!this.window.part || this.window.partFacts) return;
-    const commit = this.window.commit;
-    this.window = this.newWindow();
-    if (commit) await this.store?.discard(commit);
+    const w = this.window;
+    if (!w.part || !w.commit) return;
+    const rows = w.commit;
+    w.commit = this.store?.begin() ?? null;
+    await this.store?.discard(rows);
   }
 
   /** Whether a commit failed (the run cannot go on; `finish` throws it). */
@@ -175,8 +228,13 @@ export class Loader {
   /** Closes the window: it commits in the background while the next one fills (one at a time). */
   async flush(): Promise<void> {
     const w = this.window;
-    if (w.events === 0 && w.records.length === 0 && !w.part) return;
+    if (w.events === 0 && w.records.length === 0 && w.parts.length === 0) return;
     this.window = this.newWindow();
+    // Rows of a flow-log part not yet complete belong to the next window, with their part.
+    if (w.part && w.commit && holdsRows(w.commit)) {
+      this.window.commit = w.commit;
+      this.window.part = true;
+    }
     await this.settle();
     const commit = this.commitWindow(w)
       .catch((error: unknown) => {
@@ -189,55 +247,59 @@ export class Loader {
   }
 
   private newWindow(): Window {
-    return { evidence: new EvidenceAggregate(), records: [], events: 0, part: false, partFacts: null, commit: this.store?.begin() ?? null };
+    return { evidence: new EvidenceAggregate(), records: [], events: 0, part: false, parts: [], evidenceMarker: null, commit: this.store?.begin() ?? null };
   }
 
   private async commitWindow(w: Window): Promise<void> {
     if (!this.writer || !this.store || !w.commit) {
       // A dry run: counted as read.
-      for (const f of [...w.records, ...(w.partFacts ? [w.partFacts] : [])]) this.counts.loaded += f.records ?? 1;
+      for (const f of w.records) this.counts.loaded += f.records ?? 1;
       return;
     }
-    const records = w.partFacts ? [w.partFacts] : w.records;
-    if (w.partFacts?.record) {
-      // A part already loaded (its lines are in the ledger): its staged rows are not published
-      // and its records count as duplicates. Only this process writes the store, so the check
-      // holds until the commit.
-      const known = await this.writer.ledgerEntry(w.partFacts.record.key);
-      if (known) {
-        await this.store.discard(w.commit);
-        this.counts.duplicates += w.partFacts.records ?? 1;
-        this.options.onCommit?.();
-        return;
-      }
-    }
+    // The rows of this commit: a flow window's parts, each in its own staged commit; else the
+    // window's one commit. Whether a commit has rows is asked before staged() hands the last of
+    // them to the writer.
+    const holding = w.part
+      ? w.parts.map((p) => ({ commit: p.commit, records: p.records, staged: p.staged }))
+      : holdsRows(w.commit)
+        ? [{ commit: w.commit, records: w.events, staged: null }]
+        : [];
     // The segments are written while the graph transaction runs; it commits only once they are
     // on disk and listed (a crash after its commit must find them, see storeWriter.ts).
-    // Whether the commit has rows, asked before staged() hands the last of them to the writer.
-    const holdsRows = w.commit.buffered > 0 || w.commit.segments.length > 0 || w.commit.writing;
     const t0 = performance.now();
     let t1 = t0;
-    const staged = w.commit.staged().then(() => void (t1 = performance.now()));
+    const staged = Promise.all(holding.map((h) => h.staged ?? h.commit.staged())).then(() => void (t1 = performance.now()));
     staged.catch(() => undefined);
-    const marker = holdsRows ? [commitMarker(w.commit, w.events + (w.partFacts?.records ?? 0), this.options.storeDir)] : [];
-    const outcome = await this.writer.write([...records, ...marker], w.events > 0 ? w.evidence : null, () => staged, holdsRows ? w.commit.markerKey : undefined);
+    const markers = holding.map((h) => commitMarker(h.commit, h.records, this.options.storeDir));
+    const marker = w.part ? w.evidenceMarker : holding.length > 0 ? w.commit.markerKey : null;
+    const evidence = w.events > 0 || w.part ? w.evidence : null;
+    const outcome = await this.writer.write([...w.records, ...markers], evidence, () => staged, marker ?? undefined);
     const t2 = performance.now();
-    this.store.publish(w.commit);
-    if (process.env.TRAILHOUND_DEBUG_COMMITS) process.stderr.write(`[commit] events=${w.events} records=${records.length} evidence=${w.evidence.size} stage=${(t1 - t0).toFixed(0)}ms graph=${(t2 - t0).toFixed(0)}ms publish=${(performance.now() - t2).toFixed(0)}ms\n`);
+    for (const h of holding) this.store.publish(h.commit);
+    if (process.env.TRAILHOUND_DEBUG_COMMITS) process.stderr.write(`[commit] events=${w.events} records=${w.records.length} parts=${w.parts.length} evidence=${w.evidence.size} stage=${(t1 - t0).toFixed(0)}ms graph=${(t2 - t0).toFixed(0)}ms publish=${(performance.now() - t2).toFixed(0)}ms\n`);
     this.counts.loaded += outcome.created + w.events;
     this.counts.duplicates += outcome.duplicates;
     this.options.onCommit?.();
   }
 }
 
+/** Whether a commit has rows (buffered, or handed to the writer). */
+function holdsRows(commit: StagedCommit): boolean {
+  return commit.buffered > 0 || commit.segments.length > 0 || commit.writing;
+}
+
 interface Window {
   readonly evidence: EvidenceAggregate;
   readonly records: RecordFacts[];
   events: number;
-  /** A flow-log part's window: its rows and its facts only. */
+  /** A flow-log window: parts (and ledger entries), no events. */
   part: boolean;
-  partFacts: RecordFacts | null;
-  readonly commit: StagedCommit | null;
+  /** The window's new flow-log parts: each part's rows are a commit of their own. */
+  readonly parts: { readonly commit: StagedCommit; readonly records: number; readonly staged: Promise<void> }[];
+  /** A flow window: the ledger key of its first new part (see flowPart). */
+  evidenceMarker: string | null;
+  /** Where rows go: the window's events, or the flow-log part being read. */
+  commit: StagedCommit | null;
 }
 
 /** The graph's proof that it counted a commit's evidence (store/commitMarkers.ts); `records`: the input records it holds. */

@@ -249,9 +249,11 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
                 counts.read += item.facts.records ?? 1;
                 await loader.facts(item.facts);
                 break;
-              case 'flowRecord':
-                await loader.flowRecord(item.row);
+              case 'flowRecord': {
+                const committing = loader.flowRecord(item.row);
+                if (committing) await committing;
                 break;
+              }
               case 'flowPart':
                 counts.read += item.part.facts.records ?? 1;
                 await loader.flowPart(item.part);

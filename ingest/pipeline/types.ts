@@ -20,12 +20,15 @@ export interface StoredEvent {
 }
 
 /**
- * A part of a flow-log file: its graph facts (with its ledger entry, the hash of its lines) and
- * its hourly volumes. The part's raw records came before it as `flowRecord` items; all of them
+ * A part of a flow-log file: its ledger entry (the hash of its lines, the records it holds), its
+ * evidence for the graph (written into the window's aggregate once the part is found new) and its
+ * hourly volumes. The part's raw records came before it as `flowRecord` items; all of them
  * commit together, or (a part already loaded) not at all.
  */
 export interface FlowPart {
+  /** The part's ledger record, with no nodes or edges: its evidence is `evidence`. */
   readonly facts: RecordFacts;
+  readonly evidence: (sink: EvidenceSink) => void;
   readonly hours: readonly FlowHourRow[];
 }
 

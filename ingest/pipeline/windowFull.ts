@@ -44,3 +44,27 @@ export function windowIsFull(w: WindowSize, windowEvents: number, commitInFlight
   if (w.events >= windowEvents * WINDOW_GROWTH || w.evidence >= MAX_WINDOW_EVIDENCE) return true;
   return (w.events - windowEvents) % HEAP_CHECK_EVERY === 0 && heapShare() >= HEAP_SHARE_TO_GROW;
 }
+
+/**
+ * Distinct aggregates a flow-log part holds before it is handed to the loader: bounds the memory
+ * of a file (TRAILHOUND_FLOW_PART_SIZE to tune; tests use small parts).
+ */
+export const FLOW_PART_SIZE = Number(process.env.TRAILHOUND_FLOW_PART_SIZE) || 25_000;
+
+/**
+ * A flow-log window takes parts until its evidence holds 1.2 times a part's size in distinct nodes
+ * and edges (two or three parts, as pairs of addresses recur): a pair seen in several of them is
+ * then one graph row. While the commit before is still writing it grows to 1.8 parts' worth
+ * (45,000 for the default size). Larger windows merged more and cost more memory for no more
+ * speed (5M flow lines into a warm database: twice and 3.2 times a part, 52-54 s and 392-403 MB
+ * peak RSS; 1.2 and 1.8 times, 47.7 s twice and 350-358 MB; docs/benchmarks.md).
+ */
+const PART_WINDOW_EVIDENCE = Math.round(1.2 * FLOW_PART_SIZE);
+const MAX_PART_WINDOW_EVIDENCE = Math.round(1.8 * FLOW_PART_SIZE);
+
+/** Whether a flow-log window must commit after the part it just took. */
+export function partWindowIsFull(evidence: number, commitInFlight: boolean, heapShare: () => number = heapShareUsed): boolean {
+  if (evidence < PART_WINDOW_EVIDENCE) return heapShare() >= HEAP_SHARE_TO_COMMIT;
+  if (!commitInFlight || evidence >= MAX_PART_WINDOW_EVIDENCE) return true;
+  return heapShare() >= HEAP_SHARE_TO_GROW;
+}

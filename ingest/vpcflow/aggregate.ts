@@ -1,6 +1,6 @@
-import { edgeId, type EdgeFact, type NodeFact, type NodeRef, type RecordFacts } from '../../graph/facts';
+import type { EvidenceSink, NodeFact, NodeRef, RecordFacts } from '../../graph/facts';
 import type { FlowHourRow, FlowRecordRow } from '../../store/rows';
-import { Label, Rel, type NodeLabel, type RelationshipType } from '../../graph/vocabulary';
+import { Label, Rel, type NodeLabel } from '../../graph/vocabulary';
 import { isAccountId } from '../common/arn';
 import type { NormalizedIp } from '../common/ip';
 import { flatCopy } from '../common/text';
@@ -69,15 +69,15 @@ function isResponse(flow: FlowRecord): boolean {
  */
 export class FlowAggregator {
   /** Every distinct flow, in the order first seen (the order parts write them in). */
-  private readonly flows: FlowTotals[] = [];
+  private flows: FlowTotals[] = [];
   /**
    * The same flows by hour, source, destination, then port, protocol and action as one number:
    * a key string a line (made, then hashed) cost a fifth of the aggregation's time and most of
    * its garbage; the addresses and the action are strings the parser reuses, their hashes kept.
    */
-  private readonly byHour = new Map<number, Map<string, Map<string, Map<number | string, FlowTotals>>>>();
-  private readonly addresses = new Map<string, { ip: NormalizedIp; first: number; last: number }>();
-  private readonly interfaces = new Map<string, InterfaceTotals>();
+  private byHour = new Map<number, Map<string, Map<string, Map<number | string, FlowTotals>>>>();
+  private addresses = new Map<string, { ip: NormalizedIp; first: number; last: number }>();
+  private interfaces = new Map<string, InterfaceTotals>();
   flowRecords = 0;
 
   add(flow: FlowRecord): void {
@@ -155,87 +155,85 @@ export class FlowAggregator {
   }
 
   /**
-   * What is aggregated so far, as one part of the file, emptying the aggregator: the graph's
-   * facts (one FLOW edge per pair of addresses) and the hourly volumes for the event store. The
-   * part is its own ledger record, identified by a hash of its lines: part boundaries depend only
-   * on the lines read, so a rerun, or a complete copy of a file that was cut short, finds the same
-   * parts already loaded and counts nothing twice.
+   * What is aggregated so far, as one part of the file, emptying the aggregator: the part's ledger
+   * record, its evidence for the graph (one FLOW edge per pair of addresses), written into a sink
+   * when the loader has found the part new, and the hourly volumes for the event store. The part
+   * is identified by a hash of its lines: part boundaries depend only on the lines read, so a
+   * rerun, or a complete copy of a file that was cut short, finds the same parts already loaded
+   * and counts nothing twice.
    */
-  drain(part: { partHash: string; location: string; records: number; ingestedAt: number }): { facts: RecordFacts; hours: FlowHourRow[] } {
+  drain(part: { partHash: string; location: string; records: number; ingestedAt: number }): { facts: RecordFacts; evidence: (sink: EvidenceSink) => void; hours: FlowHourRow[] } {
     const record: NodeFact = {
       label: Label.IngestedObject,
       key: `part:${part.partHash}`,
       props: { contentHash: `part:${part.partHash}`, source: 'vpcflow-part', location: part.location, records: part.records, ingestedAt: part.ingestedAt },
     };
-    const facts = this.facts(part.records, record, part.ingestedAt);
-    const hours = this.flows.map(hourRow);
-    this.reset();
-    return { facts, hours };
-  }
-
-  private reset(): void {
-    this.flows.length = 0;
-    this.byHour.clear();
-    this.addresses.clear();
-    this.interfaces.clear();
-  }
-
-  private facts(records: number, record: NodeFact | null, fallbackTime = 0): RecordFacts {
-    const nodes: NodeFact[] = [];
-    const edges: EdgeFact[] = [];
-    const node = (label: NodeLabel, key: string, props: Record<string, unknown>, first: number, last: number): NodeRef => {
-      nodes.push({ id: `${label}\u0000${key}`, label, key, props, firstSeen: first, lastSeen: last });
-      return { label, key };
-    };
-    const edge = (type: RelationshipType, from: NodeRef, to: NodeRef, first: number, last: number, extra: Partial<EdgeFact> = {}) => {
-      edges.push({ id: edgeId(type, from, to), type, from, to, firstSeen: first, lastSeen: last, ...extra });
-    };
-    const accounts = new Map<string, NodeRef>();
-    const account = (id: string | undefined, first: number, last: number): NodeRef | null => {
-      if (!isAccountId(id)) return null;
-      let ref = accounts.get(id);
-      if (!ref) accounts.set(id, (ref = node(Label.Account, id, { accountId: id }, first, last)));
-      return ref;
-    };
-
-    for (const { ip, first, last } of this.addresses.values()) node(Label.IpAddress, ip.ip, { ip: ip.ip, version: ip.version, isPrivate: ip.isPrivate }, first, last);
-    for (const pair of pairsOf(this.flows)) {
-      edge(Rel.FLOW, { label: Label.IpAddress, key: pair.src }, { label: Label.IpAddress, key: pair.dst }, pair.first, pair.last, {
-        sums: { bytes: pair.bytes, packets: pair.packets },
-        count: pair.count,
-        lists: {
-          ports: [...pair.ports],
-          ...(pair.via && pair.via.size > 0 ? { via: [...pair.via] } : {}),
-          ...(pair.srcPorts && pair.srcPorts.size > 0 ? { srcPorts: [...pair.srcPorts] } : {}),
-          ...(pair.interfaces && pair.interfaces.size > 0 ? { interfaces: [...pair.interfaces] } : {}),
-        },
-      });
-    }
-    for (const i of this.interfaces.values()) {
-      const iface = node(Label.NetworkInterface, i.interfaceId, { interfaceId: i.interfaceId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last);
-      const owner = account(i.accountId, i.first, i.last);
-      if (owner) edge(Rel.IN_ACCOUNT, iface, owner, i.first, i.last);
-      for (const [ip, seen] of i.addresses) edge(Rel.HAS_IP, iface, { label: Label.IpAddress, key: ip }, seen.first, seen.last, { count: seen.count });
-      if (i.instanceId) {
-        const instance = node(Label.Ec2Instance, i.instanceId, { instanceId: i.instanceId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last);
-        edge(Rel.HAS_INTERFACE, instance, iface, i.first, i.last);
-        if (owner) edge(Rel.IN_ACCOUNT, instance, owner, i.first, i.last);
-      }
-      const subnet = i.subnetId ? node(Label.Subnet, i.subnetId, { subnetId: i.subnetId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last) : null;
-      if (subnet) {
-        edge(Rel.IN_SUBNET, iface, subnet, i.first, i.last);
-        if (owner) edge(Rel.IN_ACCOUNT, subnet, owner, i.first, i.last);
-      }
-      if (i.vpcId) {
-        // Through its subnet when the format names one; else the interface itself is in the VPC.
-        const vpc = node(Label.Vpc, i.vpcId, { vpcId: i.vpcId, accountId: isAccountId(i.accountId) ? i.accountId : undefined, region: i.region }, i.first, i.last);
-        edge(Rel.IN_VPC, subnet ?? iface, vpc, i.first, i.last);
-        if (owner) edge(Rel.IN_ACCOUNT, vpc, owner, i.first, i.last);
-      }
-    }
+    const flows = this.flows;
+    const addresses = this.addresses;
+    const interfaces = this.interfaces;
     let time = Number.POSITIVE_INFINITY;
-    for (const f of this.flows) if (f.first < time) time = f.first;
-    return { record, time: Number.isFinite(time) ? time : fallbackTime, nodes, edges, records };
+    for (const f of flows) if (f.first < time) time = f.first;
+    const facts: RecordFacts = { record, time: Number.isFinite(time) ? time : part.ingestedAt, nodes: [], edges: [], records: part.records };
+    const hours = flows.map(hourRow);
+    // The part's totals are handed over, not copied: the aggregator starts afresh.
+    this.flows = [];
+    this.byHour = new Map();
+    this.addresses = new Map();
+    this.interfaces = new Map();
+    return { facts, evidence: (sink) => writeEvidence(sink, flows, addresses, interfaces), hours };
+  }
+}
+
+/** A part's nodes and edges, into a sink (the loader's window, or a FactsBuilder in tests). */
+function writeEvidence(sink: EvidenceSink, flows: readonly FlowTotals[], addresses: ReadonlyMap<string, { ip: NormalizedIp; first: number; last: number }>, interfaces: ReadonlyMap<string, InterfaceTotals>): void {
+  const node = (label: NodeLabel, key: string, props: Record<string, unknown>, first: number, last: number): NodeRef => sink.node(label, key, props, { firstSeen: first, lastSeen: last });
+  const accounts = new Map<string, NodeRef>();
+  const account = (id: string | undefined, first: number, last: number): NodeRef | null => {
+    if (!isAccountId(id)) return null;
+    let ref = accounts.get(id);
+    if (!ref) accounts.set(id, (ref = node(Label.Account, id, { accountId: id }, first, last)));
+    return ref;
+  };
+  const addressRefs = new Map<string, NodeRef>();
+  for (const { ip, first, last } of addresses.values()) addressRefs.set(ip.ip, node(Label.IpAddress, ip.ip, { ip: ip.ip, version: ip.version, isPrivate: ip.isPrivate }, first, last));
+  const address = (ip: string): NodeRef => addressRefs.get(ip) ?? { label: Label.IpAddress, key: ip };
+  for (const pair of pairsOf(flows)) {
+    sink.link(Rel.FLOW, address(pair.src), address(pair.dst), {
+      firstSeen: pair.first,
+      lastSeen: pair.last,
+      sums: { bytes: pair.bytes, packets: pair.packets },
+      count: pair.count,
+      lists: {
+        ports: [...pair.ports],
+        ...(pair.via && pair.via.size > 0 ? { via: [...pair.via] } : {}),
+        ...(pair.srcPorts && pair.srcPorts.size > 0 ? { srcPorts: [...pair.srcPorts] } : {}),
+        ...(pair.interfaces && pair.interfaces.size > 0 ? { interfaces: [...pair.interfaces] } : {}),
+      },
+    });
+  }
+  for (const i of interfaces.values()) {
+    const seen = { firstSeen: i.first, lastSeen: i.last };
+    const inAccount = isAccountId(i.accountId) ? i.accountId : undefined;
+    const iface = node(Label.NetworkInterface, i.interfaceId, { interfaceId: i.interfaceId, accountId: inAccount, region: i.region }, i.first, i.last);
+    const owner = account(i.accountId, i.first, i.last);
+    if (owner) sink.link(Rel.IN_ACCOUNT, iface, owner, seen);
+    for (const [ip, at] of i.addresses) sink.link(Rel.HAS_IP, iface, address(ip), { firstSeen: at.first, lastSeen: at.last, count: at.count });
+    if (i.instanceId) {
+      const instance = node(Label.Ec2Instance, i.instanceId, { instanceId: i.instanceId, accountId: inAccount, region: i.region }, i.first, i.last);
+      sink.link(Rel.HAS_INTERFACE, instance, iface, seen);
+      if (owner) sink.link(Rel.IN_ACCOUNT, instance, owner, seen);
+    }
+    const subnet = i.subnetId ? node(Label.Subnet, i.subnetId, { subnetId: i.subnetId, accountId: inAccount, region: i.region }, i.first, i.last) : null;
+    if (subnet) {
+      sink.link(Rel.IN_SUBNET, iface, subnet, seen);
+      if (owner) sink.link(Rel.IN_ACCOUNT, subnet, owner, seen);
+    }
+    if (i.vpcId) {
+      // Through its subnet when the format names one; else the interface itself is in the VPC.
+      const vpc = node(Label.Vpc, i.vpcId, { vpcId: i.vpcId, accountId: inAccount, region: i.region }, i.first, i.last);
+      sink.link(Rel.IN_VPC, subnet ?? iface, vpc, seen);
+      if (owner) sink.link(Rel.IN_ACCOUNT, vpc, owner, seen);
+    }
   }
 }
 

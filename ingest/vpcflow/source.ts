@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describeGzipError } from '../pipeline/openInput';
+import { FLOW_PART_SIZE } from '../pipeline/windowFull';
 import type { InputFile, LogSource, ParsedItem, ReadContext } from '../pipeline/types';
 import { LineSplitter } from '../read/lines';
 import { excerpt } from '../read/jsonRecords';
@@ -11,11 +12,8 @@ import { FlowLineParser, newFlowScratch } from './parseLine';
 import { flowLogText, UnreadableParquet } from './parquet';
 
 const MAX_LINE = 64 * 1024;
-/**
- * Distinct aggregates held before a part of the file is written: bounds memory per file
- * (TRAILHOUND_FLOW_PART_SIZE to tune; tests use small parts).
- */
-const PART_SIZE = Number(process.env.TRAILHOUND_FLOW_PART_SIZE) || 25_000;
+/** Distinct aggregates held before a part of the file goes to the loader (windowFull.ts). */
+const PART_SIZE = FLOW_PART_SIZE;
 
 /** Bad lines in a row, before any good one, that make a file "not a flow log" rather than a flow log with broken records. */
 const EARLY_BAD_LINES = 5;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../graph/driver';
 import { Label, Rel } from '../../graph/vocabulary';
 import { runCli } from '../support/runCli';
-import { connectTestGraph, graphCounts, storeCounts, testEnv, wipeGraph } from '../support/testGraph';
+import { connectTestGraph, graphCounts, storeCounts, storeRows, testEnv, wipeGraph } from '../support/testGraph';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const json = (stdout: string) => JSON.parse(stdout) as Record<string, unknown>;
@@ -160,6 +160,24 @@ describe('one graph from CloudTrail, flow logs and GuardDuty', () => {
     expect(counted.records[0]?.get('n')).toBe(12);
     const all = await graph.read(`MATCH (a:${Label.IpAddress})-[f:${Rel.FLOW}]->() WHERE a.ip STARTS WITH '10.0.8.' RETURN sum(f.count) AS n`);
     expect(all.records[0]?.get('n')).toBe(3000);
+  });
+
+  it('counts the same lines once when two files of one run hold them (a plain and a gzipped copy), in the graph and in the store', async () => {
+    const dir = join(work, 'same-lines');
+    mkdirSync(dir, { recursive: true });
+    // Different bytes (so two files for the ledger), the same lines (so the same part): both
+    // parts wait in one window, before the graph has either.
+    const text = Array.from({ length: 40 }, (_, i) => `2 111122223333 eni-0a1b2c3d4e5ftwice 10.0.77.${i + 1} 198.51.100.77 ${42000 + i} 443 6 5 500 1722560400 1722560460 ACCEPT OK`).join('\n');
+    writeFileSync(join(dir, 'copy.log'), text);
+    writeFileSync(join(dir, 'copy.log.gz'), gzipSync(text));
+    const run = await runCli(['ingest', 'vpcflow', dir, '--json'], testEnv());
+    expect(json(run.stdout)).toMatchObject({ files: 2, read: 80, loaded: 40, duplicates: 40, rejected: 0, failedFiles: [] });
+    const counted = await graph.read(`MATCH (a:${Label.IpAddress})-[f:${Rel.FLOW}]->(:${Label.IpAddress} {ip: '198.51.100.77'}) WHERE a.ip STARTS WITH '10.0.77.' RETURN sum(f.count) AS n, sum(f.bytes) AS bytes`);
+    expect(counted.records[0]?.toObject()).toEqual({ n: 40, bytes: 40 * 500 });
+    const [stored] = await storeRows<{ rows: number | bigint }>(graph, (t) => `SELECT count(*) AS rows FROM ${t.vpcflow} WHERE dst = '198.51.100.77'`);
+    expect(Number(stored!.rows)).toBe(40);
+    const [hours] = await storeRows<{ flows: number | bigint }>(graph, (t) => `SELECT sum(flows) AS flows FROM ${t.vpcflow_hours} WHERE dst = '198.51.100.77'`);
+    expect(Number(hours!.flows)).toBe(40);
   });
 
   it('rejects a broken first record alone, and loads the rest of the file; a file of text that is not flows is refused', async () => {

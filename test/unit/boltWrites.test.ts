@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BUFFER_BYTES, fasterBoltWrites, largerChunks, packListsInPlace, type ChunkerLike, type PackerLike } from '../../graph/boltWrites';
+import { CHUNK_BUFFER_BYTES, fasterBoltWrites, largerChunks, packListsInPlace, packStringsInPlace, type ChunkerLike, type PackerLike } from '../../graph/boltWrites';
 
 // The driver's own classes, loaded as graph/boltWrites.ts loads them.
 const fromDriver = createRequire(createRequire(import.meta.url).resolve('neo4j-driver'));
@@ -13,6 +13,8 @@ const shippedPackable = Packer.prototype.packable;
 
 class InPlacePacker extends (Packer as unknown as new (channel: unknown) => PackerLike) {}
 packListsInPlace(InPlacePacker.prototype);
+packStringsInPlace(InPlacePacker.prototype);
+const shippedPackString = Packer.prototype.packString;
 class LargeChunker extends (Chunker as unknown as ChunkerClass) {}
 largerChunks(LargeChunker.prototype);
 
@@ -20,7 +22,7 @@ largerChunks(LargeChunker.prototype);
 function ingestLikeParams(rows: number): Record<string, unknown> {
   const list: unknown[] = [];
   for (let i = 0; i < rows; i++) {
-    list.push([`10.0.${i % 256}.${i % 7}`, `arn:aws:iam::123456789012:user/é😀${i}`, 1_767_225_600_000 + i, i, 0.5, -1, null, undefined, true, false, ['443/tcp', `${i}`], [], { k: 'v', n: i }, i % 100 === 0 ? 'x'.repeat(70_000) : 's']);
+    list.push([`10.0.${i % 256}.${i % 7}`, `arn:aws:iam::123456789012:user/é😀${i}`, 'x'.repeat(i % 300), 'é'.repeat(i % 140), '', 1_767_225_600_000 + i, i, 0.5, -1, null, undefined, true, false, ['443/tcp', `${i}`], [], { k: 'v', n: i }, i % 100 === 0 ? 'x'.repeat(70_000) : 's']);
   }
   return { rows: list, single: 'a', n: 3, nested: [[1, [2, ['three', null]]]] };
 }
@@ -59,8 +61,9 @@ function send(PackerType: PackerClass, ChunkerType: ChunkerClass, params: Record
 }
 
 describe('Bolt writes (graph/boltWrites.ts)', () => {
-  it('packs lists into the same bytes as the driver, with the driver untouched', () => {
+  it('packs lists and strings into the same bytes as the driver, with the driver untouched', () => {
     expect(Packer.prototype.packable).toBe(shippedPackable);
+    expect(Packer.prototype.packString).toBe(shippedPackString);
     const params = ingestLikeParams(2_000);
     const shipped = dechunk(send(Packer, Chunker, params).bytes);
     const inPlace = dechunk(send(InPlacePacker as unknown as PackerClass, Chunker, params).bytes);
@@ -94,5 +97,6 @@ describe('Bolt writes (graph/boltWrites.ts)', () => {
     // Fails when an upgraded driver moves them: the ingest then runs, slower, on the driver as it ships.
     expect(fasterBoltWrites()).toBe(true);
     expect(Packer.prototype.packable).not.toBe(shippedPackable);
+    expect(Packer.prototype.packString).not.toBe(shippedPackString);
   });
 });

@@ -7,6 +7,7 @@ import { DEFAULT_FORMAT, isHeaderLine, parseFieldList } from '../../ingest/vpcfl
 import { FlowLineParser, type FlowRecord } from '../../ingest/vpcflow/parseLine';
 import { flowLogText } from '../../ingest/vpcflow/parquet';
 import { edgesOf } from '../support/facts';
+import { FactsBuilder, type EvidenceSink, type RecordFacts } from '../../graph/facts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'vpcflow');
 const lines = (name: string) => readFileSync(join(FIXTURES, name), 'utf8').split('\n');
@@ -195,7 +196,7 @@ describe('Parquet delivery', () => {
 describe('FlowAggregator', () => {
   const aggregator = new FlowAggregator();
   for (const flow of flows(lines('incident-instance.valid.log'))) aggregator.add(flow);
-  const { facts, hours } = aggregator.drain({ partHash: 'abc', location: 'incident-instance.valid.log lines 1-5', records: 4, ingestedAt: 0 });
+  const { facts, hours } = withEvidence(aggregator.drain({ partHash: 'abc', location: 'incident-instance.valid.log lines 1-5', records: 4, ingestedAt: 0 }));
 
   it('sums the records per hour, addresses, destination port, protocol and action for the event store', () => {
     const toC2 = hours.filter((h) => h.dst === '203.0.113.66');
@@ -278,7 +279,7 @@ describe('FlowAggregator', () => {
       const parsed = parser.parse(line);
       if (parsed.kind !== 'flow') throw new Error(JSON.stringify(parsed));
       a.add(parsed.flow);
-      return [...edgesOf(a.drain({ partHash: 'p', location: 'x', records: 1, ingestedAt: 0 }).facts)];
+      return [...edgesOf(withEvidence(a.drain({ partHash: 'p', location: 'x', records: 1, ingestedAt: 0 })).facts)];
     };
     expect(edges(withSubnet, '5 eni-0a1b2c3d4e5f6aaaa subnet-0aaa vpc-0bbb 10.0.1.5 10.0.2.6 40000 443 6 1 40 1722474300 1722474360 ACCEPT')).toEqual(
       expect.arrayContaining(['NetworkInterface:eni-0a1b2c3d4e5f6aaaa -IN_SUBNET-> Subnet:subnet-0aaa', 'Subnet:subnet-0aaa -IN_VPC-> Vpc:vpc-0bbb']),
@@ -298,3 +299,11 @@ describe('FlowAggregator', () => {
     expect(facts.records).toBe(4);
   });
 });
+
+/** A drained part with its evidence as facts (a FactsBuilder checks every label, property and relationship against the schema). */
+function withEvidence<P extends { facts: RecordFacts; evidence: (sink: EvidenceSink) => void }>(part: P): P {
+  const builder = new FactsBuilder(part.facts.time);
+  part.evidence(builder);
+  const evidence = builder.build();
+  return { ...part, facts: { ...part.facts, nodes: evidence.nodes, edges: evidence.edges } };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { windowIsFull } from '../../ingest/pipeline/windowFull';
+import { FLOW_PART_SIZE, partWindowIsFull, windowIsFull } from '../../ingest/pipeline/windowFull';
 
 describe('when an ingest window commits', () => {
   const roomy = () => 0.2;
@@ -35,5 +35,26 @@ describe('when an ingest window commits', () => {
     for (let events = 20_000; events < 40_000; events++) if (windowIsFull({ events, evidence: 100 }, 20_000, true, heap)) fullAt.push(events);
     expect(fullAt[0]).toBe(20_000);
     expect(asked).toBe(Math.ceil(20_000 / 1024));
+  });
+});
+
+describe('when a flow-log window commits (after a part)', () => {
+  const roomy = () => 0.2;
+
+  it('takes parts until it holds 1.2 parts of evidence, then commits when nothing is being written', () => {
+    expect(FLOW_PART_SIZE).toBe(25_000);
+    expect(partWindowIsFull(29_999, false, roomy)).toBe(false);
+    expect(partWindowIsFull(30_000, false, roomy)).toBe(true);
+  });
+
+  it('grows while the previous commit writes, up to 45,000 nodes and edges or 60% of the heap', () => {
+    expect(partWindowIsFull(40_000, true, roomy)).toBe(false);
+    expect(partWindowIsFull(45_000, true, roomy)).toBe(true);
+    expect(partWindowIsFull(40_000, true, () => 0.6)).toBe(true);
+  });
+
+  it('commits a small window once the heap is 80% full', () => {
+    expect(partWindowIsFull(1_000, false, () => 0.79)).toBe(false);
+    expect(partWindowIsFull(1_000, true, () => 0.8)).toBe(true);
   });
 });
