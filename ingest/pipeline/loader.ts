@@ -275,7 +275,7 @@ export class Loader {
     const evidence = w.events > 0 || w.part ? w.evidence : null;
     const outcome = await this.writer.write([...w.records, ...markers], evidence, () => staged, marker ?? undefined);
     const t2 = performance.now();
-    for (const h of holding) this.store.publish(h.commit);
+    this.store.publish(holding.map((h) => h.commit));
     if (process.env.TRAILHOUND_DEBUG_COMMITS) process.stderr.write(`[commit] events=${w.events} records=${w.records.length} parts=${w.parts.length} evidence=${w.evidence.size} stage=${(t1 - t0).toFixed(0)}ms graph=${(t2 - t0).toFixed(0)}ms publish=${(performance.now() - t2).toFixed(0)}ms\n`);
     this.counts.loaded += outcome.created + w.events;
     this.counts.duplicates += outcome.duplicates;
