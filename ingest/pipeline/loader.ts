@@ -6,7 +6,7 @@ import type { CloudTrailRow, FlowRecordRow } from '../../store/rows';
 import { describeThrown } from '../read/nesting';
 import { EventStoreWriter, type StagedCommit } from '../../store/storeWriter';
 import { ledgerEntry } from './ledgerEntry';
-import { partWindowIsFull, windowIsFull } from './windowFull';
+import { partWindowIsFull, SMALL_PART_ROWS, windowIsFull } from './windowFull';
 import type { FlowPart, StoredEvent } from './types';
 
 /** What the loader has counted, as records of the input. */
@@ -126,7 +126,7 @@ export class Loader {
   }
 
   /**
-   * A raw flow record: staged with the part it belongs to (which follows it). A promise only when
+   * A raw flow record, staged with the part it belongs to (which follows it). A promise only when
    * a window of events must commit first: a million lines awaited one by one allocated 250 MB.
    */
   flowRecord(row: FlowRecordRow): Promise<void> | undefined {
@@ -135,17 +135,34 @@ export class Loader {
     return undefined;
   }
 
+  /**
+   * A part's rows wait as values while the part is small (SMALL_PART_ROWS): once it is found new
+   * they join the window's own commit with those of the window's other small parts, so that 500
+   * small files make a few segments, not a thousand. A larger part gets a commit of its own, its
+   * rows copied in as they come; it is discarded alone if the part was loaded before.
+   */
   private stageFlowRecord(row: FlowRecordRow): void {
-    this.window.part = true;
-    this.window.commit?.add('vpcflow', row);
+    const w = this.window;
+    w.part = true;
+    if (!this.store) return;
+    if (w.partCommit) {
+      w.partCommit.add('vpcflow', row);
+      return;
+    }
+    w.partRows.push(row);
+    if (w.partRows.length >= SMALL_PART_ROWS) {
+      const commit = (w.partCommit = this.store.begin());
+      for (const held of w.partRows) commit.add('vpcflow', held);
+      w.partRows = [];
+    }
   }
 
   /**
    * A flow-log part: its raw records came before it. A part already loaded (its ledger key in the
-   * graph, or taken earlier in this run) lets its staged rows go and counts as duplicates. A new
-   * part's facts join the window's evidence, so that a pair of addresses seen in several parts
-   * is one graph row, not one per part (a 5M-line file wrote its 518,670 FLOW edges as 1.1M
-   * rows); its rows stay in a commit of their own, published with the window's transaction.
+   * graph, or taken earlier in this run) lets its rows go and counts as duplicates. A new part's
+   * facts join the window's evidence, so that a pair of addresses seen in several parts is one
+   * graph row, not one per part (a 5M-line file wrote its 518,670 FLOW edges as 1.1M rows); its
+   * rows are published with the window's transaction.
    */
   async flowPart(part: FlowPart): Promise<void> {
     if (this.window.events > 0) await this.flush();
@@ -155,23 +172,26 @@ export class Loader {
     const known = key !== null && this.writer !== null && (this.partsTaken.has(key) || (await this.writer.ledgerEntry(key)) !== null);
     const w = this.window;
     w.part = true;
-    const rows = w.commit;
-    w.commit = this.store?.begin() ?? null;
+    const { partRows: held, partCommit: own } = w;
+    w.partRows = [];
+    w.partCommit = null;
     if (known) {
-      if (rows) await this.store?.discard(rows);
+      if (own) await this.store?.discard(own);
       this.counts.duplicates += part.facts.records ?? 1;
       this.options.onCommit?.();
       return;
     }
     if (key !== null) this.partsTaken.add(key);
-    if (rows) {
-      for (const hour of part.hours) rows.add('vpcflow_hours', hour);
-    }
-    if (rows && holdsRows(rows)) {
+    if (own) {
+      for (const hour of part.hours) own.add('vpcflow_hours', hour);
       // Written out now, not when the window commits: the part's buffers go at once.
-      const staged = rows.staged();
+      const staged = own.staged();
       staged.catch(() => undefined);
-      w.parts.push({ commit: rows, records: part.facts.records ?? 0, staged });
+      w.parts.push({ commit: own, records: part.facts.records ?? 0, staged });
+    } else if (w.commit) {
+      for (const row of held) w.commit.add('vpcflow', row);
+      for (const hour of part.hours) w.commit.add('vpcflow_hours', hour);
+      w.sharedRecords += part.facts.records ?? 0;
     }
     if (this.writer) {
       // (A dry run writes no graph: its evidence is never made.)
@@ -193,10 +213,10 @@ export class Loader {
    */
   async abandonPart(): Promise<void> {
     const w = this.window;
-    if (!w.part || !w.commit) return;
-    const rows = w.commit;
-    w.commit = this.store?.begin() ?? null;
-    await this.store?.discard(rows);
+    const own = w.partCommit;
+    w.partRows = [];
+    w.partCommit = null;
+    if (own) await this.store?.discard(own);
   }
 
   /** Whether a commit failed (the run cannot go on; `finish` throws it). */
@@ -231,9 +251,12 @@ export class Loader {
     if (w.events === 0 && w.records.length === 0 && w.parts.length === 0) return;
     this.window = this.newWindow();
     // Rows of a flow-log part not yet complete belong to the next window, with their part.
-    if (w.part && w.commit && holdsRows(w.commit)) {
-      this.window.commit = w.commit;
+    if (w.partRows.length > 0 || w.partCommit) {
+      this.window.partRows = w.partRows;
+      this.window.partCommit = w.partCommit;
       this.window.part = true;
+      w.partRows = [];
+      w.partCommit = null;
     }
     await this.settle();
     const commit = this.commitWindow(w)
@@ -247,7 +270,7 @@ export class Loader {
   }
 
   private newWindow(): Window {
-    return { evidence: new EvidenceAggregate(), records: [], events: 0, part: false, parts: [], evidenceMarker: null, commit: this.store?.begin() ?? null };
+    return { evidence: new EvidenceAggregate(), records: [], events: 0, part: false, parts: [], sharedRecords: 0, partRows: [], partCommit: null, evidenceMarker: null, commit: this.store?.begin() ?? null };
   }
 
   private async commitWindow(w: Window): Promise<void> {
@@ -256,14 +279,11 @@ export class Loader {
       for (const f of w.records) this.counts.loaded += f.records ?? 1;
       return;
     }
-    // The rows of this commit: a flow window's parts, each in its own staged commit; else the
-    // window's one commit. Whether a commit has rows is asked before staged() hands the last of
-    // them to the writer.
-    const holding = w.part
-      ? w.parts.map((p) => ({ commit: p.commit, records: p.records, staged: p.staged }))
-      : holdsRows(w.commit)
-        ? [{ commit: w.commit, records: w.events, staged: null }]
-        : [];
+    // The rows of this commit: the window's own commit (its events, or its small flow-log parts)
+    // and the larger parts' own. Whether a commit has rows is asked before staged() hands the last
+    // of them to the writer.
+    const holding: { commit: StagedCommit; records: number; staged: Promise<void> | null }[] = [...w.parts];
+    if (holdsRows(w.commit)) holding.push({ commit: w.commit, records: w.events + w.sharedRecords, staged: null });
     // The segments are written while the graph transaction runs; it commits only once they are
     // on disk and listed (a crash after its commit must find them, see storeWriter.ts).
     const t0 = performance.now();
@@ -294,12 +314,18 @@ interface Window {
   events: number;
   /** A flow-log window: parts (and ledger entries), no events. */
   part: boolean;
-  /** The window's new flow-log parts: each part's rows are a commit of their own. */
+  /** The window's new flow-log parts too large to wait as values: each part's rows are a commit of their own. */
   readonly parts: { readonly commit: StagedCommit; readonly records: number; readonly staged: Promise<void> }[];
+  /** Records of the small new parts whose rows are in `commit`. */
+  sharedRecords: number;
+  /** The rows of the flow-log part being read, while it is small. */
+  partRows: FlowRecordRow[];
+  /** The flow-log part being read, once it is too large to wait: its own commit. */
+  partCommit: StagedCommit | null;
   /** A flow window: the ledger key of its first new part (see flowPart). */
   evidenceMarker: string | null;
-  /** Where rows go: the window's events, or the flow-log part being read. */
-  commit: StagedCommit | null;
+  /** The window's own rows: its events, or its small flow-log parts. */
+  readonly commit: StagedCommit | null;
 }
 
 /** The graph's proof that it counted a commit's evidence (store/commitMarkers.ts); `records`: the input records it holds. */

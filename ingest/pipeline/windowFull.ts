@@ -52,6 +52,13 @@ export function windowIsFull(w: WindowSize, windowEvents: number, commitInFlight
 export const FLOW_PART_SIZE = Number(process.env.TRAILHOUND_FLOW_PART_SIZE) || 25_000;
 
 /**
+ * Lines of a flow-log part held as values until the part ends (TRAILHOUND_FLOW_SMALL_PART_ROWS to
+ * tune): a small part's rows then share the window's commit and segments (a small file is one small
+ * part); a larger part's go to a commit of their own as they come.
+ */
+export const SMALL_PART_ROWS = Number(process.env.TRAILHOUND_FLOW_SMALL_PART_ROWS) || 5_000;
+
+/**
  * A flow-log window takes parts until its evidence holds 1.2 times a part's size in distinct nodes
  * and edges (two or three parts, as pairs of addresses recur): a pair seen in several of them is
  * then one graph row. While the commit before is still writing it grows to 1.8 parts' worth
