@@ -46,8 +46,9 @@ export class Loader {
   private failure: unknown = null;
   private readonly windowEvents: number;
   /**
-   * Ledger keys of the flow-log parts this run has taken: the same lines twice in one run (a
-   * copy of a file under another name) are one part, found here before the graph has the first.
+   * Ledger keys of the flow-log parts this run has taken and not yet committed: the same lines
+   * twice in one run (a copy of a file under another name) are one part, found here before the
+   * graph has the first.
    */
   private readonly partsTaken = new Set<string>();
 
@@ -181,7 +182,7 @@ export class Loader {
       this.options.onCommit?.();
       return;
     }
-    if (key !== null) this.partsTaken.add(key);
+    if (key !== null && this.writer) this.partsTaken.add(key);
     if (own) {
       for (const hour of part.hours) own.add('vpcflow_hours', hour);
       // Written out now, not when the window commits: the part's buffers go at once.
@@ -248,7 +249,12 @@ export class Loader {
   /** Closes the window: it commits in the background while the next one fills (one at a time). */
   async flush(): Promise<void> {
     const w = this.window;
-    if (w.events === 0 && w.records.length === 0 && w.parts.length === 0) return;
+    if (w.events === 0 && w.records.length === 0 && w.parts.length === 0) {
+      // Nothing to commit. A flow window whose parts were all loaded before (or let go, cut short)
+      // is an events' window again, unless a part is still being read.
+      if (w.partRows.length === 0 && !w.partCommit) w.part = false;
+      return;
+    }
     this.window = this.newWindow();
     // Rows of a flow-log part not yet complete belong to the next window, with their part.
     if (w.partRows.length > 0 || w.partCommit) {
@@ -291,11 +297,15 @@ export class Loader {
     const staged = Promise.all(holding.map((h) => h.staged ?? h.commit.staged())).then(() => void (t1 = performance.now()));
     staged.catch(() => undefined);
     const markers = holding.map((h) => commitMarker(h.commit, h.records, this.options.storeDir));
-    const marker = w.part ? w.evidenceMarker : holding.length > 0 ? w.commit.markerKey : null;
+    // What proves the evidence counted: the events' commit marker, or a flow window's first new part.
+    const marker = w.events > 0 ? (holdsRows(w.commit) ? w.commit.markerKey : null) : w.evidenceMarker;
     const evidence = w.events > 0 || w.part ? w.evidence : null;
     const outcome = await this.writer.write([...w.records, ...markers], evidence, () => staged, marker ?? undefined);
     const t2 = performance.now();
     this.store.publish(holding.map((h) => h.commit));
+    // The graph's ledger has these parts now: the run need not remember them (a backfill of many
+    // small files would otherwise hold a key per file to the end).
+    for (const f of w.records) if (f.record) this.partsTaken.delete(f.record.key);
     if (process.env.TRAILHOUND_DEBUG_COMMITS) process.stderr.write(`[commit] events=${w.events} records=${w.records.length} parts=${w.parts.length} evidence=${w.evidence.size} stage=${(t1 - t0).toFixed(0)}ms graph=${(t2 - t0).toFixed(0)}ms publish=${(performance.now() - t2).toFixed(0)}ms\n`);
     this.counts.loaded += outcome.created + w.events;
     this.counts.duplicates += outcome.duplicates;

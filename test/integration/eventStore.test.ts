@@ -3,12 +3,14 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cypherInt, type Graph } from '../../graph/driver';
 import { Label, Rel } from '../../graph/vocabulary';
 import { EvidenceAggregate } from '../../graph/evidenceAggregate';
 import { GraphWriter } from '../../graph/writer';
 import { ledgerEntry } from '../../ingest/pipeline/ledgerEntry';
+import { Loader } from '../../ingest/pipeline/loader';
+import { readCloudTrailEvent } from '../../ingest/cloudtrail/normalize';
 import { startServer } from '../../server/start';
 import { commitMarkerKey } from '../../store/commitMarkers';
 import { readManifest } from '../../store/manifest';
@@ -111,6 +113,44 @@ print(json.dumps(out))`;
     await writer.write([marker], evidence, undefined, marker.record!.key); // as executeWrite's retry would
     const count = await graph.read(`MATCH (:${Label.IamUser} {principalKey: 'arn:aws:iam::111122223333:user/retry'})-[r:${Rel.CALLED_FROM}]->() RETURN r.count AS n`);
     expect(count.records[0]?.get('n')).toBe(1);
+  });
+
+  it("proves a CloudTrail window's evidence by its commit marker after a flow window whose parts were all loaded before", async () => {
+    // A flow-log part already in the ledger (a file read again after a rejected line) leaves its
+    // window empty; the events that follow must still commit with the marker that keeps a retried
+    // transaction from counting them twice.
+    const partKey = `part:${'7e'.repeat(32)}`;
+    await new GraphWriter(graph).write([ledgerEntry({ key: partKey, source: 'vpcflow-part', location: 'x', size: 0, records: 1, ingestedAt: 1 })]);
+    const write = vi.spyOn(GraphWriter.prototype, 'write');
+    const loader = await Loader.open({ graph, storeDir: TEST_STORE_DIR, command: 'test' });
+    try {
+      const start = Date.UTC(2024, 7, 2, 10);
+      const row = { start, end: start + 60_000, src: '10.0.66.1', dst: '198.51.100.66', srcPort: 40000, dstPort: 443, protocol: 6, packets: 1, bytes: 100, action: 'ACCEPT', tcpFlags: null, via: null, interfaceId: null, accountId: null, vpcId: null, subnetId: null, instanceId: null, region: null };
+      await loader.flowRecord(row);
+      const record = { label: Label.IngestedObject, key: partKey, props: { contentHash: partKey, source: 'vpcflow-part', location: 'x', records: 1, ingestedAt: 1 } };
+      await loader.flowPart({ facts: { record, time: start, nodes: [], edges: [], records: 1 }, evidence: () => undefined, hours: [] });
+      expect(loader.counts.duplicates).toBe(1);
+      const event = readCloudTrailEvent({
+        eventVersion: '1.08',
+        eventID: '5b7e6f1c-0d2a-4c3b-9e8f-7a6b5c4d3e2f',
+        eventTime: '2024-08-02T10:00:00Z',
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'GetCallerIdentity',
+        awsRegion: 'us-east-1',
+        sourceIPAddress: '198.51.100.79',
+        userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLEMARKER', arn: 'arn:aws:iam::111122223333:user/marker', accountId: '111122223333', userName: 'marker' },
+        recipientAccountId: '111122223333',
+      });
+      if (!event.ok) throw new Error(event.reason);
+      expect(await loader.event(event)).toBe('loaded');
+      await loader.finish();
+    } finally {
+      await loader.close();
+    }
+    const withEvents = write.mock.calls.filter(([, evidence]) => (evidence?.size ?? 0) > 0);
+    write.mockRestore();
+    expect(withEvents).toHaveLength(1);
+    expect(withEvents[0]![3]).toMatch(/^commit:/);
   });
 
   it('shows a running server the events an ingest in another process commits, within seconds, without a restart', async () => {
