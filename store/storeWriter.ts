@@ -169,8 +169,15 @@ export class EventStoreWriter {
         renameSync(stagingPath(this.root, commit.id, segment.path), target);
       }
     }
+    // The renames are durable before the manifest names their files, and the manifest before the
+    // staged folders go: a power cut at any point leaves each file in one place some manifest or
+    // staged listing names.
+    const touched = new Set<string>();
+    for (const folder of made) for (let at = folder; at.length > this.root.length && at.startsWith(this.root); at = dirname(at)) touched.add(at);
+    for (const folder of touched) syncFile(folder);
     this.manifest = { ...this.manifest, segments: [...this.manifest.segments, ...published.flatMap((c) => c.segments)] };
     writeManifest(this.root, this.manifest);
+    syncFile(this.root);
     for (const commit of published) rmSync(join(this.root, STAGING_DIR, commit.id), { recursive: true, force: true });
   }
 
@@ -460,7 +467,11 @@ export class StagedCommit {
       await writeFile(listing, JSON.stringify({ id: this.id, segments: this.segments }));
       // Off the main thread, and at once: a small flow-log file's part made seven fsyncs in a row,
       // a third of the main thread's time for 500 small files (docs/benchmarks.md).
-      const folders = new Set([listing, ...this.segments.map((segment) => dirname(stagingPath(this.store.root, this.id, segment.path))), folder, join(this.store.root, STAGING_DIR)]);
+      // Every folder that gained an entry: each segment's, its parents up to the commit's, and the staging folder.
+      const folders = new Set([listing, folder, join(this.store.root, STAGING_DIR)]);
+      for (const segment of this.segments) {
+        for (let at = dirname(stagingPath(this.store.root, this.id, segment.path)); at.length > folder.length && at.startsWith(folder); at = dirname(at)) folders.add(at);
+      }
       await Promise.all([...folders].map(syncFileAsync));
     }
   }
@@ -503,6 +514,13 @@ async function recoverStaged(root: string, graph: Graph, manifest: Manifest, not
   let published = 0;
   for (const id of commits) {
     const listing = join(staging, id, 'commit.json');
+    if (marked.has(id) && !existsSync(listing) && recovered.segments.some((s) => s.commit === id)) {
+      // Published (the manifest names its segments), then stopped while its staging folder was
+      // being removed, listing first: nothing is missing, only the folder is left.
+      rmSync(join(staging, id), { recursive: true, force: true });
+      published += 1;
+      continue;
+    }
     if (marked.has(id) && !existsSync(listing)) {
       // The graph counted a commit whose segments are not on disk: say so rather than lose it quietly.
       throw new TrailhoundError(

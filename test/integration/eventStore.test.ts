@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +100,26 @@ print(json.dumps(out))`;
     const ids = readManifest(TEST_STORE_DIR).segments.filter((s) => s.commit === counted || s.commit === uncounted);
     expect(ids.map((s) => s.commit)).toEqual([counted]);
     expect(existsSync(join(TEST_STORE_DIR, 'staging', uncounted))).toBe(false);
+  });
+
+  it('takes a commit that was published, then stopped while its staging folder was removed, as finished', async () => {
+    const writer = await EventStoreWriter.open(TEST_STORE_DIR, graph, { command: 'test', settle: async () => {} });
+    const commit = writer.begin();
+    commit.add('cloudtrail', { ...row('published-then-stopped') });
+    await commit.staged();
+    await graph.run(`CREATE (:${Label.IngestedObject} {contentHash: $key, source: 'event-store'})`, { key: commitMarkerKey(commit.id) });
+    writer.publish([commit]);
+    await writer.close();
+    // What a kill part-way through removing the folder leaves: the folder, its listing gone.
+    mkdirSync(join(TEST_STORE_DIR, 'staging', commit.id, 'source=cloudtrail'), { recursive: true });
+    const before = await storeCounts(graph);
+
+    const next = await runCli(['ingest', join(FIXTURES, 'cloudtrail', 'stratus-red-team'), '--json'], testEnv());
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain('1 commit(s) finished, 0 discarded');
+    expect(await storeCounts(graph)).toEqual(before);
+    expect(readManifest(TEST_STORE_DIR).segments.filter((s) => s.commit === commit.id)).toHaveLength(1);
+    expect(existsSync(join(TEST_STORE_DIR, 'staging', commit.id))).toBe(false);
   });
 
   it("counts a window's evidence once when its transaction runs again after an unknown outcome (its marker is there)", async () => {
