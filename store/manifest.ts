@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { syncFile } from './fsync';
 import { TrailhoundError } from '../graph/errors';
 import { MANIFEST_FILE } from './layout';
 import { tables, type TableName } from './tables';
@@ -114,6 +115,8 @@ export function writeManifest(root: string, manifest: Manifest): void {
     closeSync(fd);
   }
   renameSync(temporary, path);
+  // The rename is durable once the folder is: a manifest that readers saw must not come back older.
+  syncFile(dirname(path));
 }
 
 function damaged(root: string, why: string): TrailhoundError {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { open, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { foldersUpTo, syncFile, syncFileAsync } from './fsync';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Graph } from '../graph/driver';
@@ -169,15 +170,12 @@ export class EventStoreWriter {
         renameSync(stagingPath(this.root, commit.id, segment.path), target);
       }
     }
-    // The renames are durable before the manifest names their files, and the manifest before the
-    // staged folders go: a power cut at any point leaves each file in one place some manifest or
-    // staged listing names.
-    const touched = new Set<string>();
-    for (const folder of made) for (let at = folder; at.length > this.root.length && at.startsWith(this.root); at = dirname(at)) touched.add(at);
-    for (const folder of touched) syncFile(folder);
+    // The renames are durable before the manifest names their files, and the manifest (which
+    // syncs its own folder) before the staged folders go: a power cut at any point leaves each
+    // file in one place that some manifest or staged listing names.
+    for (const folder of new Set([...made].flatMap((leaf) => foldersUpTo(this.root, leaf)))) syncFile(folder);
     this.manifest = { ...this.manifest, segments: [...this.manifest.segments, ...published.flatMap((c) => c.segments)] };
     writeManifest(this.root, this.manifest);
-    syncFile(this.root);
     for (const commit of published) rmSync(join(this.root, STAGING_DIR, commit.id), { recursive: true, force: true });
   }
 
@@ -465,13 +463,11 @@ export class StagedCommit {
       const folder = join(this.store.root, STAGING_DIR, this.id);
       const listing = join(folder, 'commit.json');
       await writeFile(listing, JSON.stringify({ id: this.id, segments: this.segments }));
-      // Off the main thread, and at once: a small flow-log file's part made seven fsyncs in a row,
-      // a third of the main thread's time for 500 small files (docs/benchmarks.md).
-      // Every folder that gained an entry: each segment's, its parents up to the commit's, and the staging folder.
+      // The listing and every folder that gained an entry (each segment's and those above it, the
+      // staging folder), off the main thread and at once: a small flow-log file's part made seven
+      // fsyncs in a row, a third of the main thread's time for 500 small files (docs/benchmarks.md).
       const folders = new Set([listing, folder, join(this.store.root, STAGING_DIR)]);
-      for (const segment of this.segments) {
-        for (let at = dirname(stagingPath(this.store.root, this.id, segment.path)); at.length > folder.length && at.startsWith(folder); at = dirname(at)) folders.add(at);
-      }
+      for (const segment of this.segments) for (const at of foldersUpTo(folder, dirname(stagingPath(this.store.root, this.id, segment.path)))) folders.add(at);
       await Promise.all([...folders].map(syncFileAsync));
     }
   }
@@ -571,26 +567,6 @@ function undoUnfinishedMerge(root: string, manifest: Manifest, id: string): void
     if (!manifest.segments.some((s) => s.path === merged.path)) rmSync(absolute(root, merged.path!), { force: true });
   }
   rmSync(folder, { recursive: true, force: true });
-}
-
-/** fsync a file or a folder (a rename or a new file is durable once its folder is). */
-function syncFile(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** syncFile in libuv's threads: the main thread goes on parsing while the disk syncs. */
-async function syncFileAsync(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** The segments a staged commit's listing names, each checked as the manifest's are. */

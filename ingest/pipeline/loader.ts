@@ -98,7 +98,7 @@ export class Loader {
         return 'duplicate';
       }
     }
-    if (this.window.part) await this.flush();
+    if (holdsFlows(this.window)) await this.flush();
     const w = this.window;
     w.evidence.beginRecord(event.time);
     let row: CloudTrailRow;
@@ -144,7 +144,6 @@ export class Loader {
    */
   private stageFlowRecord(row: FlowRecordRow): void {
     const w = this.window;
-    w.part = true;
     if (!this.store) return;
     if (w.partCommit) {
       w.partCommit.add('vpcflow', row);
@@ -172,7 +171,6 @@ export class Loader {
     // A dry run reads every part as new: it counts what was read without error.
     const known = key !== null && this.writer !== null && (this.partsTaken.has(key) || (await this.writer.ledgerEntry(key)) !== null);
     const w = this.window;
-    w.part = true;
     const { partRows: held, partCommit: own } = w;
     w.partRows = [];
     w.partCommit = null;
@@ -249,18 +247,12 @@ export class Loader {
   /** Closes the window: it commits in the background while the next one fills (one at a time). */
   async flush(): Promise<void> {
     const w = this.window;
-    if (w.events === 0 && w.records.length === 0 && w.parts.length === 0) {
-      // Nothing to commit. A flow window whose parts were all loaded before (or let go, cut short)
-      // is an events' window again, unless a part is still being read.
-      if (w.partRows.length === 0 && !w.partCommit) w.part = false;
-      return;
-    }
+    if (w.events === 0 && w.records.length === 0 && w.parts.length === 0) return;
     this.window = this.newWindow();
     // Rows of a flow-log part not yet complete belong to the next window, with their part.
     if (w.partRows.length > 0 || w.partCommit) {
       this.window.partRows = w.partRows;
       this.window.partCommit = w.partCommit;
-      this.window.part = true;
       w.partRows = [];
       w.partCommit = null;
     }
@@ -276,7 +268,7 @@ export class Loader {
   }
 
   private newWindow(): Window {
-    return { evidence: new EvidenceAggregate(), records: [], events: 0, part: false, parts: [], sharedRecords: 0, partRows: [], partCommit: null, evidenceMarker: null, commit: this.store?.begin() ?? null };
+    return { evidence: new EvidenceAggregate(), records: [], events: 0, parts: [], sharedRecords: 0, partRows: [], partCommit: null, evidenceMarker: null, commit: this.store?.begin() ?? null };
   }
 
   private async commitWindow(w: Window): Promise<void> {
@@ -299,8 +291,7 @@ export class Loader {
     const markers = holding.map((h) => commitMarker(h.commit, h.records, this.options.storeDir));
     // What proves the evidence counted: the events' commit marker, or a flow window's first new part.
     const marker = w.events > 0 ? (holdsRows(w.commit) ? w.commit.markerKey : null) : w.evidenceMarker;
-    const evidence = w.events > 0 || w.part ? w.evidence : null;
-    const outcome = await this.writer.write([...w.records, ...markers], evidence, () => staged, marker ?? undefined);
+    const outcome = await this.writer.write([...w.records, ...markers], w.evidence.size > 0 ? w.evidence : null, () => staged, marker ?? undefined);
     const t2 = performance.now();
     this.store.publish(holding.map((h) => h.commit));
     // The graph's ledger has these parts now: the run need not remember them (a backfill of many
@@ -313,6 +304,15 @@ export class Loader {
   }
 }
 
+/**
+ * Whether a window holds flow-log parts (a new one, or one being read): its events, if any came,
+ * would need another marker, so they wait for the next window. Derived, not kept: a window whose
+ * parts were all loaded before holds none, and takes events as any empty window does.
+ */
+function holdsFlows(w: Window): boolean {
+  return w.evidenceMarker !== null || w.partRows.length > 0 || w.partCommit !== null;
+}
+
 /** Whether a commit has rows (buffered, or handed to the writer). */
 function holdsRows(commit: StagedCommit): boolean {
   return commit.buffered > 0 || commit.segments.length > 0 || commit.writing;
@@ -322,8 +322,6 @@ interface Window {
   readonly evidence: EvidenceAggregate;
   readonly records: RecordFacts[];
   events: number;
-  /** A flow-log window: parts (and ledger entries), no events. */
-  part: boolean;
   /** The window's new flow-log parts too large to wait as values: each part's rows are a commit of their own. */
   readonly parts: { readonly commit: StagedCommit; readonly records: number; readonly staged: Promise<void> }[];
   /** Records of the small new parts whose rows are in `commit`. */

@@ -12,8 +12,6 @@ import { FlowLineParser, newFlowScratch } from './parseLine';
 import { flowLogText, UnreadableParquet } from './parquet';
 
 const MAX_LINE = 64 * 1024;
-/** Distinct aggregates held before a part of the file goes to the loader (windowFull.ts). */
-const PART_SIZE = FLOW_PART_SIZE;
 
 /** Bad lines in a row, before any good one, that make a file "not a flow log" rather than a flow log with broken records. */
 const EARLY_BAD_LINES = 5;
@@ -22,9 +20,9 @@ const EARLY_BAD_LINES = 5;
  * VPC Flow Logs from files: the default version 2 format without a header, or any custom
  * format (fields of versions 3 to 8 in any order) named by its header line, as S3 delivers
  * them (.log / .log.gz under AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/). A file is
- * aggregated in parts of PART_SIZE aggregates; each part commits with a ledger entry keyed by the
- * hash of its lines (so a rerun after a crash, or a complete copy of a truncated file, skips the
- * parts already in), and the finished file gets its own entry.
+ * aggregated in parts of FLOW_PART_SIZE aggregates; each part has a ledger entry keyed by the hash
+ * of its lines, committed with its records (so a rerun after a crash, or a complete copy of a
+ * truncated file, skips the parts already in), and the finished file gets its own entry.
  */
 export const vpcFlowSource: LogSource = {
   name: 'vpcflow',
@@ -68,7 +66,7 @@ async function* readVpcFlowFile(file: InputFile, chunks: AsyncIterable<Buffer>, 
     // Outside the guard: a part is the file's, not the line's.
     // Parts end at a line decided by the lines alone (never by how the input was chunked), so
     // the same lines always make the same parts.
-    if (!refusal && aggregator.size >= PART_SIZE) drainPart();
+    if (!refusal && aggregator.size >= FLOW_PART_SIZE) drainPart();
   };
 
   const readLine = (line: string, number: number, byteOffset: number): void => {
