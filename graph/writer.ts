@@ -82,13 +82,16 @@ export class GraphWriter {
    * created one of our new records after we checked) is not transient: retry it here, when the
    * records it created are visible and count as existing.
    */
-  private async writeRetryingConflicts(candidates: readonly RecordFacts[], evidence: Evidence, beforeCommit: (() => Promise<void>) | undefined) {
+  private async writeRetryingConflicts(candidates: readonly RecordFacts[], evidence: Evidence, beforeCommit: (() => Promise<void>) | undefined): Promise<Written> {
     for (let attempt = 1; ; attempt++) {
+      // What the transaction's last run wrote. executeWrite runs it again when the answer to a
+      // COMMIT was lost: if that commit went through, the run that made it is the batch's outcome.
+      let lastRun: Written | null = null;
       try {
         return await this.graph.write(async (tx) => {
-          const written = await this.writeInTransaction(tx, candidates, evidence);
+          const written = await this.writeInTransaction(tx, candidates, evidence, lastRun);
           await beforeCommit?.();
-          return written;
+          return (lastRun = written);
         });
       } catch (error) {
         const code = (error as { code?: string }).code;
@@ -97,7 +100,7 @@ export class GraphWriter {
     }
   }
 
-  private async writeInTransaction(tx: Pick<ManagedTransaction, 'run'>, candidates: readonly RecordFacts[], evidence: Evidence) {
+  private async writeInTransaction(tx: Pick<ManagedTransaction, 'run'>, candidates: readonly RecordFacts[], evidence: Evidence, lastRun: Written | null): Promise<Written> {
     // 1. Immutable records first: learn which of them are new.
     const recordsByLabel = new Map<NodeLabel, RecordFacts[]>();
     for (const fact of candidates) {
@@ -115,6 +118,12 @@ export class GraphWriter {
           : await tx.run(existingRecordsQuery(label), { keys: facts.map((f) => f.record!.key) });
       for (const r of result.records) existing.add(`${label}\u0000${r.get('key') as string}`);
     }
+    // The evidence counts once: when its commit's marker is in the graph already, an earlier
+    // attempt of this transaction committed (a retry after the connection was lost at COMMIT).
+    // That attempt created this batch's records, so what it counted stands: read now, they would
+    // all count as duplicates (a flow-log window's lines did, in the run's summary).
+    const counted = evidence.marker !== null && existing.has(`${Label.IngestedObject}\u0000${evidence.marker}`);
+    if (counted && lastRun) return lastRun;
     const isNew = (f: RecordFacts) => !f.record || !existing.has(`${f.record.label}\u0000${f.record.key}`);
     // Statements are pipelined: sent without waiting for each result, a bounded number of rows ahead.
     const pipeline = new StatementPipeline(tx);
@@ -142,9 +151,6 @@ export class GraphWriter {
     // 2. Only new records' evidence is aggregated and written: nodes first, then edges.
     const known = (id: string) => this.knownStructural.has(id);
     const structural: string[] = [];
-    // The evidence counts once: when its commit's marker is in the graph already, an earlier
-    // attempt of this transaction committed (a retry after the connection was lost at COMMIT).
-    const counted = evidence.marker !== null && existing.has(`${Label.IngestedObject}\u0000${evidence.marker}`);
     const plans = [planWrites(candidates.filter(isNew), known), ...(evidence.aggregate && !counted ? [evidence.aggregate.plan(known)] : [])];
     for (const plan of plans) {
       await writePlan(pipeline, plan);
@@ -154,6 +160,13 @@ export class GraphWriter {
     const fresh = new Set(candidates.filter((f) => f.record && isNew(f)).map((f) => `${f.record!.label}\u0000${f.record!.key}`));
     return { created, structural, fresh };
   }
+}
+
+/** What one run of a batch's transaction wrote. */
+interface Written {
+  readonly created: number;
+  readonly structural: readonly string[];
+  readonly fresh: ReadonlySet<string>;
 }
 
 /** Evidence already aggregated, and the ledger key of the marker that proves it was written. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cypherInt, type Graph } from '../../graph/driver';
+import type { EvidenceSink } from '../../graph/facts';
 import { Label, Rel } from '../../graph/vocabulary';
 import { EvidenceAggregate } from '../../graph/evidenceAggregate';
 import { GraphWriter } from '../../graph/writer';
@@ -133,6 +134,43 @@ print(json.dumps(out))`;
     await writer.write([marker], evidence, undefined, marker.record!.key); // as executeWrite's retry would
     const count = await graph.read(`MATCH (:${Label.IamUser} {principalKey: 'arn:aws:iam::111122223333:user/retry'})-[r:${Rel.CALLED_FROM}]->() RETURN r.count AS n`);
     expect(count.records[0]?.get('n')).toBe(1);
+  });
+
+  it("counts a flow-log window's lines as loaded, not as duplicates, when its transaction runs again after a commit whose answer was lost", async () => {
+    // What executeWrite does when the connection drops at COMMIT: the work runs again, in a new
+    // transaction, and the first run's commit may have gone through. Here it always has.
+    const retrying = new Proxy(graph, {
+      get(target, name, receiver) {
+        if (name !== 'write') return Reflect.get(target, name, receiver);
+        return async <T>(work: Parameters<Graph['write']>[0]) => {
+          await target.write(work);
+          return target.write(work) as Promise<T>;
+        };
+      },
+    });
+    const partKey = `part:${'5c'.repeat(32)}`;
+    const loader = await Loader.open({ graph: retrying, storeDir: TEST_STORE_DIR, command: 'test' });
+    const before = await storeCounts(graph);
+    try {
+      const start = Date.UTC(2024, 7, 3, 10);
+      const lines = 7;
+      for (let i = 0; i < lines; i++) {
+        await loader.flowRecord({ start, end: start + 60_000, src: '10.0.55.1', dst: '198.51.100.55', srcPort: 40000 + i, dstPort: 443, protocol: 6, packets: 1, bytes: 100, action: 'ACCEPT', tcpFlags: null, via: null, interfaceId: null, accountId: null, vpcId: null, subnetId: null, instanceId: null, region: null });
+      }
+      const record = { label: Label.IngestedObject, key: partKey, props: { contentHash: partKey, source: 'vpcflow-part', location: 'x', records: lines, ingestedAt: 1 } };
+      const evidence = (sink: EvidenceSink) => {
+        const user = sink.node(Label.IamUser, 'arn:aws:iam::111122223333:user/lost-commit', { principalKey: 'arn:aws:iam::111122223333:user/lost-commit' });
+        sink.link(Rel.CALLED_FROM, user, sink.node(Label.IpAddress, '198.51.100.55', { ip: '198.51.100.55' }));
+      };
+      await loader.flowPart({ facts: { record, time: start, nodes: [], edges: [], records: lines }, evidence, hours: [] });
+      await loader.finish();
+      expect(loader.counts).toEqual({ loaded: lines, duplicates: 0 });
+    } finally {
+      await loader.close();
+    }
+    const count = await graph.read(`MATCH (:${Label.IamUser} {principalKey: 'arn:aws:iam::111122223333:user/lost-commit'})-[r:${Rel.CALLED_FROM}]->() RETURN r.count AS n`);
+    expect(count.records[0]?.get('n')).toBe(1);
+    expect(((await storeCounts(graph)).flows as { rows: number }).rows - ((before.flows as { rows: number }).rows)).toBe(7);
   });
 
   it("proves a CloudTrail window's evidence by its commit marker after a flow window whose parts were all loaded before", async () => {
