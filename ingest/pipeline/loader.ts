@@ -289,8 +289,14 @@ export class Loader {
     const staged = Promise.all(holding.map((h) => h.staged ?? h.commit.staged())).then(() => void (t1 = performance.now()));
     staged.catch(() => undefined);
     const markers = holding.map((h) => commitMarker(h.commit, h.records, this.options.storeDir));
-    // What proves the evidence counted: the events' commit marker, or a flow window's first new part.
-    const marker = w.events > 0 ? (holdsRows(w.commit) ? w.commit.markerKey : null) : w.evidenceMarker;
+    // What proves the window was written, should its transaction run again after a commit whose
+    // answer was lost: the events' commit marker, a flow window's first new part, or, for records
+    // alone (findings), a marker of their own, else the retry would call every one a duplicate.
+    let marker = w.events > 0 ? (holdsRows(w.commit) ? w.commit.markerKey : null) : w.evidenceMarker;
+    if (marker === null && !holding.some((h) => h.commit === w.commit) && w.records.some((f) => (f.records ?? 1) > 0)) {
+      markers.push(commitMarker(w.commit, 0, this.options.storeDir));
+      marker = w.commit.markerKey;
+    }
     const outcome = await this.writer.write([...w.records, ...markers], w.evidence.size > 0 ? w.evidence : null, () => staged, marker ?? undefined);
     const t2 = performance.now();
     this.store.publish(holding.map((h) => h.commit));

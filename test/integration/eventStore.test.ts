@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { GraphWriter } from '../../graph/writer';
 import { ledgerEntry } from '../../ingest/pipeline/ledgerEntry';
 import { Loader } from '../../ingest/pipeline/loader';
 import { readCloudTrailEvent } from '../../ingest/cloudtrail/normalize';
+import { readFindingRecord } from '../../ingest/guardduty/normalize';
 import { startServer } from '../../server/start';
 import { commitMarkerKey } from '../../store/commitMarkers';
 import { readManifest } from '../../store/manifest';
@@ -137,17 +138,7 @@ print(json.dumps(out))`;
   });
 
   it("counts a flow-log window's lines as loaded, not as duplicates, when its transaction runs again after a commit whose answer was lost", async () => {
-    // What executeWrite does when the connection drops at COMMIT: the work runs again, in a new
-    // transaction, and the first run's commit may have gone through. Here it always has.
-    const retrying = new Proxy(graph, {
-      get(target, name, receiver) {
-        if (name !== 'write') return Reflect.get(target, name, receiver);
-        return async <T>(work: Parameters<Graph['write']>[0]) => {
-          await target.write(work);
-          return target.write(work) as Promise<T>;
-        };
-      },
-    });
+    const retrying = commitThenRetry(graph);
     const partKey = `part:${'5c'.repeat(32)}`;
     const loader = await Loader.open({ graph: retrying, storeDir: TEST_STORE_DIR, command: 'test' });
     const before = await storeCounts(graph);
@@ -171,6 +162,24 @@ print(json.dumps(out))`;
     const count = await graph.read(`MATCH (:${Label.IamUser} {principalKey: 'arn:aws:iam::111122223333:user/lost-commit'})-[r:${Rel.CALLED_FROM}]->() RETURN r.count AS n`);
     expect(count.records[0]?.get('n')).toBe(1);
     expect(((await storeCounts(graph)).flows as { rows: number }).rows - ((before.flows as { rows: number }).rows)).toBe(7);
+  });
+
+  it("counts a window of findings as loaded, not as duplicates, when its transaction runs again after a commit whose answer was lost", async () => {
+    const finding = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/guardduty/c2-activity.valid.json'), 'utf8')) as Record<string, unknown>;
+    const loader = await Loader.open({ graph: commitThenRetry(graph), storeDir: TEST_STORE_DIR, command: 'test' });
+    try {
+      for (const id of ['lost-commit-finding-1', 'lost-commit-finding-2']) {
+        const read = readFindingRecord({ ...finding, id, arn: `${String(finding.arn).replace(/finding\/.*$/, '')}finding/${id}` });
+        if (!read.ok || read.item.kind !== 'facts') throw new Error('the fixture finding does not read');
+        await loader.facts(read.item.facts);
+      }
+      await loader.finish();
+      expect(loader.counts).toEqual({ loaded: 2, duplicates: 0 });
+    } finally {
+      await loader.close();
+    }
+    const found = await graph.read(`MATCH (f:${Label.Finding}) WHERE f.findingId STARTS WITH 'lost-commit-finding-' RETURN count(f) AS n`);
+    expect(found.records[0]?.get('n')).toBe(2);
   });
 
   it("proves a CloudTrail window's evidence by its commit marker after a flow window whose parts were all loaded before", async () => {
@@ -316,4 +325,20 @@ function row(eventId: string) {
     resources: null,
     record: JSON.stringify({ eventID: eventId }),
   };
+}
+
+/**
+ * A graph whose every write transaction commits, then runs again in a new transaction: what
+ * executeWrite does when the connection drops at COMMIT and the commit had gone through.
+ */
+function commitThenRetry(graph: Graph): Graph {
+  return new Proxy(graph, {
+    get(target, name, receiver) {
+      if (name !== 'write') return Reflect.get(target, name, receiver);
+      return async <T>(work: Parameters<Graph['write']>[0]) => {
+        await target.write(work);
+        return target.write(work) as Promise<T>;
+      };
+    },
+  });
 }
