@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { ConversionQueue } from './conversionQueue';
 import { convertOcsfRow } from './convert';
+import { packBatch } from './packedBatch';
 import { parquetRecordTexts } from './parquetRecords';
 import type { ToConverter } from './converter';
 
@@ -13,8 +14,9 @@ import type { ToConverter } from './converter';
 const port = parentPort!;
 
 async function* converted(path: string) {
-  for await (const rows of parquetRecordTexts(path)) yield rows.map(convertOcsfRow);
+  for await (const rows of parquetRecordTexts(path)) yield packBatch(rows.map(convertOcsfRow));
 }
 
-const queue = new ConversionQueue(converted, (message) => port.postMessage(message));
+// A batch's bytes are handed over, not copied (packedBatch.ts).
+const queue = new ConversionQueue(converted, (message) => port.postMessage(message, message.type === 'batch' ? [message.out.bytes.buffer as ArrayBuffer] : []));
 port.on('message', (message: ToConverter) => queue.receive(message));

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { UnreadableParquet } from '../vpcflow/parquet';
 import type { ConversionReport } from './conversionQueue';
 import { convertOcsfRow, type Converted } from './convert';
+import { unpackBatch, type PackedBatch } from './packedBatch';
 import { parquetRecordTexts } from './parquetRecords';
 
 /**
@@ -17,7 +18,7 @@ export type ToConverter =
   | { readonly type: 'credit'; readonly id: number; readonly credit: number }
   | { readonly type: 'cancel'; readonly id: number };
 
-type FromConverter = ConversionReport<Converted[]>;
+type FromConverter = ConversionReport<PackedBatch>;
 
 /**
  * A Parquet file's OCSF records, converted (convert.ts), in order, a batch at a time. The work
@@ -105,7 +106,7 @@ class ConversionThread {
         if (message.type === 'end') return;
         if (message.type === 'error') throw message.unreadable ? new UnreadableParquet(message.message) : new Error(message.message);
         this.send({ type: 'credit', id, credit: 1 });
-        yield message.out;
+        yield unpackBatch(message.out);
       }
     } finally {
       this.send({ type: 'cancel', id });
