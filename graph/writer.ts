@@ -38,8 +38,13 @@ export class GraphWriter {
    * index found new), so both commit together or not at all. `beforeCommit` is awaited after
    * every statement and before the commit (what must be durable first: the event store's staged
    * segments), so the transaction's work runs while it is made durable.
+   *
+   * `evidenceMarker` names the ledger record of the batch that proves it was written, should the
+   * transaction run again (see writeInTransaction). With `markerOnlyWithNews`, that record is
+   * written only when something else in the batch is new: a marker that vouches for nothing (a
+   * pull that fetched only findings already loaded) would add a ledger entry at every pull.
    */
-  async write(batch: readonly RecordFacts[], evidence: EvidenceAggregate | null = null, beforeCommit?: () => Promise<void>, evidenceMarker?: string): Promise<BatchOutcome> {
+  async write(batch: readonly RecordFacts[], evidence: EvidenceAggregate | null = null, beforeCommit?: () => Promise<void>, evidenceMarker?: string, markerOnlyWithNews = false): Promise<BatchOutcome> {
     // The same record twice in one batch counts once; of two versions, the newest is kept.
     const chosen = new Map<string, RecordFacts>();
     const candidates: RecordFacts[] = [];
@@ -60,7 +65,7 @@ export class GraphWriter {
     }
     candidates.push(...chosen.values());
 
-    const { created, structural, fresh } = await this.writeRetryingConflicts(candidates, { aggregate: evidence, marker: evidenceMarker ?? null }, beforeCommit);
+    const { created, structural, fresh } = await this.writeRetryingConflicts(candidates, { aggregate: evidence, marker: evidenceMarker ?? null, onlyWithNews: markerOnlyWithNews }, beforeCommit);
     // Only after the commit: a rolled-back batch must not be remembered as written.
     for (const id of structural) this.knownStructural.add(id);
     const total = candidates.reduce((sum, f) => sum + (f.records ?? 1), 0);
@@ -122,9 +127,16 @@ export class GraphWriter {
     // attempt of this transaction committed (a retry after the connection was lost at COMMIT).
     // That attempt created this batch's records, so what it counted stands: read now, they would
     // all count as duplicates (a flow-log window's lines did, in the run's summary).
-    const counted = evidence.marker !== null && existing.has(`${Label.IngestedObject}\u0000${evidence.marker}`);
+    // (A marker present before the first run, not written by it, would need a second writer on the
+    // same batch at the same time: commit markers are random, and one ingest holds a store.)
+    const markerId = `${Label.IngestedObject}\u0000${evidence.marker}`;
+    const counted = evidence.marker !== null && existing.has(markerId);
     if (counted && lastRun) return lastRun;
     const isNew = (f: RecordFacts) => !f.record || !existing.has(`${f.record.label}\u0000${f.record.key}`);
+    if (evidence.onlyWithNews && !evidence.aggregate && !candidates.some((f) => isNew(f) && (!f.record || `${f.record.label}\u0000${f.record.key}` !== markerId))) {
+      // Nothing new for the marker to vouch for: it is not written either.
+      existing.add(markerId);
+    }
     // Statements are pipelined: sent without waiting for each result, a bounded number of rows ahead.
     const pipeline = new StatementPipeline(tx);
     let created = 0;
@@ -173,6 +185,8 @@ interface Written {
 interface Evidence {
   readonly aggregate: EvidenceAggregate | null;
   readonly marker: string | null;
+  /** Write the marker only when something else in the batch is new. */
+  readonly onlyWithNews: boolean;
 }
 
 /**

@@ -3,7 +3,8 @@ import type { Converted } from './convert';
 /**
  * A batch of converted records as it crosses from the conversion thread: the events' text (the
  * bulk of it, about 1.3 KB an event) as UTF-8 in one buffer that is handed over, not copied, and
- * made into strings only when the reader takes the batch. Sent as strings, the reader's heap held
+ * made into strings only when the reader takes the batch. The rest (a redacted event's `stored`
+ * copy, findings, flow lines, rejections) still crosses as strings: rarer, or short. Sent as strings, the reader's heap held
  * every batch waiting ahead of it (up to eight, 16,000 events): young objects that lived through
  * collection after collection, copied and then promoted each time.
  */

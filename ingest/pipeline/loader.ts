@@ -291,13 +291,15 @@ export class Loader {
     const markers = holding.map((h) => commitMarker(h.commit, h.records, this.options.storeDir));
     // What proves the window was written, should its transaction run again after a commit whose
     // answer was lost: the events' commit marker, a flow window's first new part, or, for records
-    // alone (findings), a marker of their own, else the retry would call every one a duplicate.
+    // alone (findings), a marker of their own (written only if one of them is new), else the retry
+    // would call every one a duplicate.
     let marker = w.events > 0 ? (holdsRows(w.commit) ? w.commit.markerKey : null) : w.evidenceMarker;
-    if (marker === null && !holding.some((h) => h.commit === w.commit) && w.records.some((f) => (f.records ?? 1) > 0)) {
+    const recordsAlone = marker === null && !holding.some((h) => h.commit === w.commit) && w.records.some((f) => (f.records ?? 1) > 0);
+    if (recordsAlone) {
       markers.push(commitMarker(w.commit, 0, this.options.storeDir));
       marker = w.commit.markerKey;
     }
-    const outcome = await this.writer.write([...w.records, ...markers], w.evidence.size > 0 ? w.evidence : null, () => staged, marker ?? undefined);
+    const outcome = await this.writer.write([...w.records, ...markers], w.evidence.size > 0 ? w.evidence : null, () => staged, marker ?? undefined, recordsAlone);
     const t2 = performance.now();
     this.store.publish(holding.map((h) => h.commit));
     // The graph's ledger has these parts now: the run need not remember them (a backfill of many

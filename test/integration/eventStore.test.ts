@@ -137,10 +137,17 @@ print(json.dumps(out))`;
     expect(count.records[0]?.get('n')).toBe(1);
   });
 
-  it("counts a flow-log window's lines as loaded, not as duplicates, when its transaction runs again after a commit whose answer was lost", async () => {
-    const retrying = commitThenRetry(graph);
-    const partKey = `part:${'5c'.repeat(32)}`;
-    const loader = await Loader.open({ graph: retrying, storeDir: TEST_STORE_DIR, command: 'test' });
+  // The driver runs a transaction again when the answer to its COMMIT was lost: the first run
+  // either committed or did not, and both must count once.
+  const retries = [
+    ['committed', commitThenRetry],
+    ['was rolled back', rollBackThenRetry],
+  ] as const;
+
+  it.each(retries)("counts a flow-log window's lines once when its transaction runs again after a first run that %s", async (what, retrying) => {
+    const partKey = `part:${(what === 'committed' ? '5c' : '5d').repeat(32)}`;
+    const principal = `arn:aws:iam::111122223333:user/lost-commit-${what === 'committed' ? 'a' : 'b'}`;
+    const loader = await Loader.open({ graph: retrying(graph), storeDir: TEST_STORE_DIR, command: 'test' });
     const before = await storeCounts(graph);
     try {
       const start = Date.UTC(2024, 7, 3, 10);
@@ -150,7 +157,7 @@ print(json.dumps(out))`;
       }
       const record = { label: Label.IngestedObject, key: partKey, props: { contentHash: partKey, source: 'vpcflow-part', location: 'x', records: lines, ingestedAt: 1 } };
       const evidence = (sink: EvidenceSink) => {
-        const user = sink.node(Label.IamUser, 'arn:aws:iam::111122223333:user/lost-commit', { principalKey: 'arn:aws:iam::111122223333:user/lost-commit' });
+        const user = sink.node(Label.IamUser, principal, { principalKey: principal });
         sink.link(Rel.CALLED_FROM, user, sink.node(Label.IpAddress, '198.51.100.55', { ip: '198.51.100.55' }));
       };
       await loader.flowPart({ facts: { record, time: start, nodes: [], edges: [], records: lines }, evidence, hours: [] });
@@ -159,27 +166,38 @@ print(json.dumps(out))`;
     } finally {
       await loader.close();
     }
-    const count = await graph.read(`MATCH (:${Label.IamUser} {principalKey: 'arn:aws:iam::111122223333:user/lost-commit'})-[r:${Rel.CALLED_FROM}]->() RETURN r.count AS n`);
+    const count = await graph.read(`MATCH (:${Label.IamUser} {principalKey: $principal})-[r:${Rel.CALLED_FROM}]->() RETURN r.count AS n`, { principal });
     expect(count.records[0]?.get('n')).toBe(1);
-    expect(((await storeCounts(graph)).flows as { rows: number }).rows - ((before.flows as { rows: number }).rows)).toBe(7);
+    expect(((await storeCounts(graph)).flows as { rows: number }).rows - (before.flows as { rows: number }).rows).toBe(7);
   });
 
-  it("counts a window of findings as loaded, not as duplicates, when its transaction runs again after a commit whose answer was lost", async () => {
+  it.each(retries)('counts a window of findings once when its transaction runs again after a first run that %s, and a marker only when one is new', async (what, retrying) => {
     const finding = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/guardduty/c2-activity.valid.json'), 'utf8')) as Record<string, unknown>;
-    const loader = await Loader.open({ graph: commitThenRetry(graph), storeDir: TEST_STORE_DIR, command: 'test' });
-    try {
-      for (const id of ['lost-commit-finding-1', 'lost-commit-finding-2']) {
-        const read = readFindingRecord({ ...finding, id, arn: `${String(finding.arn).replace(/finding\/.*$/, '')}finding/${id}` });
-        if (!read.ok || read.item.kind !== 'facts') throw new Error('the fixture finding does not read');
-        await loader.facts(read.item.facts);
+    const ids = [1, 2].map((i) => `lost-commit-${what === 'committed' ? 'a' : 'b'}-finding-${i}`);
+    const markers = async () => Number((await graph.read(`MATCH (o:${Label.IngestedObject}) WHERE o.contentHash STARTS WITH 'commit:' RETURN count(o) AS n`)).records[0]?.get('n'));
+    const load = async () => {
+      const loader = await Loader.open({ graph: retrying(graph), storeDir: TEST_STORE_DIR, command: 'test' });
+      try {
+        for (const id of ids) {
+          const read = readFindingRecord({ ...finding, id, arn: `${String(finding.arn).replace(/finding\/.*$/, '')}finding/${id}` });
+          if (!read.ok || read.item.kind !== 'facts') throw new Error('the fixture finding does not read');
+          await loader.facts(read.item.facts);
+        }
+        await loader.finish();
+        return { ...loader.counts };
+      } finally {
+        await loader.close();
       }
-      await loader.finish();
-      expect(loader.counts).toEqual({ loaded: 2, duplicates: 0 });
-    } finally {
-      await loader.close();
-    }
-    const found = await graph.read(`MATCH (f:${Label.Finding}) WHERE f.findingId STARTS WITH 'lost-commit-finding-' RETURN count(f) AS n`);
+    };
+    const before = await markers();
+    expect(await load()).toEqual({ loaded: 2, duplicates: 0 });
+    expect(await markers()).toBe(before + 1);
+    const found = await graph.read(`MATCH (f:${Label.Finding}) WHERE f.findingId IN $ids RETURN count(f) AS n`, { ids });
     expect(found.records[0]?.get('n')).toBe(2);
+    // The same findings again (a pull that asks from the last one it saw): duplicates, and no
+    // marker vouching for a transaction that wrote nothing.
+    expect(await load()).toEqual({ loaded: 0, duplicates: 2 });
+    expect(await markers()).toBe(before + 1);
   });
 
   it("proves a CloudTrail window's evidence by its commit marker after a flow window whose parts were all loaded before", async () => {
@@ -337,6 +355,27 @@ function commitThenRetry(graph: Graph): Graph {
       if (name !== 'write') return Reflect.get(target, name, receiver);
       return async <T>(work: Parameters<Graph['write']>[0]) => {
         await target.write(work);
+        return target.write(work) as Promise<T>;
+      };
+    },
+  });
+}
+
+/** A graph whose every write transaction runs its work and is rolled back, then runs again: a COMMIT whose answer was lost and that did not go through. */
+function rollBackThenRetry(graph: Graph): Graph {
+  class RolledBack extends Error {}
+  return new Proxy(graph, {
+    get(target, name, receiver) {
+      if (name !== 'write') return Reflect.get(target, name, receiver);
+      return async <T>(work: Parameters<Graph['write']>[0]) => {
+        await target
+          .write(async (tx) => {
+            await work(tx);
+            throw new RolledBack();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof RolledBack)) throw error;
+          });
         return target.write(work) as Promise<T>;
       };
     },

@@ -1,6 +1,7 @@
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { Converted } from '../../ingest/ocsf/convert';
-import { packBatch, unpackBatch } from '../../ingest/ocsf/packedBatch';
+import { packBatch, unpackBatch, type PackedBatch } from '../../ingest/ocsf/packedBatch';
 
 describe('a converted batch packed to cross threads', () => {
   const batch: Converted[] = [
@@ -32,5 +33,20 @@ describe('a converted batch packed to cross threads', () => {
     const packed = packBatch([{ k: 'flow', line: 'x' }]);
     expect(packed.bytes.byteLength).toBe(0);
     expect(unpackBatch(packed)).toEqual([{ k: 'flow', line: 'x' }]);
+  });
+});
+
+describe('a packed batch sent to another thread', () => {
+  it('hands its bytes over (the sender keeps none) and arrives whole', async () => {
+    const batch: Converted[] = [{ k: 'event', text: `{"eventID":"${'é'.repeat(30)}"}` }, { k: 'event', text: '{"eventID":"x"}', unchecked: true }];
+    const packed = packBatch(batch);
+    const { port1, port2 } = new MessageChannel();
+    const arrived = new Promise<PackedBatch>((resolve) => port2.once('message', resolve));
+    port1.postMessage(packed, [packed.bytes.buffer as ArrayBuffer]);
+    const received = await arrived;
+    port1.close();
+    // Transferred, not copied: a pooled Buffer would have been copied and left whole here.
+    expect(packed.bytes.byteLength).toBe(0);
+    expect(unpackBatch(received)).toEqual(batch);
   });
 });
