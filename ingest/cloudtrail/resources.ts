@@ -86,12 +86,18 @@ function acct(account: string): string | undefined {
 interface Field {
   readonly service: string;
   readonly path: string;
-  readonly steps: readonly string[];
+  readonly steps: readonly Step[];
   readonly extract: Extractor;
 }
 
+/** One name of a field's path; `each`: the path wrote `name[]`, an array walked item by item. */
+interface Step {
+  readonly name: string;
+  readonly each: boolean;
+}
+
 function fields(list: readonly Omit<Field, 'steps'>[]): Field[] {
-  return list.map((f) => ({ ...f, steps: f.path.split('.') }));
+  return list.map((f) => ({ ...f, steps: f.path.split('.').map((part) => (part.endsWith('[]') ? { name: part.slice(0, -2), each: true } : { name: part, each: false })) }));
 }
 
 /**
@@ -177,25 +183,27 @@ function collect(
   if (!source) return;
   for (const field of fields) {
     if (field.service !== '*' && field.service !== ctx.service) continue;
-    for (const value of valuesAt(source, field.steps)) keep(found, field.extract(value, ctx));
+    collectAt(source, field, 0, ctx, found, 0);
   }
 }
 
-/** The string values at a dotted path; `name[]` walks an array. Capped: logs are untrusted. */
-function valuesAt(value: unknown, path: readonly string[], out: string[] = []): string[] {
-  if (out.length >= 100) return out;
-  if (path.length === 0) {
+/**
+ * The string values at a field's path, each handed to the field's extractor as it is found;
+ * `name[]` walks an array. Capped (100 values, 100 items an array, 2 KB a value): logs are
+ * untrusted. Returns how many values were found so far. Walked by index, with nothing
+ * allocated: every event asks every field of its service, and most find nothing.
+ */
+function collectAt(value: unknown, field: Field, depth: number, ctx: Context, found: Map<string, ResourceFact>, count: number): number {
+  if (count >= 100) return count;
+  const step = field.steps[depth];
+  if (!step) {
     const text = str(value);
-    if (text && text.length <= 2048) out.push(text);
-    return out;
+    if (!text || text.length > 2048) return count;
+    keep(found, field.extract(text, ctx));
+    return count + 1;
   }
-  const [head = '', ...rest] = path;
-  const isArray = head.endsWith('[]');
-  const next = obj(value)?.[isArray ? head.slice(0, -2) : head];
-  if (isArray) {
-    if (Array.isArray(next)) for (const item of next.slice(0, 100)) valuesAt(item, rest, out);
-  } else {
-    valuesAt(next, rest, out);
-  }
-  return out;
+  const next = obj(value)?.[step.name];
+  if (!step.each) return collectAt(next, field, depth + 1, ctx, found, count);
+  if (Array.isArray(next)) for (let i = 0; i < next.length && i < 100; i++) count = collectAt(next[i], field, depth + 1, ctx, found, count);
+  return count;
 }
