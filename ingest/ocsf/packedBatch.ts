@@ -3,10 +3,10 @@ import type { Converted } from './convert';
 /**
  * A batch of converted records as it crosses from the conversion thread: the events' text (the
  * bulk of it, about 1.3 KB an event) as UTF-8 in one buffer that is handed over, not copied, and
- * made into strings only when the reader takes the batch. The rest (a redacted event's `stored`
- * copy, findings, flow lines, rejections) still crosses as strings: rarer, or short. Sent as strings, the reader's heap held
+ * made into strings only when the reader takes the batch. Sent as strings, the reader's heap held
  * every batch waiting ahead of it (up to eight, 16,000 events): young objects that lived through
- * collection after collection, copied and then promoted each time.
+ * collection after collection, copied and then promoted each time. The rest (a redacted event's
+ * `stored` copy, findings, flow lines, rejections) still crosses as strings: rarer, or short.
  */
 export interface PackedBatch {
   /** The batch, each event whose text is in `bytes` marked `packed` ('' in its place). */
@@ -20,29 +20,28 @@ export interface PackedBatch {
 type PackedEvent = Extract<Converted, { k: 'event' }> & { readonly packed: true };
 
 export function packBatch(batch: readonly Converted[]): PackedBatch {
-  // Text that UTF-8 cannot hold as it is (a lone surrogate) stays a string. The conversion's JSON
-  // never has one (JSON.stringify escapes it, DuckDB's text is UTF-8), but nothing may change on the way.
-  const packs = batch.map((c) => c.k === 'event' && (c.text as unknown as { isWellFormed(): boolean }).isWellFormed());
-  let size = 0;
-  let events = 0;
-  for (const [j, c] of batch.entries()) {
-    if (!packs[j] || c.k !== 'event') continue;
-    size += Buffer.byteLength(c.text, 'utf8');
-    events += 1;
-  }
-  const bytes = Buffer.allocUnsafeSlow(size);
-  const ends = new Uint32Array(events);
   const items: (Converted | PackedEvent)[] = [];
-  let at = 0;
-  let i = 0;
-  for (const [j, c] of batch.entries()) {
-    if (!packs[j] || c.k !== 'event') {
+  const texts: string[] = [];
+  let size = 0;
+  for (const c of batch) {
+    // Text that UTF-8 cannot hold as it is (a lone surrogate) stays a string. The conversion's
+    // JSON never has one (JSON.stringify escapes it, DuckDB's text is UTF-8), but nothing may
+    // change on the way.
+    if (c.k !== 'event' || !(c.text as unknown as { isWellFormed(): boolean }).isWellFormed()) {
       items.push(c);
       continue;
     }
-    at += bytes.write(c.text, at, 'utf8');
-    ends[i++] = at;
+    texts.push(c.text);
+    size += Buffer.byteLength(c.text, 'utf8');
     items.push({ ...c, text: '', packed: true });
+  }
+  // Its own memory, not a slice of Buffer's shared pool: the whole of it is handed over.
+  const bytes = Buffer.allocUnsafeSlow(size);
+  const ends = new Uint32Array(texts.length);
+  let at = 0;
+  for (const [i, text] of texts.entries()) {
+    at += bytes.write(text, at, 'utf8');
+    ends[i] = at;
   }
   return { items, bytes, ends };
 }
